@@ -1,0 +1,36 @@
+//! `clavepin`: one binary for developers and operators (SPEC.md, "The command line").
+
+mod check_id;
+mod demo;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "clavepin",
+    version,
+    about = "Cl@ve PIN: the companion app's core, the reference PIN service, and a demo of both"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the whole system end to end and checks every step; exits 0 only if all pass.
+    Demo(demo::Args),
+    /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
+    /// datum it needs; exits non-zero with the reason when invalid.
+    CheckId(check_id::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::CheckId(args) => check_id::run(args),
+    }
+}

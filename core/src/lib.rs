@@ -1,0 +1,18 @@
+//! The ClavePIN mobile core.
+//!
+//! Everything the Android and iPhone apps (and the desktop companion) decide lives
+//! here, in plain Rust: no FFI, no platform code. What the platform provides (key
+//! store, clipboard, listeners) comes in through traits; `clavepin-ffi` adapts them
+//! to uniffi callback interfaces.
+
+pub mod countdown;
+
+pub use countdown::Countdown;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("clavepin_core");
+
+#[cfg(feature = "uniffi")]
+use clavepin_protocol::Timestamp;
+#[cfg(feature = "uniffi")]
+uniffi::use_remote_type!(clavepin_protocol::Timestamp);

@@ -1,0 +1,28 @@
+//! What the ClavePIN device and the PIN service must agree on.
+//!
+//! Every value that crosses between them, or that a citizen types, is parsed here
+//! into a type that cannot hold an invalid value: [`DocumentNumber`],
+//! [`ContrastData`], [`PinCode`], [`Pin`]. Both `clavepin-core` (the device) and
+//! `clavepin-server` (the service) depend on this crate and on nothing of each other.
+
+pub mod activation_code;
+pub mod alphabet;
+pub mod code;
+pub mod crypto;
+pub mod identity;
+pub mod pin;
+pub mod time;
+pub mod wire;
+
+pub use activation_code::{ActivationCode, ActivationCodeError};
+pub use alphabet::RandomError;
+pub use code::{CodeError, PinCode};
+pub use identity::{
+    ContrastData, ContrastKind, DocumentInput, DocumentKind, DocumentNumber, IdentityClaim,
+    IdentityError, SupportNumber,
+};
+pub use pin::{Pin, PinError};
+pub use time::{Clock, ManualClock, SystemClock, Timestamp};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("clavepin_protocol");

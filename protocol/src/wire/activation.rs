@@ -1,0 +1,87 @@
+//! Device activation messages (SPEC.md flow 2, "Signing" and "Sealing").
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ContrastData, DocumentNumber, Timestamp};
+
+/// Domain separation for the proof that the device holds its new signing key.
+pub const ACTIVATION_PROOF_CONTEXT: &str = "clavepin-activation-proof-v1";
+
+/// The bytes the device signs with its new key when completing activation.
+pub fn activation_proof_input(activation_id: &str, agreement_share_b64: &str) -> Vec<u8> {
+    format!("{ACTIVATION_PROOF_CONTEXT}\n{activation_id}\n{agreement_share_b64}").into_bytes()
+}
+
+/// `POST /device/activation`: start activating this device for a citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartActivation {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// Contrast data, checked against the census.
+    pub contrast: ContrastData,
+}
+
+/// Answer to [`StartActivation`]: an SMS code is on its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationStarted {
+    /// Names this attempt in the completing request.
+    pub activation_id: String,
+    /// When the SMS code stops working.
+    pub code_expires_at: Timestamp,
+    /// The last digits of the phone the code went to, e.g. `•••••••78`.
+    pub phone_hint: String,
+}
+
+/// `POST /device/activation/{activation_id}/complete`: prove the SMS code, register
+/// the device's keys, agree the sealing key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteActivation {
+    /// The 6-digit code from the SMS.
+    pub code: String,
+    /// The device's P-256 public key, uncompressed SEC1, base64url.
+    pub signing_key: String,
+    /// The device's X25519 share, base64url.
+    pub agreement_share: String,
+    /// Signature with the new key over [`activation_proof_input`], base64url.
+    pub proof: String,
+}
+
+/// Answer to [`CompleteActivation`]: the device is bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationCompleted {
+    /// The id the device signs its requests with.
+    pub device_id: String,
+    /// The service's X25519 share, base64url.
+    pub service_share: String,
+    /// The citizen now bound to the device.
+    pub document: DocumentNumber,
+    /// When.
+    pub activated_at: Timestamp,
+}
+
+/// Where a device stands with the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    /// Bound, receiving PINs.
+    Active,
+    /// Another device was activated for the citizen afterwards.
+    Replaced,
+    /// The citizen removed it.
+    Removed,
+}
+
+/// `GET /device/status` answer (signed request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceStatus {
+    /// The device id.
+    pub device_id: String,
+    /// The citizen it is bound to.
+    pub document: DocumentNumber,
+    /// Its state.
+    pub state: DeviceState,
+    /// When it was activated.
+    pub activated_at: Timestamp,
+}

@@ -1,0 +1,69 @@
+//! Errors on the wire: an HTTP status and a JSON body `{"error": code, "message": text}`.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a stable machine-readable code. Clients act on the code; the
+/// message is for people and may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not the JSON the endpoint takes, or a field is invalid.
+    BadRequest,
+    /// The body is larger than the service reads.
+    BodyTooLarge,
+    /// Missing or wrong operator token.
+    Unauthorized,
+    /// No census record for the document.
+    NotInCensus,
+    /// The contrast data does not match the census.
+    ContrastDataMismatch,
+    /// The citizen is not registered in Cl@ve.
+    NotRegistered,
+    /// The citizen is already registered.
+    AlreadyRegistered,
+    /// The invitation letter's CSV code is wrong, used, expired or void.
+    InvalidInvitation,
+    /// More activation codes than allowed in an hour.
+    TooManyCodes,
+    /// No such activation attempt, or it ended.
+    UnknownActivation,
+    /// The activation code is wrong; tries remain.
+    WrongCode,
+    /// The activation code expired.
+    CodeExpired,
+    /// Too many wrong codes: ask for a new one.
+    CodeExhausted,
+    /// The proof that the device holds its key does not verify.
+    BadProof,
+    /// A device request without valid signature headers, or a bad signature.
+    BadSignature,
+    /// A device request outside the 5-minute window.
+    StaleRequest,
+    /// A device request whose nonce was already used.
+    ReplayedRequest,
+    /// The device id is unknown.
+    UnknownDevice,
+    /// Another device was activated for this citizen after this one.
+    DeviceReplaced,
+    /// The citizen removed this device.
+    DeviceRemoved,
+    /// No such route.
+    NotFound,
+    /// The service failed; nothing was changed.
+    Internal,
+    /// A code this client does not know (a newer service).
+    #[serde(other)]
+    Unknown,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The stable code.
+    pub error: ErrorCode,
+    /// A human-readable explanation, without personal data.
+    pub message: String,
+    /// Tries left, where the error allows retrying (wrong activation code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
+}

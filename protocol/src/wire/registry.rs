@@ -1,0 +1,139 @@
+//! Census and registry messages (SPEC.md flow 1).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{ContrastData, DocumentNumber, Timestamp};
+
+/// A resident as the tax agency's census knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CensusRecord {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// Full name, as letters are addressed.
+    pub full_name: String,
+    /// Date of birth.
+    pub birth_date: NaiveDate,
+    /// The contrast data on record; citizens must match it.
+    pub contrast: ContrastData,
+    /// Where invitation letters go.
+    pub fiscal_address: String,
+}
+
+/// `POST /operator/census`: load or update census records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadCensus {
+    /// The records; an existing document is updated.
+    pub records: Vec<CensusRecord>,
+}
+
+/// Answer to [`LoadCensus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CensusLoaded {
+    /// How many records were written.
+    pub loaded: u32,
+}
+
+/// `POST /operator/citizens`: registration at a registry office, where an operator has
+/// seen the citizen's document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterCitizen {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// Contrast data, checked against the census.
+    pub contrast: ContrastData,
+    /// Mobile number for SMS (`+34612345678`, or 9 digits for Spain).
+    pub mobile: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// `POST /registration/invitation`: a citizen asks for an invitation letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInvitation {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// Contrast data, checked against the census.
+    pub contrast: ContrastData,
+}
+
+/// Answer to [`RequestInvitation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSent {
+    /// When the letter's code stops working.
+    pub valid_until: Timestamp,
+}
+
+/// `POST /registration/complete`: the citizen registers with the letter's CSV code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRegistration {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// The 16-character secure verification code on the letter.
+    pub csv: String,
+    /// Mobile number for SMS.
+    pub mobile: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// How a citizen was registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationChannel {
+    /// In person, at a registry office.
+    Office,
+    /// Online, with an invitation letter.
+    Letter,
+}
+
+/// Answer to a registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitizenRegistered {
+    /// The registered document.
+    pub document: DocumentNumber,
+    /// How.
+    pub channel: RegistrationChannel,
+    /// When.
+    pub registered_at: Timestamp,
+}
+
+/// An SMS the gateway sent (the embedded gateway keeps them in an outbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxSms {
+    /// Increasing id, for reading only what is new.
+    pub id: i64,
+    /// The mobile number.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// When it was sent.
+    pub sent_at: Timestamp,
+}
+
+/// A letter posted to a fiscal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxLetter {
+    /// Increasing id.
+    pub id: i64,
+    /// Addressee.
+    pub to_name: String,
+    /// The fiscal address.
+    pub address: String,
+    /// The letter's text, with the CSV code in it.
+    pub text: String,
+    /// When it was posted.
+    pub sent_at: Timestamp,
+}
+
+/// `GET /operator/outbox/sms` and `/operator/outbox/letters` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox<T> {
+    /// Items with an id above the `after` query parameter, oldest first.
+    pub items: Vec<T>,
+}
