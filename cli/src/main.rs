@@ -1,7 +1,11 @@
 //! `clavepin`: one binary for developers and operators (SPEC.md, "The command line").
 
+mod admin;
 mod check_id;
 mod demo;
+mod logging;
+mod paths;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -22,6 +26,10 @@ struct Cli {
 enum Command {
     /// Runs the whole system end to end and checks every step; exits 0 only if all pass.
     Demo(demo::Args),
+    /// Runs the reference PIN service (plain HTTP on loopback; TLS anywhere else).
+    Serve(serve::Args),
+    /// Operator commands: census, registration, invitation letters, outboxes.
+    Admin(admin::Args),
     /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
     /// datum it needs; exits non-zero with the reason when invalid.
     CheckId(check_id::Args),
@@ -32,5 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::CheckId(args) => check_id::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Admin(args) => admin::run(args),
     }
 }

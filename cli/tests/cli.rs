@@ -54,3 +54,159 @@ fn demo_json_is_one_passing_step_per_line() {
         assert_eq!(step["ok"], true, "{step}");
     }
 }
+
+/// A `clavepin serve` process on a free loopback port, stopped with SIGTERM.
+struct Served {
+    child: std::process::Child,
+    url: String,
+    data: tempfile::TempDir,
+}
+
+impl Served {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
+        let url = first.trim().strip_prefix("clavepin service listening on ").unwrap().to_owned();
+        Served { child, url, data }
+    }
+
+    fn admin(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_clavepin"));
+        cmd.args(["admin", "--url", &self.url, "--data"]).arg(self.data.path()).args(args);
+        cmd.output().unwrap()
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+#[test]
+fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
+    let served = Served::start();
+    assert!(served.url.starts_with("http://127.0.0.1:"), "{}", served.url);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let token = served.data.path().join("operator.token");
+        assert_eq!(std::fs::metadata(token).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+    };
+    ok(served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "12345678z",
+        "--valid-until",
+        "31/01/2030",
+        "--name",
+        "Ana García",
+        "--birth-date",
+        "12/04/1985",
+        "--address",
+        "Calle Mayor 1, Madrid",
+    ]));
+    ok(served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "X1234567L",
+        "--support",
+        "E12345678",
+        "--name",
+        "John Smith",
+        "--birth-date",
+        "1979-09-30",
+        "--address",
+        "Diagonal 100, Barcelona",
+    ]));
+    let text = ok(served.admin(&[
+        "register",
+        "--document",
+        "12345678Z",
+        "--valid-until",
+        "2030-01-31",
+        "--mobile",
+        "612345678",
+        "--email",
+        "ana@example.es",
+    ]));
+    assert!(text.contains("registered 12345678Z"), "{text}");
+
+    let again = served.admin(&[
+        "register",
+        "--document",
+        "12345678Z",
+        "--valid-until",
+        "2030-01-31",
+        "--mobile",
+        "612345678",
+        "--email",
+        "ana@example.es",
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
+
+    ok(served.admin(&["invite", "--document", "X1234567L", "--support", "E12345678"]));
+    let letters: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["outbox", "letters", "--json"]))).unwrap();
+    let letter = &letters["items"][0];
+    assert_eq!(letter["address"], "Diagonal 100, Barcelona");
+    let text = letter["text"].as_str().unwrap();
+    let csv = text.lines().find_map(|l| l.strip_prefix("CSV: ")).unwrap();
+    ok(served.admin(&[
+        "complete-registration",
+        "--document",
+        "X1234567L",
+        "--csv",
+        csv,
+        "--mobile",
+        "+34 699 000 111",
+        "--email",
+        "john@example.com",
+    ]));
+
+    let bad = served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "12345678A",
+        "--valid-until",
+        "2030-01-31",
+        "--name",
+        "X",
+        "--birth-date",
+        "2000-01-01",
+        "--address",
+        "Y",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("control letter"));
+
+    assert!(served.stop().success(), "SIGTERM stops the service gracefully");
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_tls() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
+}

@@ -1,2 +1,174 @@
-//! The reference Cl@ve PIN service: registry, census, activation, issuance, delivery,
-//! verification. It depends on `clavepin-protocol` and never on the device core.
+//! The reference Cl@ve PIN service: census, registry, device activation and signed
+//! device requests, over HTTP (axum) with a SQLite file in its data folder. It
+//! depends on `clavepin-protocol` and never on the device core.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let service = clavepin_server::Service::open(clavepin_server::ServiceConfig::new("data"))?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! service.serve(listener, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+mod activation;
+mod db;
+mod devices;
+mod error;
+mod http;
+mod ids;
+mod keys;
+mod listen;
+mod registry;
+mod sms;
+mod state;
+mod time;
+
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clavepin_protocol::{Clock, SystemClock};
+use ring::rand::SystemRandom;
+
+pub use db::OpenError;
+pub use error::ServiceError;
+pub use listen::{ListenError, TlsFiles, serve_on};
+pub use sms::{OutboxGateway, SmsGateway};
+
+/// The database file inside the data folder.
+pub const DATABASE_FILE: &str = "clavepin.db";
+/// The operator token file inside the data folder.
+pub const OPERATOR_TOKEN_FILE: &str = "operator.token";
+
+/// How to run a service.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    data_dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    sms: Arc<dyn SmsGateway>,
+}
+
+impl ServiceConfig {
+    /// The real clock and the embedded SMS outbox, with data in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            clock: Arc::new(SystemClock),
+            sms: Arc::new(OutboxGateway),
+        }
+    }
+
+    /// Another clock: tests and the demo move time in-process. `clavepin serve` never
+    /// calls this.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Another SMS gateway.
+    pub fn with_sms(mut self, sms: Arc<dyn SmsGateway>) -> Self {
+        self.sms = sms;
+        self
+    }
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data folder or a key file could not be made or read.
+    #[error("data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The database could not be opened.
+    #[error(transparent)]
+    Database(#[from] OpenError),
+}
+
+/// A running service's state: open database, keys, clock.
+#[derive(Debug, Clone)]
+pub struct Service {
+    state: state::AppState,
+    data_dir: PathBuf,
+}
+
+impl Service {
+    /// Opens the data folder (creating it, its keys and its database on first start).
+    pub fn open(config: ServiceConfig) -> Result<Self, StartError> {
+        let dir = &config.data_dir;
+        let data_err = |source| StartError::DataDir { path: dir.clone(), source };
+        create_private_dir(dir).map_err(data_err)?;
+        let rng = SystemRandom::new();
+        let keys = keys::ServiceKeys::load_or_create(dir, &rng).map_err(data_err)?;
+        let db = db::Db::open(&dir.join(DATABASE_FILE))?;
+        let state = state::AppState::new(state::Inner {
+            db,
+            clock: config.clock,
+            keys,
+            rng,
+            sms: config.sms,
+        });
+        Ok(Self { state, data_dir: config.data_dir })
+    }
+
+    /// The HTTP routes, for serving or for in-process tests.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.state.clone())
+    }
+
+    /// The operator's bearer token.
+    pub fn operator_token(&self) -> &str {
+        self.state.keys.operator_token()
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Serves plain HTTP on `listener` until `shutdown` completes, then finishes the
+    /// requests in flight. For loopback listeners: [`serve_on`] checks that.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let pruning = tokio::spawn(prune_forever(self.state.clone()));
+        let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
+        pruning.abort();
+        result
+    }
+
+    /// Forgets what is no longer needed (old nonces). Runs every minute while serving;
+    /// public so tests and the demo can run it after moving their clock.
+    pub async fn prune(&self) -> Result<usize, ServiceError> {
+        let now = self.state.now();
+        self.state.db.write(move |tx| devices::prune_nonces(tx, now)).await
+    }
+}
+
+async fn prune_forever(state: state::AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let now = state.now();
+        if let Err(e) = state.db.write(move |tx| devices::prune_nonces(tx, now)).await {
+            tracing::warn!(error = %e, "pruning failed");
+        }
+    }
+}
+
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}

@@ -85,3 +85,23 @@ pub struct DeviceStatus {
     /// When it was activated.
     pub activated_at: Timestamp,
 }
+
+/// Which push service delivers to the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushPlatform {
+    /// Firebase Cloud Messaging (Android).
+    Fcm,
+    /// Apple Push Notification service (iOS).
+    Apns,
+}
+
+/// `PUT /device/push-token` (signed): register or refresh the device's push token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterPushToken {
+    /// The push service.
+    pub platform: PushPlatform,
+    /// The token the platform gave the app (opaque, at most 4096 bytes).
+    pub token: String,
+}

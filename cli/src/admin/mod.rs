@@ -1,0 +1,313 @@
+//! `clavepin admin`: what a registry office and an operator do, from the command line.
+
+mod client;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{Local, NaiveDate};
+use clavepin_protocol::identity::parse_date;
+use clavepin_protocol::wire::{
+    CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration, InvitationSent,
+    LoadCensus, Outbox, OutboxLetter, OutboxSms, RegisterCitizen, RequestInvitation,
+};
+use clavepin_protocol::{ContrastData, DocumentNumber};
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::paths;
+pub use client::OperatorClient;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The service's address.
+    #[arg(long, global = true, default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    url: String,
+    /// The service's data folder, where `serve` wrote the operator token.
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// The operator token file, if not in the data folder.
+    #[arg(long, global = true)]
+    token_file: Option<PathBuf>,
+    /// Print the service's JSON answers.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// The census the service checks citizens against.
+    #[command(subcommand)]
+    Census(CensusCommand),
+    /// Registers a citizen in person, as a registry office does.
+    Register {
+        #[command(flatten)]
+        who: Who,
+        /// Mobile phone for SMS (612345678 or +34612345678).
+        #[arg(long)]
+        mobile: String,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Asks for an invitation letter, as a citizen does online; it goes to the census's fiscal address.
+    Invite {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Completes online registration with the letter's 16-character CSV code.
+    CompleteRegistration {
+        /// DNI or NIE.
+        #[arg(long)]
+        document: String,
+        /// The CSV code on the letter.
+        #[arg(long)]
+        csv: String,
+        /// Mobile phone for SMS.
+        #[arg(long)]
+        mobile: String,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Reads what the service sent: SMS or letters.
+    Outbox {
+        /// `sms` or `letters`.
+        #[arg(value_enum)]
+        kind: OutboxKind,
+        /// Only items after this id.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum CensusCommand {
+    /// Adds or updates one census record.
+    Add {
+        #[command(flatten)]
+        who: Who,
+        /// Full name, as letters are addressed.
+        #[arg(long)]
+        name: String,
+        /// Date of birth (DD/MM/YYYY or YYYY-MM-DD).
+        #[arg(long)]
+        birth_date: String,
+        /// Fiscal address, where letters go.
+        #[arg(long)]
+        address: String,
+    },
+    /// Loads records from a JSON file: a list of records, or {"records": [...]}.
+    Load {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum OutboxKind {
+    Sms,
+    Letters,
+}
+
+/// A document number and its contrast datum.
+#[derive(Debug, clap::Args)]
+struct Who {
+    /// DNI or NIE.
+    #[arg(long)]
+    document: String,
+    /// A DNI's validity date.
+    #[arg(long, group = "contrast")]
+    valid_until: Option<String>,
+    /// A permanent DNI's issue date.
+    #[arg(long, group = "contrast")]
+    permanent_issued: Option<String>,
+    /// A NIE's support number.
+    #[arg(long, group = "contrast")]
+    support: Option<String>,
+}
+
+impl Who {
+    fn parse(&self) -> Result<(DocumentNumber, ContrastData), String> {
+        let document =
+            DocumentNumber::parse(&self.document).map_err(|e| format!("document: {e}"))?;
+        let today = Local::now().date_naive();
+        let (input, permanent) = match (&self.valid_until, &self.permanent_issued, &self.support) {
+            (Some(d), None, None) => (d, false),
+            (None, Some(d), None) => (d, true),
+            (None, None, Some(s)) => (s, false),
+            _ => return Err("give one of --valid-until, --permanent-issued or --support".into()),
+        };
+        let contrast = ContrastData::parse_for(&document, input, permanent, today)
+            .map_err(|e| format!("contrast data: {e}"))?;
+        Ok((document, contrast))
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let token_file = args.token_file.clone().unwrap_or_else(|| {
+        args.data
+            .clone()
+            .unwrap_or_else(paths::default_service_dir)
+            .join(clavepin_server::OPERATOR_TOKEN_FILE)
+    });
+    let outcome = OperatorClient::new(&args.url, &token_file).and_then(|client| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        runtime.block_on(execute(&client, args.command, args.json))
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("clavepin admin: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn post<B: Serialize, R: DeserializeOwned + Serialize>(
+    client: &OperatorClient,
+    path: &str,
+    body: &B,
+    operator: bool,
+) -> Result<R, String> {
+    client.call(Method::POST, path, Some(body), operator).await
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+async fn execute(client: &OperatorClient, command: Command, json: bool) -> Result<(), String> {
+    match command {
+        Command::Census(CensusCommand::Add { who, name, birth_date, address }) => {
+            let (document, contrast) = who.parse()?;
+            let birth_date: NaiveDate =
+                parse_date(&birth_date).map_err(|e| format!("birth date: {e}"))?;
+            let record = CensusRecord {
+                document,
+                full_name: name,
+                birth_date,
+                contrast,
+                fiscal_address: address,
+            };
+            let done: CensusLoaded =
+                post(client, "/operator/census", &LoadCensus { records: vec![record] }, true)
+                    .await?;
+            if json {
+                print_json(&done)
+            } else {
+                println!("census: {} record written", done.loaded)
+            }
+        }
+        Command::Census(CensusCommand::Load { file }) => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let load = serde_json::from_str::<LoadCensus>(&text)
+                .or_else(|_| {
+                    serde_json::from_str::<Vec<CensusRecord>>(&text)
+                        .map(|records| LoadCensus { records })
+                })
+                .map_err(|e| format!("{}: not a list of census records: {e}", file.display()))?;
+            let done: CensusLoaded = post(client, "/operator/census", &load, true).await?;
+            if json {
+                print_json(&done)
+            } else {
+                println!("census: {} records written", done.loaded)
+            }
+        }
+        Command::Register { who, mobile, email } => {
+            let (document, contrast) = who.parse()?;
+            let req = RegisterCitizen { document, contrast, mobile, email };
+            let done: CitizenRegistered = post(client, "/operator/citizens", &req, true).await?;
+            if json {
+                print_json(&done)
+            } else {
+                println!("registered {} at a registry office", done.document)
+            }
+        }
+        Command::Invite { who } => {
+            let (document, contrast) = who.parse()?;
+            let sent: InvitationSent = post(
+                client,
+                "/registration/invitation",
+                &RequestInvitation { document, contrast },
+                false,
+            )
+            .await?;
+            if json {
+                print_json(&sent)
+            } else {
+                println!(
+                    "invitation letter posted to the fiscal address; its code works until {}",
+                    sent.valid_until.format("%d-%m-%Y")
+                )
+            }
+        }
+        Command::CompleteRegistration { document, csv, mobile, email } => {
+            let document =
+                DocumentNumber::parse(&document).map_err(|e| format!("document: {e}"))?;
+            let req = CompleteRegistration { document, csv, mobile, email };
+            let done: CitizenRegistered =
+                post(client, "/registration/complete", &req, false).await?;
+            if json {
+                print_json(&done)
+            } else {
+                println!("registered {} with the invitation letter", done.document)
+            }
+        }
+        Command::Outbox { kind: OutboxKind::Sms, after } => {
+            let outbox: Outbox<OutboxSms> = client
+                .call::<(), _>(
+                    Method::GET,
+                    &format!("/operator/outbox/sms?after={after}"),
+                    None,
+                    true,
+                )
+                .await?;
+            if json {
+                print_json(&outbox)
+            } else {
+                for sms in &outbox.items {
+                    println!(
+                        "#{} {} to {}: {}",
+                        sms.id,
+                        sms.sent_at.format("%Y-%m-%d %H:%M:%S"),
+                        sms.to,
+                        sms.text
+                    );
+                }
+            }
+        }
+        Command::Outbox { kind: OutboxKind::Letters, after } => {
+            let outbox: Outbox<OutboxLetter> = client
+                .call::<(), _>(
+                    Method::GET,
+                    &format!("/operator/outbox/letters?after={after}"),
+                    None,
+                    true,
+                )
+                .await?;
+            if json {
+                print_json(&outbox)
+            } else {
+                for letter in &outbox.items {
+                    println!(
+                        "#{} {} to {}, {}\n{}",
+                        letter.id,
+                        letter.sent_at.format("%Y-%m-%d"),
+                        letter.to_name,
+                        letter.address,
+                        letter.text
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `clavepin serve`: the reference PIN service on the real clock.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clavepin_server::{OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles};
+
+use crate::paths;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on. Plain HTTP only on loopback; any other address needs TLS.
+    #[arg(long, default_value = paths::DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// Data folder: database, keys and the operator token [default: the platform's data folder]
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// TLS certificate chain (PEM), required off loopback.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    crate::logging::init();
+    let data = args.data.unwrap_or_else(paths::default_service_dir);
+    let service = match Service::open(ServiceConfig::new(&data)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("clavepin serve: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        _ => None,
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("clavepin serve: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let token_file = data.join(OPERATOR_TOKEN_FILE);
+    let result = runtime.block_on(clavepin_server::serve_on(
+        service,
+        args.listen,
+        tls,
+        |addr, tls| {
+            let scheme = if tls { "https" } else { "http" };
+            println!("clavepin service listening on {scheme}://{addr}");
+            println!("data folder: {}", data.display());
+            println!("operator token: {}", token_file.display());
+        },
+        shutdown_signal(),
+    ));
+    match result {
+        Ok(()) => {
+            println!("clavepin service stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("clavepin serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

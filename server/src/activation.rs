@@ -1,0 +1,184 @@
+//! Device activation (SPEC.md flow 2): contrast data → a 6-digit code by SMS → the
+//! device proves the code, registers its signing key and X25519 share, gets the
+//! service's share, and both derive the sealing key. The new device replaces the
+//! citizen's previous one.
+
+use chrono::TimeDelta;
+use clavepin_protocol::crypto::{
+    ActivationTranscript, AgreementShare, DevicePublicKey, KeyAgreement, RequestSignature,
+};
+use clavepin_protocol::wire::{
+    ActivationCompleted, ActivationStarted, CompleteActivation, activation_proof_input,
+};
+use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp};
+use ring::rand::SecureRandom;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::ids::random_id;
+use crate::keys::ServiceKeys;
+use crate::registry;
+use crate::sms::SmsGateway;
+use crate::time::{from_millis, millis};
+
+/// An activation code lives 10 minutes (SPEC.md's table).
+pub const CODE_LIFE: TimeDelta = TimeDelta::minutes(10);
+/// Wrong codes before the attempt dies.
+pub const MAX_TRIES: i64 = 3;
+/// Codes per citizen per rolling hour.
+pub const MAX_CODES_PER_HOUR: i64 = 3;
+
+const CODE_PURPOSE: &str = "activation";
+
+/// Checks the claim, enforces the hourly limit, and sends a new code by SMS. A new
+/// code supersedes any earlier pending one.
+pub fn start(
+    tx: &Transaction<'_>,
+    claim: &IdentityClaim,
+    now: Timestamp,
+    rng: &dyn SecureRandom,
+    keys: &ServiceKeys,
+    sms: &dyn SmsGateway,
+) -> ServiceResult<ActivationStarted> {
+    let citizen = registry::registered_citizen(tx, claim)?;
+    let document = claim.document();
+    let hour_ago = millis(now - TimeDelta::hours(1));
+    let (recent, oldest): (i64, Option<i64>) = tx.query_row(
+        "SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2",
+        params![document.as_str(), hour_ago],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if recent >= MAX_CODES_PER_HOUR {
+        let free_at = oldest.unwrap_or(millis(now)) + TimeDelta::hours(1).num_milliseconds();
+        let retry_after_secs = ((free_at - millis(now)) / 1000).max(1);
+        return Err(ServiceError::TooManyCodes { retry_after_secs });
+    }
+    tx.execute(
+        "UPDATE activations SET state = 'dead' WHERE document = ?1 AND state = 'pending'",
+        [document.as_str()],
+    )?;
+    let id = random_id(rng)?;
+    let code = ActivationCode::random(rng).map_err(|_| ServiceError::Internal("randomness"))?;
+    let expires_at = now + CODE_LIFE;
+    tx.execute(
+        "INSERT INTO activations (id, document, code_hash, expires_at, state, created_at)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+        params![
+            id,
+            document.as_str(),
+            keys.keyed_hash(CODE_PURPOSE, &id, code.expose()),
+            millis(expires_at),
+            millis(now)
+        ],
+    )?;
+    let text = format!(
+        "Cl@ve PIN: su código de activación es {} (caduca en 10 minutos). No lo comparta con nadie. \
+         / Your activation code is {}.",
+        code.expose(),
+        code.expose()
+    );
+    sms.send(tx, &citizen.mobile, &text, now)?;
+    Ok(ActivationStarted {
+        activation_id: id,
+        code_expires_at: expires_at,
+        phone_hint: citizen.mobile.hint(),
+    })
+}
+
+/// Completes an activation. Refusals that must be remembered (a wrong code counts a
+/// try) come back as `Ok(Err(_))` so the transaction still commits.
+pub fn complete(
+    tx: &Transaction<'_>,
+    activation_id: &str,
+    req: &CompleteActivation,
+    now: Timestamp,
+    rng: &dyn SecureRandom,
+    keys: &ServiceKeys,
+) -> ServiceResult<ServiceResult<ActivationCompleted>> {
+    let signing_key = DevicePublicKey::from_b64(&req.signing_key)
+        .map_err(|_| ServiceError::BadRequest("signing_key is not a P-256 public key".into()))?;
+    let device_share = AgreementShare::from_b64(&req.agreement_share)
+        .map_err(|_| ServiceError::BadRequest("agreement_share is not an X25519 share".into()))?;
+    let proof = RequestSignature::from_b64(&req.proof).map_err(|_| ServiceError::BadProof)?;
+
+    let row: Option<(String, Vec<u8>, i64, i64, String)> = tx
+        .query_row(
+            "SELECT document, code_hash, expires_at, tries, state FROM activations WHERE id = ?1",
+            [activation_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((document, code_hash, expires_at, tries, state)) = row else {
+        return Err(ServiceError::UnknownActivation);
+    };
+    if state != "pending" {
+        return Err(ServiceError::UnknownActivation);
+    }
+    let kill = |tx: &Transaction<'_>| {
+        tx.execute("UPDATE activations SET state = 'dead' WHERE id = ?1", [activation_id])
+    };
+    if millis(now) >= expires_at {
+        kill(tx)?;
+        return Ok(Err(ServiceError::CodeExpired));
+    }
+    let code_ok = ActivationCode::parse(&req.code).is_ok_and(|code| {
+        keys.keyed_hash_matches(CODE_PURPOSE, activation_id, code.expose(), &code_hash)
+    });
+    if !code_ok {
+        let tries = tries + 1;
+        tx.execute(
+            "UPDATE activations SET tries = ?2 WHERE id = ?1",
+            params![activation_id, tries],
+        )?;
+        if tries >= MAX_TRIES {
+            kill(tx)?;
+            return Ok(Err(ServiceError::CodeExhausted));
+        }
+        return Ok(Err(ServiceError::WrongCode { tries_left: (MAX_TRIES - tries) as u32 }));
+    }
+    // The device shows it holds the private key before the key is trusted.
+    let proof_input = activation_proof_input(activation_id, &req.agreement_share);
+    if signing_key.verify(&proof_input, &proof).is_err() {
+        return Err(ServiceError::BadProof);
+    }
+    let document = DocumentNumber::parse(&document)
+        .map_err(|_| ServiceError::Internal("corrupt activation row"))?;
+
+    let service = KeyAgreement::start(rng).map_err(|_| ServiceError::Internal("key agreement"))?;
+    let service_share = service.share();
+    let transcript = ActivationTranscript {
+        activation_id,
+        document: &document,
+        device_signing_key: &signing_key,
+        device_share: &device_share,
+        service_share: &service_share,
+    };
+    let sealing_key = service
+        .finish(&device_share, &transcript)
+        .map_err(|_| ServiceError::BadRequest("agreement_share is not usable".into()))?;
+
+    let device_id = random_id(rng)?;
+    let sealed = keys.encrypt(&sealing_key_aad(&device_id), sealing_key.expose(), rng)?;
+    let replaced = tx.execute(
+        "UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'",
+        params![document.as_str(), millis(now)],
+    )?;
+    tx.execute(
+        "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
+         VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+        params![device_id, document.as_str(), signing_key.as_bytes(), sealed, millis(now)],
+    )?;
+    tx.execute("UPDATE activations SET state = 'completed' WHERE id = ?1", [activation_id])?;
+    tracing::info!(document = %document.masked(), replaced, "device activated");
+    Ok(Ok(ActivationCompleted {
+        device_id,
+        service_share: service_share.to_b64(),
+        document,
+        activated_at: from_millis(millis(now)),
+    }))
+}
+
+/// The associated data that binds a stored sealing key to its device row.
+pub fn sealing_key_aad(device_id: &str) -> String {
+    format!("device-sealing-key:{device_id}")
+}

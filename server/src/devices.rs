@@ -1,0 +1,133 @@
+//! Bound devices and the authentication of their signed requests.
+
+use chrono::TimeDelta;
+use clavepin_protocol::crypto::{DevicePublicKey, SignedRequest};
+use clavepin_protocol::wire::{
+    DeviceState, DeviceStatus, MAX_REQUEST_AGE, PushPlatform, RegisterPushToken,
+};
+use clavepin_protocol::{DocumentNumber, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::time::{from_millis, millis};
+
+/// A device as the service knows it.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Its id.
+    pub id: String,
+    /// The citizen it is bound to.
+    pub document: DocumentNumber,
+    /// Its signing key.
+    pub public_key: DevicePublicKey,
+    /// Active, replaced or removed.
+    pub state: DeviceState,
+    /// When it was activated.
+    pub activated_at: Timestamp,
+}
+
+impl Device {
+    /// Its status on the wire.
+    pub fn status(&self) -> DeviceStatus {
+        DeviceStatus {
+            device_id: self.id.clone(),
+            document: self.document,
+            state: self.state,
+            activated_at: self.activated_at,
+        }
+    }
+}
+
+/// Loads a device by id.
+pub fn load(conn: &Connection, id: &str) -> ServiceResult<Option<Device>> {
+    let row: Option<(String, Vec<u8>, String, i64)> = conn
+        .prepare_cached(
+            "SELECT document, public_key, state, activated_at FROM devices WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((document, key, state, activated_at)) = row else {
+        return Ok(None);
+    };
+    let corrupt = || ServiceError::Internal("corrupt device row");
+    Ok(Some(Device {
+        id: id.to_owned(),
+        document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
+        public_key: DevicePublicKey::from_bytes(&key).map_err(|_| corrupt())?,
+        state: match state.as_str() {
+            "active" => DeviceState::Active,
+            "replaced" => DeviceState::Replaced,
+            "removed" => DeviceState::Removed,
+            _ => return Err(corrupt()),
+        },
+        activated_at: from_millis(activated_at),
+    }))
+}
+
+/// Whether a request signed at `timestamp_ms` is fresh at `now` (both directions: a
+/// device clock running ahead is as suspect as a replay from the past).
+pub fn is_fresh(timestamp_ms: i64, now: Timestamp) -> bool {
+    (millis(now) - timestamp_ms).abs() <= MAX_REQUEST_AGE.num_milliseconds()
+}
+
+/// Remembers a request's nonce; a nonce seen before is a replay.
+pub fn record_nonce(
+    tx: &Transaction<'_>,
+    request: &SignedRequest,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![request.device_id, request.nonce, millis(now)])?;
+    if inserted == 0 {
+        return Err(ServiceError::ReplayedRequest);
+    }
+    Ok(())
+}
+
+/// Forgets nonces too old to matter: a request that old is refused as stale anyway.
+pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+    let horizon = now - MAX_REQUEST_AGE - TimeDelta::minutes(1);
+    Ok(tx.execute("DELETE FROM nonces WHERE seen_at < ?1", [millis(horizon)])?)
+}
+
+/// The citizen removes this device: it stops receiving PINs.
+pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<()> {
+    tx.execute(
+        "UPDATE devices SET state = 'removed', ended_at = ?2 WHERE id = ?1 AND state = 'active'",
+        params![id, millis(now)],
+    )?;
+    Ok(())
+}
+
+/// Longest push token accepted (FCM's are ~160 bytes, APNs' 64 hex digits; the limit
+/// leaves room for both to grow).
+const MAX_PUSH_TOKEN: usize = 4096;
+
+/// Registers or refreshes where pushes for this device go.
+pub fn set_push_token(
+    tx: &Transaction<'_>,
+    id: &str,
+    req: &RegisterPushToken,
+) -> ServiceResult<()> {
+    let token = req.token.trim();
+    if token.is_empty()
+        || token.len() > MAX_PUSH_TOKEN
+        || token.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(ServiceError::BadRequest(
+            "the push token is empty, too long or not printable".into(),
+        ));
+    }
+    let platform = match req.platform {
+        PushPlatform::Fcm => "fcm",
+        PushPlatform::Apns => "apns",
+    };
+    tx.execute(
+        "UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1",
+        params![id, platform, token],
+    )?;
+    Ok(())
+}

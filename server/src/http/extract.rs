@@ -1,0 +1,127 @@
+//! Extractors that turn raw requests into typed, checked values, or into the
+//! service's own errors (never axum's plain-text rejections).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use clavepin_protocol::crypto::{RequestSignature, SignedRequest};
+use clavepin_protocol::wire::{
+    DeviceState, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+use serde::de::DeserializeOwned;
+
+use crate::devices::{self, Device};
+use crate::error::ServiceError;
+use crate::state::AppState;
+
+/// A JSON body, refused with a typed error when malformed or too large.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ServiceError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ServiceError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ServiceError::BodyTooLarge
+        } else {
+            ServiceError::BadRequest("the request body could not be read".into())
+        }
+    })
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
+    let bytes = if bytes.is_empty() { b"null".as_slice() } else { bytes };
+    serde_json::from_slice(bytes)
+        .map_err(|e| ServiceError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// The operator, authenticated by the bearer token from the data folder.
+#[derive(Debug)]
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ServiceError::Unauthorized)?;
+        if state.keys.operator_token_matches(token.trim()) {
+            Ok(Operator)
+        } else {
+            Err(ServiceError::Unauthorized)
+        }
+    }
+}
+
+/// A request signed by an active device, with its JSON body (`()` for none).
+#[derive(Debug)]
+pub struct Signed<T> {
+    /// The device that signed it.
+    pub device: Device,
+    /// The parsed body.
+    pub body: T,
+}
+
+fn signature_headers(headers: &HeaderMap) -> Result<SignedRequest, ServiceError> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 256)
+            .ok_or(ServiceError::BadSignature)
+    };
+    Ok(SignedRequest {
+        device_id: get(HEADER_DEVICE)?.to_owned(),
+        timestamp_ms: get(HEADER_TIMESTAMP)?.parse().map_err(|_| ServiceError::BadSignature)?,
+        nonce: get(HEADER_NONCE)?.to_owned(),
+        signature: RequestSignature::from_b64(get(HEADER_SIGNATURE)?)
+            .map_err(|_| ServiceError::BadSignature)?,
+    })
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
+    type Rejection = ServiceError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let signed = signature_headers(req.headers())?;
+        let method = req.method().as_str().to_owned();
+        let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let bytes = read_body(req, state).await?;
+        let now = state.now();
+        if !devices::is_fresh(signed.timestamp_ms, now) {
+            return Err(ServiceError::StaleRequest);
+        }
+        let id = signed.device_id.clone();
+        let device = state
+            .db
+            .read(move |c| devices::load(c, &id))
+            .await?
+            .ok_or(ServiceError::UnknownDevice)?;
+        signed
+            .verify(&device.public_key, &method, &path, &bytes)
+            .map_err(|_| ServiceError::BadSignature)?;
+        state.db.write(move |tx| devices::record_nonce(tx, &signed, now)).await?;
+        match device.state {
+            DeviceState::Active => {}
+            DeviceState::Replaced => return Err(ServiceError::DeviceReplaced),
+            DeviceState::Removed => return Err(ServiceError::DeviceRemoved),
+        }
+        Ok(Signed { device, body: parse_json(&bytes)? })
+    }
+}

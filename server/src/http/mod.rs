@@ -1,0 +1,51 @@
+//! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
+
+mod device;
+mod error;
+mod extract;
+mod operator;
+mod public;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderValue;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{delete, get, post, put};
+use clavepin_protocol::wire::{HEADER_SERVICE_TIME, MAX_BODY_BYTES};
+
+use crate::error::ServiceError;
+use crate::state::AppState;
+
+/// The service's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/operator/census", post(operator::load_census))
+        .route("/operator/citizens", post(operator::register_citizen))
+        .route("/operator/outbox/sms", get(operator::sms_outbox))
+        .route("/operator/outbox/letters", get(operator::letters_outbox))
+        .route("/registration/invitation", post(public::request_invitation))
+        .route("/registration/complete", post(public::complete_registration))
+        .route("/device/activation", post(public::start_activation))
+        .route("/device/activation/{id}/complete", post(public::complete_activation))
+        .route("/device/status", get(device::status))
+        .route("/device", delete(device::remove))
+        .route("/device/push-token", put(device::set_push_token))
+        .fallback(|| async { ServiceError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            ServiceError::BadRequest("method not allowed on this endpoint".into())
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
+        .with_state(state)
+}
+
+/// Every response carries the service's clock, so devices can correct theirs.
+async fn stamp_service_time(State(state): State<AppState>, mut response: Response) -> Response {
+    let now = state.now().timestamp_millis();
+    if let Ok(value) = HeaderValue::from_str(&now.to_string()) {
+        response.headers_mut().insert(HEADER_SERVICE_TIME, value);
+    }
+    response
+}

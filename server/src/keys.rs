@@ -1,0 +1,225 @@
+//! The service's secrets, kept in its data folder readable by its owner only:
+//! - `service.key`: 32 random bytes from which the HMAC key (codes, PINs, CSVs are
+//!   stored only as keyed hashes) and the storage key (devices' sealing keys are
+//!   stored encrypted) are derived with HKDF-SHA256;
+//! - `operator.token`: the bearer token of the operator API.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use clavepin_protocol::crypto::{b64_decode, b64_encode};
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::hkdf::{HKDF_SHA256, Salt};
+use ring::hmac;
+use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+use crate::error::{ServiceError, ServiceResult};
+
+const MASTER_FILE: &str = "service.key";
+const TOKEN_FILE: &str = "operator.token";
+
+/// Keys derived from the master secret.
+pub struct ServiceKeys {
+    hmac: hmac::Key,
+    storage: LessSafeKey,
+    operator_token: String,
+    operator_token_hash: [u8; 32],
+}
+
+impl std::fmt::Debug for ServiceKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServiceKeys(***)")
+    }
+}
+
+impl ServiceKeys {
+    /// Loads the keys from `dir`, making them on first start.
+    pub fn load_or_create(dir: &Path, rng: &SystemRandom) -> io::Result<Self> {
+        let master = read_or_create(&dir.join(MASTER_FILE), rng)?;
+        let master = b64_decode(master.trim())
+            .filter(|m| m.len() == 32)
+            .map(Zeroizing::new)
+            .ok_or_else(|| invalid_data("service.key is corrupt"))?;
+        let token = read_or_create(&dir.join(TOKEN_FILE), rng)?;
+        let token = token.trim().to_owned();
+        if token.len() < 32 {
+            return Err(invalid_data("operator.token is corrupt"));
+        }
+        let derive = |info: &[u8]| -> io::Result<Zeroizing<[u8; 32]>> {
+            let mut out = Zeroizing::new([0u8; 32]);
+            Salt::new(HKDF_SHA256, b"clavepin service v1")
+                .extract(&master)
+                .expand(&[info], HKDF_SHA256)
+                .and_then(|okm| okm.fill(out.as_mut()))
+                .map_err(|_| invalid_data("key derivation failed"))?;
+            Ok(out)
+        };
+        let hmac_key = derive(b"hmac")?;
+        let storage_key = derive(b"storage")?;
+        let storage = UnboundKey::new(&AES_256_GCM, storage_key.as_ref())
+            .map_err(|_| invalid_data("bad storage key"))?;
+        Ok(Self {
+            hmac: hmac::Key::new(hmac::HMAC_SHA256, hmac_key.as_ref()),
+            storage: LessSafeKey::new(storage),
+            operator_token_hash: sha256(token.as_bytes()),
+            operator_token: token,
+        })
+    }
+
+    /// The operator's bearer token.
+    pub fn operator_token(&self) -> &str {
+        &self.operator_token
+    }
+
+    /// Checks a presented token. Comparing digests keeps the comparison's timing
+    /// independent of where the presented token first differs.
+    pub fn operator_token_matches(&self, presented: &str) -> bool {
+        sha256(presented.as_bytes()) == self.operator_token_hash
+    }
+
+    /// The keyed hash of a secret (a code, a PIN, a CSV) in its context.
+    pub fn keyed_hash(&self, purpose: &str, context: &str, secret: &str) -> Vec<u8> {
+        let input = format!("{purpose}\n{context}\n{secret}");
+        hmac::sign(&self.hmac, input.as_bytes()).as_ref().to_vec()
+    }
+
+    /// Checks a secret against its stored keyed hash in constant time.
+    pub fn keyed_hash_matches(
+        &self,
+        purpose: &str,
+        context: &str,
+        secret: &str,
+        stored: &[u8],
+    ) -> bool {
+        let input = format!("{purpose}\n{context}\n{secret}");
+        hmac::verify(&self.hmac, input.as_bytes(), stored).is_ok()
+    }
+
+    /// Encrypts a secret for storage, bound to `aad` (the row it belongs to).
+    pub fn encrypt(
+        &self,
+        aad: &str,
+        plaintext: &[u8],
+        rng: &dyn SecureRandom,
+    ) -> ServiceResult<Vec<u8>> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rng.fill(&mut nonce).map_err(|_| ServiceError::Internal("randomness"))?;
+        let mut buffer = plaintext.to_vec();
+        self.storage
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad.as_bytes()),
+                &mut buffer,
+            )
+            .map_err(|_| ServiceError::Internal("encryption"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buffer);
+        Ok(out)
+    }
+
+    /// Decrypts a stored secret; fails if it was tampered with or moved to another row.
+    #[cfg_attr(not(test), expect(dead_code, reason = "opens sealing keys once PINs are sealed"))]
+    pub fn decrypt(&self, aad: &str, stored: &[u8]) -> ServiceResult<Zeroizing<Vec<u8>>> {
+        let (nonce, ciphertext) = stored
+            .split_at_checked(NONCE_LEN)
+            .ok_or(ServiceError::Internal("stored key truncated"))?;
+        let nonce = Nonce::try_assume_unique_for_key(nonce)
+            .map_err(|_| ServiceError::Internal("stored key"))?;
+        let mut buffer = Zeroizing::new(ciphertext.to_vec());
+        let len = self
+            .storage
+            .open_in_place(nonce, Aad::from(aad.as_bytes()), &mut buffer)
+            .map_err(|_| ServiceError::Internal("stored key does not decrypt"))?
+            .len();
+        buffer.truncate(len);
+        Ok(buffer)
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref());
+    out
+}
+
+fn invalid_data(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.to_owned())
+}
+
+/// Reads a secret file, or writes a new random one readable by its owner only.
+fn read_or_create(path: &Path, rng: &SystemRandom) -> io::Result<String> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            rng.fill(bytes.as_mut()).map_err(|_| invalid_data("randomness failed"))?;
+            let text = b64_encode(bytes.as_ref());
+            write_private(path, &text)?;
+            Ok(text)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates `path` with mode 0600 (owner only) before any secret is written to it.
+pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_persist_and_secret_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let rng = SystemRandom::new();
+        let first = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
+        let again = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
+        assert_eq!(first.operator_token(), again.operator_token());
+        let h = first.keyed_hash("code", "act1", "123456");
+        assert!(again.keyed_hash_matches("code", "act1", "123456", &h));
+        assert!(!again.keyed_hash_matches("code", "act2", "123456", &h));
+        assert!(again.operator_token_matches(first.operator_token()));
+        assert!(!again.operator_token_matches("guess"));
+        #[cfg(unix)]
+        for file in [MASTER_FILE, TOKEN_FILE] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
+    }
+
+    #[test]
+    fn stored_secrets_open_only_in_their_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let rng = SystemRandom::new();
+        let keys = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
+        let stored = keys.encrypt("device:d1", b"secret", &rng).unwrap();
+        assert_eq!(keys.decrypt("device:d1", &stored).unwrap().as_slice(), b"secret");
+        assert!(keys.decrypt("device:d2", &stored).is_err());
+        let mut tampered = stored.clone();
+        tampered[20] ^= 1;
+        assert!(keys.decrypt("device:d1", &tampered).is_err());
+    }
+
+    #[test]
+    fn a_corrupt_key_file_is_an_error_not_a_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(MASTER_FILE), "garbage").unwrap();
+        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(fs::read_to_string(dir.path().join(MASTER_FILE)).unwrap(), "garbage");
+    }
+}

@@ -1,0 +1,114 @@
+//! Online registration with an invitation letter (seed 001): the citizen proves the
+//! document and contrast data, a letter with a 16-character CSV code goes to the
+//! fiscal address on record, and typing that code in registers them.
+
+use chrono::TimeDelta;
+use clavepin_protocol::alphabet;
+use clavepin_protocol::wire::{
+    CitizenRegistered, CompleteRegistration, InvitationSent, RegistrationChannel,
+};
+use clavepin_protocol::{IdentityClaim, Timestamp};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Email, MobileNumber, census_record, citizen, insert_citizen, verify_claim};
+use crate::error::{ServiceError, ServiceResult};
+use crate::keys::ServiceKeys;
+use crate::time::millis;
+
+/// Letters take days by post; the code stays valid for 30 days.
+const INVITATION_LIFE: TimeDelta = TimeDelta::days(30);
+
+/// Wrong codes before the letter is void (16 symbols of 31: guessing is hopeless
+/// anyway; this stops a script from trying).
+const MAX_TRIES: i64 = 5;
+
+const CSV_LEN: usize = 16;
+const CSV_PURPOSE: &str = "csv";
+
+/// Sends an invitation letter to the census's fiscal address. A new letter voids
+/// earlier ones.
+pub fn send_invitation(
+    tx: &Transaction<'_>,
+    claim: &IdentityClaim,
+    now: Timestamp,
+    rng: &dyn ring::rand::SecureRandom,
+    keys: &ServiceKeys,
+) -> ServiceResult<InvitationSent> {
+    let record = verify_claim(tx, claim)?;
+    if citizen(tx, &record.document)?.is_some() {
+        return Err(ServiceError::AlreadyRegistered);
+    }
+    let symbols: [u8; CSV_LEN] =
+        alphabet::random_symbols(rng).map_err(|_| ServiceError::Internal("randomness"))?;
+    let csv = String::from_utf8(symbols.to_vec()).map_err(|_| ServiceError::Internal("csv"))?;
+    let document = record.document.as_str();
+    let valid_until = now + INVITATION_LIFE;
+    tx.execute(
+        "UPDATE invitations SET state = 'void' WHERE document = ?1 AND state = 'live'",
+        [document],
+    )?;
+    tx.execute(
+        "INSERT INTO invitations (document, csv_hash, expires_at, state, created_at) VALUES (?1, ?2, ?3, 'live', ?4)",
+        params![document, keys.keyed_hash(CSV_PURPOSE, document, &csv), millis(valid_until), millis(now)],
+    )?;
+    let text = format!(
+        "Cl@ve — carta de invitación / invitation letter\n\n\
+         Para completar su registro en Cl@ve, introduzca este código seguro de verificación.\n\
+         To complete your registration in Cl@ve, enter this secure verification code.\n\n\
+         CSV: {csv}\n\n\
+         Válido hasta / valid until: {}\n",
+        valid_until.format("%d-%m-%Y")
+    );
+    tx.execute(
+        "INSERT INTO letters (to_name, address, text, sent_at) VALUES (?1, ?2, ?3, ?4)",
+        params![record.full_name, record.fiscal_address, text, millis(now)],
+    )?;
+    tracing::info!(document = %record.document.masked(), "invitation letter posted");
+    Ok(InvitationSent { valid_until })
+}
+
+/// Registers a citizen with the letter's code. A wrong code counts a try (committed
+/// even though the request is refused), hence the nested result.
+pub fn complete_registration(
+    tx: &Transaction<'_>,
+    req: &CompleteRegistration,
+    now: Timestamp,
+    keys: &ServiceKeys,
+) -> ServiceResult<ServiceResult<CitizenRegistered>> {
+    let mobile = MobileNumber::parse(&req.mobile)?;
+    let email = Email::parse(&req.email)?;
+    if census_record(tx, &req.document)?.is_none() {
+        return Err(ServiceError::InvalidInvitation);
+    }
+    let document = req.document.as_str();
+    let live: Option<(i64, Vec<u8>, i64, i64)> = tx
+        .query_row(
+            "SELECT id, csv_hash, expires_at, tries FROM invitations WHERE document = ?1 AND state = 'live'",
+            [document],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((id, hash, expires_at, tries)) = live else {
+        return Err(ServiceError::InvalidInvitation);
+    };
+    if millis(now) >= expires_at {
+        tx.execute("UPDATE invitations SET state = 'void' WHERE id = ?1", [id])?;
+        return Ok(Err(ServiceError::InvalidInvitation));
+    }
+    let typed: String = req
+        .csv
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !keys.keyed_hash_matches(CSV_PURPOSE, document, &typed, &hash) {
+        let state = if tries + 1 >= MAX_TRIES { "void" } else { "live" };
+        tx.execute(
+            "UPDATE invitations SET tries = tries + 1, state = ?2 WHERE id = ?1",
+            params![id, state],
+        )?;
+        return Ok(Err(ServiceError::InvalidInvitation));
+    }
+    tx.execute("UPDATE invitations SET state = 'used' WHERE id = ?1", [id])?;
+    insert_citizen(tx, &req.document, &mobile, &email, RegistrationChannel::Letter, now).map(Ok)
+}

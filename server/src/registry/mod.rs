@@ -1,0 +1,153 @@
+//! The census and the Cl@ve registry (SPEC.md flow 1): who exists, who is registered,
+//! and with which phone. Every later step checks contrast data against the census.
+
+mod contact;
+mod invitation;
+
+use chrono::NaiveDate;
+use clavepin_protocol::wire::{
+    CensusRecord, CitizenRegistered, RegisterCitizen, RegistrationChannel,
+};
+use clavepin_protocol::{ContrastData, DocumentNumber, IdentityClaim, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub use contact::{Email, MobileNumber};
+pub use invitation::{complete_registration, send_invitation};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::time::millis;
+
+/// Loads or updates census records; returns how many were written.
+pub fn load_census(
+    tx: &Transaction<'_>,
+    records: &[CensusRecord],
+    now: Timestamp,
+) -> ServiceResult<u32> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO census (document, full_name, birth_date, contrast, fiscal_address, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(document) DO UPDATE SET full_name = ?2, birth_date = ?3, contrast = ?4,
+             fiscal_address = ?5, updated_at = ?6",
+    )?;
+    for r in records {
+        if r.full_name.trim().is_empty() || r.fiscal_address.trim().is_empty() {
+            return Err(ServiceError::BadRequest(
+                "census records need a name and a fiscal address".into(),
+            ));
+        }
+        if !r.contrast.fits(&r.document) {
+            return Err(ServiceError::BadRequest(
+                "a census record's contrast data does not fit its document".into(),
+            ));
+        }
+        let contrast =
+            serde_json::to_string(&r.contrast).map_err(|_| ServiceError::Internal("serialise"))?;
+        stmt.execute(params![
+            r.document.as_str(),
+            r.full_name.trim(),
+            r.birth_date.to_string(),
+            contrast,
+            r.fiscal_address.trim(),
+            millis(now)
+        ])?;
+    }
+    Ok(records.len() as u32)
+}
+
+/// The census record for a document, if any.
+pub fn census_record(
+    conn: &Connection,
+    document: &DocumentNumber,
+) -> ServiceResult<Option<CensusRecord>> {
+    let row = conn
+        .prepare_cached("SELECT full_name, birth_date, contrast, fiscal_address FROM census WHERE document = ?1")?
+        .query_row([document.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .optional()?;
+    let Some((full_name, birth_date, contrast, fiscal_address)) = row else {
+        return Ok(None);
+    };
+    let corrupt = || ServiceError::Internal("corrupt census row");
+    Ok(Some(CensusRecord {
+        document: *document,
+        full_name,
+        birth_date: birth_date.parse::<NaiveDate>().map_err(|_| corrupt())?,
+        contrast: serde_json::from_str::<ContrastData>(&contrast).map_err(|_| corrupt())?,
+        fiscal_address,
+    }))
+}
+
+/// Checks a citizen's claim against the census. An unknown document and wrong
+/// contrast data give the same error, so the check cannot be used to probe the census.
+pub fn verify_claim(conn: &Connection, claim: &IdentityClaim) -> ServiceResult<CensusRecord> {
+    match census_record(conn, &claim.document())? {
+        Some(record) if record.contrast == claim.contrast() => Ok(record),
+        _ => Err(ServiceError::ContrastDataMismatch),
+    }
+}
+
+/// A registered citizen's contact data.
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    /// Where SMS go.
+    pub mobile: MobileNumber,
+}
+
+/// The registered citizen for a document, if any.
+pub fn citizen(conn: &Connection, document: &DocumentNumber) -> ServiceResult<Option<Citizen>> {
+    let mobile: Option<String> = conn
+        .prepare_cached("SELECT mobile FROM citizens WHERE document = ?1")?
+        .query_row([document.as_str()], |r| r.get(0))
+        .optional()?;
+    mobile
+        .map(|m| {
+            MobileNumber::parse(&m)
+                .map(|mobile| Citizen { mobile })
+                .map_err(|_| ServiceError::Internal("corrupt citizen row"))
+        })
+        .transpose()
+}
+
+/// Verifies a claim and returns the registered citizen it names.
+pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> ServiceResult<Citizen> {
+    verify_claim(conn, claim)?;
+    citizen(conn, &claim.document())?.ok_or(ServiceError::NotRegistered)
+}
+
+/// Registration at a registry office: the operator has seen the document, and the
+/// contrast data must still match the census.
+pub fn register_at_office(
+    tx: &Transaction<'_>,
+    req: &RegisterCitizen,
+    now: Timestamp,
+) -> ServiceResult<CitizenRegistered> {
+    let record = census_record(tx, &req.document)?.ok_or(ServiceError::NotInCensus)?;
+    if record.contrast != req.contrast {
+        return Err(ServiceError::ContrastDataMismatch);
+    }
+    let mobile = MobileNumber::parse(&req.mobile)?;
+    let email = Email::parse(&req.email)?;
+    insert_citizen(tx, &req.document, &mobile, &email, RegistrationChannel::Office, now)
+}
+
+fn insert_citizen(
+    tx: &Transaction<'_>,
+    document: &DocumentNumber,
+    mobile: &MobileNumber,
+    email: &Email,
+    channel: RegistrationChannel,
+    now: Timestamp,
+) -> ServiceResult<CitizenRegistered> {
+    if citizen(tx, document)?.is_some() {
+        return Err(ServiceError::AlreadyRegistered);
+    }
+    let channel_text = match channel {
+        RegistrationChannel::Office => "office",
+        RegistrationChannel::Letter => "letter",
+    };
+    tx.prepare_cached("INSERT INTO citizens (document, mobile, email, channel, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![document.as_str(), mobile.as_str(), email.as_str(), channel_text, millis(now)])?;
+    tracing::info!(document = %document.masked(), channel = channel_text, "citizen registered");
+    Ok(CitizenRegistered { document: *document, channel, registered_at: now })
+}

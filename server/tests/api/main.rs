@@ -1,0 +1,11 @@
+//! The service over real HTTP on loopback, with a clock the tests move.
+
+// A panic in a test is a failed test, not a crash in a citizen's hands.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod activation;
+mod operator;
+mod registration;
+mod robustness;
+mod signing;
+mod support;

@@ -1,0 +1,91 @@
+//! Online registration with an invitation letter.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn csv_in(letter: &Value) -> String {
+    let text = letter["text"].as_str().unwrap();
+    let line = text.lines().find(|l| l.starts_with("CSV: ")).unwrap();
+    line.trim_start_matches("CSV: ").to_owned()
+}
+
+fn completion(csv: &str) -> Value {
+    json!({ "document": DNI, "csv": csv, "mobile": "+34 612 345 678", "email": "ana@example.es" })
+}
+
+#[tokio::test]
+async fn a_letter_goes_to_the_fiscal_address_and_its_code_registers_the_citizen() {
+    let svc = TestService::start().await;
+    svc.load_census(vec![dni_census()]).await;
+    let (status, resp) = svc.post("/registration/invitation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{resp}");
+
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    let letter = &letters["items"][0];
+    assert_eq!(letter["to_name"], "Ana García López");
+    assert_eq!(letter["address"], "Calle Mayor 1, 28013 Madrid");
+    let csv = csv_in(letter);
+    assert_eq!(csv.len(), 16);
+    assert!(csv.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{csv}");
+
+    let (status, resp) = svc.post("/registration/complete", &completion("AAAAAAAAAAAAAAAA")).await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("invalid_invitation"))
+    );
+
+    // Typed in lower case with spaces, as citizens do.
+    let typed = format!("{} {}", &csv[..8], &csv[8..]).to_lowercase();
+    let (status, resp) = svc.post("/registration/complete", &completion(&typed)).await;
+    assert_eq!(status, StatusCode::CREATED, "{resp}");
+    assert_eq!(resp["channel"], "letter");
+
+    // Used once; and a registered citizen gets no more letters.
+    let (status, _) = svc.post("/registration/complete", &completion(&csv)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, resp) = svc.post("/registration/invitation", &dni_claim()).await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::CONFLICT, Some("already_registered"))
+    );
+}
+
+#[tokio::test]
+async fn unknown_documents_and_wrong_contrast_data_look_the_same() {
+    let svc = TestService::start().await;
+    svc.load_census(vec![dni_census()]).await;
+    let mut wrong = dni_claim();
+    wrong["contrast"]["valid_until"] = json!("2029-01-31");
+    let unknown = json!({ "document": "87654321X", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
+    let (s1, r1) = svc.post("/registration/invitation", &wrong).await;
+    let (s2, r2) = svc.post("/registration/invitation", &unknown).await;
+    assert_eq!((s1, &r1), (s2, &r2));
+    assert_eq!(r1["error"], "contrast_data_mismatch");
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    assert!(letters["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn five_wrong_codes_void_the_letter_and_letters_expire() {
+    let svc = TestService::start().await;
+    svc.load_census(vec![dni_census()]).await;
+    svc.post("/registration/invitation", &dni_claim()).await;
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    let csv = csv_in(&letters["items"][0]);
+    for _ in 0..5 {
+        let (status, _) = svc.post("/registration/complete", &completion("BBBBBBBBBBBBBBBB")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let (status, _) = svc.post("/registration/complete", &completion(&csv)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the letter is void after five wrong codes");
+
+    // A new letter; 30 days later its code no longer works.
+    svc.post("/registration/invitation", &dni_claim()).await;
+    let (_, letters) = svc.operator_get("/operator/outbox/letters?after=1").await;
+    let csv = csv_in(&letters["items"][0]);
+    svc.clock.advance(chrono::TimeDelta::days(30));
+    let (status, _) = svc.post("/registration/complete", &completion(&csv)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,276 @@
+//! A service started in-process on 127.0.0.1 with a manual clock, and helpers that
+//! speak its API as a registry office, a citizen and a device would.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::DateTime;
+use clavepin_protocol::crypto::{
+    ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, SealingKey, SignedRequest,
+};
+use clavepin_protocol::wire::{
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, activation_proof_input,
+};
+use clavepin_protocol::{Clock, DocumentNumber, ManualClock};
+use clavepin_server::{Service, ServiceConfig};
+use reqwest::{Method, StatusCode};
+use ring::rand::SystemRandom;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const DNI: &str = "12345678Z";
+pub const NIE: &str = "X1234567L";
+
+/// A DNI citizen's census record and registration data.
+pub fn dni_census() -> Value {
+    json!({
+        "document": DNI,
+        "full_name": "Ana García López",
+        "birth_date": "1985-04-12",
+        "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" },
+        "fiscal_address": "Calle Mayor 1, 28013 Madrid"
+    })
+}
+
+pub fn nie_census() -> Value {
+    json!({
+        "document": NIE,
+        "full_name": "John Smith",
+        "birth_date": "1979-09-30",
+        "contrast": { "kind": "nie_support", "support": "E12345678" },
+        "fiscal_address": "Avinguda Diagonal 100, 08019 Barcelona"
+    })
+}
+
+pub fn dni_claim() -> Value {
+    json!({ "document": DNI, "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } })
+}
+
+pub struct TestService {
+    pub url: String,
+    pub token: String,
+    pub clock: Arc<ManualClock>,
+    pub service: Service,
+    pub client: reqwest::Client,
+    dir: PathBuf,
+    _tempdir: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestService {
+    pub async fn start() -> Self {
+        let tempdir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_800_000_000, 0).unwrap()));
+        let mut svc = Self::start_in(tempdir.path(), clock).await;
+        svc._tempdir = Some(tempdir);
+        svc
+    }
+
+    pub async fn start_in(dir: &Path, clock: Arc<ManualClock>) -> Self {
+        // reqwest is built without a default TLS provider: one crypto library, ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let config = ServiceConfig::new(dir).with_clock(clock.clone());
+        let service = Service::open(config).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(service.clone().serve(listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            url,
+            token: service.operator_token().to_owned(),
+            clock,
+            service,
+            client: reqwest::Client::new(),
+            dir: dir.to_owned(),
+            _tempdir: None,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops gracefully and starts again on the same data folder.
+    pub async fn restart(mut self) -> Self {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.take().unwrap().await.unwrap().unwrap();
+        let tempdir = self._tempdir.take();
+        drop(self.service);
+        let mut again = Self::start_in(&self.dir, self.clock.clone()).await;
+        again._tempdir = tempdir;
+        again
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.url));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body), None).await
+    }
+
+    pub async fn operator_post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body), Some(&self.token)).await
+    }
+
+    pub async fn operator_get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None, Some(&self.token)).await
+    }
+
+    pub async fn load_census(&self, records: Vec<Value>) {
+        let (status, body) =
+            self.operator_post("/operator/census", &json!({ "records": records })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// A DNI citizen in the census, registered at an office.
+    pub async fn registered_citizen(&self) {
+        self.load_census(vec![dni_census()]).await;
+        let mut reg = dni_claim();
+        reg["mobile"] = json!("612 345 678");
+        reg["email"] = json!("ana@example.es");
+        let (status, body) = self.operator_post("/operator/citizens", &reg).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    pub async fn sms_outbox(&self) -> Vec<Value> {
+        let (status, body) = self.operator_get("/operator/outbox/sms").await;
+        assert_eq!(status, StatusCode::OK);
+        body["items"].as_array().unwrap().clone()
+    }
+
+    /// The 6-digit code in the latest SMS.
+    pub async fn last_sms_code(&self) -> String {
+        let sms = self.sms_outbox().await;
+        let text = sms.last().unwrap()["text"].as_str().unwrap().to_owned();
+        text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
+    }
+}
+
+/// A device as the core will be: its keys, and what activation gave it.
+pub struct TestDevice {
+    pub key: DeviceSigningKey,
+    pub device_id: String,
+    pub sealing_key: SealingKey,
+}
+
+impl TestDevice {
+    /// Activates a new device for the DNI citizen, reading the code from the outbox.
+    pub async fn activate(svc: &TestService) -> TestDevice {
+        let (status, started) = svc.post("/device/activation", &dni_claim()).await;
+        assert_eq!(status, StatusCode::CREATED, "{started}");
+        let id = started["activation_id"].as_str().unwrap().to_owned();
+        let code = svc.last_sms_code().await;
+        let (device, status, body) = Self::complete(svc, &id, &code).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        device.unwrap()
+    }
+
+    /// Sends the completing request; the device only exists if it succeeded.
+    pub async fn complete(
+        svc: &TestService,
+        activation_id: &str,
+        code: &str,
+    ) -> (Option<TestDevice>, StatusCode, Value) {
+        let rng = SystemRandom::new();
+        let key = DeviceSigningKey::generate(&rng).unwrap();
+        let agreement = KeyAgreement::start(&rng).unwrap();
+        let share = agreement.share().to_b64();
+        let proof = key.sign(&activation_proof_input(activation_id, &share), &rng).unwrap();
+        let body = json!({
+            "code": code,
+            "signing_key": key.public_key().to_b64(),
+            "agreement_share": share,
+            "proof": proof.to_b64(),
+        });
+        let (status, resp) =
+            svc.post(&format!("/device/activation/{activation_id}/complete"), &body).await;
+        if status != StatusCode::OK {
+            return (None, status, resp);
+        }
+        let service_share =
+            AgreementShare::from_b64(resp["service_share"].as_str().unwrap()).unwrap();
+        let document = DocumentNumber::parse(resp["document"].as_str().unwrap()).unwrap();
+        let public = key.public_key();
+        let device_share = agreement.share();
+        let transcript = ActivationTranscript {
+            activation_id,
+            document: &document,
+            device_signing_key: &public,
+            device_share: &device_share,
+            service_share: &service_share,
+        };
+        let sealing_key = agreement.finish(&service_share, &transcript).unwrap();
+        let device_id = resp["device_id"].as_str().unwrap().to_owned();
+        (Some(TestDevice { key, device_id, sealing_key }), status, resp)
+    }
+
+    pub fn sign(&self, svc: &TestService, method: &str, path: &str, body: &[u8]) -> SignedRequest {
+        SignedRequest::sign(
+            &self.key,
+            &self.device_id,
+            method,
+            path,
+            body,
+            svc.clock.now(),
+            &SystemRandom::new(),
+        )
+        .unwrap()
+    }
+
+    /// Sends a request with the given signature headers.
+    pub async fn send(
+        svc: &TestService,
+        method: Method,
+        path: &str,
+        body: &[u8],
+        signed: &SignedRequest,
+    ) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+        let resp = svc
+            .client
+            .request(method, format!("{}{path}", svc.url))
+            .header(HEADER_DEVICE, &signed.device_id)
+            .header(HEADER_TIMESTAMP, signed.timestamp_ms.to_string())
+            .header(HEADER_NONCE, &signed.nonce)
+            .header(HEADER_SIGNATURE, signed.signature.to_b64())
+            .header("content-type", "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null), headers)
+    }
+
+    /// A correctly signed request.
+    pub async fn request(
+        &self,
+        svc: &TestService,
+        method: Method,
+        path: &str,
+        body: &[u8],
+    ) -> (StatusCode, Value) {
+        let signed = self.sign(svc, method.as_str(), path, body);
+        let (status, json, _) = Self::send(svc, method, path, body, &signed).await;
+        (status, json)
+    }
+}
