@@ -169,6 +169,8 @@ pub fn complete(
         params![device_id, document.as_str(), signing_key.as_bytes(), sealed, millis(now)],
     )?;
     tx.execute("UPDATE activations SET state = 'completed' WHERE id = ?1", [activation_id])?;
+    // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
+    crate::pins::clear_failures(tx, &document)?;
     tracing::info!(document = %document.masked(), replaced, "device activated");
     Ok(Ok(ActivationCompleted {
         device_id,

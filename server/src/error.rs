@@ -74,6 +74,50 @@ pub enum ServiceError {
     /// The device was removed.
     #[error("this device was removed")]
     DeviceRemoved,
+    /// The citizen chose the app but has no activated device.
+    #[error("the Cl@ve PIN app is not activated for this citizen; choose SMS")]
+    AppNotActivated,
+    /// The push cap: at most 5 PIN requests per citizen per 10 minutes.
+    #[error("too many PINs requested; try again in {retry_after_secs} s")]
+    TooManyPins {
+        /// Seconds until another request is allowed.
+        retry_after_secs: i64,
+    },
+    /// Consecutive wrong PINs: the citizen waits.
+    #[error("too many wrong PINs; try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
+    /// 100 consecutive wrong PINs.
+    #[error(
+        "PINs are blocked after too many wrong tries; activate the app again or ask a registry office"
+    )]
+    PinsLocked,
+    /// No such PIN request.
+    #[error("no such PIN request")]
+    UnknownPinRequest,
+    /// Wrong code or PIN.
+    #[error("wrong PIN; {tries_left} tries left")]
+    WrongPin {
+        /// Tries before the request dies.
+        tries_left: u32,
+    },
+    /// Already used.
+    #[error("this PIN was already used; obtain a new one")]
+    PinUsed,
+    /// Expired.
+    #[error("this PIN expired; obtain a new one")]
+    PinExpired,
+    /// Superseded.
+    #[error("a newer PIN replaced this one; use the newest")]
+    PinSuperseded,
+    /// Three wrong tries.
+    #[error("too many wrong tries for this PIN; obtain a new one")]
+    PinRequestDead,
+    /// SMS resend limit for a request.
+    #[error("the PIN was already sent by SMS; obtain a new one")]
+    SmsLimit,
     /// No such route.
     #[error("no such endpoint")]
     NotFound,
@@ -110,6 +154,17 @@ impl ServiceError {
             UnknownDevice => (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice),
             DeviceReplaced => (StatusCode::GONE, ErrorCode::DeviceReplaced),
             DeviceRemoved => (StatusCode::GONE, ErrorCode::DeviceRemoved),
+            AppNotActivated => (StatusCode::CONFLICT, ErrorCode::AppNotActivated),
+            TooManyPins { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyPins),
+            Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled),
+            PinsLocked => (StatusCode::FORBIDDEN, ErrorCode::PinsLocked),
+            UnknownPinRequest => (StatusCode::NOT_FOUND, ErrorCode::UnknownPinRequest),
+            WrongPin { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongPin),
+            PinUsed => (StatusCode::GONE, ErrorCode::PinUsed),
+            PinExpired => (StatusCode::GONE, ErrorCode::PinExpired),
+            PinSuperseded => (StatusCode::GONE, ErrorCode::PinSuperseded),
+            PinRequestDead => (StatusCode::GONE, ErrorCode::PinRequestDead),
+            SmsLimit => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::SmsLimit),
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Storage(_) | Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
@@ -118,7 +173,19 @@ impl ServiceError {
     /// Tries left, for errors that allow another try.
     pub fn tries_left(&self) -> Option<u32> {
         match self {
-            ServiceError::WrongCode { tries_left } => Some(*tries_left),
+            ServiceError::WrongCode { tries_left } | ServiceError::WrongPin { tries_left } => {
+                Some(*tries_left)
+            }
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait, for errors that are a wait.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            ServiceError::TooManyCodes { retry_after_secs }
+            | ServiceError::TooManyPins { retry_after_secs }
+            | ServiceError::Throttled { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

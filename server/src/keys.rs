@@ -120,7 +120,6 @@ impl ServiceKeys {
     }
 
     /// Decrypts a stored secret; fails if it was tampered with or moved to another row.
-    #[cfg_attr(not(test), expect(dead_code, reason = "opens sealing keys once PINs are sealed"))]
     pub fn decrypt(&self, aad: &str, stored: &[u8]) -> ServiceResult<Zeroizing<Vec<u8>>> {
         let (nonce, ciphertext) = stored
             .split_at_checked(NONCE_LEN)

@@ -18,6 +18,7 @@ mod http;
 mod ids;
 mod keys;
 mod listen;
+mod pins;
 mod registry;
 mod sms;
 mod state;
@@ -34,6 +35,7 @@ use ring::rand::SystemRandom;
 pub use db::OpenError;
 pub use error::ServiceError;
 pub use listen::{ListenError, TlsFiles, serve_on};
+pub use pins::push::{OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload};
 pub use sms::{OutboxGateway, SmsGateway};
 
 /// The database file inside the data folder.
@@ -47,6 +49,7 @@ pub struct ServiceConfig {
     data_dir: PathBuf,
     clock: Arc<dyn Clock>,
     sms: Arc<dyn SmsGateway>,
+    push: Arc<dyn PushGateway>,
 }
 
 impl ServiceConfig {
@@ -56,6 +59,7 @@ impl ServiceConfig {
             data_dir: data_dir.into(),
             clock: Arc::new(SystemClock),
             sms: Arc::new(OutboxGateway),
+            push: Arc::new(OutboxPushGateway),
         }
     }
 
@@ -63,6 +67,12 @@ impl ServiceConfig {
     /// calls this.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Another push gateway.
+    pub fn with_push(mut self, push: Arc<dyn PushGateway>) -> Self {
+        self.push = push;
         self
     }
 
@@ -111,6 +121,8 @@ impl Service {
             keys,
             rng,
             sms: config.sms,
+            push: config.push,
+            events: pins::events::EventHub::default(),
         });
         Ok(Self { state, data_dir: config.data_dir })
     }
@@ -138,25 +150,48 @@ impl Service {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let pruning = tokio::spawn(prune_forever(self.state.clone()));
+        // Open event streams never end by themselves: close them when shutdown starts.
+        let events = self.state.events.clone();
+        let shutdown = async move {
+            shutdown.await;
+            events.close();
+        };
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         pruning.abort();
         result
     }
 
-    /// Forgets what is no longer needed (old nonces). Runs every minute while serving;
-    /// public so tests and the demo can run it after moving their clock.
+    /// Forgets what is no longer needed: old nonces, requests a day past expiry,
+    /// outbox rows a week old. Runs every minute while serving; public so tests and
+    /// the demo can run it after moving their clock. Returns how many rows went.
     pub async fn prune(&self) -> Result<usize, ServiceError> {
-        let now = self.state.now();
-        self.state.db.write(move |tx| devices::prune_nonces(tx, now)).await
+        prune_once(&self.state).await
     }
+}
+
+async fn prune_once(state: &state::AppState) -> Result<usize, ServiceError> {
+    let now = state.now();
+    state
+        .db
+        .write(move |tx| {
+            let outbox_horizon = time::millis(now - chrono::TimeDelta::days(7));
+            let mut pruned = devices::prune_nonces(tx, now)? + pins::prune(tx, now)?;
+            for table in ["sms_outbox", "letters", "push_outbox"] {
+                pruned += tx.execute(
+                    &format!("DELETE FROM {table} WHERE sent_at < ?1"),
+                    [outbox_horizon],
+                )?;
+            }
+            Ok(pruned)
+        })
+        .await
 }
 
 async fn prune_forever(state: state::AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every.tick().await;
-        let now = state.now();
-        if let Err(e) = state.db.write(move |tx| devices::prune_nonces(tx, now)).await {
+        if let Err(e) = prune_once(&state).await {
             tracing::warn!(error = %e, "pruning failed");
         }
     }

@@ -7,6 +7,8 @@ use ring::rand::SystemRandom;
 
 use crate::db::Db;
 use crate::keys::ServiceKeys;
+use crate::pins::events::EventHub;
+use crate::pins::push::PushGateway;
 use crate::sms::SmsGateway;
 
 /// The service's shared state; cloning is cheap.
@@ -20,6 +22,8 @@ pub struct Inner {
     pub keys: ServiceKeys,
     pub rng: SystemRandom,
     pub sms: Arc<dyn SmsGateway>,
+    pub push: Arc<dyn PushGateway>,
+    pub events: EventHub,
 }
 
 impl AppState {
@@ -29,6 +33,17 @@ impl AppState {
 
     pub fn now(&self) -> Timestamp {
         self.0.clock.now()
+    }
+
+    /// What issuing a PIN needs, at `now`.
+    pub fn issuer(&self, now: Timestamp) -> crate::pins::Issuer<'_> {
+        crate::pins::Issuer {
+            now,
+            rng: &self.0.rng,
+            keys: &self.0.keys,
+            sms: self.0.sms.as_ref(),
+            push: self.0.push.as_ref(),
+        }
     }
 }
 

@@ -47,6 +47,28 @@ pub enum ErrorCode {
     DeviceReplaced,
     /// The citizen removed this device.
     DeviceRemoved,
+    /// The citizen asked for the app, but no device is activated.
+    AppNotActivated,
+    /// More than 5 PIN requests in 10 minutes.
+    TooManyPins,
+    /// Too many consecutive wrong PINs: wait (`retry_after_secs`).
+    Throttled,
+    /// 100 consecutive wrong PINs: PINs are refused until re-activation or an operator unlocks.
+    PinsLocked,
+    /// No such PIN request.
+    UnknownPinRequest,
+    /// The code does not belong to this PIN request, or the PIN is wrong.
+    WrongPin,
+    /// The PIN was already used.
+    PinUsed,
+    /// The PIN expired.
+    PinExpired,
+    /// A newer PIN request replaced this one.
+    PinSuperseded,
+    /// Three wrong tries killed the request.
+    PinRequestDead,
+    /// The SMS for this request was already sent as often as allowed.
+    SmsLimit,
     /// No such route.
     NotFound,
     /// The service failed; nothing was changed.
@@ -63,7 +85,10 @@ pub struct ErrorBody {
     pub error: ErrorCode,
     /// A human-readable explanation, without personal data.
     pub message: String,
-    /// Tries left, where the error allows retrying (wrong activation code).
+    /// Tries left, where the error allows retrying (wrong code or PIN).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tries_left: Option<u32>,
+    /// Seconds to wait, where the error is a wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<i64>,
 }

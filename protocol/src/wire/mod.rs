@@ -3,10 +3,12 @@
 
 mod activation;
 mod errors;
+mod pins;
 mod registry;
 
 pub use activation::*;
 pub use errors::*;
+pub use pins::*;
 pub use registry::*;
 
 use chrono::TimeDelta;

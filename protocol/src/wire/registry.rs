@@ -131,6 +131,23 @@ pub struct OutboxLetter {
     pub sent_at: Timestamp,
 }
 
+/// A push message the gateway sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxPush {
+    /// Increasing id.
+    pub id: i64,
+    /// The device it went to.
+    pub device_id: String,
+    /// FCM or APNs.
+    pub platform: super::PushPlatform,
+    /// The push token.
+    pub token: String,
+    /// The request body the platform's API would get (FCM HTTP v1 or APNs).
+    pub payload: serde_json::Value,
+    /// When.
+    pub sent_at: Timestamp,
+}
+
 /// `GET /operator/outbox/sms` and `/operator/outbox/letters` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbox<T> {

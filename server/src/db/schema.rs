@@ -4,9 +4,10 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const V1: &str = include_str!("schema_v1.sql");
+const V2: &str = include_str!("schema_v2.sql");
 
 pub enum Migrated {
     Ok,
@@ -31,6 +32,45 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Migrated> {
 fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Result<()> {
     match version {
         0 => tx.execute_batch(V1),
+        1 => tx.execute_batch(V2),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn upgrading_the_first_schema_equals_a_fresh_database() {
+        // A database as the first release wrote it, with a citizen in it.
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute_batch(
+            "INSERT INTO census VALUES ('12345678Z', 'Ana', '1985-04-12', '{}', 'Madrid', 0);
+             INSERT INTO citizens VALUES ('12345678Z', '+34612345678', 'a@b.es', 'office', 0);",
+        )
+        .unwrap();
+        assert!(matches!(migrate(&mut old).unwrap(), Migrated::Ok));
+
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        assert_eq!(schema_of(&old), schema_of(&fresh));
+        let version: i64 = old.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let failures: i64 = old
+            .query_row("SELECT pin_failures FROM citizens WHERE document = '12345678Z'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(failures, 0, "the citizen survived the upgrade");
     }
 }

@@ -1,13 +1,22 @@
 //! Endpoints for activated devices; every request is signed.
 
+use std::convert::Infallible;
+use std::time::Duration;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use clavepin_protocol::wire::{DeviceStatus, RegisterPushToken};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use clavepin_protocol::wire::{
+    DeviceStatus, PendingPin, PendingPins, PinStates, PinStatesQuery, RegisterPushToken,
+};
+use futures_util::{Stream, StreamExt, stream};
+use tokio::sync::broadcast::error::RecvError;
 
 use super::extract::Signed;
 use crate::devices;
 use crate::error::ServiceResult;
+use crate::pins;
 use crate::state::AppState;
 
 /// `GET /device/status`: an active device learns it is still bound (a replaced or
@@ -35,4 +44,86 @@ pub async fn set_push_token(
     let Signed { device, body } = signed;
     state.db.write(move |tx| devices::set_push_token(tx, &device.id, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /device/pins`: live PINs for this device not yet acknowledged.
+pub async fn pending(
+    State(state): State<AppState>,
+    signed: Signed<()>,
+) -> ServiceResult<Json<PendingPins>> {
+    let now = state.now();
+    let id = signed.device.id;
+    let pins = state.db.read(move |c| pins::pending_for(c, &id, now)).await?;
+    Ok(Json(PendingPins { pins }))
+}
+
+/// `POST /device/pins/{id}/ack`: the device has stored the PIN.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Path(request_id): Path<String>,
+    signed: Signed<()>,
+) -> ServiceResult<StatusCode> {
+    let now = state.now();
+    let device_id = signed.device.id;
+    state.db.write(move |tx| pins::acknowledge(tx, &device_id, &request_id, now)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /device/pins/states`: live, used, expired, superseded or dead.
+pub async fn states(
+    State(state): State<AppState>,
+    signed: Signed<PinStatesQuery>,
+) -> ServiceResult<Json<PinStates>> {
+    let now = state.now();
+    let Signed { device, body } = signed;
+    let states =
+        state.db.read(move |c| pins::states(c, &device.id, &body.request_ids, now)).await?;
+    Ok(Json(PinStates { states }))
+}
+
+fn pin_event(pin: &PendingPin) -> Event {
+    Event::default()
+        .event("pin")
+        .id(pin.request_id.clone())
+        .data(serde_json::to_string(pin).unwrap_or_default())
+}
+
+/// `GET /device/events`: the direct channel, as server-sent events. Pending PINs
+/// first, then each new one as it is issued; `resync` asks the device to pull.
+pub async fn events(
+    State(state): State<AppState>,
+    signed: Signed<()>,
+) -> ServiceResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let device_id = signed.device.id;
+    // Subscribe before reading what is pending, so nothing falls in between (a PIN
+    // may come twice; the device keeps one per request id).
+    let receiver = state.events.subscribe();
+    let closed = state.events.closed();
+    let now = state.now();
+    let id = device_id.clone();
+    let pending = state.db.read(move |c| pins::pending_for(c, &id, now)).await?;
+    let first = stream::iter(pending.iter().map(pin_event).map(Ok).collect::<Vec<_>>());
+    let live = stream::unfold((receiver, closed), move |(mut receiver, mut closed)| {
+        let device_id = device_id.clone();
+        async move {
+            loop {
+                tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(pin) if pin.device_id == device_id => {
+                            return Some((Ok(pin_event(&pin)), (receiver, closed)));
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Lagged(_)) => {
+                            let resync = Event::default().event("resync").data("pull");
+                            return Some((Ok(resync), (receiver, closed)));
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = closed.changed() => return None,
+                }
+            }
+        }
+    });
+    let keep_alive = KeepAlive::new().interval(Duration::from_secs(15));
+    Ok(Sse::new(first.chain(live)).keep_alive(keep_alive))
 }

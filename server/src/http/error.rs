@@ -13,8 +13,12 @@ impl IntoResponse for ServiceError {
             // The cause stays in the log; the client learns only that it failed.
             tracing::error!(error = ?self, "request failed");
         }
-        let body =
-            ErrorBody { error: code, message: self.to_string(), tries_left: self.tries_left() };
+        let body = ErrorBody {
+            error: code,
+            message: self.to_string(),
+            tries_left: self.tries_left(),
+            retry_after_secs: self.retry_after_secs(),
+        };
         (status, Json(body)).into_response()
     }
 }

@@ -4,6 +4,7 @@ mod device;
 mod error;
 mod extract;
 mod operator;
+mod portal;
 mod public;
 
 use axum::Router;
@@ -25,6 +26,12 @@ pub fn router(state: AppState) -> Router {
         .route("/operator/citizens", post(operator::register_citizen))
         .route("/operator/outbox/sms", get(operator::sms_outbox))
         .route("/operator/outbox/letters", get(operator::letters_outbox))
+        .route("/operator/outbox/push", get(operator::push_outbox))
+        .route("/operator/citizens/{document}/unlock", post(operator::unlock))
+        .route("/portal/pin-requests", post(portal::obtain))
+        .route("/portal/pin-requests/{id}/sms", post(portal::send_by_sms))
+        .route("/portal/pin-requests/{id}/again", post(portal::request_again))
+        .route("/portal/pin-requests/{id}/verify", post(portal::verify))
         .route("/registration/invitation", post(public::request_invitation))
         .route("/registration/complete", post(public::complete_registration))
         .route("/device/activation", post(public::start_activation))
@@ -32,6 +39,10 @@ pub fn router(state: AppState) -> Router {
         .route("/device/status", get(device::status))
         .route("/device", delete(device::remove))
         .route("/device/push-token", put(device::set_push_token))
+        .route("/device/pins", get(device::pending))
+        .route("/device/pins/states", post(device::states))
+        .route("/device/pins/{id}/ack", post(device::acknowledge))
+        .route("/device/events", get(device::events))
         .fallback(|| async { ServiceError::NotFound })
         .method_not_allowed_fallback(|| async {
             ServiceError::BadRequest("method not allowed on this endpoint".into())

@@ -1,18 +1,20 @@
 //! The operator API: census, office registration, outboxes. Bearer token required.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
-    CensusLoaded, CitizenRegistered, LoadCensus, Outbox, OutboxLetter, OutboxSms, RegisterCitizen,
+    CensusLoaded, CitizenRegistered, LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms,
+    RegisterCitizen,
 };
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Operator};
-use crate::error::ServiceResult;
-use crate::registry;
+use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::time::from_millis;
+use crate::{pins, registry};
 
 /// `POST /operator/census`
 pub async fn load_census(
@@ -92,4 +94,60 @@ pub async fn letters_outbox(
         })
         .await?;
     Ok(Json(Outbox { items }))
+}
+
+/// `GET /operator/outbox/push`
+pub async fn push_outbox(
+    _: Operator,
+    State(state): State<AppState>,
+    Query(After { after }): Query<After>,
+) -> ServiceResult<Json<Outbox<OutboxPush>>> {
+    let items = state
+        .db
+        .read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, device_id, platform, token, payload, sent_at FROM push_outbox
+                 WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map([after, OUTBOX_PAGE], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+            let mut items = Vec::new();
+            for row in rows {
+                let (id, device_id, platform, token, payload, sent_at) = row?;
+                items.push(OutboxPush {
+                    id,
+                    device_id,
+                    platform: serde_json::from_value(serde_json::Value::String(platform))
+                        .map_err(|_| ServiceError::Internal("corrupt push row"))?,
+                    token,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|_| ServiceError::Internal("corrupt push row"))?,
+                    sent_at: from_millis(sent_at),
+                });
+            }
+            Ok(items)
+        })
+        .await?;
+    Ok(Json(Outbox { items }))
+}
+
+/// `POST /operator/citizens/{document}/unlock`: lets a citizen stopped after 100
+/// wrong PINs obtain PINs again.
+pub async fn unlock(
+    _: Operator,
+    State(state): State<AppState>,
+    Path(document): Path<String>,
+) -> ServiceResult<StatusCode> {
+    let document =
+        DocumentNumber::parse(&document).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    let found = state.db.write(move |tx| pins::clear_failures(tx, &document)).await?;
+    if found { Ok(StatusCode::NO_CONTENT) } else { Err(ServiceError::NotRegistered) }
 }

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod activation;
+mod delivery;
 mod operator;
+mod pins;
 mod registration;
 mod robustness;
 mod signing;

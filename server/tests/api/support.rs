@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 use clavepin_protocol::crypto::{
-    ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, SealingKey, SignedRequest,
+    ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, PinEnvelope, SealedPin,
+    SealingContext, SealingKey, SignedRequest,
 };
 use clavepin_protocol::wire::{
     HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, activation_proof_input,
@@ -89,6 +90,10 @@ impl TestService {
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Stops gracefully and starts again on the same data folder.
@@ -272,5 +277,73 @@ impl TestDevice {
         let signed = self.sign(svc, method.as_str(), path, body);
         let (status, json, _) = Self::send(svc, method, path, body, &signed).await;
         (status, json)
+    }
+}
+
+impl TestService {
+    /// "Obtain PIN" for the DNI citizen, with extra fields (code, channel).
+    pub async fn obtain_pin(&self, extra: Value) -> (StatusCode, Value) {
+        let mut body = dni_claim();
+        if let Value::Object(fields) = extra {
+            for (k, v) in fields {
+                body[k] = v;
+            }
+        }
+        self.post("/portal/pin-requests", &body).await
+    }
+
+    /// "Access" with a code and PIN.
+    pub async fn verify(&self, request_id: &str, code: &str, pin: &str) -> (StatusCode, Value) {
+        self.post(
+            &format!("/portal/pin-requests/{request_id}/verify"),
+            &json!({ "code": code, "pin": pin }),
+        )
+        .await
+    }
+
+    /// The code and PIN in the latest SMS.
+    pub async fn last_sms_pin(&self) -> (String, String) {
+        let sms = self.sms_outbox().await;
+        let text = sms.last().unwrap()["text"].as_str().unwrap().to_owned();
+        let after = |label: &str| {
+            let rest = text.split(label).nth(1).unwrap();
+            rest.split([',', ' ']).find(|w| !w.is_empty()).unwrap().to_owned()
+        };
+        (after("código "), after("PIN "))
+    }
+
+    pub async fn push_outbox(&self) -> Vec<Value> {
+        let (status, body) = self.operator_get("/operator/outbox/push").await;
+        assert_eq!(status, StatusCode::OK);
+        body["items"].as_array().unwrap().clone()
+    }
+}
+
+impl TestDevice {
+    /// Opens a pending PIN (from a pull, an event or a push) as the core will.
+    pub fn open(&self, pending: &Value) -> PinEnvelope {
+        let document = DocumentNumber::parse(DNI).unwrap();
+        let expires_at = pending["expires_at"].as_str().unwrap().parse().unwrap();
+        let context = SealingContext {
+            device_id: &self.device_id,
+            document: &document,
+            request_id: pending["request_id"].as_str().unwrap(),
+            expires_at,
+        };
+        let sealed = SealedPin::from_b64(pending["sealed"].as_str().unwrap()).unwrap();
+        self.sealing_key.open(&context, &sealed).unwrap()
+    }
+
+    /// `GET /device/pins`.
+    pub async fn pull(&self, svc: &TestService) -> Vec<Value> {
+        let (status, body) = self.request(svc, Method::GET, "/device/pins", b"").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["pins"].as_array().unwrap().clone()
+    }
+
+    pub async fn register_push(&self, svc: &TestService, platform: &str, token: &str) {
+        let body = serde_json::to_vec(&json!({ "platform": platform, "token": token })).unwrap();
+        let (status, resp) = self.request(svc, Method::PUT, "/device/push-token", &body).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{resp}");
     }
 }

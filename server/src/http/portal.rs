@@ -1,0 +1,72 @@
+//! The portal's JSON API: "Obtain PIN", the SMS fallback, "Request again", "Access".
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use clavepin_protocol::wire::{AccessGranted, ObtainPin, PinRequestCreated, PinSmsSent, VerifyPin};
+use serde::Deserialize;
+
+use super::extract::ApiJson;
+use crate::error::ServiceResult;
+use crate::pins::{self, Issued};
+use crate::state::AppState;
+
+/// Announces an app PIN on the direct channel once its transaction has committed.
+fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCreated>) {
+    if let Some(pending) = issued.pending {
+        state.events.publish(pending);
+    }
+    (StatusCode::CREATED, Json(issued.created))
+}
+
+/// `POST /portal/pin-requests`
+pub async fn obtain(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ObtainPin>,
+) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
+    let now = state.now();
+    let s = state.clone();
+    let issued = state.db.write(move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
+    Ok(announce(&state, issued))
+}
+
+/// `POST /portal/pin-requests/{id}/sms`
+pub async fn send_by_sms(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ServiceResult<Json<PinSmsSent>> {
+    let now = state.now();
+    let s = state.clone();
+    Ok(Json(state.db.write(move |tx| pins::send_by_sms(tx, &id, s.issuer(now))).await?))
+}
+
+/// The code the form holds, proving the caller made the first request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgainBody {
+    code: String,
+}
+
+/// `POST /portal/pin-requests/{id}/again`
+pub async fn request_again(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AgainBody>,
+) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
+    let now = state.now();
+    let s = state.clone();
+    let issued =
+        state.db.write(move |tx| pins::request_again(tx, &id, &body.code, s.issuer(now))).await?;
+    Ok(announce(&state, issued))
+}
+
+/// `POST /portal/pin-requests/{id}/verify`
+pub async fn verify(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<VerifyPin>,
+) -> ServiceResult<Json<AccessGranted>> {
+    let now = state.now();
+    let s = state.clone();
+    Ok(Json(state.db.write(move |tx| pins::verify(tx, &id, &req, now, &s.keys)).await??))
+}
