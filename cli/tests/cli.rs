@@ -171,6 +171,8 @@ fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
         "complete-registration",
         "--document",
         "X1234567L",
+        "--support",
+        "E12345678",
         "--csv",
         csv,
         "--mobile",

@@ -6,6 +6,7 @@
 use chrono::TimeDelta;
 use clavepin_protocol::crypto::{
     ActivationTranscript, AgreementShare, DevicePublicKey, KeyAgreement, RequestSignature,
+    b64_encode,
 };
 use clavepin_protocol::wire::{
     ActivationCompleted, ActivationStarted, CompleteActivation, activation_proof_input,
@@ -85,8 +86,43 @@ pub fn start(
     })
 }
 
-/// Completes an activation. Refusals that must be remembered (a wrong code counts a
-/// try) come back as `Ok(Err(_))` so the transaction still commits.
+/// An activation attempt's row.
+struct Attempt {
+    document: String,
+    code_hash: Vec<u8>,
+    expires_at: i64,
+    tries: i64,
+    state: String,
+    signing_key: Option<Vec<u8>>,
+    agreement_share: Option<String>,
+    answer: Option<String>,
+}
+
+fn load_attempt(tx: &Transaction<'_>, id: &str) -> ServiceResult<Option<Attempt>> {
+    Ok(tx
+        .query_row(
+            "SELECT document, code_hash, expires_at, tries, state, signing_key, agreement_share, answer
+             FROM activations WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Attempt {
+                    document: r.get(0)?,
+                    code_hash: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    tries: r.get(3)?,
+                    state: r.get(4)?,
+                    signing_key: r.get(5)?,
+                    agreement_share: r.get(6)?,
+                    answer: r.get(7)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Completes an activation (docs/PROTOCOL.md gives the order of the checks).
+/// Refusals that must be remembered (a wrong code counts a try) come back as
+/// `Ok(Err(_))` so the transaction still commits.
 pub fn complete(
     tx: &Transaction<'_>,
     activation_id: &str,
@@ -95,37 +131,37 @@ pub fn complete(
     rng: &dyn SecureRandom,
     keys: &ServiceKeys,
 ) -> ServiceResult<ServiceResult<ActivationCompleted>> {
-    let signing_key = DevicePublicKey::from_b64(&req.signing_key)
-        .map_err(|_| ServiceError::BadRequest("signing_key is not a P-256 public key".into()))?;
-    let device_share = AgreementShare::from_b64(&req.agreement_share)
-        .map_err(|_| ServiceError::BadRequest("agreement_share is not an X25519 share".into()))?;
-    let proof = RequestSignature::from_b64(&req.proof).map_err(|_| ServiceError::BadProof)?;
+    let attempt = load_attempt(tx, activation_id)?.ok_or(ServiceError::UnknownActivation)?;
+    let code_ok = ActivationCode::parse(&req.code).is_ok_and(|code| {
+        keys.keyed_hash_matches(CODE_PURPOSE, activation_id, code.expose(), &attempt.code_hash)
+    });
 
-    let row: Option<(String, Vec<u8>, i64, i64, String)> = tx
-        .query_row(
-            "SELECT document, code_hash, expires_at, tries, state FROM activations WHERE id = ?1",
-            [activation_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?;
-    let Some((document, code_hash, expires_at, tries, state)) = row else {
-        return Err(ServiceError::UnknownActivation);
-    };
-    if state != "pending" {
+    // The same request again (its answer was lost on the way): the same answer.
+    if attempt.state == "completed" {
+        let same_request = code_ok
+            && millis(now) < attempt.expires_at
+            && attempt.agreement_share.as_deref() == Some(req.agreement_share.as_str())
+            && DevicePublicKey::from_b64(&req.signing_key)
+                .is_ok_and(|k| attempt.signing_key.as_deref() == Some(k.as_bytes()));
+        return match (same_request, attempt.answer) {
+            (true, Some(answer)) => serde_json::from_str(&answer)
+                .map(Ok)
+                .map_err(|_| ServiceError::Internal("corrupt activation answer")),
+            _ => Err(ServiceError::UnknownActivation),
+        };
+    }
+    if attempt.state != "pending" {
         return Err(ServiceError::UnknownActivation);
     }
     let kill = |tx: &Transaction<'_>| {
         tx.execute("UPDATE activations SET state = 'dead' WHERE id = ?1", [activation_id])
     };
-    if millis(now) >= expires_at {
+    if millis(now) >= attempt.expires_at {
         kill(tx)?;
         return Ok(Err(ServiceError::CodeExpired));
     }
-    let code_ok = ActivationCode::parse(&req.code).is_ok_and(|code| {
-        keys.keyed_hash_matches(CODE_PURPOSE, activation_id, code.expose(), &code_hash)
-    });
     if !code_ok {
-        let tries = tries + 1;
+        let tries = attempt.tries + 1;
         tx.execute(
             "UPDATE activations SET tries = ?2 WHERE id = ?1",
             params![activation_id, tries],
@@ -136,12 +172,19 @@ pub fn complete(
         }
         return Ok(Err(ServiceError::WrongCode { tries_left: (MAX_TRIES - tries) as u32 }));
     }
+    // The code is right. Now the keys: malformed ones, or a proof that does not
+    // verify, are refused without using up the code.
+    let signing_key = DevicePublicKey::from_b64(&req.signing_key)
+        .map_err(|_| ServiceError::BadRequest("signing_key is not a P-256 public key".into()))?;
+    let device_share = AgreementShare::from_b64(&req.agreement_share)
+        .map_err(|_| ServiceError::BadRequest("agreement_share is not an X25519 share".into()))?;
+    let proof = RequestSignature::from_b64(&req.proof).map_err(|_| ServiceError::BadProof)?;
     // The device shows it holds the private key before the key is trusted.
     let proof_input = activation_proof_input(activation_id, &req.agreement_share);
     if signing_key.verify(&proof_input, &proof).is_err() {
         return Err(ServiceError::BadProof);
     }
-    let document = DocumentNumber::parse(&document)
+    let document = DocumentNumber::parse(&attempt.document)
         .map_err(|_| ServiceError::Internal("corrupt activation row"))?;
 
     let service = KeyAgreement::start(rng).map_err(|_| ServiceError::Internal("key agreement"))?;
@@ -168,16 +211,23 @@ pub fn complete(
          VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
         params![device_id, document.as_str(), signing_key.as_bytes(), sealed, millis(now)],
     )?;
-    tx.execute("UPDATE activations SET state = 'completed' WHERE id = ?1", [activation_id])?;
-    // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
-    crate::pins::clear_failures(tx, &document)?;
-    tracing::info!(document = %document.masked(), replaced, "device activated");
-    Ok(Ok(ActivationCompleted {
+    let answer = ActivationCompleted {
         device_id,
         service_share: service_share.to_b64(),
         document,
         activated_at: from_millis(millis(now)),
-    }))
+        key_confirmation: b64_encode(&sealing_key.confirmation(&transcript.hash())),
+    };
+    let stored = serde_json::to_string(&answer).map_err(|_| ServiceError::Internal("serialise"))?;
+    tx.execute(
+        "UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
+         WHERE id = ?1",
+        params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
+    )?;
+    // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
+    crate::pins::clear_failures(tx, &document)?;
+    tracing::info!(document = %document.masked(), replaced, "device activated");
+    Ok(Ok(answer))
 }
 
 /// The associated data that binds a stored sealing key to its device row.

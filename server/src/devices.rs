@@ -67,30 +67,28 @@ pub fn load(conn: &Connection, id: &str) -> ServiceResult<Option<Device>> {
 /// Whether a request signed at `timestamp_ms` is fresh at `now` (both directions: a
 /// device clock running ahead is as suspect as a replay from the past).
 pub fn is_fresh(timestamp_ms: i64, now: Timestamp) -> bool {
-    (millis(now) - timestamp_ms).abs() <= MAX_REQUEST_AGE.num_milliseconds()
+    millis(now).abs_diff(timestamp_ms) <= MAX_REQUEST_AGE.num_milliseconds().unsigned_abs()
 }
 
 /// Remembers a request's nonce; a nonce seen before is a replay.
-pub fn record_nonce(
-    tx: &Transaction<'_>,
-    request: &SignedRequest,
-    now: Timestamp,
-) -> ServiceResult<()> {
+pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> ServiceResult<()> {
     let inserted = tx
         .prepare_cached(
-            "INSERT OR IGNORE INTO nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+            "INSERT OR IGNORE INTO nonces (device_id, nonce, signed_at) VALUES (?1, ?2, ?3)",
         )?
-        .execute(params![request.device_id, request.nonce, millis(now)])?;
+        .execute(params![request.device_id, request.nonce, request.timestamp_ms])?;
     if inserted == 0 {
         return Err(ServiceError::ReplayedRequest);
     }
     Ok(())
 }
 
-/// Forgets nonces too old to matter: a request that old is refused as stale anyway.
+/// Forgets nonces whose requests are too old to pass the freshness check again. Kept
+/// by the request's own timestamp, so a device clock running ahead cannot open a
+/// window for a replay.
 pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
     let horizon = now - MAX_REQUEST_AGE - TimeDelta::minutes(1);
-    Ok(tx.execute("DELETE FROM nonces WHERE seen_at < ?1", [millis(horizon)])?)
+    Ok(tx.execute("DELETE FROM nonces WHERE signed_at < ?1", [millis(horizon)])?)
 }
 
 /// The citizen removes this device: it stops receiving PINs.
@@ -112,10 +110,10 @@ pub fn set_push_token(
     id: &str,
     req: &RegisterPushToken,
 ) -> ServiceResult<()> {
-    let token = req.token.trim();
+    let token = req.token.as_str();
     if token.is_empty()
         || token.len() > MAX_PUSH_TOKEN
-        || token.chars().any(|c| c.is_whitespace() || c.is_control())
+        || !token.bytes().all(|b| b.is_ascii_graphic())
     {
         return Err(ServiceError::BadRequest(
             "the push token is empty, too long or not printable".into(),
@@ -125,9 +123,13 @@ pub fn set_push_token(
         PushPlatform::Fcm => "fcm",
         PushPlatform::Apns => "apns",
     };
-    tx.execute(
-        "UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1",
+    let updated = tx.execute(
+        "UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1 AND state = 'active'",
         params![id, platform, token],
     )?;
+    // Replaced between authentication and this write: say so, as the next request would.
+    if updated == 0 {
+        return Err(ServiceError::DeviceReplaced);
+    }
     Ok(())
 }

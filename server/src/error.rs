@@ -74,6 +74,12 @@ pub enum ServiceError {
     /// The device was removed.
     #[error("this device was removed")]
     DeviceRemoved,
+    /// Too many failed claims for a document: contrast data cannot be guessed.
+    #[error("too many failed attempts for this document; try again in {retry_after_secs} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
     /// The citizen chose the app but has no activated device.
     #[error("the Cl@ve PIN app is not activated for this citizen; choose SMS")]
     AppNotActivated,
@@ -154,6 +160,7 @@ impl ServiceError {
             UnknownDevice => (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice),
             DeviceReplaced => (StatusCode::GONE, ErrorCode::DeviceReplaced),
             DeviceRemoved => (StatusCode::GONE, ErrorCode::DeviceRemoved),
+            TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
             AppNotActivated => (StatusCode::CONFLICT, ErrorCode::AppNotActivated),
             TooManyPins { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyPins),
             Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled),
@@ -185,7 +192,8 @@ impl ServiceError {
         match self {
             ServiceError::TooManyCodes { retry_after_secs }
             | ServiceError::TooManyPins { retry_after_secs }
-            | ServiceError::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            | ServiceError::Throttled { retry_after_secs }
+            | ServiceError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

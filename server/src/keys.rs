@@ -35,8 +35,16 @@ impl std::fmt::Debug for ServiceKeys {
 }
 
 impl ServiceKeys {
-    /// Loads the keys from `dir`, making them on first start.
-    pub fn load_or_create(dir: &Path, rng: &SystemRandom) -> io::Result<Self> {
+    /// Loads the keys from `dir`, making them on first start. With `first_start`
+    /// false a missing key file is an error, never a new key: a new key could not
+    /// check the stored hashes nor open the stored sealing keys.
+    pub fn load_or_create(dir: &Path, rng: &SystemRandom, first_start: bool) -> io::Result<Self> {
+        if !first_start && !dir.join(MASTER_FILE).exists() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "service.key is missing but the database exists: restore service.key from a backup",
+            ));
+        }
         let master = read_or_create(&dir.join(MASTER_FILE), rng)?;
         let master = b64_decode(master.trim())
             .filter(|m| m.len() == 32)
@@ -162,18 +170,21 @@ fn read_or_create(path: &Path, rng: &SystemRandom) -> io::Result<String> {
     }
 }
 
-/// Creates `path` with mode 0600 (owner only) before any secret is written to it.
+/// Writes a secret file readable by its owner only (mode 0600 from creation), whole
+/// or not at all: written beside it, synced, then renamed into place.
 pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
+    let temporary = path.with_extension("tmp");
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path)?;
+    let mut file = options.open(&temporary)?;
     file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    file.sync_all()?;
+    fs::rename(&temporary, path)
 }
 
 #[cfg(test)]
@@ -184,8 +195,8 @@ mod tests {
     fn keys_persist_and_secret_files_are_owner_only() {
         let dir = tempfile::tempdir().unwrap();
         let rng = SystemRandom::new();
-        let first = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
-        let again = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
+        let first = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
+        let again = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
         assert_eq!(first.operator_token(), again.operator_token());
         let h = first.keyed_hash("code", "act1", "123456");
         assert!(again.keyed_hash_matches("code", "act1", "123456", &h));
@@ -204,7 +215,7 @@ mod tests {
     fn stored_secrets_open_only_in_their_row() {
         let dir = tempfile::tempdir().unwrap();
         let rng = SystemRandom::new();
-        let keys = ServiceKeys::load_or_create(dir.path(), &rng).unwrap();
+        let keys = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
         let stored = keys.encrypt("device:d1", b"secret", &rng).unwrap();
         assert_eq!(keys.decrypt("device:d1", &stored).unwrap().as_slice(), b"secret");
         assert!(keys.decrypt("device:d2", &stored).is_err());
@@ -217,8 +228,16 @@ mod tests {
     fn a_corrupt_key_file_is_an_error_not_a_new_key() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(MASTER_FILE), "garbage").unwrap();
-        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new()).unwrap_err();
+        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new(), true).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert_eq!(fs::read_to_string(dir.path().join(MASTER_FILE)).unwrap(), "garbage");
+    }
+
+    #[test]
+    fn a_lost_key_file_is_not_silently_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new(), false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(!dir.path().join(MASTER_FILE).exists());
     }
 }

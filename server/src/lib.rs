@@ -113,7 +113,8 @@ impl Service {
         let data_err = |source| StartError::DataDir { path: dir.clone(), source };
         create_private_dir(dir).map_err(data_err)?;
         let rng = SystemRandom::new();
-        let keys = keys::ServiceKeys::load_or_create(dir, &rng).map_err(data_err)?;
+        let first_start = !dir.join(DATABASE_FILE).exists();
+        let keys = keys::ServiceKeys::load_or_create(dir, &rng, first_start).map_err(data_err)?;
         let db = db::Db::open(&dir.join(DATABASE_FILE))?;
         let state = state::AppState::new(state::Inner {
             db,
@@ -149,7 +150,7 @@ impl Service {
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let pruning = tokio::spawn(prune_forever(self.state.clone()));
+        let pruning = self.spawn_pruning();
         // Open event streams never end by themselves: close them when shutdown starts.
         let events = self.state.events.clone();
         let shutdown = async move {
@@ -159,6 +160,16 @@ impl Service {
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         pruning.abort();
         result
+    }
+
+    /// Starts the minute-by-minute pruning; abort the handle when serving stops.
+    pub(crate) fn spawn_pruning(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(prune_forever(self.state.clone()))
+    }
+
+    /// Ends open event streams, so a graceful shutdown does not wait on them.
+    pub(crate) fn close_event_streams(&self) {
+        self.state.events.close();
     }
 
     /// Forgets what is no longer needed: old nonces, requests a day past expiry,
@@ -175,7 +186,9 @@ async fn prune_once(state: &state::AppState) -> Result<usize, ServiceError> {
         .db
         .write(move |tx| {
             let outbox_horizon = time::millis(now - chrono::TimeDelta::days(7));
-            let mut pruned = devices::prune_nonces(tx, now)? + pins::prune(tx, now)?;
+            let mut pruned = devices::prune_nonces(tx, now)?
+                + pins::prune(tx, now)?
+                + registry::guard::prune(tx, now)?;
             for table in ["sms_outbox", "letters", "push_outbox"] {
                 pruned += tx.execute(
                     &format!("DELETE FROM {table} WHERE sent_at < ?1"),

@@ -63,16 +63,21 @@ pub async fn serve_on(
             on_listening(std_listener.local_addr().map_err(io_err)?, true);
             let handle = axum_server::Handle::new();
             let stopper = handle.clone();
+            let closer = service.clone();
             tokio::spawn(async move {
                 shutdown.await;
+                closer.close_event_streams();
                 stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
-            axum_server::from_tcp_rustls(std_listener, config)
+            let pruning = service.spawn_pruning();
+            let served = axum_server::from_tcp_rustls(std_listener, config)
                 .map_err(io_err)?
                 .handle(handle)
                 .serve(service.router().into_make_service())
                 .await
-                .map_err(io_err)
+                .map_err(io_err);
+            pruning.abort();
+            served
         }
     }
 }

@@ -60,9 +60,8 @@ enum Command {
     },
     /// Completes online registration with the letter's 16-character CSV code.
     CompleteRegistration {
-        /// DNI or NIE.
-        #[arg(long)]
-        document: String,
+        #[command(flatten)]
+        who: Who,
         /// The CSV code on the letter.
         #[arg(long)]
         csv: String,
@@ -249,10 +248,9 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                 )
             }
         }
-        Command::CompleteRegistration { document, csv, mobile, email } => {
-            let document =
-                DocumentNumber::parse(&document).map_err(|e| format!("document: {e}"))?;
-            let req = CompleteRegistration { document, csv, mobile, email };
+        Command::CompleteRegistration { who, csv, mobile, email } => {
+            let (document, contrast) = who.parse()?;
+            let req = CompleteRegistration { document, contrast, csv, mobile, email };
             let done: CitizenRegistered =
                 post(client, "/registration/complete", &req, false).await?;
             if json {

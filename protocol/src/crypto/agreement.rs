@@ -21,6 +21,9 @@ const SEALING_KEY_INFO: &[u8] = b"clavepin v1 sealing key";
 /// Domain separation for the transcript hash.
 const TRANSCRIPT_CONTEXT: &[u8] = b"clavepin-activation-v1";
 
+/// Domain separation for the key confirmation.
+const CONFIRMATION_CONTEXT: &[u8] = b"clavepin v1 key confirmation";
+
 /// A public X25519 share (32 bytes).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AgreementShare([u8; 32]);
@@ -145,6 +148,25 @@ impl SealingKey {
     pub fn expose(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// Key confirmation: HMAC-SHA256(key, context ‖ transcript hash). The service
+    /// sends it with the activation's answer; a device whose derivation differs (a
+    /// share swapped in transit, a client bug) finds out at once, not at the first PIN.
+    pub fn confirmation(&self, transcript_hash: &[u8; 32]) -> Vec<u8> {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.0.as_ref());
+        let mut ctx = ring::hmac::Context::with_key(&key);
+        ctx.update(CONFIRMATION_CONTEXT);
+        ctx.update(transcript_hash);
+        ctx.sign().as_ref().to_vec()
+    }
+
+    /// Checks a confirmation in constant time.
+    pub fn confirms(&self, transcript_hash: &[u8; 32], confirmation: &[u8]) -> bool {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.0.as_ref());
+        let mut message = CONFIRMATION_CONTEXT.to_vec();
+        message.extend_from_slice(transcript_hash);
+        ring::hmac::verify(&key, &message, confirmation).is_ok()
+    }
 }
 
 impl fmt::Debug for SealingKey {
@@ -177,6 +199,9 @@ mod tests {
         let on_service = service.finish(&device_share, &transcript).unwrap();
         let on_device = device.finish(&service_share, &transcript).unwrap();
         assert_eq!(on_service.expose(), on_device.expose());
+        let confirmation = on_service.confirmation(&transcript.hash());
+        assert!(on_device.confirms(&transcript.hash(), &confirmation));
+        assert!(!on_device.confirms(&[0u8; 32], &confirmation));
 
         // The same shares under another activation id give another key.
         let device = KeyAgreement::start(&rng).unwrap();

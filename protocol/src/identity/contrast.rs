@@ -71,7 +71,7 @@ impl fmt::Debug for SupportNumber {
 /// What the citizen gave as contrast data, checked for its own shape. Whether it
 /// matches the census is the service's call.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ContrastData {
     /// An ordinary DNI and the validity date printed on it.
     DniValidity {

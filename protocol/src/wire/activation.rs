@@ -35,7 +35,7 @@ pub struct ActivationStarted {
 
 /// `POST /device/activation/{activation_id}/complete`: prove the SMS code, register
 /// the device's keys, agree the sealing key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteActivation {
     /// The 6-digit code from the SMS.
@@ -55,10 +55,13 @@ pub struct ActivationCompleted {
     pub device_id: String,
     /// The service's X25519 share, base64url.
     pub service_share: String,
-    /// The citizen now bound to the device.
+    /// The citizen now bound to the device (normalised: the form in the transcript).
     pub document: DocumentNumber,
     /// When.
     pub activated_at: Timestamp,
+    /// HMAC-SHA256(sealing key, "clavepin v1 key confirmation" ‖ transcript hash),
+    /// base64url: the device checks it derived the same key.
+    pub key_confirmation: String,
 }
 
 /// Where a device stands with the service.
@@ -104,4 +107,10 @@ pub struct RegisterPushToken {
     pub platform: PushPlatform,
     /// The token the platform gave the app (opaque, at most 4096 bytes).
     pub token: String,
+}
+
+impl std::fmt::Debug for CompleteActivation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompleteActivation").field("code", &"***").finish_non_exhaustive()
+    }
 }

@@ -47,6 +47,8 @@ pub enum ErrorCode {
     DeviceReplaced,
     /// The citizen removed this device.
     DeviceRemoved,
+    /// Too many failed claims for this document in the last hour.
+    TooManyAttempts,
     /// The citizen asked for the app, but no device is activated.
     AppNotActivated,
     /// More than 5 PIN requests in 10 minutes.

@@ -55,7 +55,7 @@ pub struct PinSmsSent {
 }
 
 /// `POST /portal/pin-requests/{id}/verify`: "Access".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyPin {
     /// The code the form shows (locked).
@@ -161,3 +161,9 @@ pub struct PushData {
 
 /// Push payload version this build writes and reads.
 pub const PUSH_VERSION: &str = "1";
+
+impl std::fmt::Debug for VerifyPin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyPin").field("code", &self.code).field("pin", &"***").finish()
+    }
+}

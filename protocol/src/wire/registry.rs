@@ -38,7 +38,7 @@ pub struct CensusLoaded {
 
 /// `POST /operator/citizens`: registration at a registry office, where an operator has
 /// seen the citizen's document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterCitizen {
     /// DNI or NIE.
@@ -69,11 +69,13 @@ pub struct InvitationSent {
 }
 
 /// `POST /registration/complete`: the citizen registers with the letter's CSV code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRegistration {
     /// DNI or NIE.
     pub document: DocumentNumber,
+    /// The contrast data: the letter's code alone does not register anyone.
+    pub contrast: ContrastData,
     /// The 16-character secure verification code on the letter.
     pub csv: String,
     /// Mobile number for SMS.
@@ -104,7 +106,7 @@ pub struct CitizenRegistered {
 }
 
 /// An SMS the gateway sent (the embedded gateway keeps them in an outbox).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxSms {
     /// Increasing id, for reading only what is new.
     pub id: i64,
@@ -154,3 +156,16 @@ pub struct Outbox<T> {
     /// Items with an id above the `after` query parameter, oldest first.
     pub items: Vec<T>,
 }
+
+/// Contact data, codes and SMS texts stay out of `Debug` output (and so out of logs).
+macro_rules! redacted_debug {
+    ($($ty:ident),*) => {$(
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($ty), "(***)"))
+            }
+        }
+    )*};
+}
+
+redacted_debug!(RegisterCitizen, CompleteRegistration, OutboxSms);

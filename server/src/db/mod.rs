@@ -101,7 +101,11 @@ impl Db {
             .spawn(move || {
                 // Ends when every Db handle (every sender) is gone.
                 for job in rx {
-                    job(&mut writer);
+                    // A panic fails that request (its sender is dropped), not the writer.
+                    let run = std::panic::AssertUnwindSafe(|| job(&mut writer));
+                    if std::panic::catch_unwind(run).is_err() {
+                        tracing::error!("a database write panicked; it was rolled back");
+                    }
                 }
             })
             .map_err(|e| sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;

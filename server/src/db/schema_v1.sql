@@ -74,11 +74,12 @@ CREATE TABLE devices (
 ) STRICT;
 CREATE INDEX devices_by_document ON devices(document, state);
 
--- Nonces of signed device requests, kept past the freshness window, then pruned.
+-- Nonces of signed device requests, kept while their request could still pass the
+-- freshness check (by the request's own timestamp), then pruned.
 CREATE TABLE nonces (
     device_id  TEXT NOT NULL,
     nonce      TEXT NOT NULL,
-    seen_at    INTEGER NOT NULL,
+    signed_at  INTEGER NOT NULL,
     PRIMARY KEY (device_id, nonce)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX nonces_by_age ON nonces(seen_at);
+CREATE INDEX nonces_by_age ON nonces(signed_at);

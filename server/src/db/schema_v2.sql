@@ -35,3 +35,17 @@ CREATE TABLE push_outbox (
     payload    TEXT NOT NULL,
     sent_at    INTEGER NOT NULL
 ) STRICT;
+
+-- Failed identity claims (document and contrast data) per document, for throttling
+-- guesses of the contrast data.
+CREATE TABLE claim_failures (
+    document   TEXT NOT NULL,
+    failed_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX claim_failures_by_document ON claim_failures(document, failed_at);
+
+-- An activation's completing request and answer, so a device that lost the answer
+-- can send the same request again and get the same answer.
+ALTER TABLE activations ADD COLUMN signing_key BLOB;
+ALTER TABLE activations ADD COLUMN agreement_share TEXT;
+ALTER TABLE activations ADD COLUMN answer TEXT;

@@ -4,7 +4,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use clavepin_protocol::wire::{
@@ -13,7 +13,7 @@ use clavepin_protocol::wire::{
 use futures_util::{Stream, StreamExt, stream};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::extract::Signed;
+use super::extract::{ApiPath, Signed};
 use crate::devices;
 use crate::error::ServiceResult;
 use crate::pins;
@@ -60,7 +60,7 @@ pub async fn pending(
 /// `POST /device/pins/{id}/ack`: the device has stored the PIN.
 pub async fn acknowledge(
     State(state): State<AppState>,
-    Path(request_id): Path<String>,
+    ApiPath(request_id): ApiPath<String>,
     signed: Signed<()>,
 ) -> ServiceResult<StatusCode> {
     let now = state.now();

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use clavepin_protocol::crypto::{RequestSignature, SignedRequest};
+use clavepin_protocol::crypto::{RequestSignature, SignedRequest, b64_decode};
 use clavepin_protocol::wire::{
     DeviceState, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
@@ -59,7 +59,9 @@ impl FromRequestParts<AppState> for Operator {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or(ServiceError::Unauthorized)?;
         if state.keys.operator_token_matches(token.trim()) {
             Ok(Operator)
@@ -86,10 +88,20 @@ fn signature_headers(headers: &HeaderMap) -> Result<SignedRequest, ServiceError>
             .filter(|v| !v.is_empty() && v.len() <= 256)
             .ok_or(ServiceError::BadSignature)
     };
+    // Decimal, no sign or leading zeros: the text signed is the number printed back.
+    let timestamp = get(HEADER_TIMESTAMP)?;
+    let timestamp_ms: i64 = timestamp.parse().map_err(|_| ServiceError::BadSignature)?;
+    if timestamp_ms.to_string() != timestamp {
+        return Err(ServiceError::BadSignature);
+    }
+    let nonce = get(HEADER_NONCE)?;
+    if b64_decode(nonce).is_none_or(|bytes| bytes.len() != 16) {
+        return Err(ServiceError::BadSignature);
+    }
     Ok(SignedRequest {
         device_id: get(HEADER_DEVICE)?.to_owned(),
-        timestamp_ms: get(HEADER_TIMESTAMP)?.parse().map_err(|_| ServiceError::BadSignature)?,
-        nonce: get(HEADER_NONCE)?.to_owned(),
+        timestamp_ms,
+        nonce: nonce.to_owned(),
         signature: RequestSignature::from_b64(get(HEADER_SIGNATURE)?)
             .map_err(|_| ServiceError::BadSignature)?,
     })
@@ -116,12 +128,42 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
         signed
             .verify(&device.public_key, &method, &path, &bytes)
             .map_err(|_| ServiceError::BadSignature)?;
-        state.db.write(move |tx| devices::record_nonce(tx, &signed, now)).await?;
+        state.db.write(move |tx| devices::record_nonce(tx, &signed)).await?;
         match device.state {
             DeviceState::Active => {}
             DeviceState::Replaced => return Err(ServiceError::DeviceReplaced),
             DeviceState::Removed => return Err(ServiceError::DeviceRemoved),
         }
         Ok(Signed { device, body: parse_json(&bytes)? })
+    }
+}
+
+/// Query parameters, refused with a typed error when malformed.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| ServiceError::BadRequest(format!("invalid query: {}", e.body_text())))
+    }
+}
+
+/// A path parameter, refused with a typed error when malformed.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| ServiceError::BadRequest("invalid path".into()))
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
 
+mod claims;
 mod device;
 mod error;
 mod extract;

@@ -1,7 +1,7 @@
 //! The operator API: census, office registration, outboxes. Bearer token required.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
@@ -10,7 +10,7 @@ use clavepin_protocol::wire::{
 };
 use serde::Deserialize;
 
-use super::extract::{ApiJson, Operator};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::time::from_millis;
@@ -52,7 +52,7 @@ const OUTBOX_PAGE: i64 = 500;
 pub async fn sms_outbox(
     _: Operator,
     State(state): State<AppState>,
-    Query(After { after }): Query<After>,
+    ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxSms>>> {
     let items = state
         .db
@@ -73,7 +73,7 @@ pub async fn sms_outbox(
 pub async fn letters_outbox(
     _: Operator,
     State(state): State<AppState>,
-    Query(After { after }): Query<After>,
+    ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxLetter>>> {
     let items = state
         .db
@@ -100,7 +100,7 @@ pub async fn letters_outbox(
 pub async fn push_outbox(
     _: Operator,
     State(state): State<AppState>,
-    Query(After { after }): Query<After>,
+    ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxPush>>> {
     let items = state
         .db
@@ -144,7 +144,7 @@ pub async fn push_outbox(
 pub async fn unlock(
     _: Operator,
     State(state): State<AppState>,
-    Path(document): Path<String>,
+    ApiPath(document): ApiPath<String>,
 ) -> ServiceResult<StatusCode> {
     let document =
         DocumentNumber::parse(&document).map_err(|e| ServiceError::BadRequest(e.to_string()))?;

@@ -1,12 +1,13 @@
 //! The portal's JSON API: "Obtain PIN", the SMS fallback, "Request again", "Access".
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::wire::{AccessGranted, ObtainPin, PinRequestCreated, PinSmsSent, VerifyPin};
 use serde::Deserialize;
 
-use super::extract::ApiJson;
+use super::claims::guarded;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::ServiceResult;
 use crate::pins::{self, Issued};
 use crate::state::AppState;
@@ -26,14 +27,15 @@ pub async fn obtain(
 ) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
     let now = state.now();
     let s = state.clone();
-    let issued = state.db.write(move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
+    let issued =
+        guarded(&state, req.document, move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
     Ok(announce(&state, issued))
 }
 
 /// `POST /portal/pin-requests/{id}/sms`
 pub async fn send_by_sms(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ServiceResult<Json<PinSmsSent>> {
     let now = state.now();
     let s = state.clone();
@@ -50,7 +52,7 @@ pub struct AgainBody {
 /// `POST /portal/pin-requests/{id}/again`
 pub async fn request_again(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<AgainBody>,
 ) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
     let now = state.now();
@@ -63,7 +65,7 @@ pub async fn request_again(
 /// `POST /portal/pin-requests/{id}/verify`
 pub async fn verify(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<VerifyPin>,
 ) -> ServiceResult<Json<AccessGranted>> {
     let now = state.now();

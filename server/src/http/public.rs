@@ -2,7 +2,7 @@
 //! first half of device activation.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::IdentityClaim;
 use clavepin_protocol::wire::{
@@ -10,7 +10,8 @@ use clavepin_protocol::wire::{
     CompleteRegistration, InvitationSent, RequestInvitation, StartActivation,
 };
 
-use super::extract::ApiJson;
+use super::claims::guarded;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::{activation, registry};
@@ -30,10 +31,10 @@ pub async fn request_invitation(
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
-    let sent = state
-        .db
-        .write(move |tx| registry::send_invitation(tx, &claim, now, &s.rng, &s.keys))
-        .await?;
+    let sent = guarded(&state, claim.document(), move |tx| {
+        registry::send_invitation(tx, &claim, now, &s.rng, &s.keys)
+    })
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
@@ -44,8 +45,11 @@ pub async fn complete_registration(
 ) -> ServiceResult<(StatusCode, Json<CitizenRegistered>)> {
     let now = state.now();
     let s = state.clone();
-    let done =
-        state.db.write(move |tx| registry::complete_registration(tx, &req, now, &s.keys)).await??;
+    let document = req.document;
+    let done = guarded(&state, document, move |tx| {
+        registry::complete_registration(tx, &req, now, &s.keys)
+    })
+    .await??;
     Ok((StatusCode::CREATED, Json(done)))
 }
 
@@ -57,17 +61,17 @@ pub async fn start_activation(
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
-    let started = state
-        .db
-        .write(move |tx| activation::start(tx, &claim, now, &s.rng, &s.keys, s.sms.as_ref()))
-        .await?;
+    let started = guarded(&state, claim.document(), move |tx| {
+        activation::start(tx, &claim, now, &s.rng, &s.keys, s.sms.as_ref())
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(started)))
 }
 
 /// `POST /device/activation/{id}/complete`
 pub async fn complete_activation(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CompleteActivation>,
 ) -> ServiceResult<Json<ActivationCompleted>> {
     let now = state.now();

@@ -10,7 +10,7 @@ use clavepin_protocol::wire::{
 use clavepin_protocol::{IdentityClaim, Timestamp};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Email, MobileNumber, census_record, citizen, insert_citizen, verify_claim};
+use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
 use crate::error::{ServiceError, ServiceResult};
 use crate::keys::ServiceKeys;
 use crate::time::millis;
@@ -77,9 +77,9 @@ pub fn complete_registration(
 ) -> ServiceResult<ServiceResult<CitizenRegistered>> {
     let mobile = MobileNumber::parse(&req.mobile)?;
     let email = Email::parse(&req.email)?;
-    if census_record(tx, &req.document)?.is_none() {
-        return Err(ServiceError::InvalidInvitation);
-    }
+    let claim = IdentityClaim::new(req.document, req.contrast)
+        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    verify_claim(tx, &claim)?;
     let document = req.document.as_str();
     let live: Option<(i64, Vec<u8>, i64, i64)> = tx
         .query_row(

@@ -2,6 +2,7 @@
 //! and with which phone. Every later step checks contrast data against the census.
 
 mod contact;
+pub mod guard;
 mod invitation;
 
 use chrono::NaiveDate;

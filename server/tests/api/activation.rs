@@ -152,3 +152,28 @@ async fn a_device_must_prove_it_holds_its_key() {
     let (status, resp) = svc.post(&format!("/device/activation/{id}/complete"), &garbled).await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
 }
+
+#[tokio::test]
+async fn a_lost_answer_can_be_fetched_again_with_the_same_request() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let id = start(&svc).await;
+    let code = svc.last_sms_code().await;
+    let rng = ring::rand::SystemRandom::new();
+    let key = clavepin_protocol::crypto::DeviceSigningKey::generate(&rng).unwrap();
+    let share = clavepin_protocol::crypto::KeyAgreement::start(&rng).unwrap().share().to_b64();
+    let proof =
+        key.sign(&clavepin_protocol::wire::activation_proof_input(&id, &share), &rng).unwrap();
+    let body = json!({ "code": code, "signing_key": key.public_key().to_b64(), "agreement_share": share, "proof": proof.to_b64() });
+    let path = format!("/device/activation/{id}/complete");
+    let (status, first) = svc.post(&path, &body).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, again) = svc.post(&path, &body).await;
+    assert_eq!((status, &again), (StatusCode::OK, &first), "the same answer, no second device");
+    // Another key with the same code gets nothing.
+    let other = clavepin_protocol::crypto::DeviceSigningKey::generate(&rng).unwrap();
+    let mut stolen = body.clone();
+    stolen["signing_key"] = json!(other.public_key().to_b64());
+    let (status, _) = svc.post(&path, &stolen).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -12,7 +12,13 @@ fn csv_in(letter: &Value) -> String {
 }
 
 fn completion(csv: &str) -> Value {
-    json!({ "document": DNI, "csv": csv, "mobile": "+34 612 345 678", "email": "ana@example.es" })
+    json!({
+        "document": DNI,
+        "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" },
+        "csv": csv,
+        "mobile": "+34 612 345 678",
+        "email": "ana@example.es"
+    })
 }
 
 #[tokio::test]
@@ -88,4 +94,58 @@ async fn five_wrong_codes_void_the_letter_and_letters_expire() {
     svc.clock.advance(chrono::TimeDelta::days(30));
     let (status, _) = svc.post("/registration/complete", &completion(&csv)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_letter_cannot_be_voided_without_the_contrast_data() {
+    let svc = TestService::start().await;
+    svc.load_census(vec![dni_census()]).await;
+    svc.post("/registration/invitation", &dni_claim()).await;
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    let csv = csv_in(&letters["items"][0]);
+    // Someone who knows only the DNI number guesses codes: refused before the letter.
+    let mut stranger = completion("CCCCCCCCCCCCCCCC");
+    stranger["contrast"]["valid_until"] = json!("2031-01-31");
+    for _ in 0..5 {
+        let (status, resp) = svc.post("/registration/complete", &stranger).await;
+        assert_eq!(
+            (status, resp["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("contrast_data_mismatch"))
+        );
+    }
+    // Five failed claims in an hour: the document rests, even with the right data.
+    let (status, resp) = svc.post("/registration/complete", &completion(&csv)).await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    assert!(resp["retry_after_secs"].as_i64().unwrap() > 3000);
+    svc.clock.advance(chrono::TimeDelta::hours(1));
+    let (status, resp) = svc.post("/registration/complete", &completion(&csv)).await;
+    assert_eq!(status, StatusCode::CREATED, "the letter survived: {resp}");
+}
+
+#[tokio::test]
+async fn contrast_data_cannot_be_guessed_on_any_public_endpoint() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let mut guess = dni_claim();
+    for day in 1..=5 {
+        guess["contrast"]["valid_until"] = json!(format!("2030-02-{day:02}"));
+        let (status, _) = svc.post("/device/activation", &guess).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    for (path, body) in [
+        ("/device/activation", dni_claim()),
+        ("/portal/pin-requests", dni_claim()),
+        ("/registration/invitation", dni_claim()),
+    ] {
+        let (status, resp) = svc.post(path, &body).await;
+        assert_eq!(
+            (status, resp["error"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
+            "{path}"
+        );
+    }
+    assert!(svc.sms_outbox().await.is_empty());
 }

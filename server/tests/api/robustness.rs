@@ -47,6 +47,20 @@ async fn malformed_and_oversized_bodies_are_refused_clearly() {
     assert_eq!((status, resp["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let (status, resp) = svc.call(Method::GET, "/device/activation", None, None).await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
+    let (status, resp) =
+        svc.call(Method::GET, "/operator/outbox/sms?after=x", None, Some(&svc.token)).await;
+    assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
+    let lower = svc
+        .client
+        .get(format!("{}/operator/outbox/sms", svc.url))
+        .header("authorization", format!("bearer {}", svc.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lower.status(), StatusCode::OK, "the auth scheme is case-insensitive");
+    let extra = json!({ "document": DNI, "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31", "x": 1 } });
+    let (status, _) = svc.post("/device/activation", &extra).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown fields inside contrast data are refused");
     assert!(svc.sms_outbox().await.is_empty());
 }
 
@@ -70,6 +84,17 @@ async fn a_restart_loses_no_census_record_citizen_or_activation() {
     let nie = json!({ "document": NIE, "contrast": { "kind": "nie_support", "support": "E12345678" }, "mobile": "612000111", "email": "john@example.com" });
     let (status, _) = svc.operator_post("/operator/citizens", &nie).await;
     assert_eq!(status, StatusCode::CREATED, "the NIE census record survived");
+}
+
+#[tokio::test]
+async fn a_lost_key_file_stops_the_service_instead_of_replacing_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(clavepin_server::Service::open(clavepin_server::ServiceConfig::new(dir.path())).unwrap());
+    std::fs::remove_file(dir.path().join("service.key")).unwrap();
+    let err = clavepin_server::Service::open(clavepin_server::ServiceConfig::new(dir.path()))
+        .unwrap_err();
+    assert!(err.to_string().contains("restore service.key"), "{err}");
+    assert!(!dir.path().join("service.key").exists());
 }
 
 #[tokio::test]

@@ -110,3 +110,53 @@ async fn a_removed_device_stops_and_push_tokens_are_checked() {
     let (status, resp) = device.request(&svc, Method::GET, "/device/status", b"").await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::GONE, Some("device_removed")));
 }
+
+#[tokio::test]
+async fn a_request_from_a_fast_clock_cannot_be_replayed_after_pruning() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let device = TestDevice::activate(&svc).await;
+    // The device's clock runs 4 minutes ahead.
+    svc.clock.advance(TimeDelta::minutes(4));
+    let signed = device.sign(&svc, "GET", "/device/status", b"");
+    svc.clock.advance(TimeDelta::minutes(-4));
+    let (status, _, _) = TestDevice::send(&svc, Method::GET, "/device/status", b"", &signed).await;
+    assert_eq!(status, StatusCode::OK);
+    for (minutes, error) in [(7, "replayed_request"), (4, "stale_request")] {
+        svc.clock.advance(TimeDelta::minutes(minutes));
+        svc.service.prune().await.unwrap();
+        let (status, resp, _) =
+            TestDevice::send(&svc, Method::GET, "/device/status", b"", &signed).await;
+        assert_eq!((status, resp["error"].as_str()), (StatusCode::UNAUTHORIZED, Some(error)));
+    }
+}
+
+#[tokio::test]
+async fn signature_headers_must_be_canonical() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let device = TestDevice::activate(&svc).await;
+    let signed = device.sign(&svc, "GET", "/device/status", b"");
+    for timestamp in [
+        format!("+{}", signed.timestamp_ms),
+        format!("0{}", signed.timestamp_ms),
+        "-9223372036854775808".into(),
+    ] {
+        let resp = svc
+            .client
+            .get(format!("{}/device/status", svc.url))
+            .header(clavepin_protocol::wire::HEADER_DEVICE, &signed.device_id)
+            .header(clavepin_protocol::wire::HEADER_TIMESTAMP, timestamp.clone())
+            .header(clavepin_protocol::wire::HEADER_NONCE, &signed.nonce)
+            .header(clavepin_protocol::wire::HEADER_SIGNATURE, signed.signature.to_b64())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{timestamp}");
+    }
+    let mut short_nonce = signed.clone();
+    short_nonce.nonce = "AAAA".into();
+    let (status, resp, _) =
+        TestDevice::send(&svc, Method::GET, "/device/status", b"", &short_nonce).await;
+    assert_eq!((status, resp["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_signature")));
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::DateTime;
 use clavepin_protocol::crypto::{
     ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, PinEnvelope, SealedPin,
-    SealingContext, SealingKey, SignedRequest,
+    SealingContext, SealingKey, SignedRequest, b64_decode,
 };
 use clavepin_protocol::wire::{
     HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, activation_proof_input,
@@ -223,6 +223,11 @@ impl TestDevice {
             service_share: &service_share,
         };
         let sealing_key = agreement.finish(&service_share, &transcript).unwrap();
+        let confirmation = b64_decode(resp["key_confirmation"].as_str().unwrap()).unwrap();
+        assert!(
+            sealing_key.confirms(&transcript.hash(), &confirmation),
+            "both sides derived one key"
+        );
         let device_id = resp["device_id"].as_str().unwrap().to_owned();
         (Some(TestDevice { key, device_id, sealing_key }), status, resp)
     }

@@ -1241,6 +1241,111 @@ public func FfiConverterTypePinError_lower(_ value: PinError) -> RustBuffer {
 }
 
 
+/**
+ * A PIN request as a device sees it.
+ */
+
+public enum PinState: Equatable, Hashable {
+    
+    /**
+     * Can still be used.
+     */
+    case live
+    /**
+     * Used to sign in.
+     */
+    case used
+    /**
+     * Ten minutes passed.
+     */
+    case expired
+    /**
+     * A newer PIN request replaced it.
+     */
+    case superseded
+    /**
+     * Three wrong tries killed it.
+     */
+    case dead
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PinState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinState: FfiConverterRustBuffer {
+    typealias SwiftType = PinState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .live
+        
+        case 2: return .used
+        
+        case 3: return .expired
+        
+        case 4: return .superseded
+        
+        case 5: return .dead
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PinState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .live:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .used:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .superseded:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .dead:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinState_lift(_ buf: RustBuffer) throws -> PinState {
+    return try FfiConverterTypePinState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinState_lower(_ value: PinState) -> RustBuffer {
+    return FfiConverterTypePinState.lower(value)
+}
+
+
+
 public typealias Timestamp = Date
 
 #if swift(>=5.8)

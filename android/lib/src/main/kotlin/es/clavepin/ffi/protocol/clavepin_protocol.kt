@@ -1755,6 +1755,61 @@ public object FfiConverterTypePinError : FfiConverterRustBuffer<PinException> {
 
 
 
+/**
+ * A PIN request as a device sees it.
+ */
+
+enum class PinState {
+    
+    /**
+     * Can still be used.
+     */
+    LIVE,
+    /**
+     * Used to sign in.
+     */
+    USED,
+    /**
+     * Ten minutes passed.
+     */
+    EXPIRED,
+    /**
+     * A newer PIN request replaced it.
+     */
+    SUPERSEDED,
+    /**
+     * Three wrong tries killed it.
+     */
+    DEAD;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinState: FfiConverterRustBuffer<PinState> {
+    override fun read(buf: ByteBuffer) = try {
+        PinState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PinState) = 4UL
+
+    override fun write(value: PinState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 public typealias Timestamp = java.time.Instant
 public typealias FfiConverterTypeTimestamp = FfiConverterTimestamp
 

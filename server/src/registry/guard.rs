@@ -1,0 +1,46 @@
+//! Throttling guesses of contrast data. A DNI's validity date is one of a few
+//! thousand days, so without a limit it could be found by trying; every public
+//! endpoint that checks a claim counts failures per document (unknown documents too).
+
+use chrono::TimeDelta;
+use clavepin_protocol::{DocumentNumber, Timestamp};
+use rusqlite::{Connection, Transaction, params};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::time::millis;
+
+/// Failed claims allowed per document in [`WINDOW`].
+pub const MAX_FAILURES: i64 = 5;
+/// The rolling window.
+pub const WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// Refuses while a document has had too many failed claims.
+pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> ServiceResult<()> {
+    let since = millis(now - WINDOW);
+    let (count, oldest): (i64, Option<i64>) = conn
+        .prepare_cached("SELECT count(*), min(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2")?
+        .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if count >= MAX_FAILURES {
+        let free_at = oldest.unwrap_or(millis(now)) + WINDOW.num_milliseconds();
+        return Err(ServiceError::TooManyAttempts {
+            retry_after_secs: ((free_at - millis(now)) / 1000).max(1),
+        });
+    }
+    Ok(())
+}
+
+/// Counts one failed claim.
+pub fn record_failure(
+    tx: &Transaction<'_>,
+    document: &DocumentNumber,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    tx.prepare_cached("INSERT INTO claim_failures (document, failed_at) VALUES (?1, ?2)")?
+        .execute(params![document.as_str(), millis(now)])?;
+    Ok(())
+}
+
+/// Forgets failures older than the window.
+pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+    Ok(tx.execute("DELETE FROM claim_failures WHERE failed_at < ?1", [millis(now - WINDOW)])?)
+}
