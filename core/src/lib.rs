@@ -5,9 +5,17 @@
 //! store, clipboard, listeners) comes in through traits; `clavepin-ffi` adapts them
 //! to uniffi callback interfaces.
 
+pub mod client;
 pub mod countdown;
+pub mod device;
+pub mod error;
+pub mod pattern;
+pub mod store;
 
 pub use countdown::Countdown;
+pub use device::{ActivationProgress, CitizenSummary, Device, DeviceConfig};
+pub use error::{CoreError, CoreResult};
+pub use pattern::Pattern;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("clavepin_core");

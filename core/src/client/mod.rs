@@ -1,0 +1,253 @@
+//! The device's side of the service's HTTP API (docs/PROTOCOL.md): plain requests
+//! for activation, signed ones afterwards, the direct channel. Every response's
+//! `x-clavepin-time` corrects the device's clock.
+
+mod events;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use clavepin_protocol::crypto::{DeviceSigningKey, SignedRequest};
+use clavepin_protocol::wire::{
+    ActivationCompleted, ActivationStarted, CompleteActivation, ErrorBody, ErrorCode,
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SERVICE_TIME, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    StartActivation,
+};
+use clavepin_protocol::{Clock, Timestamp};
+use reqwest::{Method, StatusCode};
+use ring::rand::SystemRandom;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use events::{EventStream, ServerEvent};
+
+/// Why a request to the service did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// The service could not be reached (offline, DNS, TLS, timeout).
+    #[error("the PIN service cannot be reached: {0}")]
+    Unreachable(String),
+    /// The service refused, with its reason.
+    #[error("{message}")]
+    Refused {
+        /// The stable code.
+        code: ErrorCode,
+        /// The service's explanation.
+        message: String,
+        /// Tries left, where another try is allowed.
+        tries_left: Option<u32>,
+        /// Seconds to wait, where the refusal is a wait.
+        retry_after_secs: Option<i64>,
+    },
+    /// The service answered something this client does not understand.
+    #[error("unexpected answer from the PIN service: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The service's code, if it refused.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ClientError::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+/// Who signs a request: the device id and its key.
+#[derive(Debug, Clone, Copy)]
+pub struct Signer<'a> {
+    /// The activation's device id.
+    pub device_id: &'a str,
+    /// Its signing key.
+    pub key: &'a DeviceSigningKey,
+}
+
+/// The client; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ServiceClient {
+    base: String,
+    http: reqwest::Client,
+    clock: Arc<dyn Clock>,
+    offset: Arc<Mutex<TimeDelta>>,
+    rng: Arc<SystemRandom>,
+}
+
+/// How long one request may take; the direct channel has no overall limit.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+impl ServiceClient {
+    /// A client for the service at `base` (e.g. `http://127.0.0.1:8480`).
+    pub fn new(base: &str, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
+        // One crypto library in the build: rustls uses ring, as the rest does.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            clock,
+            offset: Arc::new(Mutex::new(TimeDelta::zero())),
+            rng: Arc::new(SystemRandom::new()),
+        })
+    }
+
+    /// The device's clock corrected by the service's last known time.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now() + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How far the device's clock is behind the service's (negative: ahead).
+    pub fn clock_offset(&self) -> TimeDelta {
+        *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn note_service_time(&self, response: &reqwest::Response) {
+        let service_ms = response
+            .headers()
+            .get(HEADER_SERVICE_TIME)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<i64>().ok());
+        if let Some(ms) = service_ms {
+            let offset = TimeDelta::milliseconds(ms - self.clock.now().timestamp_millis());
+            *self.offset.lock().unwrap_or_else(PoisonError::into_inner) = offset;
+        }
+    }
+
+    async fn finish<R: DeserializeOwned>(
+        &self,
+        sent: reqwest::Result<reqwest::Response>,
+    ) -> Result<R, ClientError> {
+        let response = sent.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        self.note_service_time(&response);
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        if status.is_success() {
+            let body = if body.is_empty() || status == StatusCode::NO_CONTENT {
+                &b"null"[..]
+            } else {
+                &body[..]
+            };
+            return serde_json::from_slice(body).map_err(|e| ClientError::Protocol(e.to_string()));
+        }
+        match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(err) => Err(ClientError::Refused {
+                code: err.error,
+                message: err.message,
+                tries_left: err.tries_left,
+                retry_after_secs: err.retry_after_secs,
+            }),
+            Err(_) => Err(ClientError::Protocol(format!("status {status} without an error body"))),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /device/activation`.
+    pub async fn start_activation(
+        &self,
+        body: &StartActivation,
+    ) -> Result<ActivationStarted, ClientError> {
+        let sent = self
+            .http
+            .post(self.url("/device/activation"))
+            .timeout(REQUEST_TIMEOUT)
+            .json(body)
+            .send()
+            .await;
+        self.finish(sent).await
+    }
+
+    /// `POST /device/activation/{id}/complete`.
+    pub async fn complete_activation(
+        &self,
+        activation_id: &str,
+        body: &CompleteActivation,
+    ) -> Result<ActivationCompleted, ClientError> {
+        let path = format!("/device/activation/{activation_id}/complete");
+        let sent = self.http.post(self.url(&path)).timeout(REQUEST_TIMEOUT).json(body).send().await;
+        self.finish(sent).await
+    }
+
+    fn signed_request(
+        &self,
+        signer: Signer<'_>,
+        method: Method,
+        path: &str,
+        body: &[u8],
+    ) -> Result<reqwest::RequestBuilder, ClientError> {
+        let signed = SignedRequest::sign(
+            signer.key,
+            signer.device_id,
+            method.as_str(),
+            path,
+            body,
+            self.now(),
+            self.rng.as_ref(),
+        )
+        .map_err(|_| ClientError::Protocol("signing failed".into()))?;
+        Ok(self
+            .http
+            .request(method, self.url(path))
+            .header(HEADER_DEVICE, signed.device_id)
+            .header(HEADER_TIMESTAMP, signed.timestamp_ms.to_string())
+            .header(HEADER_NONCE, signed.nonce)
+            .header(HEADER_SIGNATURE, signed.signature.to_b64())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec()))
+    }
+
+    /// A signed request with an optional JSON body.
+    pub async fn signed<B: Serialize, R: DeserializeOwned>(
+        &self,
+        signer: Signer<'_>,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, ClientError> {
+        let bytes = match body {
+            Some(b) => serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let sent = self
+            .signed_request(signer, method, path, &bytes)?
+            .timeout(REQUEST_TIMEOUT)
+            .send()
+            .await;
+        self.finish(sent).await
+    }
+
+    /// Opens the direct channel (`GET /device/events`).
+    pub async fn events(&self, signer: Signer<'_>) -> Result<EventStream, ClientError> {
+        let response = self
+            .signed_request(signer, Method::GET, "/device/events", b"")?
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        self.note_service_time(&response);
+        if !response.status().is_success() {
+            return self
+                .finish::<()>(Ok(response))
+                .await
+                .and(Err(ClientError::Protocol("no stream".into())));
+        }
+        Ok(EventStream::new(response))
+    }
+}
+
+/// reqwest's errors name the URL; the message is enough and stays free of paths.
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    kind.to_owned()
+}

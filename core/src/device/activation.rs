@@ -1,0 +1,188 @@
+//! Activation, screen by screen (SPEC.md flow 2): document and contrast data → the
+//! SMS code → the keys and the sealing key → the security pattern. Each step's state
+//! is in the store, so a restart resumes where it safely can: waiting for the code
+//! (no keys exist yet), or waiting for the pattern (the keys are stored). A restart
+//! during the code's round trip loses the X25519 private share, which never leaves
+//! memory: the citizen asks for a new SMS code, and nothing half-made is stored.
+
+use chrono::NaiveDate;
+use clavepin_protocol::crypto::{
+    ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, b64_decode,
+};
+use clavepin_protocol::wire::{
+    CompleteActivation, ErrorCode, StartActivation, activation_proof_input,
+};
+use clavepin_protocol::{ActivationCode, ContrastData, DocumentNumber, IdentityClaim, Timestamp};
+
+use super::{Device, Session};
+use crate::client::ClientError;
+use crate::error::{CoreError, CoreResult};
+use crate::pattern::Pattern;
+use crate::store::{CitizenState, PendingActivation};
+
+/// Which activation screen comes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivationProgress {
+    /// Nothing in progress.
+    Idle,
+    /// The SMS code was sent; the citizen types it.
+    AwaitingCode {
+        /// The citizen.
+        document: DocumentNumber,
+        /// The last digits of the phone it went to.
+        phone_hint: String,
+        /// When it stops working.
+        code_expires_at: Timestamp,
+    },
+    /// Bound: the citizen draws the security pattern.
+    AwaitingPattern {
+        /// The citizen.
+        document: DocumentNumber,
+    },
+}
+
+impl Device {
+    /// Where activation stands (after a restart too).
+    pub fn activation_progress(&self) -> CoreResult<ActivationProgress> {
+        let store = self.store();
+        if let Some(citizen) =
+            store.citizens()?.into_iter().find(|c| c.state == CitizenState::NeedsPattern)
+        {
+            return Ok(ActivationProgress::AwaitingPattern { document: citizen.document });
+        }
+        Ok(match store.pending_activation()? {
+            Some(p) => ActivationProgress::AwaitingCode {
+                document: p.document,
+                phone_hint: p.phone_hint,
+                code_expires_at: p.code_expires_at,
+            },
+            None => ActivationProgress::Idle,
+        })
+    }
+
+    /// Step 1: the citizen's document and contrast datum, as typed. The service
+    /// sends an SMS code to the registered phone.
+    pub async fn start_activation(
+        &self,
+        document: &str,
+        contrast: &str,
+        permanent_dni: bool,
+        today: NaiveDate,
+    ) -> CoreResult<ActivationProgress> {
+        let document = Self::document(document)?;
+        let contrast = ContrastData::parse_for(&document, contrast, permanent_dni, today)?;
+        let claim = IdentityClaim::new(document, contrast)?;
+        let started = self
+            .client()
+            .start_activation(&StartActivation {
+                document: claim.document(),
+                contrast: claim.contrast(),
+            })
+            .await?;
+        let pending = PendingActivation {
+            document,
+            activation_id: started.activation_id,
+            code_expires_at: started.code_expires_at,
+            phone_hint: started.phone_hint,
+        };
+        self.store().save_pending_activation(&pending)?;
+        Ok(ActivationProgress::AwaitingCode {
+            document,
+            phone_hint: pending.phone_hint,
+            code_expires_at: pending.code_expires_at,
+        })
+    }
+
+    /// Step 2: the SMS code. Makes the keys, proves the code, agrees the sealing key
+    /// and checks the service's key confirmation; only then stores anything.
+    pub async fn submit_activation_code(&self, code: &str) -> CoreResult<ActivationProgress> {
+        let code = ActivationCode::parse(code)?;
+        let pending =
+            self.store().pending_activation()?.ok_or(CoreError::NoActivationInProgress)?;
+        let rng = ring::rand::SystemRandom::new();
+        let signing = DeviceSigningKey::generate(&rng)
+            .map_err(|_| CoreError::Protocol("key generation".into()))?;
+        let agreement =
+            KeyAgreement::start(&rng).map_err(|_| CoreError::Protocol("key generation".into()))?;
+        let device_share = agreement.share();
+        let share_b64 = device_share.to_b64();
+        let proof = signing
+            .sign(&activation_proof_input(&pending.activation_id, &share_b64), &rng)
+            .map_err(|_| CoreError::Protocol("signing".into()))?;
+        let request = CompleteActivation {
+            code: code.expose().to_owned(),
+            signing_key: signing.public_key().to_b64(),
+            agreement_share: share_b64,
+            proof: proof.to_b64(),
+        };
+        let done = match self.client().complete_activation(&pending.activation_id, &request).await {
+            Ok(done) => done,
+            Err(ClientError::Refused {
+                code:
+                    ErrorCode::UnknownActivation | ErrorCode::CodeExpired | ErrorCode::CodeExhausted,
+                ..
+            }) => {
+                // The attempt is over: the next screen asks for the document again.
+                self.store().clear_pending_activation()?;
+                return Err(CoreError::ActivationExpired);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if done.document != pending.document {
+            return Err(CoreError::Protocol("the service bound another citizen".into()));
+        }
+        let service_share = AgreementShare::from_b64(&done.service_share)
+            .map_err(|_| CoreError::KeyConfirmationFailed)?;
+        let public = signing.public_key();
+        let transcript = ActivationTranscript {
+            activation_id: &pending.activation_id,
+            document: &pending.document,
+            device_signing_key: &public,
+            device_share: &device_share,
+            service_share: &service_share,
+        };
+        let sealing = agreement
+            .finish(&service_share, &transcript)
+            .map_err(|_| CoreError::KeyConfirmationFailed)?;
+        let confirmed = b64_decode(&done.key_confirmation)
+            .is_some_and(|tag| sealing.confirms(&transcript.hash(), &tag));
+        if !confirmed {
+            return Err(CoreError::KeyConfirmationFailed);
+        }
+        self.store().insert_bound_citizen(
+            &pending.document,
+            &done.device_id,
+            done.activated_at,
+            signing.pkcs8(),
+            &sealing,
+        )?;
+        // A citizen activated again starts locked, with its new key.
+        self.sessions().remove(&pending.document);
+        Ok(ActivationProgress::AwaitingPattern { document: pending.document })
+    }
+
+    /// Step 3: the security pattern. Locks the signing key under it; the citizen is
+    /// active and, having just drawn it, unlocked.
+    pub fn set_pattern(&self, document: &str, pattern: &Pattern) -> CoreResult<()> {
+        let document = Self::document(document)?;
+        let store = self.store();
+        let citizen = store.citizen(&document)?.ok_or(CoreError::UnknownCitizen)?;
+        if citizen.state != CitizenState::NeedsPattern {
+            return Err(CoreError::PatternAlreadySet);
+        }
+        let pkcs8 = store.unlocked_signing_key(&document)?;
+        let lock = pattern.lock(&pkcs8, self.inner.pattern_iterations, store.rng())?;
+        let key = DeviceSigningKey::from_pkcs8(&pkcs8, store.rng())
+            .map_err(|_| CoreError::Protocol("stored key".into()))?;
+        store.set_pattern_lock(&document, &lock)?;
+        drop(store);
+        self.sessions()
+            .insert(document, std::sync::Arc::new(Session { device_id: citizen.device_id, key }));
+        Ok(())
+    }
+
+    /// Abandons an activation waiting for its code.
+    pub fn cancel_activation(&self) -> CoreResult<()> {
+        Ok(self.store().clear_pending_activation()?)
+    }
+}

@@ -1,0 +1,140 @@
+//! The core's public face: this device, its citizens, their activation, unlocking,
+//! and (in `pins`) the PINs they receive. The shells and the desktop companion drive
+//! it; it knows nothing of FFI.
+
+mod activation;
+mod citizens;
+mod unlock;
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use clavepin_protocol::crypto::DeviceSigningKey;
+use clavepin_protocol::{Clock, DocumentNumber, SystemClock, Timestamp};
+
+pub use activation::ActivationProgress;
+pub use citizens::CitizenSummary;
+
+use crate::client::{ServiceClient, Signer};
+use crate::error::{CoreError, CoreResult};
+use crate::pattern::DEFAULT_ITERATIONS;
+use crate::store::{KeyStore, Store};
+
+/// How to open this device's core.
+#[derive(Debug, Clone)]
+pub struct DeviceConfig {
+    /// Where the store lives.
+    pub data_dir: PathBuf,
+    /// The PIN service, e.g. `https://pin.example.es` (plain http only on loopback).
+    pub service_url: String,
+    /// The platform key store that wraps the store's data key.
+    pub key_store: Arc<dyn KeyStore>,
+    /// The clock (the system's, except in tests and the demo).
+    pub clock: Arc<dyn Clock>,
+    /// PBKDF2 iterations for new patterns.
+    pub pattern_iterations: NonZeroU32,
+}
+
+impl DeviceConfig {
+    /// The system clock and the calibrated pattern stretching.
+    pub fn new(
+        data_dir: impl Into<PathBuf>,
+        service_url: &str,
+        key_store: Arc<dyn KeyStore>,
+    ) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            service_url: service_url.to_owned(),
+            key_store,
+            clock: Arc::new(SystemClock),
+            pattern_iterations: DEFAULT_ITERATIONS,
+        }
+    }
+
+    /// Another clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Fewer iterations (tests; debug builds stretch slowly).
+    pub fn with_pattern_iterations(mut self, iterations: NonZeroU32) -> Self {
+        self.pattern_iterations = iterations;
+        self
+    }
+}
+
+/// An unlocked citizen: its signing key is open in memory.
+struct Session {
+    device_id: String,
+    key: DeviceSigningKey,
+}
+
+/// This device. Cheap to clone; every clone is the same device.
+#[derive(Clone)]
+pub struct Device {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<Store>,
+    client: ServiceClient,
+    sessions: Mutex<HashMap<DocumentNumber, Arc<Session>>>,
+    pattern_iterations: NonZeroU32,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Device")
+    }
+}
+
+impl Device {
+    /// Opens the store (creating it on first use) and the client.
+    pub fn open(config: DeviceConfig) -> CoreResult<Self> {
+        let store = Store::open(&config.data_dir, config.key_store.as_ref())?;
+        let client = ServiceClient::new(&config.service_url, config.clock.clone())?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                client,
+                sessions: Mutex::new(HashMap::new()),
+                pattern_iterations: config.pattern_iterations,
+            }),
+        })
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.inner.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, HashMap<DocumentNumber, Arc<Session>>> {
+        self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn session(&self, document: &DocumentNumber) -> CoreResult<Arc<Session>> {
+        self.sessions().get(document).cloned().ok_or(CoreError::Locked)
+    }
+
+    fn client(&self) -> &ServiceClient {
+        &self.inner.client
+    }
+
+    /// Now, by the device's clock corrected with the service's.
+    pub fn now(&self) -> Timestamp {
+        self.inner.client.now()
+    }
+
+    /// Parses a document number typed on a screen.
+    fn document(text: &str) -> CoreResult<DocumentNumber> {
+        Ok(DocumentNumber::parse(text)?)
+    }
+}
+
+impl Session {
+    fn signer(&self) -> Signer<'_> {
+        Signer { device_id: &self.device_id, key: &self.key }
+    }
+}

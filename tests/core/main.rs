@@ -1,0 +1,6 @@
+//! The core, through its public API, against the real service on loopback.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod activation;
+mod unlocking;
