@@ -98,6 +98,9 @@ pub enum CoreError {
     /// No such PIN in the store.
     #[error("no such PIN on this device")]
     UnknownPin,
+    /// The PIN is expired, used or superseded: nothing to copy.
+    #[error("this PIN can no longer be used")]
+    PinNotLive,
 }
 
 impl From<ClientError> for CoreError {

@@ -6,16 +6,25 @@
 //! to uniffi callback interfaces.
 
 pub mod client;
+pub mod clipboard;
 pub mod countdown;
 pub mod device;
 pub mod error;
+pub mod notification;
 pub mod pattern;
+pub mod screen;
 pub mod store;
+pub mod tasks;
 
+pub use clipboard::{Clipboard, ClipboardContent};
 pub use countdown::Countdown;
 pub use device::{ActivationProgress, CitizenSummary, Device, DeviceConfig};
+pub use device::{PushOutcome, ReceivedPin};
 pub use error::{CoreError, CoreResult};
+pub use notification::{Locale, NotificationContent};
 pub use pattern::Pattern;
+pub use screen::{CitizenScreen, PinView, ScreenModel};
+pub use tasks::{ChannelListener, ChannelStatus, ScreenListener, TaskHandle};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("clavepin_core");

@@ -40,6 +40,8 @@ pub const TEST_ITERATIONS: NonZeroU32 = NonZeroU32::new(1_000).unwrap();
 #[allow(missing_debug_implementations)] // holds the service and a shutdown sender
 pub struct Harness {
     pub url: String,
+    addr: std::net::SocketAddr,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub clock: Arc<ManualClock>,
     pub service: Service,
     pub root: tempfile::TempDir,
@@ -59,13 +61,16 @@ impl Harness {
         )
         .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap();
+        let url = format!("http://{addr}");
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(service.clone().serve(listener, async {
+        let task = tokio::spawn(service.clone().serve(listener, async {
             let _ = stopped.await;
         }));
         let harness = Harness {
             url,
+            addr,
+            task: Some(task),
             clock,
             token: service.operator_token().to_owned(),
             service,
@@ -94,6 +99,47 @@ impl Harness {
             let body = json!({ "document": document, "contrast": contrast, "mobile": mobile, "email": "c@example.es" });
             self.operator("POST", "/operator/citizens", Some(body)).await;
         }
+    }
+
+    /// Stops the service (gracefully): devices see it go down.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    /// Starts the service again on the same address and data.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let config =
+            ServiceConfig::new(self.root.path().join("service")).with_clock(self.clock.clone());
+        self.service = Service::open(config).unwrap();
+        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        self.task = Some(tokio::spawn(self.service.clone().serve(listener, async {
+            let _ = stopped.await;
+        })));
+        self.stop = Some(stop);
+    }
+
+    /// The push messages the service handed to its push gateway.
+    pub async fn push_outbox(&self) -> Vec<Value> {
+        self.operator("GET", "/operator/outbox/push", None).await["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// "Access" on the portal.
+    pub async fn verify(&self, request_id: &str, code: &str, pin: &str) -> (u16, Value) {
+        self.portal(
+            &format!("/portal/pin-requests/{request_id}/verify"),
+            json!({ "code": code, "pin": pin }),
+        )
+        .await
     }
 
     /// An operator request that must succeed.

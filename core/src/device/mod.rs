@@ -4,6 +4,7 @@
 
 mod activation;
 mod citizens;
+mod pins;
 mod unlock;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use clavepin_protocol::{Clock, DocumentNumber, SystemClock, Timestamp};
 
 pub use activation::ActivationProgress;
 pub use citizens::CitizenSummary;
+pub use pins::{PushOutcome, ReceivedPin};
 
 use crate::client::{ServiceClient, Signer};
 use crate::error::{CoreError, CoreResult};
@@ -67,7 +69,7 @@ impl DeviceConfig {
 }
 
 /// An unlocked citizen: its signing key is open in memory.
-struct Session {
+pub(crate) struct Session {
     device_id: String,
     key: DeviceSigningKey,
 }
@@ -83,6 +85,8 @@ struct Inner {
     client: ServiceClient,
     sessions: Mutex<HashMap<DocumentNumber, Arc<Session>>>,
     pattern_iterations: NonZeroU32,
+    /// Bumped whenever what the screen shows may have changed.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Device {
@@ -102,11 +106,12 @@ impl Device {
                 client,
                 sessions: Mutex::new(HashMap::new()),
                 pattern_iterations: config.pattern_iterations,
+                changes: tokio::sync::watch::channel(0).0,
             }),
         })
     }
 
-    fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.inner.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -114,11 +119,20 @@ impl Device {
         self.inner.sessions.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn session(&self, document: &DocumentNumber) -> CoreResult<Arc<Session>> {
+    pub(crate) fn session(&self, document: &DocumentNumber) -> CoreResult<Arc<Session>> {
         self.sessions().get(document).cloned().ok_or(CoreError::Locked)
     }
 
-    fn client(&self) -> &ServiceClient {
+    /// Tells the screen ticker to look again.
+    pub(crate) fn notify_changed(&self) {
+        self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub(crate) fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.changes.subscribe()
+    }
+
+    pub(crate) fn client(&self) -> &ServiceClient {
         &self.inner.client
     }
 
@@ -128,13 +142,13 @@ impl Device {
     }
 
     /// Parses a document number typed on a screen.
-    fn document(text: &str) -> CoreResult<DocumentNumber> {
+    pub(crate) fn document(text: &str) -> CoreResult<DocumentNumber> {
         Ok(DocumentNumber::parse(text)?)
     }
 }
 
 impl Session {
-    fn signer(&self) -> Signer<'_> {
+    pub(crate) fn signer(&self) -> Signer<'_> {
         Signer { device_id: &self.device_id, key: &self.key }
     }
 }

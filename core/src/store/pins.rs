@@ -152,7 +152,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<StoredPin>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PIN_COLUMNS} FROM pins WHERE ?1 IS NULL OR document = ?1 ORDER BY issued_at DESC LIMIT ?2"
+            "SELECT {PIN_COLUMNS} FROM pins WHERE ?1 IS NULL OR document = ?1 ORDER BY issued_at DESC, received_at DESC LIMIT ?2"
         ))?;
         let rows = stmt
             .query_map(params![document.map(|d| d.as_str()), limit], read_row)?

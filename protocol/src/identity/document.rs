@@ -337,3 +337,11 @@ mod tests {
         assert!(serde_json::from_str::<DocumentNumber>("\"12345678A\"").is_err());
     }
 }
+
+// Across the FFI a document number is its normalised text; lifting parses it, so a
+// shell can never hand the core an invalid one.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(DocumentNumber, String, {
+    try_lift: |text| Ok(DocumentNumber::parse(&text)?),
+    lower: |number| number.as_str().to_owned(),
+});

@@ -92,6 +92,7 @@ pub struct DeviceStatus {
 /// Which push service delivers to the device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PushPlatform {
     /// Firebase Cloud Messaging (Android).
     Fcm,

@@ -1,0 +1,68 @@
+//! "Copy PIN" (SPEC.md's table): the platform clipboard gets the PIN marked sensitive
+//! (Android's `EXTRA_IS_SENSITIVE`, iOS's local-only, expiring pasteboard item) and is
+//! cleared when the PIN expires.
+
+use std::sync::Arc;
+
+use clavepin_protocol::Timestamp;
+use clavepin_protocol::wire::PinState;
+
+use crate::device::Device;
+use crate::error::{CoreError, CoreResult};
+use crate::screen::state_at;
+
+/// The platform clipboard.
+pub trait Clipboard: Send + Sync {
+    /// Puts `text` on the clipboard, marked sensitive, to be gone by `clear_at`.
+    fn set_sensitive(&self, text: &str, clear_at: Timestamp);
+    /// Clears it if it still holds what we put there.
+    fn clear(&self);
+}
+
+/// What "Copy PIN" puts on the clipboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ClipboardContent {
+    /// The PIN.
+    pub text: String,
+    /// Always true: keyboards and clipboard managers must not keep it.
+    pub sensitive: bool,
+    /// When to clear it: the PIN's expiry.
+    pub clear_at: Timestamp,
+}
+
+impl Device {
+    /// The clipboard content for a live PIN; an expired, used or superseded PIN is
+    /// not copied.
+    pub fn clipboard_content(&self, request_id: &str) -> CoreResult<ClipboardContent> {
+        let pin = self.store().pin(request_id)?.ok_or(CoreError::UnknownPin)?;
+        if state_at(&pin, self.now()) != PinState::Live {
+            return Err(CoreError::PinNotLive);
+        }
+        let value = self.store().pin_value(request_id)?;
+        Ok(ClipboardContent {
+            text: value.expose().to_owned(),
+            sensitive: true,
+            clear_at: pin.expires_at,
+        })
+    }
+
+    /// Copies a PIN to the clipboard and clears it at expiry (while this process runs;
+    /// the shells also hand `clear_at` to the platform).
+    pub fn copy_pin(
+        &self,
+        request_id: &str,
+        clipboard: Arc<dyn Clipboard>,
+    ) -> CoreResult<ClipboardContent> {
+        let content = self.clipboard_content(request_id)?;
+        clipboard.set_sensitive(&content.text, content.clear_at);
+        let wait = (content.clear_at - self.now()).to_std().unwrap_or_default();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                tokio::time::sleep(wait).await;
+                clipboard.clear();
+            });
+        }
+        Ok(content)
+    }
+}
