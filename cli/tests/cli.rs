@@ -43,16 +43,39 @@ fn check_id_refuses_invalid_numbers_with_the_reason() {
 }
 
 #[test]
-fn demo_json_is_one_passing_step_per_line() {
+fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
     let out = clavepin(&["demo", "--json"]);
     assert!(out.status.success(), "{}", stdout(&out));
     let steps: Vec<serde_json::Value> =
         stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(steps.len() >= 3);
     for step in &steps {
         assert!(step["step"].is_string() && step["detail"].is_string(), "{step}");
         assert_eq!(step["ok"], true, "{step}");
     }
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    for expected in [
+        "start-service",
+        "load-census",
+        "register-citizen",
+        "activate-device",
+        "obtain-pin",
+        "pin-arrives-by-push",
+        "countdown",
+        "copy-pin",
+        "log-in",
+        "used-pin-refused",
+        "wrong-pin-refused",
+        "expired-pin-refused",
+        "second-device-replaces-first",
+    ] {
+        assert!(names.contains(&expected), "missing step {expected}: {names:?}");
+    }
+    // Steps that involve a PIN say which: the device's PIN is what logged in.
+    let pushed = steps.iter().find(|s| s["step"] == "pin-arrives-by-push").unwrap();
+    let logged_in = steps.iter().find(|s| s["step"] == "log-in").unwrap();
+    assert_eq!(pushed["code"], "DEMO");
+    assert_eq!(pushed["pin"].as_str().unwrap().len(), 3);
+    assert_eq!(pushed["pin"], logged_in["pin"]);
 }
 
 /// A `clavepin serve` process on a free loopback port, stopped with SIGTERM.

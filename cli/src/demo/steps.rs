@@ -13,7 +13,7 @@ use super::Report;
 pub fn run_all(report: &mut Report) {
     report.step("validate-documents", validate_documents());
     report.step("contrast-data", contrast_data());
-    report.step("countdown", countdown());
+    report.step("countdown-arithmetic", countdown());
 }
 
 /// Typed document numbers become normalised DNIs and NIEs; mistakes are named.
