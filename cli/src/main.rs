@@ -3,6 +3,7 @@
 mod admin;
 mod check_id;
 mod demo;
+mod device;
 mod logging;
 mod paths;
 mod serve;
@@ -30,6 +31,8 @@ enum Command {
     Serve(serve::Args),
     /// Operator commands: census, registration, invitation letters, outboxes.
     Admin(admin::Args),
+    /// The desktop companion: activate, list, remove, unlock, watch, copy, history.
+    Device(device::Args),
     /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
     /// datum it needs; exits non-zero with the reason when invalid.
     CheckId(check_id::Args),
@@ -42,5 +45,6 @@ fn main() -> ExitCode {
         Command::CheckId(args) => check_id::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Admin(args) => admin::run(args),
+        Command::Device(args) => device::run(args),
     }
 }

@@ -235,3 +235,88 @@ fn serve_refuses_a_public_address_without_tls() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
 }
+
+#[test]
+fn the_desktop_companion_activates_watches_and_lists_its_history() {
+    let served = Served::start();
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+    };
+    ok(served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "12345678Z",
+        "--valid-until",
+        "31/01/2030",
+        "--name",
+        "Ana García",
+        "--birth-date",
+        "12/04/1985",
+        "--address",
+        "Calle Mayor 1",
+    ]));
+    ok(served.admin(&[
+        "register",
+        "--document",
+        "12345678Z",
+        "--valid-until",
+        "31/01/2030",
+        "--mobile",
+        "612345678",
+        "--email",
+        "ana@example.es",
+    ]));
+    let device_dir = tempfile::tempdir().unwrap();
+    let device = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["device", "--url", &served.url, "--data"])
+            .arg(device_dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // Without the code, activation starts and asks; stdin is closed, so it stops there.
+    let asked = device(&["activate", "--document", "12345678z", "--valid-until", "31/01/2030"]);
+    assert!(!asked.status.success());
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("SMS code"));
+    let sms: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["outbox", "sms", "--json"]))).unwrap();
+    let text =
+        sms["items"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_owned();
+    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    // The next run resumes at the code screen.
+    let done = ok(device(&["activate", "--code", code, "--pattern", "1-2-3-6"]));
+    assert!(done.contains("12345678Z is activated"), "{done}");
+    let list: serde_json::Value = serde_json::from_str(&ok(device(&["list", "--json"]))).unwrap();
+    assert_eq!(
+        (list[0]["document"].as_str(), list[0]["state"].as_str()),
+        (Some("12345678Z"), Some("active"))
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let created: serde_json::Value = runtime.block_on(async {
+        let body = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" }, "code": "WTCH" });
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::new().post(format!("{}/portal/pin-requests", served.url)).json(&body).send().await.unwrap().json().await.unwrap()
+    });
+    let screen: serde_json::Value =
+        serde_json::from_str(&ok(device(&["watch", "--once", "--json", "--pattern", "1-2-3-6"])))
+            .unwrap();
+    assert_eq!(screen["request_id"], created["request_id"]);
+    assert_eq!(
+        (screen["code"].as_str(), screen["seconds_left"].as_u64()),
+        (Some("WTCH"), Some(600))
+    );
+    assert_eq!(screen["pin"].as_str().unwrap().len(), 3);
+    let history: serde_json::Value =
+        serde_json::from_str(&ok(device(&["history", "--json"]))).unwrap();
+    assert_eq!(history[0]["state"], "live");
+
+    let wrong = device(&["unlock", "--pattern", "9-8-7-4"]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("9 tries left"));
+    assert!(served.stop().success());
+}

@@ -1,0 +1,307 @@
+//! `clavepin device`: the desktop companion. It does what the phone does, on the
+//! core's public API: activate, list and remove citizens, unlock, watch the last PIN
+//! with its countdown, copy it, and show the history.
+
+mod clipboard;
+mod prompt;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::Local;
+use clavepin_core::store::{CitizenState, FileKeyStore};
+use clavepin_core::{ActivationProgress, Device, DeviceConfig, Pattern};
+use serde_json::json;
+
+use crate::paths;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// This device's data folder [default: the platform's data folder]
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// The PIN service.
+    #[arg(long, global = true, default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Which citizen, for commands that act on one.
+#[derive(Debug, Clone, clap::Args)]
+struct Citizen {
+    /// DNI or NIE; may be left out when only one citizen is activated here.
+    #[arg(long)]
+    document: Option<String>,
+    /// The security pattern as dots 1–9 (e.g. 1-2-3-6); asked for when left out.
+    #[arg(long)]
+    pattern: Option<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Activates this desktop for a citizen: asks for the SMS code and the pattern.
+    Activate {
+        /// DNI or NIE.
+        #[arg(long)]
+        document: Option<String>,
+        /// A DNI's validity date.
+        #[arg(long, group = "contrast")]
+        valid_until: Option<String>,
+        /// A permanent DNI's issue date.
+        #[arg(long, group = "contrast")]
+        permanent_issued: Option<String>,
+        /// A NIE's support number.
+        #[arg(long, group = "contrast")]
+        support: Option<String>,
+        /// The SMS code (asked for when left out).
+        #[arg(long)]
+        code: Option<String>,
+        /// The new security pattern (asked for when left out).
+        #[arg(long)]
+        pattern: Option<String>,
+    },
+    /// Lists the citizens activated on this device.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes a citizen from this device (and tells the service).
+    Remove {
+        #[command(flatten)]
+        who: Citizen,
+    },
+    /// Checks the pattern: unlocks, or says how long to wait.
+    Unlock {
+        #[command(flatten)]
+        who: Citizen,
+    },
+    /// Shows the last PIN with its code and a countdown refreshed every 10 seconds.
+    Watch {
+        #[command(flatten)]
+        who: Citizen,
+        /// One JSON object per refresh.
+        #[arg(long)]
+        json: bool,
+        /// Print the screen once and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Copies the last PIN to the desktop clipboard and clears it when the PIN expires.
+    Copy {
+        #[command(flatten)]
+        who: Citizen,
+    },
+    /// The PINs received, with their outcome.
+    History {
+        /// Only this citizen's.
+        #[arg(long)]
+        document: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return fail(e),
+        };
+    let data = args.data.clone().unwrap_or_else(|| paths::data_home().join("device"));
+    let outcome = runtime.block_on(async {
+        let device = open(&data, &args.url)?;
+        execute(&device, args.command).await
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("clavepin device: {e}");
+    ExitCode::FAILURE
+}
+
+fn open(data: &std::path::Path, url: &str) -> Result<Device, String> {
+    let keys = FileKeyStore::open(
+        &data.join("device.key"),
+        !data.join(clavepin_core::store::STORE_FILE).exists(),
+    )
+    .map_err(|e| format!("{e} ({})", data.join("device.key").display()))?;
+    Device::open(DeviceConfig::new(data, url, Arc::new(keys))).map_err(|e| e.to_string())
+}
+
+/// The citizen a command is about: the one named, or the only one.
+fn pick(device: &Device, document: Option<&str>) -> Result<String, String> {
+    if let Some(document) = document {
+        return Ok(document.to_owned());
+    }
+    let citizens = device.citizens().map_err(|e| e.to_string())?;
+    match citizens.as_slice() {
+        [only] => Ok(only.document.to_string()),
+        [] => Err("no citizen is activated on this device: run `clavepin device activate`".into()),
+        _ => Err("several citizens are activated here: choose one with --document".into()),
+    }
+}
+
+/// Unlocks the citizen with the pattern given or asked for.
+fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
+    let document = pick(device, who.document.as_deref())?;
+    let text = match &who.pattern {
+        Some(p) => p.clone(),
+        None => prompt::ask("Security pattern (dots 1-9, e.g. 1-2-3-6): ")?,
+    };
+    let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
+    device.unlock(&document, &pattern).map_err(|e| e.to_string())?;
+    Ok(document)
+}
+
+async fn execute(device: &Device, command: Command) -> Result<(), String> {
+    match command {
+        Command::Activate { document, valid_until, permanent_issued, support, code, pattern } => {
+            activate(device, document, (valid_until, permanent_issued, support), code, pattern)
+                .await
+        }
+        Command::List { json } => {
+            let citizens = device.citizens().map_err(|e| e.to_string())?;
+            if json {
+                let list: Vec<_> = citizens
+                    .iter()
+                    .map(|c| json!({ "document": c.document.as_str(), "kind": c.kind.to_string(), "state": state_name(c.state), "activated_at": c.activated_at }))
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else if citizens.is_empty() {
+                println!("no citizen is activated on this device");
+            } else {
+                for c in citizens {
+                    println!(
+                        "{}  {}  {}  activated {}",
+                        c.document,
+                        c.kind,
+                        state_name(c.state),
+                        c.activated_at.with_timezone(&Local).format("%d/%m/%Y %H:%M")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Remove { who } => {
+            let document = pick(device, who.document.as_deref())?;
+            // Unlocking lets the service hear of it; a forgotten pattern still removes locally.
+            let unlocked = who.pattern.is_some() && unlock(device, &who).is_ok();
+            let told = device.remove_citizen(&document).await.map_err(|e| e.to_string())?;
+            println!(
+                "removed {document} from this device{}",
+                if told {
+                    "; the service was told"
+                } else if unlocked {
+                    "; the service could not be reached"
+                } else {
+                    " (locked: the service was not told)"
+                }
+            );
+            Ok(())
+        }
+        Command::Unlock { who } => {
+            let document = unlock(device, &who)?;
+            let state = device.check_status(&document).await.map_err(|e| e.to_string())?;
+            println!("{document} unlocked; this device is {}", state_name(state));
+            Ok(())
+        }
+        Command::Watch { who, json, once } => {
+            let document = unlock(device, &who)?;
+            watch::run(device, &document, json, once).await
+        }
+        Command::Copy { who } => {
+            let document = unlock(device, &who)?;
+            device.pull(&document).await.map_err(|e| e.to_string())?;
+            clipboard::copy_latest(device).await
+        }
+        Command::History { document, json } => {
+            let pins = device.history(document.as_deref(), 50).map_err(|e| e.to_string())?;
+            if json {
+                let list: Vec<_> = pins
+                    .iter()
+                    .map(|p| json!({ "request_id": p.request_id, "document": p.document.as_str(), "code": p.code, "issued_at": p.issued_at, "expires_at": p.expires_at, "state": p.state }))
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                for p in pins {
+                    let state = serde_json::to_value(p.state)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    println!(
+                        "{}  {}  code {}  {state}",
+                        p.issued_at.with_timezone(&Local).format("%d/%m/%Y %H:%M"),
+                        p.document,
+                        p.code
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn state_name(state: CitizenState) -> &'static str {
+    match state {
+        CitizenState::NeedsPattern => "needs-pattern",
+        CitizenState::Active => "active",
+        CitizenState::Replaced => "replaced",
+    }
+}
+
+async fn activate(
+    device: &Device,
+    document: Option<String>,
+    contrast: (Option<String>, Option<String>, Option<String>),
+    code: Option<String>,
+    pattern: Option<String>,
+) -> Result<(), String> {
+    // Resume where a previous run stopped.
+    let mut progress = device.activation_progress().map_err(|e| e.to_string())?;
+    if let (ActivationProgress::Idle, Some(document)) = (&progress, &document) {
+        let (input, permanent) = match contrast {
+            (Some(d), None, None) => (d, false),
+            (None, Some(d), None) => (d, true),
+            (None, None, Some(s)) => (s, false),
+            _ => return Err("give one of --valid-until, --permanent-issued or --support".into()),
+        };
+        let today = Local::now().date_naive();
+        progress = device
+            .start_activation(document, &input, permanent, today)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if let ActivationProgress::AwaitingCode { phone_hint, .. } = &progress {
+        eprintln!("an SMS with the activation code was sent to {phone_hint}");
+        let code = match code {
+            Some(c) => c,
+            None => prompt::ask("SMS code: ")?,
+        };
+        progress = device.submit_activation_code(&code).await.map_err(|e| e.to_string())?;
+    }
+    match progress {
+        ActivationProgress::AwaitingPattern { document } => {
+            let text = match pattern {
+                Some(p) => p,
+                None => {
+                    prompt::ask("New security pattern (at least 4 dots of 1-9, e.g. 1-2-3-6): ")?
+                }
+            };
+            let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
+            device.set_pattern(document.as_str(), &pattern).map_err(|e| e.to_string())?;
+            println!("{document} is activated on this device");
+            Ok(())
+        }
+        ActivationProgress::Idle => Err("give --document and its contrast data to start".into()),
+        ActivationProgress::AwaitingCode { .. } => Err("the code was not accepted".into()),
+    }
+}

@@ -1,0 +1,117 @@
+//! `clavepin device watch`: the app screen on a terminal. A progress bar that
+//! refreshes in place on a terminal, plain lines (or JSON) otherwise.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use clavepin_core::{
+    ChannelListener, ChannelStatus, Device, ReceivedPin, ScreenListener, ScreenModel,
+};
+use clavepin_protocol::wire::PinState;
+use tokio::sync::mpsc;
+
+enum Update {
+    Screen(ScreenModel),
+    Status(ChannelStatus),
+}
+
+struct Forward(mpsc::UnboundedSender<Update>);
+
+impl ScreenListener for Forward {
+    fn on_screen(&self, screen: ScreenModel) {
+        let _ = self.0.send(Update::Screen(screen));
+    }
+}
+
+impl ChannelListener for Forward {
+    fn on_status(&self, status: ChannelStatus) {
+        let _ = self.0.send(Update::Status(status));
+    }
+    fn on_pin(&self, _: ReceivedPin) {}
+}
+
+pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Result<(), String> {
+    if once {
+        device.pull(document).await.map_err(|e| e.to_string())?;
+        let screen = device.screen().map_err(|e| e.to_string())?;
+        print_screen(&screen, json, false);
+        return Ok(());
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let forward = Arc::new(Forward(tx));
+    let _channel =
+        device.start_direct_channel(document, forward.clone()).map_err(|e| e.to_string())?;
+    let _ticker = device.subscribe_screen(forward).map_err(|e| e.to_string())?;
+    let live = std::io::stdout().is_terminal() && !json;
+    eprintln!("watching for PINs; Ctrl-C to stop");
+    loop {
+        tokio::select! {
+            update = rx.recv() => match update {
+                Some(Update::Screen(screen)) => print_screen(&screen, json, live),
+                Some(Update::Status(status)) => print_status(&status, json),
+                None => return Ok(()),
+            },
+            _ = tokio::signal::ctrl_c() => {
+                if live { println!(); }
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn print_status(status: &ChannelStatus, json: bool) {
+    if json {
+        return;
+    }
+    let text = match status {
+        ChannelStatus::Connecting => "connecting to the PIN service…".to_owned(),
+        ChannelStatus::Connected => "connected: PINs arrive at once".to_owned(),
+        ChannelStatus::Reconnecting { attempt, retry_in_secs } => {
+            format!("service unreachable (attempt {attempt}); retrying in {retry_in_secs} s")
+        }
+        ChannelStatus::Locked => "locked: unlock with the pattern".to_owned(),
+        ChannelStatus::Replaced => {
+            "another device was activated for this citizen: this one no longer receives PINs"
+                .to_owned()
+        }
+    };
+    eprintln!("{text}");
+}
+
+fn print_screen(screen: &ScreenModel, json: bool, live: bool) {
+    let mut out = std::io::stdout().lock();
+    let Some(pin) = &screen.latest else {
+        if json {
+            let _ = writeln!(out, "{}", serde_json::json!({ "pin": null }));
+        } else if !live {
+            let _ = writeln!(out, "no PIN yet");
+        }
+        return;
+    };
+    if json {
+        let line = serde_json::json!({
+            "request_id": pin.request_id, "document": pin.document.as_str(), "code": pin.code,
+            "pin": pin.pin, "state": pin.state, "seconds_left": pin.countdown.seconds_left,
+            "expires_at": pin.expires_at,
+        });
+        let _ = writeln!(out, "{line}");
+        return;
+    }
+    let shown = pin.pin.as_deref().unwrap_or("•••");
+    let status = match pin.state {
+        PinState::Live => format!("{} left", pin.countdown.display()),
+        PinState::Used => "used".into(),
+        PinState::Expired => "expired".into(),
+        PinState::Superseded => "replaced by a newer PIN".into(),
+        PinState::Dead => "too many wrong tries".into(),
+    };
+    if live {
+        // A 30-cell bar of the ten minutes, redrawn in place.
+        let filled = (pin.countdown.seconds_left as usize * 30).div_ceil(600).min(30);
+        let bar = format!("{}{}", "█".repeat(filled), "░".repeat(30 - filled));
+        let _ = write!(out, "\r\x1b[2Kcode {}  PIN {shown}  [{bar}] {status}", pin.code);
+        let _ = out.flush();
+    } else {
+        let _ = writeln!(out, "code {}  PIN {shown}  {status}", pin.code);
+    }
+}
