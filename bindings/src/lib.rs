@@ -4,10 +4,16 @@
 //! adds the exported functions and objects, and maps errors once, here.
 
 mod countdown;
+mod device;
+mod error;
 mod identity;
+mod platform;
 
 pub use countdown::*;
+pub use device::*;
+pub use error::*;
 pub use identity::*;
+pub use platform::{ChannelObserver, PlatformKeyStore, ScreenObserver};
 
 uniffi::setup_scaffolding!("clavepin_ffi");
 

@@ -22,6 +22,7 @@ use crate::store::{CitizenState, PendingActivation};
 
 /// Which activation screen comes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ActivationProgress {
     /// Nothing in progress.
     Idle,

@@ -12,6 +12,7 @@ use crate::store::CitizenState;
 
 /// A citizen as the list shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CitizenSummary {
     /// The document number.
     pub document: DocumentNumber,

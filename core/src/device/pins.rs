@@ -18,6 +18,7 @@ use crate::store::{CitizenState, StoredCitizen, StoredPin};
 
 /// A PIN that just arrived, for the notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReceivedPin {
     /// The request.
     pub request_id: String,
@@ -31,6 +32,7 @@ pub struct ReceivedPin {
 
 /// What a push said.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PushOutcome {
     /// The PIN was in the payload and is stored.
     Received(ReceivedPin),

@@ -593,6 +593,273 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
+ * A citizen's part of the screen.
+ */
+public struct CitizenScreen: Equatable, Hashable {
+    /**
+     * The citizen.
+     */
+    public let document: DocumentNumber
+    /**
+     * Their activation's state.
+     */
+    public let state: CitizenState
+    /**
+     * Whether unlocked.
+     */
+    public let unlocked: Bool
+    /**
+     * Their newest PIN.
+     */
+    public let latest: PinView?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The citizen.
+         */document: DocumentNumber, 
+        /**
+         * Their activation's state.
+         */state: CitizenState, 
+        /**
+         * Whether unlocked.
+         */unlocked: Bool, 
+        /**
+         * Their newest PIN.
+         */latest: PinView?) {
+        self.document = document
+        self.state = state
+        self.unlocked = unlocked
+        self.latest = latest
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CitizenScreen: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCitizenScreen: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CitizenScreen {
+        return
+            try CitizenScreen(
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
+                state: FfiConverterTypeCitizenState.read(from: &buf), 
+                unlocked: FfiConverterBool.read(from: &buf), 
+                latest: FfiConverterOptionTypePinView.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CitizenScreen, into buf: inout [UInt8]) {
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
+        FfiConverterTypeCitizenState.write(value.state, into: &buf)
+        FfiConverterBool.write(value.unlocked, into: &buf)
+        FfiConverterOptionTypePinView.write(value.latest, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenScreen_lift(_ buf: RustBuffer) throws -> CitizenScreen {
+    return try FfiConverterTypeCitizenScreen.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenScreen_lower(_ value: CitizenScreen) -> RustBuffer {
+    return FfiConverterTypeCitizenScreen.lower(value)
+}
+
+
+/**
+ * A citizen as the list shows them.
+ */
+public struct CitizenSummary: Equatable, Hashable {
+    /**
+     * The document number.
+     */
+    public let document: DocumentNumber
+    /**
+     * DNI or NIE.
+     */
+    public let kind: DocumentKind
+    /**
+     * Where their activation stands.
+     */
+    public let state: CitizenState
+    /**
+     * When activated.
+     */
+    public let activatedAt: Timestamp
+    /**
+     * Whether unlocked now.
+     */
+    public let unlocked: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document number.
+         */document: DocumentNumber, 
+        /**
+         * DNI or NIE.
+         */kind: DocumentKind, 
+        /**
+         * Where their activation stands.
+         */state: CitizenState, 
+        /**
+         * When activated.
+         */activatedAt: Timestamp, 
+        /**
+         * Whether unlocked now.
+         */unlocked: Bool) {
+        self.document = document
+        self.kind = kind
+        self.state = state
+        self.activatedAt = activatedAt
+        self.unlocked = unlocked
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CitizenSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCitizenSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CitizenSummary {
+        return
+            try CitizenSummary(
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                state: FfiConverterTypeCitizenState.read(from: &buf), 
+                activatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                unlocked: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CitizenSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterTypeCitizenState.write(value.state, into: &buf)
+        FfiConverterTypeTimestamp.write(value.activatedAt, into: &buf)
+        FfiConverterBool.write(value.unlocked, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenSummary_lift(_ buf: RustBuffer) throws -> CitizenSummary {
+    return try FfiConverterTypeCitizenSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenSummary_lower(_ value: CitizenSummary) -> RustBuffer {
+    return FfiConverterTypeCitizenSummary.lower(value)
+}
+
+
+/**
+ * What "Copy PIN" puts on the clipboard.
+ */
+public struct ClipboardContent: Equatable, Hashable {
+    /**
+     * The PIN.
+     */
+    public let text: String
+    /**
+     * Always true: keyboards and clipboard managers must not keep it.
+     */
+    public let sensitive: Bool
+    /**
+     * When to clear it: the PIN's expiry.
+     */
+    public let clearAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The PIN.
+         */text: String, 
+        /**
+         * Always true: keyboards and clipboard managers must not keep it.
+         */sensitive: Bool, 
+        /**
+         * When to clear it: the PIN's expiry.
+         */clearAt: Timestamp) {
+        self.text = text
+        self.sensitive = sensitive
+        self.clearAt = clearAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClipboardContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClipboardContent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipboardContent {
+        return
+            try ClipboardContent(
+                text: FfiConverterString.read(from: &buf), 
+                sensitive: FfiConverterBool.read(from: &buf), 
+                clearAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClipboardContent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterBool.write(value.sensitive, into: &buf)
+        FfiConverterTypeTimestamp.write(value.clearAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipboardContent_lift(_ buf: RustBuffer) throws -> ClipboardContent {
+    return try FfiConverterTypeClipboardContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipboardContent_lower(_ value: ClipboardContent) -> RustBuffer {
+    return FfiConverterTypeClipboardContent.lower(value)
+}
+
+
+/**
  * What the expiry counter shows at one instant.
  */
 public struct Countdown: Equatable, Hashable {
@@ -680,6 +947,1030 @@ public func FfiConverterTypeCountdown_lower(_ value: Countdown) -> RustBuffer {
     return FfiConverterTypeCountdown.lower(value)
 }
 
+
+/**
+ * A notification's content.
+ */
+public struct NotificationContent: Equatable, Hashable {
+    /**
+     * Title, once the phone is unlocked.
+     */
+    public let title: String
+    /**
+     * Body with the PIN and code.
+     */
+    public let body: String
+    /**
+     * The action's label.
+     */
+    public let copyAction: String
+    /**
+     * The lock-screen version's title.
+     */
+    public let publicTitle: String
+    /**
+     * The lock-screen version's body: says a PIN arrived, never the PIN.
+     */
+    public let publicBody: String
+    /**
+     * Dismiss the notification then: the PIN has expired.
+     */
+    public let timeoutAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Title, once the phone is unlocked.
+         */title: String, 
+        /**
+         * Body with the PIN and code.
+         */body: String, 
+        /**
+         * The action's label.
+         */copyAction: String, 
+        /**
+         * The lock-screen version's title.
+         */publicTitle: String, 
+        /**
+         * The lock-screen version's body: says a PIN arrived, never the PIN.
+         */publicBody: String, 
+        /**
+         * Dismiss the notification then: the PIN has expired.
+         */timeoutAt: Timestamp) {
+        self.title = title
+        self.body = body
+        self.copyAction = copyAction
+        self.publicTitle = publicTitle
+        self.publicBody = publicBody
+        self.timeoutAt = timeoutAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotificationContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationContent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationContent {
+        return
+            try NotificationContent(
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                copyAction: FfiConverterString.read(from: &buf), 
+                publicTitle: FfiConverterString.read(from: &buf), 
+                publicBody: FfiConverterString.read(from: &buf), 
+                timeoutAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotificationContent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterString.write(value.copyAction, into: &buf)
+        FfiConverterString.write(value.publicTitle, into: &buf)
+        FfiConverterString.write(value.publicBody, into: &buf)
+        FfiConverterTypeTimestamp.write(value.timeoutAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationContent_lift(_ buf: RustBuffer) throws -> NotificationContent {
+    return try FfiConverterTypeNotificationContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationContent_lower(_ value: NotificationContent) -> RustBuffer {
+    return FfiConverterTypeNotificationContent.lower(value)
+}
+
+
+/**
+ * One PIN as the screen shows it.
+ */
+public struct PinView: Equatable, Hashable {
+    /**
+     * The request.
+     */
+    public let requestId: String
+    /**
+     * Whose PIN.
+     */
+    public let document: DocumentNumber
+    /**
+     * The code, as the portal shows it.
+     */
+    public let code: String
+    /**
+     * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
+     */
+    public let pin: String?
+    /**
+     * Issued.
+     */
+    public let issuedAt: Timestamp
+    /**
+     * Expires.
+     */
+    public let expiresAt: Timestamp
+    /**
+     * Live, used, expired, superseded or dead (expiry applied by the corrected clock).
+     */
+    public let state: PinState
+    /**
+     * The expiry counter.
+     */
+    public let countdown: Countdown
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The request.
+         */requestId: String, 
+        /**
+         * Whose PIN.
+         */document: DocumentNumber, 
+        /**
+         * The code, as the portal shows it.
+         */code: String, 
+        /**
+         * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
+         */pin: String?, 
+        /**
+         * Issued.
+         */issuedAt: Timestamp, 
+        /**
+         * Expires.
+         */expiresAt: Timestamp, 
+        /**
+         * Live, used, expired, superseded or dead (expiry applied by the corrected clock).
+         */state: PinState, 
+        /**
+         * The expiry counter.
+         */countdown: Countdown) {
+        self.requestId = requestId
+        self.document = document
+        self.code = code
+        self.pin = pin
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.state = state
+        self.countdown = countdown
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PinView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinView {
+        return
+            try PinView(
+                requestId: FfiConverterString.read(from: &buf), 
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                pin: FfiConverterOptionString.read(from: &buf), 
+                issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                state: FfiConverterTypePinState.read(from: &buf), 
+                countdown: FfiConverterTypeCountdown.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PinView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.pin, into: &buf)
+        FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterTypePinState.write(value.state, into: &buf)
+        FfiConverterTypeCountdown.write(value.countdown, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinView_lift(_ buf: RustBuffer) throws -> PinView {
+    return try FfiConverterTypePinView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinView_lower(_ value: PinView) -> RustBuffer {
+    return FfiConverterTypePinView.lower(value)
+}
+
+
+/**
+ * A PIN that just arrived, for the notification.
+ */
+public struct ReceivedPin: Equatable, Hashable {
+    /**
+     * The request.
+     */
+    public let requestId: String
+    /**
+     * Whose PIN.
+     */
+    public let document: DocumentNumber
+    /**
+     * The code.
+     */
+    public let code: String
+    /**
+     * When it expires.
+     */
+    public let expiresAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The request.
+         */requestId: String, 
+        /**
+         * Whose PIN.
+         */document: DocumentNumber, 
+        /**
+         * The code.
+         */code: String, 
+        /**
+         * When it expires.
+         */expiresAt: Timestamp) {
+        self.requestId = requestId
+        self.document = document
+        self.code = code
+        self.expiresAt = expiresAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceivedPin: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceivedPin: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceivedPin {
+        return
+            try ReceivedPin(
+                requestId: FfiConverterString.read(from: &buf), 
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceivedPin, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceivedPin_lift(_ buf: RustBuffer) throws -> ReceivedPin {
+    return try FfiConverterTypeReceivedPin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceivedPin_lower(_ value: ReceivedPin) -> RustBuffer {
+    return FfiConverterTypeReceivedPin.lower(value)
+}
+
+
+/**
+ * Everything the app screen shows at one instant.
+ */
+public struct ScreenModel: Equatable, Hashable {
+    /**
+     * The instant it describes (device clock corrected by the service's).
+     */
+    public let now: Timestamp
+    /**
+     * The last PIN obtained, across the device's citizens.
+     */
+    public let latest: PinView?
+    /**
+     * Per citizen.
+     */
+    public let citizens: [CitizenScreen]
+    /**
+     * When the screen should refresh next.
+     */
+    public let nextRefreshAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The instant it describes (device clock corrected by the service's).
+         */now: Timestamp, 
+        /**
+         * The last PIN obtained, across the device's citizens.
+         */latest: PinView?, 
+        /**
+         * Per citizen.
+         */citizens: [CitizenScreen], 
+        /**
+         * When the screen should refresh next.
+         */nextRefreshAt: Timestamp) {
+        self.now = now
+        self.latest = latest
+        self.citizens = citizens
+        self.nextRefreshAt = nextRefreshAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScreenModel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenModel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenModel {
+        return
+            try ScreenModel(
+                now: FfiConverterTypeTimestamp.read(from: &buf), 
+                latest: FfiConverterOptionTypePinView.read(from: &buf), 
+                citizens: FfiConverterSequenceTypeCitizenScreen.read(from: &buf), 
+                nextRefreshAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScreenModel, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.now, into: &buf)
+        FfiConverterOptionTypePinView.write(value.latest, into: &buf)
+        FfiConverterSequenceTypeCitizenScreen.write(value.citizens, into: &buf)
+        FfiConverterTypeTimestamp.write(value.nextRefreshAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenModel_lift(_ buf: RustBuffer) throws -> ScreenModel {
+    return try FfiConverterTypeScreenModel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenModel_lower(_ value: ScreenModel) -> RustBuffer {
+    return FfiConverterTypeScreenModel.lower(value)
+}
+
+
+/**
+ * Which activation screen comes next.
+ */
+
+public enum ActivationProgress: Equatable, Hashable {
+    
+    /**
+     * Nothing in progress.
+     */
+    case idle
+    /**
+     * The SMS code was sent; the citizen types it.
+     */
+    case awaitingCode(
+        /**
+         * The citizen.
+         */document: DocumentNumber, 
+        /**
+         * The last digits of the phone it went to.
+         */phoneHint: String, 
+        /**
+         * When it stops working.
+         */codeExpiresAt: Timestamp
+    )
+    /**
+     * Bound: the citizen draws the security pattern.
+     */
+    case awaitingPattern(
+        /**
+         * The citizen.
+         */document: DocumentNumber
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ActivationProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivationProgress: FfiConverterRustBuffer {
+    typealias SwiftType = ActivationProgress
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivationProgress {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .idle
+        
+        case 2: return .awaitingCode(document: try FfiConverterTypeDocumentNumber.read(from: &buf), phoneHint: try FfiConverterString.read(from: &buf), codeExpiresAt: try FfiConverterTypeTimestamp.read(from: &buf)
+        )
+        
+        case 3: return .awaitingPattern(document: try FfiConverterTypeDocumentNumber.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActivationProgress, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .idle:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .awaitingCode(document,phoneHint,codeExpiresAt):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeDocumentNumber.write(document, into: &buf)
+            FfiConverterString.write(phoneHint, into: &buf)
+            FfiConverterTypeTimestamp.write(codeExpiresAt, into: &buf)
+            
+        
+        case let .awaitingPattern(document):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeDocumentNumber.write(document, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationProgress_lift(_ buf: RustBuffer) throws -> ActivationProgress {
+    return try FfiConverterTypeActivationProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivationProgress_lower(_ value: ActivationProgress) -> RustBuffer {
+    return FfiConverterTypeActivationProgress.lower(value)
+}
+
+
+
+/**
+ * How the direct channel is doing.
+ */
+
+public enum ChannelStatus: Equatable, Hashable {
+    
+    /**
+     * Opening.
+     */
+    case connecting
+    /**
+     * Open: PINs arrive as they are issued.
+     */
+    case connected
+    /**
+     * Down; trying again after a wait that grows to 30 s.
+     */
+    case reconnecting(
+        /**
+         * Failed attempts so far.
+         */attempt: UInt32, 
+        /**
+         * Seconds until the next.
+         */retryInSecs: UInt32
+    )
+    /**
+     * The citizen is locked: the channel needs the pattern.
+     */
+    case locked
+    /**
+     * Another device was activated for the citizen: the channel stopped for good.
+     */
+    case replaced
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChannelStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannelStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ChannelStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChannelStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .connecting
+        
+        case 2: return .connected
+        
+        case 3: return .reconnecting(attempt: try FfiConverterUInt32.read(from: &buf), retryInSecs: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 4: return .locked
+        
+        case 5: return .replaced
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChannelStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .connecting:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .connected:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .reconnecting(attempt,retryInSecs):
+            writeInt(&buf, Int32(3))
+            FfiConverterUInt32.write(attempt, into: &buf)
+            FfiConverterUInt32.write(retryInSecs, into: &buf)
+            
+        
+        case .locked:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .replaced:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelStatus_lift(_ buf: RustBuffer) throws -> ChannelStatus {
+    return try FfiConverterTypeChannelStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelStatus_lower(_ value: ChannelStatus) -> RustBuffer {
+    return FfiConverterTypeChannelStatus.lower(value)
+}
+
+
+
+/**
+ * Where a citizen's activation on this device stands.
+ */
+
+public enum CitizenState: Equatable, Hashable {
+    
+    /**
+     * Bound, but the security pattern is not set yet.
+     */
+    case needsPattern
+    /**
+     * Ready: receives PINs, unlocks with its pattern.
+     */
+    case active
+    /**
+     * Another device was activated for this citizen; this one gets no more PINs.
+     */
+    case replaced
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CitizenState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCitizenState: FfiConverterRustBuffer {
+    typealias SwiftType = CitizenState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CitizenState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .needsPattern
+        
+        case 2: return .active
+        
+        case 3: return .replaced
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CitizenState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .needsPattern:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .active:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .replaced:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenState_lift(_ buf: RustBuffer) throws -> CitizenState {
+    return try FfiConverterTypeCitizenState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCitizenState_lower(_ value: CitizenState) -> RustBuffer {
+    return FfiConverterTypeCitizenState.lower(value)
+}
+
+
+
+/**
+ * The language of the texts.
+ */
+
+public enum Locale: Equatable, Hashable {
+    
+    /**
+     * Spanish.
+     */
+    case es
+    /**
+     * English.
+     */
+    case en
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Locale: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocale: FfiConverterRustBuffer {
+    typealias SwiftType = Locale
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Locale {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .es
+        
+        case 2: return .en
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Locale, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .es:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .en:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocale_lift(_ buf: RustBuffer) throws -> Locale {
+    return try FfiConverterTypeLocale.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocale_lower(_ value: Locale) -> RustBuffer {
+    return FfiConverterTypeLocale.lower(value)
+}
+
+
+
+/**
+ * Why a pattern is not acceptable.
+ */
+public 
+enum PatternError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * Fewer than 4 dots.
+     */
+    case TooShort
+    /**
+     * A dot outside the 3×3 grid (dots are numbered 1 to 9, as on a keypad).
+     */
+    case NoSuchDot
+    /**
+     * A dot used twice.
+     */
+    case RepeatedDot
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension PatternError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePatternError: FfiConverterRustBuffer {
+    typealias SwiftType = PatternError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PatternError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .TooShort
+        case 2: return .NoSuchDot
+        case 3: return .RepeatedDot
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PatternError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case .TooShort:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .NoSuchDot:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .RepeatedDot:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatternError_lift(_ buf: RustBuffer) throws -> PatternError {
+    return try FfiConverterTypePatternError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePatternError_lower(_ value: PatternError) -> RustBuffer {
+    return FfiConverterTypePatternError.lower(value)
+}
+
+
+/**
+ * What a push said.
+ */
+
+public enum PushOutcome: Equatable, Hashable {
+    
+    /**
+     * The PIN was in the payload and is stored.
+     */
+    case received(ReceivedPin
+    )
+    /**
+     * The payload had no sealed PIN and the citizen is locked: the notification
+     * says a PIN arrived, and unlocking fetches it.
+     */
+    case pendingUnlock(
+        /**
+         * Whose PIN.
+         */document: DocumentNumber
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PushOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePushOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = PushOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PushOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .received(try FfiConverterTypeReceivedPin.read(from: &buf)
+        )
+        
+        case 2: return .pendingUnlock(document: try FfiConverterTypeDocumentNumber.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PushOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .received(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeReceivedPin.write(v1, into: &buf)
+            
+        
+        case let .pendingUnlock(document):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeDocumentNumber.write(document, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushOutcome_lift(_ buf: RustBuffer) throws -> PushOutcome {
+    return try FfiConverterTypePushOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushOutcome_lower(_ value: PushOutcome) -> RustBuffer {
+    return FfiConverterTypePushOutcome.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePinView: FfiConverterRustBuffer {
+    typealias SwiftType = PinView?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePinView.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePinView.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -701,6 +1992,31 @@ fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCitizenScreen: FfiConverterRustBuffer {
+    typealias SwiftType = [CitizenScreen]
+
+    public static func write(_ value: [CitizenScreen], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCitizenScreen.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CitizenScreen] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CitizenScreen]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCitizenScreen.read(from: &buf))
+        }
+        return seq
     }
 }
 

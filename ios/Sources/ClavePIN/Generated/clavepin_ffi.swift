@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -490,6 +496,22 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -567,6 +589,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -606,6 +646,1405 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
         writeInt(&buf, nanoseconds)
     }
 }
+
+
+
+
+/**
+ * Hears from the direct channel.
+ */
+public protocol ChannelObserver: AnyObject, Sendable {
+    
+    /**
+     * The channel's state changed.
+     */
+    func onStatus(status: ChannelStatus) 
+    
+    /**
+     * A PIN arrived and is stored.
+     */
+    func onPin(pin: ReceivedPin) 
+    
+}
+/**
+ * Hears from the direct channel.
+ */
+open class ChannelObserverImpl: ChannelObserver, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clavepin_ffi_fn_clone_channelobserver(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clavepin_ffi_fn_free_channelobserver(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The channel's state changed.
+     */
+open func onStatus(status: ChannelStatus)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_channelobserver_on_status(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeChannelStatus_lower(status),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A PIN arrived and is stored.
+     */
+open func onPin(pin: ReceivedPin)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReceivedPin_lower(pin),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceChannelObserver {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceChannelObserver = UniffiVTableCallbackInterfaceChannelObserver(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeChannelObserver.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ChannelObserver: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeChannelObserver.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ChannelObserver: handle missing in uniffiClone")
+            }
+        },
+        onStatus: { (
+            uniffiHandle: UInt64,
+            status: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeChannelObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onStatus(
+                     status: try FfiConverterTypeChannelStatus_lift(status)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onPin: { (
+            uniffiHandle: UInt64,
+            pin: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeChannelObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onPin(
+                     pin: try FfiConverterTypeReceivedPin_lift(pin)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceChannelObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceChannelObserver>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitChannelObserver() {
+    uniffi_clavepin_ffi_fn_init_callback_vtable_channelobserver(UniffiCallbackInterfaceChannelObserver.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannelObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ChannelObserver>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ChannelObserver
+
+    public static func lift(_ handle: UInt64) throws -> ChannelObserver {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ChannelObserverImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ChannelObserver) -> UInt64 {
+         if let rustImpl = value as? ChannelObserverImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChannelObserver {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ChannelObserver, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelObserver_lift(_ handle: UInt64) throws -> ChannelObserver {
+    return try FfiConverterTypeChannelObserver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannelObserver_lower(_ value: ChannelObserver) -> UInt64 {
+    return FfiConverterTypeChannelObserver.lower(value)
+}
+
+
+
+
+
+
+/**
+ * This device: its citizens, their activation, unlocking, and their PINs.
+ */
+public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
+    
+    /**
+     * Which activation screen comes next (after a restart too).
+     */
+    func activationProgress() throws  -> ActivationProgress
+    
+    /**
+     * Abandons an activation waiting for its code.
+     */
+    func cancelActivation() throws 
+    
+    /**
+     * Changes a citizen's pattern.
+     */
+    func changePattern(document: String, oldDots: Data, newDots: Data) throws 
+    
+    /**
+     * Asks the service whether this device is still the citizen's.
+     */
+    func checkStatus(document: String) async throws  -> CitizenState
+    
+    /**
+     * The citizens on this device.
+     */
+    func citizens() throws  -> [CitizenSummary]
+    
+    /**
+     * What "Copy PIN" puts on the clipboard, and when to clear it.
+     */
+    func clipboardContent(requestId: String) throws  -> ClipboardContent
+    
+    /**
+     * Handles a push payload exactly as FCM or APNs delivered it.
+     */
+    func handlePush(payload: String) async throws  -> PushOutcome
+    
+    /**
+     * The PINs received (without their values), newest first.
+     */
+    func history(document: String?, limit: UInt32) throws  -> [PinView]
+    
+    /**
+     * Locks a citizen (the app went to the background).
+     */
+    func lock(document: String) throws 
+    
+    /**
+     * The notification for a stored PIN.
+     */
+    func notification(requestId: String, locale: Locale) throws  -> NotificationContent
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting).
+     */
+    func pull(document: String) async throws  -> [ReceivedPin]
+    
+    /**
+     * Refreshes the states of live PINs (a PIN used on the portal shows as used).
+     */
+    func refreshStates(document: String) async throws 
+    
+    /**
+     * Registers or refreshes the push token.
+     */
+    func registerPushToken(document: String, platform: PushPlatform, token: String) async throws 
+    
+    /**
+     * Removes a citizen; returns whether the service was told.
+     */
+    func removeCitizen(document: String) async throws  -> Bool
+    
+    /**
+     * The screen model now.
+     */
+    func screen() throws  -> ScreenModel
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     */
+    func setPattern(document: String, dots: Data) throws 
+    
+    /**
+     * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     */
+    func startActivation(document: String, contrast: String, permanentDni: Bool, today: CalendarDate) async throws  -> ActivationProgress
+    
+    /**
+     * Opens the direct channel for an unlocked citizen.
+     */
+    func startDirectChannel(document: String, observer: ChannelObserver) throws  -> TaskHandle
+    
+    /**
+     * Activation, step 2: the SMS code.
+     */
+    func submitActivationCode(code: String) async throws  -> ActivationProgress
+    
+    /**
+     * Starts the screen ticker.
+     */
+    func subscribeScreen(observer: ScreenObserver) throws  -> TaskHandle
+    
+    /**
+     * Unlocks a citizen with the pattern.
+     */
+    func unlock(document: String, dots: Data) throws 
+    
+}
+/**
+ * This device: its citizens, their activation, unlocking, and their PINs.
+ */
+open class ClavePinDevice: ClavePinDeviceProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clavepin_ffi_fn_clone_clavepindevice(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clavepin_ffi_fn_free_clavepindevice(handle, $0) }
+    }
+
+    
+    /**
+     * Opens the device's store in `data_dir` (created on first use), talking to the
+     * service at `service_url`. `pattern_iterations` overrides the calibrated PBKDF2
+     * count (tests only).
+     */
+public static func `open`(dataDir: String, serviceUrl: String, keyStore: PlatformKeyStore, patternIterations: UInt32?)throws  -> ClavePinDevice  {
+    return try  FfiConverterTypeClavePinDevice_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(
+        FfiConverterString.lower(dataDir),
+        FfiConverterString.lower(serviceUrl),
+        FfiConverterTypePlatformKeyStore_lower(keyStore),
+        FfiConverterOptionUInt32.lower(patternIterations),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Which activation screen comes next (after a restart too).
+     */
+open func activationProgress()throws  -> ActivationProgress  {
+    return try  FfiConverterTypeActivationProgress_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Abandons an activation waiting for its code.
+     */
+open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Changes a citizen's pattern.
+     */
+open func changePattern(document: String, oldDots: Data, newDots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(document),
+        FfiConverterData.lower(oldDots),
+        FfiConverterData.lower(newDots),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Asks the service whether this device is still the citizen's.
+     */
+open func checkStatus(document: String)async throws  -> CitizenState  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCitizenState_lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * The citizens on this device.
+     */
+open func citizens()throws  -> [CitizenSummary]  {
+    return try  FfiConverterSequenceTypeCitizenSummary.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What "Copy PIN" puts on the clipboard, and when to clear it.
+     */
+open func clipboardContent(requestId: String)throws  -> ClipboardContent  {
+    return try  FfiConverterTypeClipboardContent_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Handles a push payload exactly as FCM or APNs delivered it.
+     */
+open func handlePush(payload: String)async throws  -> PushOutcome  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_handle_push(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(payload)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePushOutcome_lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * The PINs received (without their values), newest first.
+     */
+open func history(document: String?, limit: UInt32)throws  -> [PinView]  {
+    return try  FfiConverterSequenceTypePinView.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_history(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(document),
+        FfiConverterUInt32.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Locks a citizen (the app went to the background).
+     */
+open func lock(document: String)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_lock(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(document),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The notification for a stored PIN.
+     */
+open func notification(requestId: String, locale: Locale)throws  -> NotificationContent  {
+    return try  FfiConverterTypeNotificationContent_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_notification(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(requestId),
+        FfiConverterTypeLocale_lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting).
+     */
+open func pull(document: String)async throws  -> [ReceivedPin]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_pull(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeReceivedPin.lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * Refreshes the states of live PINs (a PIN used on the portal shows as used).
+     */
+open func refreshStates(document: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * Registers or refreshes the push token.
+     */
+open func registerPushToken(document: String, platform: PushPlatform, token: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document),FfiConverterTypePushPlatform_lower(platform),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * Removes a citizen; returns whether the service was told.
+     */
+open func removeCitizen(document: String)async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_i8,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_i8,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * The screen model now.
+     */
+open func screen()throws  -> ScreenModel  {
+    return try  FfiConverterTypeScreenModel_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_screen(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     */
+open func setPattern(document: String, dots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(document),
+        FfiConverterData.lower(dots),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     */
+open func startActivation(document: String, contrast: String, permanentDni: Bool, today: CalendarDate)async throws  -> ActivationProgress  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(document),FfiConverterString.lower(contrast),FfiConverterBool.lower(permanentDni),FfiConverterTypeCalendarDate_lower(today)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivationProgress_lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * Opens the direct channel for an unlocked citizen.
+     */
+open func startDirectChannel(document: String, observer: ChannelObserver)throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(document),
+        FfiConverterTypeChannelObserver_lower(observer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Activation, step 2: the SMS code.
+     */
+open func submitActivationCode(code: String)async throws  -> ActivationProgress  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(code)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivationProgress_lift,
+            errorHandler: FfiConverterTypeDeviceError_lift
+        )
+}
+    
+    /**
+     * Starts the screen ticker.
+     */
+open func subscribeScreen(observer: ScreenObserver)throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeScreenObserver_lower(observer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Unlocks a citizen with the pattern.
+     */
+open func unlock(document: String, dots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(document),
+        FfiConverterData.lower(dots),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClavePinDevice: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ClavePinDevice
+
+    public static func lift(_ handle: UInt64) throws -> ClavePinDevice {
+        return ClavePinDevice(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ClavePinDevice) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClavePinDevice {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ClavePinDevice, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClavePinDevice_lift(_ handle: UInt64) throws -> ClavePinDevice {
+    return try FfiConverterTypeClavePinDevice.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClavePinDevice_lower(_ value: ClavePinDevice) -> UInt64 {
+    return FfiConverterTypeClavePinDevice.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
+ * data key. Keep the wrapping key in hardware where the platform allows.
+ */
+public protocol PlatformKeyStore: AnyObject, Sendable {
+    
+    /**
+     * Encrypts the data key for storage.
+     */
+    func wrap(dataKey: Data) throws  -> Data
+    
+    /**
+     * Decrypts it. Throw if the platform key is gone or does not fit.
+     */
+    func unwrapKey(wrapped: Data) throws  -> Data
+    
+}
+/**
+ * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
+ * data key. Keep the wrapping key in hardware where the platform allows.
+ */
+open class PlatformKeyStoreImpl: PlatformKeyStore, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clavepin_ffi_fn_clone_platformkeystore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clavepin_ffi_fn_free_platformkeystore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Encrypts the data key for storage.
+     */
+open func wrap(dataKey: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_platformkeystore_wrap(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(dataKey),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Decrypts it. Throw if the platform key is gone or does not fit.
+     */
+open func unwrapKey(wrapped: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_platformkeystore_unwrap_key(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(wrapped),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfacePlatformKeyStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfacePlatformKeyStore = UniffiVTableCallbackInterfacePlatformKeyStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypePlatformKeyStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface PlatformKeyStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypePlatformKeyStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface PlatformKeyStore: handle missing in uniffiClone")
+            }
+        },
+        wrap: { (
+            uniffiHandle: UInt64,
+            dataKey: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypePlatformKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.wrap(
+                     dataKey: try FfiConverterData.lift(dataKey)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeDeviceError_lower
+            )
+        },
+        unwrapKey: { (
+            uniffiHandle: UInt64,
+            wrapped: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypePlatformKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.unwrapKey(
+                     wrapped: try FfiConverterData.lift(wrapped)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeDeviceError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfacePlatformKeyStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfacePlatformKeyStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitPlatformKeyStore() {
+    uniffi_clavepin_ffi_fn_init_callback_vtable_platformkeystore(UniffiCallbackInterfacePlatformKeyStore.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlatformKeyStore: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<PlatformKeyStore>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = PlatformKeyStore
+
+    public static func lift(_ handle: UInt64) throws -> PlatformKeyStore {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return PlatformKeyStoreImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: PlatformKeyStore) -> UInt64 {
+         if let rustImpl = value as? PlatformKeyStoreImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlatformKeyStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PlatformKeyStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformKeyStore_lift(_ handle: UInt64) throws -> PlatformKeyStore {
+    return try FfiConverterTypePlatformKeyStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformKeyStore_lower(_ value: PlatformKeyStore) -> UInt64 {
+    return FfiConverterTypePlatformKeyStore.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Receives the screen model (at once, every 10 s, and on every change).
+ */
+public protocol ScreenObserver: AnyObject, Sendable {
+    
+    /**
+     * The screen to show now.
+     */
+    func onScreen(screen: ScreenModel) 
+    
+}
+/**
+ * Receives the screen model (at once, every 10 s, and on every change).
+ */
+open class ScreenObserverImpl: ScreenObserver, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clavepin_ffi_fn_clone_screenobserver(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clavepin_ffi_fn_free_screenobserver(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The screen to show now.
+     */
+open func onScreen(screen: ScreenModel)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_screenobserver_on_screen(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeScreenModel_lower(screen),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceScreenObserver {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceScreenObserver = UniffiVTableCallbackInterfaceScreenObserver(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeScreenObserver.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ScreenObserver: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeScreenObserver.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ScreenObserver: handle missing in uniffiClone")
+            }
+        },
+        onScreen: { (
+            uniffiHandle: UInt64,
+            screen: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeScreenObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onScreen(
+                     screen: try FfiConverterTypeScreenModel_lift(screen)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceScreenObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceScreenObserver>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitScreenObserver() {
+    uniffi_clavepin_ffi_fn_init_callback_vtable_screenobserver(UniffiCallbackInterfaceScreenObserver.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ScreenObserver>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ScreenObserver
+
+    public static func lift(_ handle: UInt64) throws -> ScreenObserver {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ScreenObserverImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ScreenObserver) -> UInt64 {
+         if let rustImpl = value as? ScreenObserverImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenObserver {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ScreenObserver, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenObserver_lift(_ handle: UInt64) throws -> ScreenObserver {
+    return try FfiConverterTypeScreenObserver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenObserver_lower(_ value: ScreenObserver) -> UInt64 {
+    return FfiConverterTypeScreenObserver.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Stops a background task; dropping it stops it too.
+ */
+public protocol TaskHandleProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops the task.
+     */
+    func cancel() 
+    
+}
+/**
+ * Stops a background task; dropping it stops it too.
+ */
+open class TaskHandle: TaskHandleProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_clavepin_ffi_fn_clone_taskhandle(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_clavepin_ffi_fn_free_taskhandle(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops the task.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_taskhandle_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskHandle: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TaskHandle
+
+    public static func lift(_ handle: UInt64) throws -> TaskHandle {
+        return TaskHandle(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TaskHandle) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskHandle {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TaskHandle, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lift(_ handle: UInt64) throws -> TaskHandle {
+    return try FfiConverterTypeTaskHandle.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lower(_ value: TaskHandle) -> UInt64 {
+    return FfiConverterTypeTaskHandle.lower(value)
+}
+
+
 
 
 /**
@@ -847,6 +2286,282 @@ public func FfiConverterTypeDocumentInfo_lower(_ value: DocumentInfo) -> RustBuf
 
 
 /**
+ * Why a device operation failed.
+ */
+public 
+enum DeviceError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * What was typed is not valid (document, contrast data, code, pattern).
+     */
+    case InvalidInput(
+        /**
+         * What is wrong.
+         */reason: String
+    )
+    /**
+     * The PIN service cannot be reached.
+     */
+    case Offline(
+        /**
+         * Why.
+         */reason: String
+    )
+    /**
+     * The service refused; `code` is its stable code (docs/PROTOCOL.md).
+     */
+    case Refused(
+        /**
+         * The service's code, e.g. `wrong_code`, `contrast_data_mismatch`.
+         */code: String, 
+        /**
+         * Its explanation, for people.
+         */explanation: String, 
+        /**
+         * Tries left, where another try is allowed.
+         */triesLeft: UInt32?, 
+        /**
+         * Seconds to wait, where the refusal is a wait.
+         */retryAfterSecs: Int64?
+    )
+    /**
+     * No activation in progress, or it can no longer be completed: start again.
+     */
+    case ActivationRestart(
+        /**
+         * Why.
+         */reason: String
+    )
+    /**
+     * Wrong pattern.
+     */
+    case WrongPattern(
+        /**
+         * Tries before the wipe.
+         */triesLeft: UInt32, 
+        /**
+         * Seconds before the next try.
+         */waitSecs: Int64
+    )
+    /**
+     * Too soon after wrong patterns.
+     */
+    case UnlockWait(
+        /**
+         * Seconds to wait.
+         */waitSecs: Int64
+    )
+    /**
+     * Ten wrong patterns: the citizen was wiped from this device.
+     */
+    case Wiped
+    /**
+     * The operation needs the citizen unlocked.
+     */
+    case Locked
+    /**
+     * Another device was activated for the citizen.
+     */
+    case DeviceReplaced
+    /**
+     * The citizen, PIN or pattern asked for is not there, or not in that state.
+     */
+    case NotAvailable(
+        /**
+         * What.
+         */reason: String
+    )
+    /**
+     * A push payload that was refused (malformed, tampered, replayed, foreign).
+     */
+    case PushRefused(
+        /**
+         * Why.
+         */reason: String
+    )
+    /**
+     * The store failed: wrong or missing key, tampered or corrupt data. Nothing was
+     * deleted.
+     */
+    case Storage(
+        /**
+         * What.
+         */reason: String
+    )
+    /**
+     * A platform callback failed (the app's key store threw).
+     */
+    case Platform(
+        /**
+         * What.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension DeviceError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceError: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .InvalidInput(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .Offline(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Refused(
+            code: try FfiConverterString.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf), 
+            triesLeft: try FfiConverterOptionUInt32.read(from: &buf), 
+            retryAfterSecs: try FfiConverterOptionInt64.read(from: &buf)
+            )
+        case 4: return .ActivationRestart(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .WrongPattern(
+            triesLeft: try FfiConverterUInt32.read(from: &buf), 
+            waitSecs: try FfiConverterInt64.read(from: &buf)
+            )
+        case 6: return .UnlockWait(
+            waitSecs: try FfiConverterInt64.read(from: &buf)
+            )
+        case 7: return .Wiped
+        case 8: return .Locked
+        case 9: return .DeviceReplaced
+        case 10: return .NotAvailable(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 11: return .PushRefused(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 12: return .Storage(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 13: return .Platform(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviceError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .InvalidInput(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Offline(reason):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Refused(code,explanation,triesLeft,retryAfterSecs):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            FfiConverterOptionUInt32.write(triesLeft, into: &buf)
+            FfiConverterOptionInt64.write(retryAfterSecs, into: &buf)
+            
+        
+        case let .ActivationRestart(reason):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .WrongPattern(triesLeft,waitSecs):
+            writeInt(&buf, Int32(5))
+            FfiConverterUInt32.write(triesLeft, into: &buf)
+            FfiConverterInt64.write(waitSecs, into: &buf)
+            
+        
+        case let .UnlockWait(waitSecs):
+            writeInt(&buf, Int32(6))
+            FfiConverterInt64.write(waitSecs, into: &buf)
+            
+        
+        case .Wiped:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .Locked:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .DeviceReplaced:
+            writeInt(&buf, Int32(9))
+        
+        
+        case let .NotAvailable(reason):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .PushRefused(reason):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(12))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Platform(reason):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceError_lift(_ buf: RustBuffer) throws -> DeviceError {
+    return try FfiConverterTypeDeviceError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceError_lower(_ value: DeviceError) -> RustBuffer {
+    return FfiConverterTypeDeviceError.lower(value)
+}
+
+
+/**
  * The state of a document field while the citizen types.
  */
 
@@ -952,6 +2667,201 @@ public func FfiConverterTypeDocumentInputState_lower(_ value: DocumentInputState
     return FfiConverterTypeDocumentInputState.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCitizenSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [CitizenSummary]
+
+    public static func write(_ value: [CitizenSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCitizenSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CitizenSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CitizenSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCitizenSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePinView: FfiConverterRustBuffer {
+    typealias SwiftType = [PinView]
+
+    public static func write(_ value: [PinView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePinView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PinView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PinView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePinView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReceivedPin: FfiConverterRustBuffer {
+    typealias SwiftType = [ReceivedPin]
+
+    public static func write(_ value: [ReceivedPin], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReceivedPin.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReceivedPin] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReceivedPin]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReceivedPin.read(from: &buf))
+        }
+        return seq
+    }
+}
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureClavepinFfiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 /**
  * The counter for a PIN expiring at `expires_at`, seen at `now`: seconds left, whether
  * it expired, and when to refresh next (every 10 s, aligned to the expiry).
@@ -973,6 +2883,17 @@ public func countdownDisplay(countdown: Countdown) -> String  {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_func_countdown_display(
         FfiConverterTypeCountdown_lower(countdown),uniffiCallStatus
+    )
+})
+}
+/**
+ * The locale for a BCP 47 tag (`es-ES` → Spanish; anything else → English).
+ */
+public func localeForTag(tag: String) -> Locale  {
+    return try!  FfiConverterTypeLocale_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_func_locale_for_tag(
+        FfiConverterString.lower(tag),uniffiCallStatus
     )
 })
 }
@@ -1048,6 +2969,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_func_countdown_display() != 55920) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clavepin_ffi_checksum_func_locale_for_tag() != 26877) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clavepin_ffi_checksum_func_document_input_state() != 32781) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -1060,7 +2984,94 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_func_validate_document() != 49750) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() != 7309) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 52639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() != 30489) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() != 31911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() != 61157) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() != 26248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() != 51140) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_history() != 10830) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() != 11820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() != 46497) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() != 58063) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() != 58931) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() != 35113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 3064) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() != 44036) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() != 49995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() != 33645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() != 16426) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() != 38110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() != 3799) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() != 14681) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_taskhandle_cancel() != 16288) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() != 49119) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin() != 24396) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() != 50971) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() != 61810) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen() != 38983) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() != 32726) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitChannelObserver()
+    uniffiCallbackInitPlatformKeyStore()
+    uniffiCallbackInitScreenObserver()
     uniffiEnsureClavepinCoreInitialized()
     uniffiEnsureClavepinProtocolInitialized()
     return InitializationResult.ok

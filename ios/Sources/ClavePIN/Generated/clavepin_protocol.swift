@@ -1346,6 +1346,121 @@ public func FfiConverterTypePinState_lower(_ value: PinState) -> RustBuffer {
 
 
 
+/**
+ * Which push service delivers to the device.
+ */
+
+public enum PushPlatform: Equatable, Hashable {
+    
+    /**
+     * Firebase Cloud Messaging (Android).
+     */
+    case fcm
+    /**
+     * Apple Push Notification service (iOS).
+     */
+    case apns
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PushPlatform: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePushPlatform: FfiConverterRustBuffer {
+    typealias SwiftType = PushPlatform
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PushPlatform {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fcm
+        
+        case 2: return .apns
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PushPlatform, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fcm:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .apns:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushPlatform_lift(_ buf: RustBuffer) throws -> PushPlatform {
+    return try FfiConverterTypePushPlatform.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushPlatform_lower(_ value: PushPlatform) -> RustBuffer {
+    return FfiConverterTypePushPlatform.lower(value)
+}
+
+
+
+public typealias DocumentNumber = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentNumber: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentNumber {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: DocumentNumber, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DocumentNumber {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: DocumentNumber) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentNumber_lift(_ value: RustBuffer) throws -> DocumentNumber {
+    return try FfiConverterTypeDocumentNumber.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentNumber_lower(_ value: DocumentNumber) -> RustBuffer {
+    return FfiConverterTypeDocumentNumber.lower(value)
+}
+
+
+
 public typealias Timestamp = Date
 
 #if swift(>=5.8)

@@ -30,20 +30,64 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import es.clavepin.ffi.core.ActivationProgress
+import es.clavepin.ffi.core.ChannelStatus
+import es.clavepin.ffi.core.CitizenState
+import es.clavepin.ffi.core.CitizenSummary
+import es.clavepin.ffi.core.ClipboardContent
 import es.clavepin.ffi.core.Countdown
+import es.clavepin.ffi.core.FfiConverterTypeActivationProgress
+import es.clavepin.ffi.core.FfiConverterTypeChannelStatus
+import es.clavepin.ffi.core.FfiConverterTypeCitizenState
+import es.clavepin.ffi.core.FfiConverterTypeCitizenSummary
+import es.clavepin.ffi.core.FfiConverterTypeClipboardContent
 import es.clavepin.ffi.core.FfiConverterTypeCountdown
+import es.clavepin.ffi.core.FfiConverterTypeLocale
+import es.clavepin.ffi.core.FfiConverterTypeNotificationContent
+import es.clavepin.ffi.core.FfiConverterTypePinView
+import es.clavepin.ffi.core.FfiConverterTypePushOutcome
+import es.clavepin.ffi.core.FfiConverterTypeReceivedPin
+import es.clavepin.ffi.core.FfiConverterTypeScreenModel
+import es.clavepin.ffi.core.Locale
+import es.clavepin.ffi.core.NotificationContent
+import es.clavepin.ffi.core.PinView
+import es.clavepin.ffi.core.PushOutcome
+import es.clavepin.ffi.core.ReceivedPin
+import es.clavepin.ffi.core.ScreenModel
 import es.clavepin.ffi.protocol.ContrastKind
 import es.clavepin.ffi.protocol.DocumentKind
 import es.clavepin.ffi.protocol.FfiConverterTypeContrastKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
 import es.clavepin.ffi.protocol.FfiConverterTypeIdentityError
+import es.clavepin.ffi.protocol.FfiConverterTypePushPlatform
 import es.clavepin.ffi.protocol.FfiConverterTypeTimestamp
 import es.clavepin.ffi.protocol.IdentityException
+import es.clavepin.ffi.protocol.PushPlatform
 import es.clavepin.ffi.protocol.Timestamp
+import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.suspendCancellableCoroutine
+import es.clavepin.ffi.core.RustBuffer as RustBufferActivationProgress
+import es.clavepin.ffi.core.RustBuffer as RustBufferChannelStatus
+import es.clavepin.ffi.core.RustBuffer as RustBufferCitizenState
+import es.clavepin.ffi.core.RustBuffer as RustBufferCitizenSummary
+import es.clavepin.ffi.core.RustBuffer as RustBufferClipboardContent
 import es.clavepin.ffi.core.RustBuffer as RustBufferCountdown
+import es.clavepin.ffi.core.RustBuffer as RustBufferLocale
+import es.clavepin.ffi.core.RustBuffer as RustBufferNotificationContent
+import es.clavepin.ffi.core.RustBuffer as RustBufferPinView
+import es.clavepin.ffi.core.RustBuffer as RustBufferPushOutcome
+import es.clavepin.ffi.core.RustBuffer as RustBufferReceivedPin
+import es.clavepin.ffi.core.RustBuffer as RustBufferScreenModel
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferContrastKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferIdentityError
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferPushPlatform
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferTimestamp
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -664,6 +708,84 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceChannelObserverMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`status`: RustBufferChannelStatus.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceChannelObserverMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`pin`: RustBufferReceivedPin.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfacePlatformKeyStoreMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfacePlatformKeyStoreMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceScreenObserverMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`screen`: RustBufferScreenModel.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onStatus", "onPin")
+internal open class UniffiVTableCallbackInterfaceChannelObserver(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onStatus`: UniffiCallbackInterfaceChannelObserverMethod0? = null,
+    @JvmField internal var `onPin`: UniffiCallbackInterfaceChannelObserverMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onStatus`: UniffiCallbackInterfaceChannelObserverMethod0? = null,
+        `onPin`: UniffiCallbackInterfaceChannelObserverMethod1? = null,
+    ): UniffiVTableCallbackInterfaceChannelObserver(`uniffiFree`,`uniffiClone`,`onStatus`,`onPin`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceChannelObserver) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onStatus` = other.`onStatus`
+        `onPin` = other.`onPin`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "wrap", "unwrapKey")
+internal open class UniffiVTableCallbackInterfacePlatformKeyStore(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `wrap`: UniffiCallbackInterfacePlatformKeyStoreMethod0? = null,
+    @JvmField internal var `unwrapKey`: UniffiCallbackInterfacePlatformKeyStoreMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `wrap`: UniffiCallbackInterfacePlatformKeyStoreMethod0? = null,
+        `unwrapKey`: UniffiCallbackInterfacePlatformKeyStoreMethod1? = null,
+    ): UniffiVTableCallbackInterfacePlatformKeyStore(`uniffiFree`,`uniffiClone`,`wrap`,`unwrapKey`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfacePlatformKeyStore) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `wrap` = other.`wrap`
+        `unwrapKey` = other.`unwrapKey`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onScreen")
+internal open class UniffiVTableCallbackInterfaceScreenObserver(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onScreen`: UniffiCallbackInterfaceScreenObserverMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onScreen`: UniffiCallbackInterfaceScreenObserverMethod0? = null,
+    ): UniffiVTableCallbackInterfaceScreenObserver(`uniffiFree`,`uniffiClone`,`onScreen`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceScreenObserver) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onScreen` = other.`onScreen`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -693,6 +815,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_countdown_display(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_func_locale_for_tag(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_func_document_input_state(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_parse_calendar_date(
@@ -700,6 +824,62 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clavepin_ffi_checksum_func_validate_contrast_data(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_validate_document(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_history(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_lock(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pull(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_screen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_taskhandle_cancel(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_channelobserver_on_status(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open(
     ): Int
     external fun ffi_clavepin_ffi_uniffi_contract_version(
     ): Int
@@ -709,19 +889,111 @@ internal object IntegrityCheckingUniffiLib {
 
 internal object UniffiLib {
     
+    // The Cleaner for the whole library
+    internal val CLEANER: UniffiCleaner by lazy {
+        UniffiCleaner.create()
+    }
+    
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "clavepin_ffi"))
+        uniffiCallbackInterfaceChannelObserver.register(this)
+        uniffiCallbackInterfacePlatformKeyStore.register(this)
+        uniffiCallbackInterfaceScreenObserver.register(this)
         es.clavepin.ffi.core.uniffiEnsureInitialized()
         es.clavepin.ffi.protocol.uniffiEnsureInitialized()
         
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_clavepin_ffi_fn_clone_clavepindevice(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_free_clavepindevice(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(`dataDir`: RustBuffer.ByValue,`serviceUrl`: RustBuffer.ByValue,`keyStore`: Long,`patternIterations`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferActivationProgress.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(`ptr`: Long,`document`: RustBuffer.ByValue,`oldDots`: RustBuffer.ByValue,`newDots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(`ptr`: Long,`document`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(`ptr`: Long,`requestId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferClipboardContent.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_handle_push(`ptr`: Long,`payload`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_history(`ptr`: Long,`document`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_lock(`ptr`: Long,`document`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_notification(`ptr`: Long,`requestId`: RustBuffer.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferNotificationContent.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(`ptr`: Long,`document`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(`ptr`: Long,`document`: RustBuffer.ByValue,`platform`: RustBufferPushPlatform.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(`ptr`: Long,`document`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferScreenModel.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(`ptr`: Long,`document`: RustBuffer.ByValue,`dots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(`ptr`: Long,`document`: RustBuffer.ByValue,`contrast`: RustBuffer.ByValue,`permanentDni`: Byte,`today`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(`ptr`: Long,`document`: RustBuffer.ByValue,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(`ptr`: Long,`code`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(`ptr`: Long,`document`: RustBuffer.ByValue,`dots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_clone_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_free_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_taskhandle_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_clone_channelobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_free_channelobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_init_callback_vtable_channelobserver(`vtable`: UniffiVTableCallbackInterfaceChannelObserver,
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_channelobserver_on_status(`ptr`: Long,`status`: RustBufferChannelStatus.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(`ptr`: Long,`pin`: RustBufferReceivedPin.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_clone_platformkeystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_free_platformkeystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_init_callback_vtable_platformkeystore(`vtable`: UniffiVTableCallbackInterfacePlatformKeyStore,
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_platformkeystore_wrap(`ptr`: Long,`dataKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_platformkeystore_unwrap_key(`ptr`: Long,`wrapped`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_clone_screenobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_free_screenobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_init_callback_vtable_screenobserver(`vtable`: UniffiVTableCallbackInterfaceScreenObserver,
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_screenobserver_on_screen(`ptr`: Long,`screen`: RustBufferScreenModel.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_clavepin_ffi_fn_func_countdown(`expiresAt`: RustBufferTimestamp.ByValue,`now`: RustBufferTimestamp.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCountdown.ByValue
     external fun uniffi_clavepin_ffi_fn_func_countdown_display(`countdown`: RustBufferCountdown.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_func_locale_for_tag(`tag`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferLocale.ByValue
     external fun uniffi_clavepin_ffi_fn_func_document_input_state(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_func_parse_calendar_date(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -855,6 +1127,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_func_countdown_display() and 0xFFFF) != 55920) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clavepin_ffi_checksum_func_locale_for_tag() and 0xFFFF) != 26877) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clavepin_ffi_checksum_func_document_input_state() and 0xFFFF) != 32781) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -865,6 +1140,90 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_func_validate_document() and 0xFFFF) != 49750) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() and 0xFFFF) != 7309) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 52639) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() and 0xFFFF) != 30489) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() and 0xFFFF) != 31911) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() and 0xFFFF) != 61157) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() and 0xFFFF) != 26248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() and 0xFFFF) != 51140) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_history() and 0xFFFF) != 10830) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() and 0xFFFF) != 11820) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() and 0xFFFF) != 46497) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() and 0xFFFF) != 58063) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() and 0xFFFF) != 58931) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() and 0xFFFF) != 35113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 3064) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() and 0xFFFF) != 44036) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() and 0xFFFF) != 49995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() and 0xFFFF) != 33645) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() and 0xFFFF) != 16426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() and 0xFFFF) != 38110) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() and 0xFFFF) != 3799) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() and 0xFFFF) != 14681) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_taskhandle_cancel() and 0xFFFF) != 16288) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() and 0xFFFF) != 49119) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin() and 0xFFFF) != 24396) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() and 0xFFFF) != 50971) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() and 0xFFFF) != 61810) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen() and 0xFFFF) != 38983) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() and 0xFFFF) != 32726) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -880,6 +1239,46 @@ public fun uniffiEnsureInitialized() {
 }
 
 // Async support
+// Async return type handlers
+
+internal const val UNIFFI_RUST_FUTURE_POLL_READY = 0.toByte()
+internal const val UNIFFI_RUST_FUTURE_POLL_WAKE = 1.toByte()
+
+internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuation<Byte>>()
+
+// FFI type for Rust future continuations
+internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    override fun callback(data: Long, pollResult: Byte) {
+        uniffiContinuationHandleMap.remove(data).resume(pollResult)
+    }
+}
+
+internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
+    rustFuture: Long,
+    pollFunc: (Long, UniffiRustFutureContinuationCallback, Long) -> Unit,
+    completeFunc: (Long, UniffiRustCallStatus) -> F,
+    freeFunc: (Long) -> Unit,
+    liftFunc: (F) -> T,
+    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    try {
+        do {
+            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
+                pollFunc(
+                    rustFuture,
+                    uniffiRustFutureContinuationCallbackImpl,
+                    uniffiContinuationHandleMap.insert(continuation)
+                )
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
+
+        return liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )
+    } finally {
+        freeFunc(rustFuture)
+    }
+}
 
 // Public interface members begin here.
 
@@ -958,7 +1357,102 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+/**
+ * The cleaner interface for Object finalization code to run.
+ * This is the entry point to any implementation that we're using.
+ *
+ * The cleaner registers objects and returns cleanables, so now we are
+ * defining a `UniffiCleaner` with a `UniffiClenaer.Cleanable` to abstract the
+ * different implmentations available at compile time.
+ *
+ * @suppress
+ */
+interface UniffiCleaner {
+    interface Cleanable {
+        fun clean()
+    }
+
+    fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable
+
+    companion object
+}
+
+// The fallback Jna cleaner, which is available for both Android, and the JVM.
+private class UniffiJnaCleaner : UniffiCleaner {
+    private val cleaner = com.sun.jna.internal.Cleaner.getCleaner()
+
+    override fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable =
+        UniffiJnaCleanable(cleaner.register(value, cleanUpTask))
+}
+
+private class UniffiJnaCleanable(
+    private val cleanable: com.sun.jna.internal.Cleaner.Cleanable,
+) : UniffiCleaner.Cleanable {
+    override fun clean() = cleanable.clean()
+}
+
+
+// We decide at uniffi binding generation time whether we were
+// using Android or not.
+// There are further runtime checks to chose the correct implementation
+// of the cleaner.
+private fun UniffiCleaner.Companion.create(): UniffiCleaner =
+    try {
+        // For safety's sake: if the library hasn't been run in android_cleaner = true
+        // mode, but is being run on Android, then we still need to think about
+        // Android API versions.
+        // So we check if java.lang.ref.Cleaner is there, and use that…
+        java.lang.Class.forName("java.lang.ref.Cleaner")
+        JavaLangRefCleaner()
+    } catch (e: ClassNotFoundException) {
+        // … otherwise, fallback to the JNA cleaner.
+        UniffiJnaCleaner()
+    }
+
+private class JavaLangRefCleaner : UniffiCleaner {
+    val cleaner = java.lang.ref.Cleaner.create()
+
+    override fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable =
+        JavaLangRefCleanable(cleaner.register(value, cleanUpTask))
+}
+
+private class JavaLangRefCleanable(
+    val cleanable: java.lang.ref.Cleaner.Cleanable
+) : UniffiCleaner.Cleanable {
+    override fun clean() = cleanable.clean()
+}
 
 /**
  * @suppress
@@ -1003,6 +1497,29 @@ public object FfiConverterInt: FfiConverter<Int, Int> {
 
     override fun write(value: Int, buf: ByteBuffer) {
         buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
     }
 }
 
@@ -1086,6 +1603,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 }
 
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
 
 /**
  * @suppress
@@ -1126,6 +1662,2134 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
         buf.putLong(sign * epochOffset.seconds)
         // Type mismatch (should be u32) but since values will always be between 0 and 999,999,999 it should be OK
         buf.putInt(epochOffset.nano)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Hears from the direct channel.
+ */
+public interface ChannelObserver {
+    
+    /**
+     * The channel's state changed.
+     */
+    fun `onStatus`(`status`: ChannelStatus)
+    
+    /**
+     * A PIN arrived and is stored.
+     */
+    fun `onPin`(`pin`: ReceivedPin)
+    
+    companion object
+}
+
+/**
+ * Hears from the direct channel.
+ */
+open class ChannelObserverImpl: Disposable, AutoCloseable, ChannelObserver
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clavepin_ffi_fn_free_channelobserver(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clavepin_ffi_fn_clone_channelobserver(handle, status)
+        }
+    }
+
+    
+    /**
+     * The channel's state changed.
+     */override fun `onStatus`(`status`: ChannelStatus)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_channelobserver_on_status(
+        it,
+        
+        FfiConverterTypeChannelStatus.lower(`status`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * A PIN arrived and is stored.
+     */override fun `onPin`(`pin`: ReceivedPin)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(
+        it,
+        
+        FfiConverterTypeReceivedPin.lower(`pin`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceChannelObserver {
+    internal object `onStatus`: UniffiCallbackInterfaceChannelObserverMethod0 {
+        override fun callback(`uniffiHandle`: Long,`status`: RustBufferChannelStatus.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeChannelObserver.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onStatus`(
+                    FfiConverterTypeChannelStatus.lift(`status`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onPin`: UniffiCallbackInterfaceChannelObserverMethod1 {
+        override fun callback(`uniffiHandle`: Long,`pin`: RustBufferReceivedPin.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeChannelObserver.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onPin`(
+                    FfiConverterTypeReceivedPin.lift(`pin`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeChannelObserver.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeChannelObserver.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceChannelObserver.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onStatus`,
+        `onPin`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_clavepin_ffi_fn_init_callback_vtable_channelobserver(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChannelObserver: FfiConverter<ChannelObserver, Long> {
+    internal val handleMap = UniffiHandleMap<ChannelObserver>()
+
+    override fun lower(value: ChannelObserver): Long {
+        if (value is ChannelObserverImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ChannelObserver {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ChannelObserverImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ChannelObserver {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ChannelObserver) = 8UL
+
+    override fun write(value: ChannelObserver, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * This device: its citizens, their activation, unlocking, and their PINs.
+ */
+public interface ClavePinDeviceInterface {
+    
+    /**
+     * Which activation screen comes next (after a restart too).
+     */
+    fun `activationProgress`(): ActivationProgress
+    
+    /**
+     * Abandons an activation waiting for its code.
+     */
+    fun `cancelActivation`()
+    
+    /**
+     * Changes a citizen's pattern.
+     */
+    fun `changePattern`(`document`: kotlin.String, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray)
+    
+    /**
+     * Asks the service whether this device is still the citizen's.
+     */
+    suspend fun `checkStatus`(`document`: kotlin.String): CitizenState
+    
+    /**
+     * The citizens on this device.
+     */
+    fun `citizens`(): List<CitizenSummary>
+    
+    /**
+     * What "Copy PIN" puts on the clipboard, and when to clear it.
+     */
+    fun `clipboardContent`(`requestId`: kotlin.String): ClipboardContent
+    
+    /**
+     * Handles a push payload exactly as FCM or APNs delivered it.
+     */
+    suspend fun `handlePush`(`payload`: kotlin.String): PushOutcome
+    
+    /**
+     * The PINs received (without their values), newest first.
+     */
+    fun `history`(`document`: kotlin.String?, `limit`: kotlin.UInt): List<PinView>
+    
+    /**
+     * Locks a citizen (the app went to the background).
+     */
+    fun `lock`(`document`: kotlin.String)
+    
+    /**
+     * The notification for a stored PIN.
+     */
+    fun `notification`(`requestId`: kotlin.String, `locale`: Locale): NotificationContent
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting).
+     */
+    suspend fun `pull`(`document`: kotlin.String): List<ReceivedPin>
+    
+    /**
+     * Refreshes the states of live PINs (a PIN used on the portal shows as used).
+     */
+    suspend fun `refreshStates`(`document`: kotlin.String)
+    
+    /**
+     * Registers or refreshes the push token.
+     */
+    suspend fun `registerPushToken`(`document`: kotlin.String, `platform`: PushPlatform, `token`: kotlin.String)
+    
+    /**
+     * Removes a citizen; returns whether the service was told.
+     */
+    suspend fun `removeCitizen`(`document`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * The screen model now.
+     */
+    fun `screen`(): ScreenModel
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     */
+    fun `setPattern`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+    
+    /**
+     * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     */
+    suspend fun `startActivation`(`document`: kotlin.String, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate): ActivationProgress
+    
+    /**
+     * Opens the direct channel for an unlocked citizen.
+     */
+    fun `startDirectChannel`(`document`: kotlin.String, `observer`: ChannelObserver): TaskHandle
+    
+    /**
+     * Activation, step 2: the SMS code.
+     */
+    suspend fun `submitActivationCode`(`code`: kotlin.String): ActivationProgress
+    
+    /**
+     * Starts the screen ticker.
+     */
+    fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle
+    
+    /**
+     * Unlocks a citizen with the pattern.
+     */
+    fun `unlock`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+    
+    companion object
+}
+
+/**
+ * This device: its citizens, their activation, unlocking, and their PINs.
+ */
+open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clavepin_ffi_fn_free_clavepindevice(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clavepin_ffi_fn_clone_clavepindevice(handle, status)
+        }
+    }
+
+    
+    /**
+     * Which activation screen comes next (after a restart too).
+     */
+    @Throws(DeviceException::class)override fun `activationProgress`(): ActivationProgress {
+            return FfiConverterTypeActivationProgress.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Abandons an activation waiting for its code.
+     */
+    @Throws(DeviceException::class)override fun `cancelActivation`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Changes a citizen's pattern.
+     */
+    @Throws(DeviceException::class)override fun `changePattern`(`document`: kotlin.String, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
+        it,
+        
+        FfiConverterString.lower(`document`),
+        FfiConverterByteArray.lower(`oldDots`),
+        FfiConverterByteArray.lower(`newDots`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Asks the service whether this device is still the citizen's.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `checkStatus`(`document`: kotlin.String) : CitizenState {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferCitizenState.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCitizenState.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The citizens on this device.
+     */
+    @Throws(DeviceException::class)override fun `citizens`(): List<CitizenSummary> {
+            return FfiConverterSequenceTypeCitizenSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What "Copy PIN" puts on the clipboard, and when to clear it.
+     */
+    @Throws(DeviceException::class)override fun `clipboardContent`(`requestId`: kotlin.String): ClipboardContent {
+            return FfiConverterTypeClipboardContent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(
+        it,
+        
+        FfiConverterString.lower(`requestId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Handles a push payload exactly as FCM or APNs delivered it.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `handlePush`(`payload`: kotlin.String) : PushOutcome {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_handle_push(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`payload`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPushOutcome.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePushOutcome.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The PINs received (without their values), newest first.
+     */
+    @Throws(DeviceException::class)override fun `history`(`document`: kotlin.String?, `limit`: kotlin.UInt): List<PinView> {
+            return FfiConverterSequenceTypePinView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_history(
+        it,
+        
+        FfiConverterOptionalString.lower(`document`),
+        FfiConverterUInt.lower(`limit`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Locks a citizen (the app went to the background).
+     */
+    @Throws(DeviceException::class)override fun `lock`(`document`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_lock(
+        it,
+        
+        FfiConverterString.lower(`document`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The notification for a stored PIN.
+     */
+    @Throws(DeviceException::class)override fun `notification`(`requestId`: kotlin.String, `locale`: Locale): NotificationContent {
+            return FfiConverterTypeNotificationContent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_notification(
+        it,
+        
+        FfiConverterString.lower(`requestId`),
+        FfiConverterTypeLocale.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting).
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `pull`(`document`: kotlin.String) : List<ReceivedPin> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_pull(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeReceivedPin.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Refreshes the states of live PINs (a PIN used on the portal shows as used).
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refreshStates`(`document`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Registers or refreshes the push token.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `registerPushToken`(`document`: kotlin.String, `platform`: PushPlatform, `token`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+        FfiConverterTypePushPlatform.lower(`platform`),
+        FfiConverterString.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Removes a citizen; returns whether the service was told.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `removeCitizen`(`document`: kotlin.String) : kotlin.Boolean {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_i8(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_i8(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_i8(future) },
+        // lift function
+        { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The screen model now.
+     */
+    @Throws(DeviceException::class)override fun `screen`(): ScreenModel {
+            return FfiConverterTypeScreenModel.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_screen(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     */
+    @Throws(DeviceException::class)override fun `setPattern`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+        it,
+        
+        FfiConverterString.lower(`document`),
+        FfiConverterByteArray.lower(`dots`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `startActivation`(`document`: kotlin.String, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate) : ActivationProgress {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`document`),
+        FfiConverterString.lower(`contrast`),
+        FfiConverterBoolean.lower(`permanentDni`),
+        FfiConverterTypeCalendarDate.lower(`today`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferActivationProgress.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeActivationProgress.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Opens the direct channel for an unlocked citizen.
+     */
+    @Throws(DeviceException::class)override fun `startDirectChannel`(`document`: kotlin.String, `observer`: ChannelObserver): TaskHandle {
+            return FfiConverterTypeTaskHandle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(
+        it,
+        
+        FfiConverterString.lower(`document`),
+        FfiConverterTypeChannelObserver.lower(`observer`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Activation, step 2: the SMS code.
+     */
+    @Throws(DeviceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `submitActivationCode`(`code`: kotlin.String) : ActivationProgress {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`code`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferActivationProgress.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeActivationProgress.lift(it) },
+        // Error FFI converter
+        DeviceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Starts the screen ticker.
+     */
+    @Throws(DeviceException::class)override fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle {
+            return FfiConverterTypeTaskHandle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(
+        it,
+        
+        FfiConverterTypeScreenObserver.lower(`observer`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Unlocks a citizen with the pattern.
+     */
+    @Throws(DeviceException::class)override fun `unlock`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
+        it,
+        
+        FfiConverterString.lower(`document`),
+        FfiConverterByteArray.lower(`dots`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * Opens the device's store in `data_dir` (created on first use), talking to the
+     * service at `service_url`. `pattern_iterations` overrides the calibrated PBKDF2
+     * count (tests only).
+     */
+    @Throws(DeviceException::class) fun `open`(`dataDir`: kotlin.String, `serviceUrl`: kotlin.String, `keyStore`: PlatformKeyStore, `patternIterations`: kotlin.UInt?): ClavePinDevice {
+            return FfiConverterTypeClavePinDevice.lift(
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(
+    
+        
+        FfiConverterString.lower(`dataDir`),
+        FfiConverterString.lower(`serviceUrl`),
+        FfiConverterTypePlatformKeyStore.lower(`keyStore`),
+        FfiConverterOptionalUInt.lower(`patternIterations`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClavePinDevice: FfiConverter<ClavePinDevice, Long> {
+    override fun lower(value: ClavePinDevice): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ClavePinDevice {
+        return ClavePinDevice(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ClavePinDevice {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ClavePinDevice) = 8UL
+
+    override fun write(value: ClavePinDevice, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
+ * data key. Keep the wrapping key in hardware where the platform allows.
+ */
+public interface PlatformKeyStore {
+    
+    /**
+     * Encrypts the data key for storage.
+     */
+    fun `wrap`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * Decrypts it. Throw if the platform key is gone or does not fit.
+     */
+    fun `unwrapKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
+ * data key. Keep the wrapping key in hardware where the platform allows.
+ */
+open class PlatformKeyStoreImpl: Disposable, AutoCloseable, PlatformKeyStore
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clavepin_ffi_fn_free_platformkeystore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clavepin_ffi_fn_clone_platformkeystore(handle, status)
+        }
+    }
+
+    
+    /**
+     * Encrypts the data key for storage.
+     */
+    @Throws(DeviceException::class)override fun `wrap`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_platformkeystore_wrap(
+        it,
+        
+        FfiConverterByteArray.lower(`dataKey`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Decrypts it. Throw if the platform key is gone or does not fit.
+     */
+    @Throws(DeviceException::class)override fun `unwrapKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DeviceException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_platformkeystore_unwrap_key(
+        it,
+        
+        FfiConverterByteArray.lower(`wrapped`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfacePlatformKeyStore {
+    internal object `wrap`: UniffiCallbackInterfacePlatformKeyStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypePlatformKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`wrap`(
+                    FfiConverterByteArray.lift(`dataKey`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: DeviceException -> FfiConverterTypeDeviceError.lower(e) }
+            )
+        }
+    }
+    internal object `unwrapKey`: UniffiCallbackInterfacePlatformKeyStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`wrapped`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypePlatformKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`unwrapKey`(
+                    FfiConverterByteArray.lift(`wrapped`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: DeviceException -> FfiConverterTypeDeviceError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypePlatformKeyStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypePlatformKeyStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfacePlatformKeyStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `wrap`,
+        `unwrapKey`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_clavepin_ffi_fn_init_callback_vtable_platformkeystore(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlatformKeyStore: FfiConverter<PlatformKeyStore, Long> {
+    internal val handleMap = UniffiHandleMap<PlatformKeyStore>()
+
+    override fun lower(value: PlatformKeyStore): Long {
+        if (value is PlatformKeyStoreImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): PlatformKeyStore {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return PlatformKeyStoreImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): PlatformKeyStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PlatformKeyStore) = 8UL
+
+    override fun write(value: PlatformKeyStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives the screen model (at once, every 10 s, and on every change).
+ */
+public interface ScreenObserver {
+    
+    /**
+     * The screen to show now.
+     */
+    fun `onScreen`(`screen`: ScreenModel)
+    
+    companion object
+}
+
+/**
+ * Receives the screen model (at once, every 10 s, and on every change).
+ */
+open class ScreenObserverImpl: Disposable, AutoCloseable, ScreenObserver
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clavepin_ffi_fn_free_screenobserver(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clavepin_ffi_fn_clone_screenobserver(handle, status)
+        }
+    }
+
+    
+    /**
+     * The screen to show now.
+     */override fun `onScreen`(`screen`: ScreenModel)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_screenobserver_on_screen(
+        it,
+        
+        FfiConverterTypeScreenModel.lower(`screen`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceScreenObserver {
+    internal object `onScreen`: UniffiCallbackInterfaceScreenObserverMethod0 {
+        override fun callback(`uniffiHandle`: Long,`screen`: RustBufferScreenModel.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeScreenObserver.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onScreen`(
+                    FfiConverterTypeScreenModel.lift(`screen`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeScreenObserver.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeScreenObserver.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceScreenObserver.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onScreen`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_clavepin_ffi_fn_init_callback_vtable_screenobserver(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScreenObserver: FfiConverter<ScreenObserver, Long> {
+    internal val handleMap = UniffiHandleMap<ScreenObserver>()
+
+    override fun lower(value: ScreenObserver): Long {
+        if (value is ScreenObserverImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ScreenObserver {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ScreenObserverImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ScreenObserver {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ScreenObserver) = 8UL
+
+    override fun write(value: ScreenObserver, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Stops a background task; dropping it stops it too.
+ */
+public interface TaskHandleInterface {
+    
+    /**
+     * Stops the task.
+     */
+    fun `cancel`()
+    
+    companion object
+}
+
+/**
+ * Stops a background task; dropping it stops it too.
+ */
+open class TaskHandle: Disposable, AutoCloseable, TaskHandleInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_clavepin_ffi_fn_free_taskhandle(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_clavepin_ffi_fn_clone_taskhandle(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stops the task.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_taskhandle_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTaskHandle: FfiConverter<TaskHandle, Long> {
+    override fun lower(value: TaskHandle): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TaskHandle {
+        return TaskHandle(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TaskHandle {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TaskHandle) = 8UL
+
+    override fun write(value: TaskHandle, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -1297,6 +3961,407 @@ public object FfiConverterTypeDocumentInfo: FfiConverterRustBuffer<DocumentInfo>
 
 
 
+
+
+/**
+ * Why a device operation failed.
+ */
+sealed class DeviceException: kotlin.Exception() {
+    
+    /**
+     * What was typed is not valid (document, contrast data, code, pattern).
+     */
+    class InvalidInput(
+        
+        /**
+         * What is wrong.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * The PIN service cannot be reached.
+     */
+    class Offline(
+        
+        /**
+         * Why.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * The service refused; `code` is its stable code (docs/PROTOCOL.md).
+     */
+    class Refused(
+        
+        /**
+         * The service's code, e.g. `wrong_code`, `contrast_data_mismatch`.
+         */
+        val `code`: kotlin.String, 
+        
+        /**
+         * Its explanation, for people.
+         */
+        val `explanation`: kotlin.String, 
+        
+        /**
+         * Tries left, where another try is allowed.
+         */
+        val `triesLeft`: kotlin.UInt?, 
+        
+        /**
+         * Seconds to wait, where the refusal is a wait.
+         */
+        val `retryAfterSecs`: kotlin.Long?
+        ) : DeviceException() {
+        override val message
+            get() = "code=${ `code` }, explanation=${ `explanation` }, triesLeft=${ `triesLeft` }, retryAfterSecs=${ `retryAfterSecs` }"
+    }
+    
+    /**
+     * No activation in progress, or it can no longer be completed: start again.
+     */
+    class ActivationRestart(
+        
+        /**
+         * Why.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * Wrong pattern.
+     */
+    class WrongPattern(
+        
+        /**
+         * Tries before the wipe.
+         */
+        val `triesLeft`: kotlin.UInt, 
+        
+        /**
+         * Seconds before the next try.
+         */
+        val `waitSecs`: kotlin.Long
+        ) : DeviceException() {
+        override val message
+            get() = "triesLeft=${ `triesLeft` }, waitSecs=${ `waitSecs` }"
+    }
+    
+    /**
+     * Too soon after wrong patterns.
+     */
+    class UnlockWait(
+        
+        /**
+         * Seconds to wait.
+         */
+        val `waitSecs`: kotlin.Long
+        ) : DeviceException() {
+        override val message
+            get() = "waitSecs=${ `waitSecs` }"
+    }
+    
+    /**
+     * Ten wrong patterns: the citizen was wiped from this device.
+     */
+    class Wiped(
+        ) : DeviceException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * The operation needs the citizen unlocked.
+     */
+    class Locked(
+        ) : DeviceException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * Another device was activated for the citizen.
+     */
+    class DeviceReplaced(
+        ) : DeviceException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * The citizen, PIN or pattern asked for is not there, or not in that state.
+     */
+    class NotAvailable(
+        
+        /**
+         * What.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * A push payload that was refused (malformed, tampered, replayed, foreign).
+     */
+    class PushRefused(
+        
+        /**
+         * Why.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * The store failed: wrong or missing key, tampered or corrupt data. Nothing was
+     * deleted.
+     */
+    class Storage(
+        
+        /**
+         * What.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
+     * A platform callback failed (the app's key store threw).
+     */
+    class Platform(
+        
+        /**
+         * What.
+         */
+        val `reason`: kotlin.String
+        ) : DeviceException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<DeviceException> {
+        override fun lift(error_buf: RustBuffer.ByValue): DeviceException = FfiConverterTypeDeviceError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeviceError : FfiConverterRustBuffer<DeviceException> {
+    override fun read(buf: ByteBuffer): DeviceException {
+        
+
+        return when(buf.getInt()) {
+            1 -> DeviceException.InvalidInput(
+                FfiConverterString.read(buf),
+                )
+            2 -> DeviceException.Offline(
+                FfiConverterString.read(buf),
+                )
+            3 -> DeviceException.Refused(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterOptionalUInt.read(buf),
+                FfiConverterOptionalLong.read(buf),
+                )
+            4 -> DeviceException.ActivationRestart(
+                FfiConverterString.read(buf),
+                )
+            5 -> DeviceException.WrongPattern(
+                FfiConverterUInt.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            6 -> DeviceException.UnlockWait(
+                FfiConverterLong.read(buf),
+                )
+            7 -> DeviceException.Wiped()
+            8 -> DeviceException.Locked()
+            9 -> DeviceException.DeviceReplaced()
+            10 -> DeviceException.NotAvailable(
+                FfiConverterString.read(buf),
+                )
+            11 -> DeviceException.PushRefused(
+                FfiConverterString.read(buf),
+                )
+            12 -> DeviceException.Storage(
+                FfiConverterString.read(buf),
+                )
+            13 -> DeviceException.Platform(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DeviceException): ULong {
+        return when(value) {
+            is DeviceException.InvalidInput -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.Offline -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.Refused -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+                + FfiConverterOptionalUInt.allocationSize(value.`triesLeft`)
+                + FfiConverterOptionalLong.allocationSize(value.`retryAfterSecs`)
+            )
+            is DeviceException.ActivationRestart -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.WrongPattern -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterUInt.allocationSize(value.`triesLeft`)
+                + FfiConverterLong.allocationSize(value.`waitSecs`)
+            )
+            is DeviceException.UnlockWait -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterLong.allocationSize(value.`waitSecs`)
+            )
+            is DeviceException.Wiped -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is DeviceException.Locked -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is DeviceException.DeviceReplaced -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is DeviceException.NotAvailable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.PushRefused -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.Storage -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is DeviceException.Platform -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: DeviceException, buf: ByteBuffer) {
+        when(value) {
+            is DeviceException.InvalidInput -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.Offline -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.Refused -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                FfiConverterOptionalUInt.write(value.`triesLeft`, buf)
+                FfiConverterOptionalLong.write(value.`retryAfterSecs`, buf)
+                Unit
+            }
+            is DeviceException.ActivationRestart -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.WrongPattern -> {
+                buf.putInt(5)
+                FfiConverterUInt.write(value.`triesLeft`, buf)
+                FfiConverterLong.write(value.`waitSecs`, buf)
+                Unit
+            }
+            is DeviceException.UnlockWait -> {
+                buf.putInt(6)
+                FfiConverterLong.write(value.`waitSecs`, buf)
+                Unit
+            }
+            is DeviceException.Wiped -> {
+                buf.putInt(7)
+                Unit
+            }
+            is DeviceException.Locked -> {
+                buf.putInt(8)
+                Unit
+            }
+            is DeviceException.DeviceReplaced -> {
+                buf.putInt(9)
+                Unit
+            }
+            is DeviceException.NotAvailable -> {
+                buf.putInt(10)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.PushRefused -> {
+                buf.putInt(11)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.Storage -> {
+                buf.putInt(12)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is DeviceException.Platform -> {
+                buf.putInt(13)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
 /**
  * The state of a document field while the citizen types.
  */
@@ -1431,6 +4496,208 @@ public object FfiConverterTypeDocumentInputState : FfiConverterRustBuffer<Docume
 
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCitizenSummary: FfiConverterRustBuffer<List<CitizenSummary>> {
+    override fun read(buf: ByteBuffer): List<CitizenSummary> {
+        val len = buf.getInt()
+        return List<CitizenSummary>(len) {
+            FfiConverterTypeCitizenSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CitizenSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCitizenSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CitizenSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCitizenSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePinView: FfiConverterRustBuffer<List<PinView>> {
+    override fun read(buf: ByteBuffer): List<PinView> {
+        val len = buf.getInt()
+        return List<PinView>(len) {
+            FfiConverterTypePinView.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PinView>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePinView.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PinView>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePinView.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReceivedPin: FfiConverterRustBuffer<List<ReceivedPin>> {
+    override fun read(buf: ByteBuffer): List<ReceivedPin> {
+        val len = buf.getInt()
+        return List<ReceivedPin>(len) {
+            FfiConverterTypeReceivedPin.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReceivedPin>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReceivedPin.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReceivedPin>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReceivedPin.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -1446,6 +4713,16 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
             }
         )
 }
+
+
+
+
+
+
+
+
+
+
 
 
         /**
@@ -1473,6 +4750,20 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
     
         
         FfiConverterTypeCountdown.lower(`countdown`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The locale for a BCP 47 tag (`es-ES` → Spanish; anything else → English).
+         */ fun `localeForTag`(`tag`: kotlin.String): Locale {
+            return FfiConverterTypeLocale.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_func_locale_for_tag(
+    
+        
+        FfiConverterString.lower(`tag`),_status)
 }
     )
     }

@@ -30,8 +30,17 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import es.clavepin.ffi.protocol.DocumentKind
+import es.clavepin.ffi.protocol.DocumentNumber
+import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
+import es.clavepin.ffi.protocol.FfiConverterTypeDocumentNumber
+import es.clavepin.ffi.protocol.FfiConverterTypePinState
 import es.clavepin.ffi.protocol.FfiConverterTypeTimestamp
+import es.clavepin.ffi.protocol.PinState
 import es.clavepin.ffi.protocol.Timestamp
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentNumber
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferPinState
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferTimestamp
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -1054,6 +1063,195 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
 
 
 /**
+ * A citizen's part of the screen.
+ */
+data class CitizenScreen (
+    /**
+     * The citizen.
+     */
+    var `document`: DocumentNumber
+    , 
+    /**
+     * Their activation's state.
+     */
+    var `state`: CitizenState
+    , 
+    /**
+     * Whether unlocked.
+     */
+    var `unlocked`: kotlin.Boolean
+    , 
+    /**
+     * Their newest PIN.
+     */
+    var `latest`: PinView?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCitizenScreen: FfiConverterRustBuffer<CitizenScreen> {
+    override fun read(buf: ByteBuffer): CitizenScreen {
+        return CitizenScreen(
+            FfiConverterTypeDocumentNumber.read(buf),
+            FfiConverterTypeCitizenState.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypePinView.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CitizenScreen) = (
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
+            FfiConverterTypeCitizenState.allocationSize(value.`state`) +
+            FfiConverterBoolean.allocationSize(value.`unlocked`) +
+            FfiConverterOptionalTypePinView.allocationSize(value.`latest`)
+    )
+
+    override fun write(value: CitizenScreen, buf: ByteBuffer) {
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+            FfiConverterTypeCitizenState.write(value.`state`, buf)
+            FfiConverterBoolean.write(value.`unlocked`, buf)
+            FfiConverterOptionalTypePinView.write(value.`latest`, buf)
+    }
+}
+
+
+
+/**
+ * A citizen as the list shows them.
+ */
+data class CitizenSummary (
+    /**
+     * The document number.
+     */
+    var `document`: DocumentNumber
+    , 
+    /**
+     * DNI or NIE.
+     */
+    var `kind`: DocumentKind
+    , 
+    /**
+     * Where their activation stands.
+     */
+    var `state`: CitizenState
+    , 
+    /**
+     * When activated.
+     */
+    var `activatedAt`: Timestamp
+    , 
+    /**
+     * Whether unlocked now.
+     */
+    var `unlocked`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCitizenSummary: FfiConverterRustBuffer<CitizenSummary> {
+    override fun read(buf: ByteBuffer): CitizenSummary {
+        return CitizenSummary(
+            FfiConverterTypeDocumentNumber.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterTypeCitizenState.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CitizenSummary) = (
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterTypeCitizenState.allocationSize(value.`state`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`activatedAt`) +
+            FfiConverterBoolean.allocationSize(value.`unlocked`)
+    )
+
+    override fun write(value: CitizenSummary, buf: ByteBuffer) {
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterTypeCitizenState.write(value.`state`, buf)
+            FfiConverterTypeTimestamp.write(value.`activatedAt`, buf)
+            FfiConverterBoolean.write(value.`unlocked`, buf)
+    }
+}
+
+
+
+/**
+ * What "Copy PIN" puts on the clipboard.
+ */
+data class ClipboardContent (
+    /**
+     * The PIN.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * Always true: keyboards and clipboard managers must not keep it.
+     */
+    var `sensitive`: kotlin.Boolean
+    , 
+    /**
+     * When to clear it: the PIN's expiry.
+     */
+    var `clearAt`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClipboardContent: FfiConverterRustBuffer<ClipboardContent> {
+    override fun read(buf: ByteBuffer): ClipboardContent {
+        return ClipboardContent(
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClipboardContent) = (
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterBoolean.allocationSize(value.`sensitive`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`clearAt`)
+    )
+
+    override fun write(value: ClipboardContent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterBoolean.write(value.`sensitive`, buf)
+            FfiConverterTypeTimestamp.write(value.`clearAt`, buf)
+    }
+}
+
+
+
+/**
  * What the expiry counter shows at one instant.
  */
 data class Countdown (
@@ -1116,6 +1314,926 @@ public object FfiConverterTypeCountdown: FfiConverterRustBuffer<Countdown> {
 
 
 
+/**
+ * A notification's content.
+ */
+data class NotificationContent (
+    /**
+     * Title, once the phone is unlocked.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Body with the PIN and code.
+     */
+    var `body`: kotlin.String
+    , 
+    /**
+     * The action's label.
+     */
+    var `copyAction`: kotlin.String
+    , 
+    /**
+     * The lock-screen version's title.
+     */
+    var `publicTitle`: kotlin.String
+    , 
+    /**
+     * The lock-screen version's body: says a PIN arrived, never the PIN.
+     */
+    var `publicBody`: kotlin.String
+    , 
+    /**
+     * Dismiss the notification then: the PIN has expired.
+     */
+    var `timeoutAt`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNotificationContent: FfiConverterRustBuffer<NotificationContent> {
+    override fun read(buf: ByteBuffer): NotificationContent {
+        return NotificationContent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NotificationContent) = (
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`body`) +
+            FfiConverterString.allocationSize(value.`copyAction`) +
+            FfiConverterString.allocationSize(value.`publicTitle`) +
+            FfiConverterString.allocationSize(value.`publicBody`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`timeoutAt`)
+    )
+
+    override fun write(value: NotificationContent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`body`, buf)
+            FfiConverterString.write(value.`copyAction`, buf)
+            FfiConverterString.write(value.`publicTitle`, buf)
+            FfiConverterString.write(value.`publicBody`, buf)
+            FfiConverterTypeTimestamp.write(value.`timeoutAt`, buf)
+    }
+}
+
+
+
+/**
+ * One PIN as the screen shows it.
+ */
+data class PinView (
+    /**
+     * The request.
+     */
+    var `requestId`: kotlin.String
+    , 
+    /**
+     * Whose PIN.
+     */
+    var `document`: DocumentNumber
+    , 
+    /**
+     * The code, as the portal shows it.
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
+     */
+    var `pin`: kotlin.String?
+    , 
+    /**
+     * Issued.
+     */
+    var `issuedAt`: Timestamp
+    , 
+    /**
+     * Expires.
+     */
+    var `expiresAt`: Timestamp
+    , 
+    /**
+     * Live, used, expired, superseded or dead (expiry applied by the corrected clock).
+     */
+    var `state`: PinState
+    , 
+    /**
+     * The expiry counter.
+     */
+    var `countdown`: Countdown
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinView: FfiConverterRustBuffer<PinView> {
+    override fun read(buf: ByteBuffer): PinView {
+        return PinView(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentNumber.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypePinState.read(buf),
+            FfiConverterTypeCountdown.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PinView) = (
+            FfiConverterString.allocationSize(value.`requestId`) +
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`pin`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`issuedAt`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`) +
+            FfiConverterTypePinState.allocationSize(value.`state`) +
+            FfiConverterTypeCountdown.allocationSize(value.`countdown`)
+    )
+
+    override fun write(value: PinView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`requestId`, buf)
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`pin`, buf)
+            FfiConverterTypeTimestamp.write(value.`issuedAt`, buf)
+            FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
+            FfiConverterTypePinState.write(value.`state`, buf)
+            FfiConverterTypeCountdown.write(value.`countdown`, buf)
+    }
+}
+
+
+
+/**
+ * A PIN that just arrived, for the notification.
+ */
+data class ReceivedPin (
+    /**
+     * The request.
+     */
+    var `requestId`: kotlin.String
+    , 
+    /**
+     * Whose PIN.
+     */
+    var `document`: DocumentNumber
+    , 
+    /**
+     * The code.
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * When it expires.
+     */
+    var `expiresAt`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReceivedPin: FfiConverterRustBuffer<ReceivedPin> {
+    override fun read(buf: ByteBuffer): ReceivedPin {
+        return ReceivedPin(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentNumber.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReceivedPin) = (
+            FfiConverterString.allocationSize(value.`requestId`) +
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`)
+    )
+
+    override fun write(value: ReceivedPin, buf: ByteBuffer) {
+            FfiConverterString.write(value.`requestId`, buf)
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
+    }
+}
+
+
+
+/**
+ * Everything the app screen shows at one instant.
+ */
+data class ScreenModel (
+    /**
+     * The instant it describes (device clock corrected by the service's).
+     */
+    var `now`: Timestamp
+    , 
+    /**
+     * The last PIN obtained, across the device's citizens.
+     */
+    var `latest`: PinView?
+    , 
+    /**
+     * Per citizen.
+     */
+    var `citizens`: List<CitizenScreen>
+    , 
+    /**
+     * When the screen should refresh next.
+     */
+    var `nextRefreshAt`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScreenModel: FfiConverterRustBuffer<ScreenModel> {
+    override fun read(buf: ByteBuffer): ScreenModel {
+        return ScreenModel(
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterOptionalTypePinView.read(buf),
+            FfiConverterSequenceTypeCitizenScreen.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScreenModel) = (
+            FfiConverterTypeTimestamp.allocationSize(value.`now`) +
+            FfiConverterOptionalTypePinView.allocationSize(value.`latest`) +
+            FfiConverterSequenceTypeCitizenScreen.allocationSize(value.`citizens`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`nextRefreshAt`)
+    )
+
+    override fun write(value: ScreenModel, buf: ByteBuffer) {
+            FfiConverterTypeTimestamp.write(value.`now`, buf)
+            FfiConverterOptionalTypePinView.write(value.`latest`, buf)
+            FfiConverterSequenceTypeCitizenScreen.write(value.`citizens`, buf)
+            FfiConverterTypeTimestamp.write(value.`nextRefreshAt`, buf)
+    }
+}
+
+
+
+/**
+ * Which activation screen comes next.
+ */
+sealed class ActivationProgress {
+    
+    /**
+     * Nothing in progress.
+     */
+    object Idle : ActivationProgress()
+    
+    
+    /**
+     * The SMS code was sent; the citizen types it.
+     */
+    data class AwaitingCode(
+        /**
+         * The citizen.
+         */
+        val `document`: es.clavepin.ffi.protocol.DocumentNumber, 
+        /**
+         * The last digits of the phone it went to.
+         */
+        val `phoneHint`: kotlin.String, 
+        /**
+         * When it stops working.
+         */
+        val `codeExpiresAt`: es.clavepin.ffi.protocol.Timestamp) : ActivationProgress()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Bound: the citizen draws the security pattern.
+     */
+    data class AwaitingPattern(
+        /**
+         * The citizen.
+         */
+        val `document`: es.clavepin.ffi.protocol.DocumentNumber) : ActivationProgress()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActivationProgress : FfiConverterRustBuffer<ActivationProgress>{
+    override fun read(buf: ByteBuffer): ActivationProgress {
+        return when(buf.getInt()) {
+            1 -> ActivationProgress.Idle
+            2 -> ActivationProgress.AwaitingCode(
+                FfiConverterTypeDocumentNumber.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterTypeTimestamp.read(buf),
+                )
+            3 -> ActivationProgress.AwaitingPattern(
+                FfiConverterTypeDocumentNumber.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ActivationProgress): ULong = when(value) {
+        is ActivationProgress.Idle -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ActivationProgress.AwaitingCode -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeDocumentNumber.allocationSize(value.`document`)
+                + FfiConverterString.allocationSize(value.`phoneHint`)
+                + FfiConverterTypeTimestamp.allocationSize(value.`codeExpiresAt`)
+            )
+        }
+        is ActivationProgress.AwaitingPattern -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeDocumentNumber.allocationSize(value.`document`)
+            )
+        }
+    }
+
+    override fun write(value: ActivationProgress, buf: ByteBuffer) {
+        when(value) {
+            is ActivationProgress.Idle -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ActivationProgress.AwaitingCode -> {
+                buf.putInt(2)
+                FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+                FfiConverterString.write(value.`phoneHint`, buf)
+                FfiConverterTypeTimestamp.write(value.`codeExpiresAt`, buf)
+                Unit
+            }
+            is ActivationProgress.AwaitingPattern -> {
+                buf.putInt(3)
+                FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * How the direct channel is doing.
+ */
+sealed class ChannelStatus {
+    
+    /**
+     * Opening.
+     */
+    object Connecting : ChannelStatus()
+    
+    
+    /**
+     * Open: PINs arrive as they are issued.
+     */
+    object Connected : ChannelStatus()
+    
+    
+    /**
+     * Down; trying again after a wait that grows to 30 s.
+     */
+    data class Reconnecting(
+        /**
+         * Failed attempts so far.
+         */
+        val `attempt`: kotlin.UInt, 
+        /**
+         * Seconds until the next.
+         */
+        val `retryInSecs`: kotlin.UInt) : ChannelStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The citizen is locked: the channel needs the pattern.
+     */
+    object Locked : ChannelStatus()
+    
+    
+    /**
+     * Another device was activated for the citizen: the channel stopped for good.
+     */
+    object Replaced : ChannelStatus()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChannelStatus : FfiConverterRustBuffer<ChannelStatus>{
+    override fun read(buf: ByteBuffer): ChannelStatus {
+        return when(buf.getInt()) {
+            1 -> ChannelStatus.Connecting
+            2 -> ChannelStatus.Connected
+            3 -> ChannelStatus.Reconnecting(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            4 -> ChannelStatus.Locked
+            5 -> ChannelStatus.Replaced
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ChannelStatus): ULong = when(value) {
+        is ChannelStatus.Connecting -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ChannelStatus.Connected -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ChannelStatus.Reconnecting -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`attempt`)
+                + FfiConverterUInt.allocationSize(value.`retryInSecs`)
+            )
+        }
+        is ChannelStatus.Locked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ChannelStatus.Replaced -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: ChannelStatus, buf: ByteBuffer) {
+        when(value) {
+            is ChannelStatus.Connecting -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ChannelStatus.Connected -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ChannelStatus.Reconnecting -> {
+                buf.putInt(3)
+                FfiConverterUInt.write(value.`attempt`, buf)
+                FfiConverterUInt.write(value.`retryInSecs`, buf)
+                Unit
+            }
+            is ChannelStatus.Locked -> {
+                buf.putInt(4)
+                Unit
+            }
+            is ChannelStatus.Replaced -> {
+                buf.putInt(5)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Where a citizen's activation on this device stands.
+ */
+
+enum class CitizenState {
+    
+    /**
+     * Bound, but the security pattern is not set yet.
+     */
+    NEEDS_PATTERN,
+    /**
+     * Ready: receives PINs, unlocks with its pattern.
+     */
+    ACTIVE,
+    /**
+     * Another device was activated for this citizen; this one gets no more PINs.
+     */
+    REPLACED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCitizenState: FfiConverterRustBuffer<CitizenState> {
+    override fun read(buf: ByteBuffer) = try {
+        CitizenState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CitizenState) = 4UL
+
+    override fun write(value: CitizenState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The language of the texts.
+ */
+
+enum class Locale {
+    
+    /**
+     * Spanish.
+     */
+    ES,
+    /**
+     * English.
+     */
+    EN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocale: FfiConverterRustBuffer<Locale> {
+    override fun read(buf: ByteBuffer) = try {
+        Locale.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Locale) = 4UL
+
+    override fun write(value: Locale, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+
+/**
+ * Why a pattern is not acceptable.
+ */
+sealed class PatternException: kotlin.Exception() {
+    
+    /**
+     * Fewer than 4 dots.
+     */
+    class TooShort(
+        ) : PatternException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A dot outside the 3×3 grid (dots are numbered 1 to 9, as on a keypad).
+     */
+    class NoSuchDot(
+        ) : PatternException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * A dot used twice.
+     */
+    class RepeatedDot(
+        ) : PatternException() {
+        override val message
+            get() = ""
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<PatternException> {
+        override fun lift(error_buf: RustBuffer.ByValue): PatternException = FfiConverterTypePatternError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePatternError : FfiConverterRustBuffer<PatternException> {
+    override fun read(buf: ByteBuffer): PatternException {
+        
+
+        return when(buf.getInt()) {
+            1 -> PatternException.TooShort()
+            2 -> PatternException.NoSuchDot()
+            3 -> PatternException.RepeatedDot()
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PatternException): ULong {
+        return when(value) {
+            is PatternException.TooShort -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is PatternException.NoSuchDot -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is PatternException.RepeatedDot -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: PatternException, buf: ByteBuffer) {
+        when(value) {
+            is PatternException.TooShort -> {
+                buf.putInt(1)
+                Unit
+            }
+            is PatternException.NoSuchDot -> {
+                buf.putInt(2)
+                Unit
+            }
+            is PatternException.RepeatedDot -> {
+                buf.putInt(3)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+/**
+ * What a push said.
+ */
+sealed class PushOutcome {
+    
+    /**
+     * The PIN was in the payload and is stored.
+     */
+    data class Received(
+        val v1: es.clavepin.ffi.core.ReceivedPin) : PushOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The payload had no sealed PIN and the citizen is locked: the notification
+     * says a PIN arrived, and unlocking fetches it.
+     */
+    data class PendingUnlock(
+        /**
+         * Whose PIN.
+         */
+        val `document`: es.clavepin.ffi.protocol.DocumentNumber) : PushOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePushOutcome : FfiConverterRustBuffer<PushOutcome>{
+    override fun read(buf: ByteBuffer): PushOutcome {
+        return when(buf.getInt()) {
+            1 -> PushOutcome.Received(
+                FfiConverterTypeReceivedPin.read(buf),
+                )
+            2 -> PushOutcome.PendingUnlock(
+                FfiConverterTypeDocumentNumber.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PushOutcome): ULong = when(value) {
+        is PushOutcome.Received -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeReceivedPin.allocationSize(value.v1)
+            )
+        }
+        is PushOutcome.PendingUnlock -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeDocumentNumber.allocationSize(value.`document`)
+            )
+        }
+    }
+
+    override fun write(value: PushOutcome, buf: ByteBuffer) {
+        when(value) {
+            is PushOutcome.Received -> {
+                buf.putInt(1)
+                FfiConverterTypeReceivedPin.write(value.v1, buf)
+                Unit
+            }
+            is PushOutcome.PendingUnlock -> {
+                buf.putInt(2)
+                FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePinView: FfiConverterRustBuffer<PinView?> {
+    override fun read(buf: ByteBuffer): PinView? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePinView.read(buf)
+    }
+
+    override fun allocationSize(value: PinView?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePinView.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PinView?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePinView.write(value, buf)
+        }
+    }
+}
+
+
+
 
 /**
  * @suppress
@@ -1145,6 +2263,40 @@ public object FfiConverterOptionalTypeTimestamp: FfiConverterRustBuffer<Timestam
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCitizenScreen: FfiConverterRustBuffer<List<CitizenScreen>> {
+    override fun read(buf: ByteBuffer): List<CitizenScreen> {
+        val len = buf.getInt()
+        return List<CitizenScreen>(len) {
+            FfiConverterTypeCitizenScreen.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CitizenScreen>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCitizenScreen.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CitizenScreen>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCitizenScreen.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
 
 
 

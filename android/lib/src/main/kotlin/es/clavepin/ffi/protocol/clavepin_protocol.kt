@@ -1810,6 +1810,54 @@ public object FfiConverterTypePinState: FfiConverterRustBuffer<PinState> {
 
 
 
+/**
+ * Which push service delivers to the device.
+ */
+
+enum class PushPlatform {
+    
+    /**
+     * Firebase Cloud Messaging (Android).
+     */
+    FCM,
+    /**
+     * Apple Push Notification service (iOS).
+     */
+    APNS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePushPlatform: FfiConverterRustBuffer<PushPlatform> {
+    override fun read(buf: ByteBuffer) = try {
+        PushPlatform.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PushPlatform) = 4UL
+
+    override fun write(value: PushPlatform, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+public typealias DocumentNumber = kotlin.String
+public typealias FfiConverterTypeDocumentNumber = FfiConverterString
+
+
+
 public typealias Timestamp = java.time.Instant
 public typealias FfiConverterTypeTimestamp = FfiConverterTimestamp
 

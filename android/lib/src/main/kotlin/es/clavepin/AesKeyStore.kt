@@ -1,0 +1,46 @@
+package es.clavepin
+
+import es.clavepin.ffi.DeviceException
+import es.clavepin.ffi.PlatformKeyStore
+import java.security.GeneralSecurityException
+import java.security.SecureRandom
+import javax.crypto.Cipher
+import javax.crypto.SecretKey
+import javax.crypto.spec.GCMParameterSpec
+
+/**
+ * Wraps the core's data key with AES-256-GCM under [key]. On Android pass a key from
+ * the `AndroidKeyStore` provider (it never leaves secure hardware where there is
+ * some); on a plain JVM any AES key.
+ */
+class AesKeyStore(private val key: SecretKey) : PlatformKeyStore {
+    private val random = SecureRandom()
+
+    override fun wrap(dataKey: ByteArray): ByteArray = guarded {
+        val cipher = Cipher.getInstance(TRANSFORMATION)
+        val iv = ByteArray(IV_BYTES).also(random::nextBytes)
+        cipher.init(Cipher.ENCRYPT_MODE, key, GCMParameterSpec(TAG_BITS, iv))
+        iv + cipher.doFinal(dataKey)
+    }
+
+    override fun unwrapKey(wrapped: ByteArray): ByteArray = guarded {
+        if (wrapped.size <= IV_BYTES) throw GeneralSecurityException("wrapped key too short")
+        val cipher = Cipher.getInstance(TRANSFORMATION)
+        cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(TAG_BITS, wrapped.copyOfRange(0, IV_BYTES)))
+        cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
+    }
+
+    /** A platform failure reaches the core as a typed error, not a crash. */
+    private inline fun guarded(block: () -> ByteArray): ByteArray =
+        try {
+            block()
+        } catch (e: GeneralSecurityException) {
+            throw DeviceException.Platform("key store: ${e.javaClass.simpleName}")
+        }
+
+    private companion object {
+        const val TRANSFORMATION = "AES/GCM/NoPadding"
+        const val IV_BYTES = 12
+        const val TAG_BITS = 128
+    }
+}
