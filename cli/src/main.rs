@@ -1,6 +1,7 @@
 //! `clavepin`: one binary for developers and operators (SPEC.md, "The command line").
 
 mod admin;
+mod bench;
 mod check_id;
 mod demo;
 mod device;
@@ -33,6 +34,8 @@ enum Command {
     Admin(admin::Args),
     /// The desktop companion: activate, list, remove, unlock, watch, copy, history.
     Device(device::Args),
+    /// Measures SPEC.md's numbers and prints a table (or --json).
+    Bench(bench::Args),
     /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
     /// datum it needs; exits non-zero with the reason when invalid.
     CheckId(check_id::Args),
@@ -46,5 +49,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Admin(args) => admin::run(args),
         Command::Device(args) => device::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
