@@ -133,7 +133,7 @@ fn report(measures: &[Measure], json: bool) {
         println!("{doc}");
         return;
     }
-    println!("{:<34} {:>12} {:<8} {:<16} {}", "benchmark", "value", "unit", "aim", "");
+    println!("{:<34} {:>12} {:<8} aim", "benchmark", "value", "unit");
     for m in measures {
         let verdict = match m.meets {
             Some(true) => "meets",

@@ -35,7 +35,9 @@ use ring::rand::SystemRandom;
 pub use db::OpenError;
 pub use error::ServiceError;
 pub use listen::{ListenError, TlsFiles, serve_on};
-pub use pins::push::{OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload};
+pub use pins::push::{
+    OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload, payload_for as push_payload,
+};
 pub use sms::{OutboxGateway, SmsGateway};
 
 /// The database file inside the data folder.
