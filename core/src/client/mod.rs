@@ -4,7 +4,7 @@
 
 mod events;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -68,7 +68,9 @@ pub struct Signer<'a> {
 #[derive(Debug, Clone)]
 pub struct ServiceClient {
     base: String,
-    http: reqwest::Client,
+    /// Made on first use: building it loads the system's root certificates, which
+    /// showing the screen at start-up does not need.
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     clock: Arc<dyn Clock>,
     offset: Arc<Mutex<TimeDelta>>,
     rng: Arc<SystemRandom>,
@@ -80,15 +82,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 impl ServiceClient {
     /// A client for the service at `base` (e.g. `http://127.0.0.1:8480`).
     pub fn new(base: &str, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
-        // One crypto library in the build: rustls uses ring, as the rest does.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
-            http,
+            http: Arc::new(OnceLock::new()),
             clock,
             offset: Arc::new(Mutex::new(TimeDelta::zero())),
             rng: Arc::new(SystemRandom::new()),
@@ -144,6 +140,20 @@ impl ServiceClient {
         }
     }
 
+    fn http(&self) -> Result<&reqwest::Client, ClientError> {
+        self.http
+            .get_or_init(|| {
+                // One crypto library in the build: rustls uses ring, as the rest does.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .connect_timeout(Duration::from_secs(10))
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| ClientError::Unreachable(e.clone()))
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -154,7 +164,7 @@ impl ServiceClient {
         body: &StartActivation,
     ) -> Result<ActivationStarted, ClientError> {
         let sent = self
-            .http
+            .http()?
             .post(self.url("/device/activation"))
             .timeout(REQUEST_TIMEOUT)
             .json(body)
@@ -170,7 +180,8 @@ impl ServiceClient {
         body: &CompleteActivation,
     ) -> Result<ActivationCompleted, ClientError> {
         let path = format!("/device/activation/{activation_id}/complete");
-        let sent = self.http.post(self.url(&path)).timeout(REQUEST_TIMEOUT).json(body).send().await;
+        let sent =
+            self.http()?.post(self.url(&path)).timeout(REQUEST_TIMEOUT).json(body).send().await;
         self.finish(sent).await
     }
 
@@ -192,7 +203,7 @@ impl ServiceClient {
         )
         .map_err(|_| ClientError::Protocol("signing failed".into()))?;
         Ok(self
-            .http
+            .http()?
             .request(method, self.url(path))
             .header(HEADER_DEVICE, signed.device_id)
             .header(HEADER_TIMESTAMP, signed.timestamp_ms.to_string())
