@@ -18,3 +18,12 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 cargo --version
 mvn -v 2>/dev/null | sed -n 1p
+
+# The portal's browser test (server/tests/portal) drives Debian's Chromium through
+# chromedriver (WebDriver). Browser downloaders do not work here; Debian's packages do.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "installing chromium and chromium-driver from Debian's packages"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+/usr/bin/chromium --version 2>/dev/null || true

@@ -1,6 +1,7 @@
 //! The reference Cl@ve PIN service: census, registry, device activation and signed
-//! device requests, over HTTP (axum) with a SQLite file in its data folder. It
-//! depends on `clavepin-protocol` and never on the device core.
+//! device requests, PIN issuance and verification, and the portal's "Obtain PIN"
+//! pages (`portal/`), over HTTP (axum) with a SQLite file in its data folder. It
+//! depends on `clavepin-protocol` and never on the device core (only its tests do).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,6 +20,7 @@ mod ids;
 mod keys;
 mod listen;
 mod pins;
+mod portal;
 mod registry;
 mod sms;
 mod state;
@@ -36,7 +38,8 @@ pub use db::OpenError;
 pub use error::ServiceError;
 pub use listen::{ListenError, TlsFiles, serve_on};
 pub use pins::push::{
-    OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload, payload_for as push_payload,
+    OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload,
+    payload_for as push_payload,
 };
 pub use sms::{OutboxGateway, SmsGateway};
 
@@ -52,6 +55,7 @@ pub struct ServiceConfig {
     clock: Arc<dyn Clock>,
     sms: Arc<dyn SmsGateway>,
     push: Arc<dyn PushGateway>,
+    secure_cookies: bool,
 }
 
 impl ServiceConfig {
@@ -62,7 +66,17 @@ impl ServiceConfig {
             clock: Arc::new(SystemClock),
             sms: Arc::new(OutboxGateway),
             push: Arc::new(OutboxPushGateway),
+            secure_cookies: false,
         }
+    }
+
+    /// Marks the portal's session cookie `Secure` (and names it `__Host-…`): for a
+    /// service reached over TLS through a proxy that terminates it. [`serve_on`] with
+    /// TLS sets this itself; on plain loopback HTTP it must stay off, or browsers
+    /// would not send the cookie back.
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
     }
 
     /// Another clock: tests and the demo move time in-process. `clavepin serve` never
@@ -106,6 +120,7 @@ pub enum StartError {
 pub struct Service {
     state: state::AppState,
     data_dir: PathBuf,
+    secure_cookies: bool,
 }
 
 impl Service {
@@ -126,13 +141,20 @@ impl Service {
             sms: config.sms,
             push: config.push,
             events: pins::events::EventHub::default(),
+            sessions: portal::Sessions::default(),
         });
-        Ok(Self { state, data_dir: config.data_dir })
+        Ok(Self { state, data_dir: config.data_dir, secure_cookies: config.secure_cookies })
     }
 
     /// The HTTP routes, for serving or for in-process tests.
     pub fn router(&self) -> axum::Router {
-        http::router(self.state.clone())
+        http::router(self.state.clone(), self.secure_cookies)
+    }
+
+    /// The same service, its portal cookies marked `Secure`: it is served over TLS.
+    pub(crate) fn over_tls(mut self) -> Self {
+        self.secure_cookies = true;
+        self
     }
 
     /// The operator's bearer token.

@@ -69,6 +69,7 @@ pub async fn serve_on(
                 closer.close_event_streams();
                 stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
             });
+            let service = service.over_tls();
             let pruning = service.spawn_pruning();
             let served = axum_server::from_tcp_rustls(std_listener, config)
                 .map_err(io_err)?

@@ -24,6 +24,8 @@ pub struct Inner {
     pub sms: Arc<dyn SmsGateway>,
     pub push: Arc<dyn PushGateway>,
     pub events: EventHub,
+    /// The portal pages' sessions.
+    pub sessions: crate::portal::Sessions,
 }
 
 impl AppState {

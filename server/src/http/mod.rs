@@ -1,6 +1,6 @@
 //! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
 
-mod claims;
+pub(crate) mod claims;
 mod device;
 mod error;
 mod extract;
@@ -19,8 +19,9 @@ use clavepin_protocol::wire::{HEADER_SERVICE_TIME, MAX_BODY_BYTES};
 use crate::error::ServiceError;
 use crate::state::AppState;
 
-/// The service's routes.
-pub fn router(state: AppState) -> Router {
+/// The service's routes; the portal's pages mark their cookie `Secure` if
+/// `secure_cookies` (the service is reached over TLS).
+pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
         .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .route("/operator/census", post(operator::load_census))
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
         .route("/device/events", get(device::events))
+        .merge(crate::portal::routes(state.clone(), secure_cookies))
         .fallback(|| async { ServiceError::NotFound })
         .method_not_allowed_fallback(|| async {
             ServiceError::BadRequest("method not allowed on this endpoint".into())

@@ -78,6 +78,12 @@ fn active_device(
         .optional()?)
 }
 
+/// Whether the citizen has an activated app that a PIN could be pushed to: the
+/// portal then offers the choice of app or SMS (seed 001).
+pub fn app_available(conn: &Connection, document: &DocumentNumber) -> ServiceResult<bool> {
+    Ok(active_device(conn, document)?.is_some())
+}
+
 fn sealing_key(keys: &ServiceKeys, device_id: &str, stored: &[u8]) -> ServiceResult<SealingKey> {
     let raw = keys.decrypt(&sealing_key_aad(device_id), stored)?;
     SealingKey::from_bytes(&raw).map_err(|_| ServiceError::Internal("stored sealing key"))

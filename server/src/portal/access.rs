@@ -1,0 +1,194 @@
+//! Steps 4–5: the notice with "Request SMS to be sent to your mobile" or "Request
+//! again", "Access" with the PIN, the signed-in page and "Sign out".
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use clavepin_protocol::wire::VerifyPin;
+use serde::Deserialize;
+
+use super::pages::{self, PinView};
+use super::session::{Flow, Notice, PinStep};
+use super::visit::{PageForm, Visit};
+use super::{Portal, page, paths, refusal_status, see_other};
+use crate::error::ServiceError;
+use crate::pins;
+
+fn render_pin(
+    p: &Portal,
+    visit: Visit,
+    status: StatusCode,
+    pin_error: Option<&str>,
+    general: Option<&str>,
+) -> Response {
+    let Flow::Pin(step) = &visit.session.flow else {
+        return visit.respond(p, see_other(paths::START));
+    };
+    let view = PinView { step, pin_error, general };
+    let html = pages::pin(&visit.frame(paths::PIN), &view);
+    visit.respond(p, page(status, html))
+}
+
+/// The live PIN request, if the session has one.
+fn step(visit: &mut Visit) -> Option<&mut PinStep> {
+    match &mut visit.session.flow {
+        Flow::Pin(step) => Some(step),
+        _ => None,
+    }
+}
+
+/// `GET /access/pin`.
+pub async fn pin_page(State(p): State<Portal>, visit: Visit) -> Response {
+    render_pin(&p, visit, StatusCode::OK, None, None)
+}
+
+/// Forms whose only field is the CSRF token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmptyForm {
+    csrf: String,
+}
+
+/// The "Access" form. The code is not read from it: the session holds it.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct PinForm {
+    csrf: String,
+    pin: String,
+}
+
+/// `POST /access/pin`: "Access", through `pins::verify`.
+pub async fn submit_pin(
+    State(p): State<Portal>,
+    mut visit: Visit,
+    PageForm(form): PageForm<PinForm>,
+) -> Response {
+    if !visit.form_ok(&form.csrf) {
+        return visit.form_expired(&p);
+    }
+    let t = visit.lang.text();
+    let Some(step) = step(&mut visit) else {
+        return visit.respond(&p, see_other(paths::START));
+    };
+    let pin = form.pin.trim();
+    if pin.is_empty() {
+        return render_pin(&p, visit, StatusCode::BAD_REQUEST, Some(t.err.pin_missing), None);
+    }
+    let request = VerifyPin { code: step.code.clone(), pin: pin.to_owned() };
+    let id = step.request_id.clone();
+    let app = p.app.clone();
+    let now = app.now();
+    let outcome = p.app.db.write(move |tx| pins::verify(tx, &id, &request, now, &app.keys)).await;
+    // The outer result is a refusal that changed nothing, the inner one a wrong try
+    // that was counted; the citizen sees both the same way.
+    match outcome.and_then(|inner| inner) {
+        Ok(granted) => {
+            if visit.rotate(&p).is_err() {
+                return visit.failed(&p);
+            }
+            visit.session.flow =
+                Flow::SignedIn { document: granted.document, full_name: granted.full_name };
+            visit.respond(&p, see_other(paths::SIGNED_IN))
+        }
+        Err(e @ (ServiceError::WrongPin { .. } | ServiceError::BadRequest(_))) => {
+            let message = t.service_error(&e);
+            render_pin(&p, visit, refusal_status(&e), Some(&message), None)
+        }
+        Err(e) => {
+            let message = t.service_error(&e);
+            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+        }
+    }
+}
+
+/// `POST /access/pin/sms`: "Request SMS to be sent to your mobile", the same PIN.
+pub async fn request_sms(
+    State(p): State<Portal>,
+    mut visit: Visit,
+    PageForm(form): PageForm<EmptyForm>,
+) -> Response {
+    if !visit.form_ok(&form.csrf) {
+        return visit.form_expired(&p);
+    }
+    let Some(step) = step(&mut visit) else {
+        return visit.respond(&p, see_other(paths::START));
+    };
+    let id = step.request_id.clone();
+    let app = p.app.clone();
+    let sent = p.app.db.write(move |tx| pins::send_by_sms(tx, &id, app.issuer(app.now()))).await;
+    match sent {
+        Ok(sent) => {
+            step.sms_sent = true;
+            step.phone_hint = sent.phone_hint;
+            visit.respond(&p, see_other(paths::PIN))
+        }
+        Err(e) => {
+            let message = visit.lang.text().service_error(&e);
+            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+        }
+    }
+}
+
+/// `POST /access/pin/again`: "Request again", a new PIN with the same code.
+pub async fn request_again(
+    State(p): State<Portal>,
+    mut visit: Visit,
+    PageForm(form): PageForm<EmptyForm>,
+) -> Response {
+    if !visit.form_ok(&form.csrf) {
+        return visit.form_expired(&p);
+    }
+    let Some(step) = step(&mut visit) else {
+        return visit.respond(&p, see_other(paths::START));
+    };
+    let (id, code) = (step.request_id.clone(), step.code.clone());
+    let app = p.app.clone();
+    let issued =
+        p.app.db.write(move |tx| pins::request_again(tx, &id, &code, app.issuer(app.now()))).await;
+    match issued {
+        Ok(issued) => {
+            if let Some(pending) = issued.pending {
+                p.app.events.publish(pending);
+            }
+            let created = issued.created;
+            step.request_id = created.request_id;
+            step.code = created.code;
+            step.channel = created.channel;
+            step.phone_hint = created.phone_hint;
+            step.app_available = created.app_available;
+            step.sms_sent = false;
+            step.renewed = true;
+            visit.respond(&p, see_other(paths::PIN))
+        }
+        Err(e) => {
+            let message = visit.lang.text().service_error(&e);
+            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+        }
+    }
+}
+
+/// `GET /access/signed-in`: who signed in, the document masked.
+pub async fn signed_in_page(State(p): State<Portal>, visit: Visit) -> Response {
+    let Flow::SignedIn { document, full_name } = &visit.session.flow else {
+        return visit.respond(&p, see_other(paths::START));
+    };
+    let html = pages::signed_in(&visit.frame(paths::SIGNED_IN), full_name, &document.masked());
+    visit.respond(&p, page(StatusCode::OK, html))
+}
+
+/// `POST /access/sign-out`: the session is dropped; a fresh one says so.
+pub async fn sign_out(
+    State(p): State<Portal>,
+    mut visit: Visit,
+    PageForm(form): PageForm<EmptyForm>,
+) -> Response {
+    if !visit.form_ok(&form.csrf) {
+        return visit.form_expired(&p);
+    }
+    if visit.rotate(&p).is_err() {
+        return visit.failed(&p);
+    }
+    visit.session.flow = Flow::Start;
+    visit.session.notice = Some(Notice::SignedOut);
+    visit.respond(&p, see_other(paths::START))
+}

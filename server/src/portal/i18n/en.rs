@@ -1,0 +1,136 @@
+//! English. Button and field names follow the official help page (seed 002).
+
+use super::{Errors, Text};
+
+pub static TEXT: Text = Text {
+    language_name: "English",
+    language_nav: "Language",
+    brand: "Cl@ve PIN",
+    footer: "ClavePIN reference implementation. It is not the government's Cl@ve service.",
+    error_prefix: "Error: ",
+    error_summary: "There is a problem",
+    start_again: "Start again",
+    document_short: "DNI/NIE",
+    signed_out: "You have signed out.",
+    form_expired_title: "This form has expired",
+    form_expired: "Your session expired (after 15 minutes without activity) or the form was not \
+                   sent from this site. Nothing was done. Start again.",
+
+    access_title: "Access with Cl@ve PIN",
+    access_intro: "Enter your DNI or NIE to start the process.",
+    access_registered: "You need to be registered in Cl@ve first, online or at a registration \
+                        office.",
+    document_label: "DNI or NIE",
+    document_hint: "For example 12345678Z or X1234567L.",
+    continue_button: "Continue",
+
+    contrast_title: "Contrast data",
+    contrast_intro: "To check that the document is yours, give the contrast data printed on it.",
+    validity_label: "Validity date",
+    issue_date_label: "Issue date",
+    date_hint: "As printed on your DNI, DD/MM/YYYY. For a permanent DNI, tick \"Permanent DNI\" \
+                and give its issue date here instead.",
+    permanent_label: "Permanent DNI",
+    permanent_hint: "Tick this if your DNI is valid until 01-01-9999.",
+    support_label: "Support number",
+    support_hint: "C or E followed by 8 digits, as printed on your card or certificate.",
+    help_heading: "Where to find the data",
+    help_validity_summary: "Validity date of the DNI",
+    help_validity: "The DNI's validity date is on the front of the card, under \"VÁLIDO HASTA\" \
+                    (valid until).",
+    help_permanent_summary: "Issue date of a permanent DNI",
+    help_permanent: "A permanent DNI shows 01-01-9999 as its validity. Its issue date is on the \
+                     front of the card, under \"EMISIÓN\" (issue).",
+    help_support_summary: "Support number of the NIE",
+    help_support: "On a foreigner's identity card (TIE) the support number is on the front, \
+                   starting with E; on a paper certificate it is at the top right, starting \
+                   with C.",
+
+    obtain_title: "Obtain PIN",
+    obtain_intro: "Press \"Obtain PIN\" to receive a PIN valid for 10 minutes. You may choose the \
+                   4-character code that goes with it.",
+    customise_label: "I want to customise PIN generation",
+    custom_code_label: "Custom code",
+    custom_code_hint: "4 letters or digits, used only if you tick the box above; otherwise the \
+                       code is chosen at random.",
+    channel_legend: "How do you want to receive the PIN?",
+    channel_app: "In the Cl@ve PIN app",
+    channel_sms: "By SMS to my mobile",
+    sms_only: "The PIN will be sent by SMS to the mobile number you registered.",
+    obtain_button: "Obtain PIN",
+
+    pin_title: "Authentication with PIN",
+    app_notice_heading: "Look at the Cl@ve PIN app",
+    app_notice: "Your PIN has been sent to the Cl@ve PIN app on your device. A notification \
+                 shows it with the \"Copy PIN\" option; you can also see it, with the time \
+                 left, when you unlock the app with your security pattern.",
+    app_fallback: "If you cannot use the app, we can send the same PIN to your mobile by SMS.",
+    request_sms_button: "Request SMS to be sent to your mobile",
+    sms_notice_heading: "PIN sent by SMS",
+    sms_sent: |hint| format!("An SMS with the PIN has been sent to your mobile number {hint}."),
+    sms_again: "If you do not receive it, you can request it again.",
+    request_again_button: "Request again",
+    renewed: "A new PIN has been sent. The previous one no longer works.",
+    pin_life: "Remember that you must use the PIN within 10 minutes of obtaining it.",
+    code_label: "Code",
+    code_hint: "The code of this PIN request. It cannot be changed.",
+    pin_label: "PIN",
+    pin_hint: "3 letters or digits.",
+    access_button: "Access",
+    obtain_new: "Obtain a new PIN",
+
+    signed_in_title: "You have signed in",
+    signed_in_intro: "You have identified yourself with Cl@ve PIN.",
+    name_label: "Name",
+    sign_out_button: "Sign out",
+
+    err: Errors {
+        document_missing: "Enter your DNI or NIE.",
+        document_shape: "Enter a DNI (8 digits and a letter) or a NIE (X, Y or Z, 7 digits and \
+                         a letter).",
+        document_letter: "The letter does not match the number. Check the document.",
+        date_missing: "Enter the date.",
+        date_format: "Write the date as DD/MM/YYYY.",
+        date_calendar: "That date does not exist. Check the day and month.",
+        date_range: "Check the year: identity documents exist since 1944.",
+        date_permanent: "Your DNI is permanent (01-01-9999): tick \"Permanent DNI\" and give its \
+                         issue date.",
+        date_too_far: "No DNI is valid for more than 10 years. Check the validity date.",
+        date_future: "The issue date cannot be in the future.",
+        support_missing: "Enter the support number.",
+        support_shape: "A support number is C or E followed by 8 digits.",
+        contrast_mismatch: "The document and the contrast data do not match our records. Check \
+                            them and try again.",
+        not_registered: "This document is not registered in Cl@ve. Register online or at a \
+                         registration office first.",
+        code_missing: "Enter the 4-character code, or untick the box for a random one.",
+        code_shape: "The code has exactly 4 letters or digits.",
+        code_unticked: "To use this code, tick \"I want to customise PIN generation\"; or leave \
+                        the field empty for a random code.",
+        app_not_activated: "The Cl@ve PIN app is not activated for you. Choose SMS.",
+        pin_missing: "Enter the PIN.",
+        pin_shape: "The PIN has 3 letters or digits (never 0, O, 1, I or L).",
+        wrong_pin: |n| match n {
+            1 => "Wrong PIN. You have 1 try left.".into(),
+            n => format!("Wrong PIN. You have {n} tries left."),
+        },
+        pin_expired: "This PIN has expired: PINs last 10 minutes. Obtain a new one.",
+        pin_used: "This PIN has already been used. Obtain a new one.",
+        pin_superseded: "A newer PIN has replaced this one. Use the newest PIN, or obtain a new \
+                         one.",
+        pin_dead: "Too many wrong tries for this PIN. Obtain a new one.",
+        unknown_request: "This PIN request no longer exists. Obtain a new PIN.",
+        sms_limit: "The PIN has already been sent by SMS. If it does not arrive, obtain a new one.",
+        pins_locked: "PINs are blocked after too many wrong tries. Activate the Cl@ve PIN app \
+                      again or go to a registration office.",
+        too_many_attempts: |wait| {
+            format!("Too many failed attempts for this document. Try again in {wait}.")
+        },
+        too_many_pins: |wait| format!("Too many PINs requested. Try again in {wait}."),
+        throttled: |wait| format!("Too many wrong PINs. Wait {wait} before trying again."),
+        internal: "The service could not complete the request. Nothing was changed; try again.",
+        busy: "The service is busy. Try again in a few minutes.",
+        seconds: |n| if n == 1 { "1 second".into() } else { format!("{n} seconds") },
+        minutes: |n| if n == 1 { "1 minute".into() } else { format!("{n} minutes") },
+    },
+};

@@ -1,0 +1,143 @@
+//! Español. Los nombres de botones y campos siguen la ayuda oficial de Cl@ve
+//! ("Obtener PIN", "Deseo personalizar la generación del PIN", "Solicitar de nuevo").
+
+use super::{Errors, Text};
+
+pub static TEXT: Text = Text {
+    language_name: "Español",
+    language_nav: "Idioma",
+    brand: "Cl@ve PIN",
+    footer: "Implementación de referencia ClavePIN. No es el servicio Cl@ve de la \
+             Administración.",
+    error_prefix: "Error: ",
+    error_summary: "Hay un problema",
+    start_again: "Volver a empezar",
+    document_short: "DNI/NIE",
+    signed_out: "Ha cerrado la sesión.",
+    form_expired_title: "Este formulario ha caducado",
+    form_expired: "Su sesión ha caducado (tras 15 minutos sin actividad) o el formulario no se \
+                   envió desde este sitio. No se ha hecho nada. Vuelva a empezar.",
+
+    access_title: "Acceso con Cl@ve PIN",
+    access_intro: "Introduzca su DNI o NIE para iniciar el proceso.",
+    access_registered: "Antes debe estar registrado en Cl@ve, por internet o en una oficina de \
+                        registro.",
+    document_label: "DNI o NIE",
+    document_hint: "Por ejemplo 12345678Z o X1234567L.",
+    continue_button: "Continuar",
+
+    contrast_title: "Datos de contraste",
+    contrast_intro: "Para comprobar que el documento es suyo, indique el dato de contraste que \
+                     figura en él.",
+    validity_label: "Fecha de validez",
+    issue_date_label: "Fecha de expedición",
+    date_hint: "Tal como figura en su DNI, DD/MM/AAAA. Si su DNI es permanente, marque «DNI \
+                permanente» e indique aquí su fecha de expedición.",
+    permanent_label: "DNI permanente",
+    permanent_hint: "Márquelo si su DNI tiene validez hasta el 01-01-9999.",
+    support_label: "Número de soporte",
+    support_hint: "C o E seguida de 8 cifras, tal como figura en su tarjeta o certificado.",
+    help_heading: "Dónde encontrar los datos",
+    help_validity_summary: "Fecha de validez del DNI",
+    help_validity: "La fecha de validez figura en el anverso del DNI, bajo «VÁLIDO HASTA».",
+    help_permanent_summary: "Fecha de expedición de un DNI permanente",
+    help_permanent: "Un DNI permanente tiene como validez el 01-01-9999. Su fecha de expedición \
+                     figura en el anverso, bajo «EMISIÓN».",
+    help_support_summary: "Número de soporte del NIE",
+    help_support: "En la tarjeta de identidad de extranjero (TIE) el número de soporte figura en \
+                   el anverso y empieza por E; en el certificado en papel, arriba a la derecha, y \
+                   empieza por C.",
+
+    obtain_title: "Obtener PIN",
+    obtain_intro: "Pulse «Obtener PIN» para recibir un PIN válido durante 10 minutos. Puede \
+                   elegir el código de 4 caracteres que lo acompaña.",
+    customise_label: "Deseo personalizar la generación del PIN",
+    custom_code_label: "Código personalizado",
+    custom_code_hint: "4 letras o cifras; solo se usa si marca la casilla anterior. Si no, el \
+                       código se elige al azar.",
+    channel_legend: "¿Cómo desea recibir el PIN?",
+    channel_app: "En la app Cl@ve PIN",
+    channel_sms: "Por SMS a mi móvil",
+    sms_only: "El PIN se enviará por SMS al número de móvil que registró.",
+    obtain_button: "Obtener PIN",
+
+    pin_title: "Autenticación con PIN",
+    app_notice_heading: "Consulte la app Cl@ve PIN",
+    app_notice: "Su PIN se ha enviado a la app Cl@ve PIN de su dispositivo. Una notificación lo \
+                 muestra con la opción «Copiar PIN»; también puede verlo, con el tiempo que le \
+                 queda, al desbloquear la app con su patrón de seguridad.",
+    app_fallback: "Si no puede usar la app, le enviamos el mismo PIN por SMS a su móvil.",
+    request_sms_button: "Solicitar el envío de SMS a su móvil",
+    sms_notice_heading: "PIN enviado por SMS",
+    sms_sent: |hint| format!("Se ha enviado un SMS con el PIN a su número de móvil {hint}."),
+    sms_again: "Si no lo recibe, puede solicitarlo de nuevo.",
+    request_again_button: "Solicitar de nuevo",
+    renewed: "Se ha enviado un PIN nuevo. El anterior ya no sirve.",
+    pin_life: "Recuerde que debe usar el PIN en los 10 minutos siguientes a su obtención.",
+    code_label: "Código",
+    code_hint: "El código de esta solicitud de PIN. No se puede cambiar.",
+    pin_label: "PIN",
+    pin_hint: "3 letras o cifras.",
+    access_button: "Acceder",
+    obtain_new: "Obtener un PIN nuevo",
+
+    signed_in_title: "Ha accedido correctamente",
+    signed_in_intro: "Se ha identificado con Cl@ve PIN.",
+    name_label: "Nombre",
+    sign_out_button: "Cerrar sesión",
+
+    err: Errors {
+        document_missing: "Introduzca su DNI o NIE.",
+        document_shape: "Introduzca un DNI (8 cifras y una letra) o un NIE (X, Y o Z, 7 cifras y \
+                         una letra).",
+        document_letter: "La letra no corresponde al número. Revise el documento.",
+        date_missing: "Introduzca la fecha.",
+        date_format: "Escriba la fecha como DD/MM/AAAA.",
+        date_calendar: "Esa fecha no existe. Revise el día y el mes.",
+        date_range: "Revise el año: los documentos de identidad existen desde 1944.",
+        date_permanent: "Su DNI es permanente (01-01-9999): marque «DNI permanente» e indique su \
+                         fecha de expedición.",
+        date_too_far: "Ningún DNI es válido durante más de 10 años. Revise la fecha de \
+                       validez.",
+        date_future: "La fecha de expedición no puede ser futura.",
+        support_missing: "Introduzca el número de soporte.",
+        support_shape: "El número de soporte es una C o una E seguida de 8 cifras.",
+        contrast_mismatch: "El documento y el dato de contraste no coinciden con nuestros \
+                            registros. Revíselos e inténtelo de nuevo.",
+        not_registered: "Este documento no está registrado en Cl@ve. Regístrese antes por \
+                         internet o en una oficina de registro.",
+        code_missing: "Introduzca el código de 4 caracteres, o desmarque la casilla para uno al \
+                       azar.",
+        code_shape: "El código tiene exactamente 4 letras o cifras.",
+        code_unticked: "Para usar este código, marque «Deseo personalizar la generación del \
+                        PIN»; o deje el campo vacío para un código al azar.",
+        app_not_activated: "La app Cl@ve PIN no está activada para usted. Elija SMS.",
+        pin_missing: "Introduzca el PIN.",
+        pin_shape: "El PIN tiene 3 letras o cifras (nunca 0, O, 1, I ni L).",
+        wrong_pin: |n| match n {
+            1 => "PIN incorrecto. Le queda 1 intento.".into(),
+            n => format!("PIN incorrecto. Le quedan {n} intentos."),
+        },
+        pin_expired: "Este PIN ha caducado: los PIN duran 10 minutos. Obtenga uno nuevo.",
+        pin_used: "Este PIN ya se ha utilizado. Obtenga uno nuevo.",
+        pin_superseded: "Un PIN más reciente ha sustituido a este. Use el más reciente u obtenga \
+                         uno nuevo.",
+        pin_dead: "Demasiados intentos fallidos con este PIN. Obtenga uno nuevo.",
+        unknown_request: "Esta solicitud de PIN ya no existe. Obtenga un PIN nuevo.",
+        sms_limit: "El PIN ya se ha enviado por SMS. Si no le llega, obtenga uno nuevo.",
+        pins_locked: "Los PIN están bloqueados tras demasiados intentos fallidos. Active de nuevo \
+                      la app Cl@ve PIN o acuda a una oficina de registro.",
+        too_many_attempts: |wait| {
+            format!("Demasiados intentos fallidos con este documento. Inténtelo dentro de {wait}.")
+        },
+        too_many_pins: |wait| format!("Ha solicitado demasiados PIN. Inténtelo dentro de {wait}."),
+        throttled: |wait| {
+            format!("Demasiados PIN incorrectos. Espere {wait} antes de volver a intentarlo.")
+        },
+        internal: "El servicio no ha podido completar la solicitud. No se ha cambiado nada; \
+                   inténtelo de nuevo.",
+        busy: "El servicio está ocupado. Inténtelo dentro de unos minutos.",
+        seconds: |n| if n == 1 { "1 segundo".into() } else { format!("{n} segundos") },
+        minutes: |n| if n == 1 { "1 minuto".into() } else { format!("{n} minutos") },
+    },
+};

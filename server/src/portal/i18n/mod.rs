@@ -1,0 +1,331 @@
+//! Every word the portal's pages show, in Spanish and English: one [`Text`] per
+//! language (`es.rs`, `en.rs`), so a missing translation is a compile error. The
+//! language comes from `?lang=`, then the session, then `Accept-Language`; Spanish
+//! is the default, as on the real Cl@ve pages.
+
+mod en;
+mod es;
+
+use clavepin_protocol::{CodeError, IdentityError};
+
+use crate::error::ServiceError;
+
+/// A language the pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Spanish, the default.
+    Es,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>`, `hreflang` and `?lang=`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language the switch offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Es => Lang::En,
+            Lang::En => Lang::Es,
+        }
+    }
+
+    /// `es` or `en` (any case, any region): what `?lang=` carries.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default().trim();
+        if primary.eq_ignore_ascii_case("es") {
+            Some(Lang::Es)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The best language for an `Accept-Language` header (RFC 9110 §12.5.4): the
+    /// supported one with the highest weight, the first listed on a tie.
+    pub fn negotiate(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, u16)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(Lang::parse) else { continue };
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            // Thousandths, as the RFC allows no more precision.
+            let weight = (weight.clamp(0.0, 1.0) * 1000.0) as u16;
+            if weight > 0 && best.is_none_or(|(_, w)| weight > w) {
+                best = Some((lang, weight));
+            }
+        }
+        best.map(|(lang, _)| lang)
+    }
+
+    /// This language's words.
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::Es => &es::TEXT,
+            Lang::En => &en::TEXT,
+        }
+    }
+}
+
+/// The words of one language. Fields are the fixed strings; `fn` fields fill in a
+/// number, a wait or a phone hint.
+#[derive(Debug)]
+pub struct Text {
+    // Every page.
+    pub language_name: &'static str,
+    pub language_nav: &'static str,
+    pub brand: &'static str,
+    pub footer: &'static str,
+    pub error_prefix: &'static str,
+    pub error_summary: &'static str,
+    pub start_again: &'static str,
+    pub document_short: &'static str,
+    pub signed_out: &'static str,
+    pub form_expired_title: &'static str,
+    pub form_expired: &'static str,
+    // Step 1: the document.
+    pub access_title: &'static str,
+    pub access_intro: &'static str,
+    pub access_registered: &'static str,
+    pub document_label: &'static str,
+    pub document_hint: &'static str,
+    pub continue_button: &'static str,
+    // Step 2: contrast data.
+    pub contrast_title: &'static str,
+    pub contrast_intro: &'static str,
+    pub validity_label: &'static str,
+    pub issue_date_label: &'static str,
+    pub date_hint: &'static str,
+    pub permanent_label: &'static str,
+    pub permanent_hint: &'static str,
+    pub support_label: &'static str,
+    pub support_hint: &'static str,
+    pub help_heading: &'static str,
+    pub help_validity_summary: &'static str,
+    pub help_validity: &'static str,
+    pub help_permanent_summary: &'static str,
+    pub help_permanent: &'static str,
+    pub help_support_summary: &'static str,
+    pub help_support: &'static str,
+    // Step 3: obtain PIN.
+    pub obtain_title: &'static str,
+    pub obtain_intro: &'static str,
+    pub customise_label: &'static str,
+    pub custom_code_label: &'static str,
+    pub custom_code_hint: &'static str,
+    pub channel_legend: &'static str,
+    pub channel_app: &'static str,
+    pub channel_sms: &'static str,
+    pub sms_only: &'static str,
+    pub obtain_button: &'static str,
+    // Step 4: the notice and "Access".
+    pub pin_title: &'static str,
+    pub app_notice_heading: &'static str,
+    pub app_notice: &'static str,
+    pub app_fallback: &'static str,
+    pub request_sms_button: &'static str,
+    pub sms_notice_heading: &'static str,
+    pub sms_sent: fn(&str) -> String,
+    pub sms_again: &'static str,
+    pub request_again_button: &'static str,
+    pub renewed: &'static str,
+    pub pin_life: &'static str,
+    pub code_label: &'static str,
+    pub code_hint: &'static str,
+    pub pin_label: &'static str,
+    pub pin_hint: &'static str,
+    pub access_button: &'static str,
+    pub obtain_new: &'static str,
+    // Step 5: signed in.
+    pub signed_in_title: &'static str,
+    pub signed_in_intro: &'static str,
+    pub name_label: &'static str,
+    pub sign_out_button: &'static str,
+    // Refusals.
+    pub err: Errors,
+}
+
+/// Refusals, as the citizen reads them.
+#[derive(Debug)]
+pub struct Errors {
+    pub document_missing: &'static str,
+    pub document_shape: &'static str,
+    pub document_letter: &'static str,
+    pub date_missing: &'static str,
+    pub date_format: &'static str,
+    pub date_calendar: &'static str,
+    pub date_range: &'static str,
+    pub date_permanent: &'static str,
+    pub date_too_far: &'static str,
+    pub date_future: &'static str,
+    pub support_missing: &'static str,
+    pub support_shape: &'static str,
+    pub contrast_mismatch: &'static str,
+    pub not_registered: &'static str,
+    pub code_missing: &'static str,
+    pub code_shape: &'static str,
+    pub code_unticked: &'static str,
+    pub app_not_activated: &'static str,
+    pub pin_missing: &'static str,
+    pub pin_shape: &'static str,
+    pub wrong_pin: fn(u32) -> String,
+    pub pin_expired: &'static str,
+    pub pin_used: &'static str,
+    pub pin_superseded: &'static str,
+    pub pin_dead: &'static str,
+    pub unknown_request: &'static str,
+    pub sms_limit: &'static str,
+    pub pins_locked: &'static str,
+    pub too_many_attempts: fn(&str) -> String,
+    pub too_many_pins: fn(&str) -> String,
+    pub throttled: fn(&str) -> String,
+    pub internal: &'static str,
+    pub busy: &'static str,
+    pub seconds: fn(i64) -> String,
+    pub minutes: fn(i64) -> String,
+}
+
+impl Text {
+    /// A wait, rounded up to whole minutes from a minute on.
+    pub fn wait(&self, secs: i64) -> String {
+        if secs < 60 {
+            (self.err.seconds)(secs.max(1))
+        } else {
+            (self.err.minutes)((secs + 59) / 60)
+        }
+    }
+
+    /// Why a typed document number was refused. The parser's own messages are
+    /// English and technical; the citizen gets one of three plain sentences.
+    pub fn document_error(&self, e: &IdentityError) -> &'static str {
+        match e {
+            IdentityError::EmptyDocument => self.err.document_missing,
+            IdentityError::WrongControlLetter => self.err.document_letter,
+            _ => self.err.document_shape,
+        }
+    }
+
+    /// Why typed contrast data was refused.
+    pub fn contrast_error(&self, e: &IdentityError) -> &'static str {
+        match e {
+            IdentityError::DateFormat => self.err.date_format,
+            IdentityError::NotACalendarDate => self.err.date_calendar,
+            IdentityError::DateOutOfRange => self.err.date_range,
+            IdentityError::PermanentDniNeedsIssueDate => self.err.date_permanent,
+            IdentityError::ValidityTooFarAhead => self.err.date_too_far,
+            IdentityError::IssueDateInFuture => self.err.date_future,
+            _ => self.err.support_shape,
+        }
+    }
+
+    /// Why a custom code was refused.
+    pub fn code_error(&self, _: &CodeError) -> &'static str {
+        self.err.code_shape
+    }
+
+    /// A refusal from the service's domain functions, in words.
+    pub fn service_error(&self, e: &ServiceError) -> String {
+        use ServiceError as E;
+        let err = &self.err;
+        match e {
+            E::ContrastDataMismatch => err.contrast_mismatch.into(),
+            E::NotRegistered => err.not_registered.into(),
+            E::TooManyAttempts { retry_after_secs } => {
+                (err.too_many_attempts)(&self.wait(*retry_after_secs))
+            }
+            E::AppNotActivated => err.app_not_activated.into(),
+            E::TooManyPins { retry_after_secs } => {
+                (err.too_many_pins)(&self.wait(*retry_after_secs))
+            }
+            E::Throttled { retry_after_secs } => (err.throttled)(&self.wait(*retry_after_secs)),
+            E::PinsLocked => err.pins_locked.into(),
+            E::WrongPin { tries_left } => (err.wrong_pin)(*tries_left),
+            E::PinExpired => err.pin_expired.into(),
+            E::PinUsed => err.pin_used.into(),
+            E::PinSuperseded => err.pin_superseded.into(),
+            E::PinRequestDead => err.pin_dead.into(),
+            E::UnknownPinRequest => err.unknown_request.into(),
+            E::SmsLimit => err.sms_limit.into(),
+            E::BadRequest(_) => err.pin_shape.into(),
+            _ => err.internal.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_heaviest_supported_tag() {
+        assert_eq!(Lang::negotiate("en-US,en;q=0.9"), Some(Lang::En));
+        assert_eq!(Lang::negotiate("es-ES,es;q=0.9,en;q=0.8"), Some(Lang::Es));
+        assert_eq!(Lang::negotiate("fr-FR, en;q=0.5, es;q=0.7"), Some(Lang::Es));
+        assert_eq!(Lang::negotiate("de, fr;q=0.9"), None);
+        assert_eq!(Lang::negotiate("en;q=0, es;q=0.1"), Some(Lang::Es));
+        assert_eq!(Lang::negotiate(""), None);
+        assert_eq!(Lang::negotiate("EN-gb"), Some(Lang::En));
+    }
+
+    #[test]
+    fn waits_read_as_seconds_then_whole_minutes() {
+        let en = Lang::En.text();
+        assert_eq!(en.wait(0), "1 second");
+        assert_eq!(en.wait(30), "30 seconds");
+        assert_eq!(en.wait(60), "1 minute");
+        assert_eq!(en.wait(61), "2 minutes");
+        assert_eq!(Lang::Es.text().wait(3600), "60 minutos");
+    }
+
+    #[test]
+    fn every_refusal_a_page_can_meet_has_its_own_words() {
+        use ServiceError as E;
+        let refusals = [
+            E::ContrastDataMismatch,
+            E::NotRegistered,
+            E::TooManyAttempts { retry_after_secs: 120 },
+            E::AppNotActivated,
+            E::TooManyPins { retry_after_secs: 30 },
+            E::Throttled { retry_after_secs: 300 },
+            E::PinsLocked,
+            E::WrongPin { tries_left: 2 },
+            E::PinExpired,
+            E::PinUsed,
+            E::PinSuperseded,
+            E::PinRequestDead,
+            E::UnknownPinRequest,
+            E::SmsLimit,
+            E::BadRequest("pin".into()),
+        ];
+        for lang in [Lang::Es, Lang::En] {
+            let t = lang.text();
+            let mut seen = std::collections::HashSet::new();
+            for e in &refusals {
+                let words = t.service_error(e);
+                assert_ne!(words, t.err.internal, "{e:?}");
+                assert!(seen.insert(words), "{e:?} shares its words");
+            }
+            assert_eq!(t.service_error(&E::Internal("x")), t.err.internal);
+        }
+        assert_eq!(
+            Lang::En.text().service_error(&E::Throttled { retry_after_secs: 300 }),
+            "Too many wrong PINs. Wait 5 minutes before trying again."
+        );
+    }
+
+    #[test]
+    fn both_languages_say_how_many_tries_are_left() {
+        assert_eq!((Lang::En.text().err.wrong_pin)(1), "Wrong PIN. You have 1 try left.");
+        assert_eq!((Lang::Es.text().err.wrong_pin)(2), "PIN incorrecto. Le quedan 2 intentos.");
+    }
+}

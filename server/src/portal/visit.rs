@@ -1,0 +1,188 @@
+//! One request's view of its session: the cookie in, the session and language out,
+//! and on the way back the session stored again and, for a new one, the cookie set.
+
+use axum::extract::{Form, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use super::html::Frame;
+use super::i18n::Lang;
+use super::session::Session;
+use super::{Portal, csrf, pages};
+use crate::error::ServiceResult;
+use crate::ids::random_id;
+
+/// The request's session (a fresh one if it brought none that is alive) and the
+/// language to answer in.
+#[derive(Debug)]
+pub struct Visit {
+    /// The id of the live session the request named; `None` for a fresh one, which
+    /// gets an id (and a cookie) when it is first stored.
+    id: Option<String>,
+    /// The session, changed by the handler and stored when it answers.
+    pub session: Session,
+    /// The language of this answer.
+    pub lang: Lang,
+}
+
+impl FromRequestParts<Portal> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, portal: &Portal) -> Result<Self, Response> {
+        let now = portal.app.now();
+        let loaded = session_cookie(&parts.headers, portal.cookie_name())
+            .and_then(|id| portal.app.sessions.load(id, now).map(|s| (id.to_owned(), s)));
+        let (id, mut session) = match loaded {
+            Some((id, session)) => (Some(id), session),
+            None => (None, Session::default()),
+        };
+        if session.csrf.is_empty() {
+            session.csrf = csrf::new_token(&portal.app.rng)
+                .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        }
+        if let Some(lang) = query_lang(parts.uri.query()) {
+            session.lang = Some(lang);
+        }
+        let lang = session
+            .lang
+            .or_else(|| {
+                let header = parts.headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+                Lang::negotiate(header)
+            })
+            .unwrap_or(Lang::Es);
+        Ok(Visit { id, session, lang })
+    }
+}
+
+impl Visit {
+    /// What a page of this visit renders with; `path` is the page's own address.
+    pub fn frame(&self, path: &'static str) -> Frame<'_> {
+        Frame { lang: self.lang, csrf: &self.session.csrf, path }
+    }
+
+    /// Whether a POST may act: it must belong to a live session and carry that
+    /// session's CSRF token.
+    pub fn form_ok(&self, presented: &str) -> bool {
+        self.id.is_some() && csrf::matches(&self.session.csrf, presented)
+    }
+
+    /// The answer to a POST that may not act: nothing happened; start again.
+    pub fn form_expired(self, portal: &Portal) -> Response {
+        let t = self.lang.text();
+        let html =
+            pages::message(&self.frame(super::paths::START), t.form_expired_title, t.form_expired);
+        self.respond(portal, (StatusCode::FORBIDDEN, axum::response::Html(html)).into_response())
+    }
+
+    /// Gives the session a new id and CSRF token, dropping the old id (at sign-in, so
+    /// an id planted before it, or seen on the way, is worth nothing after).
+    pub fn rotate(&mut self, portal: &Portal) -> ServiceResult<()> {
+        self.session.csrf = csrf::new_token(&portal.app.rng)?;
+        if let Some(old) = self.id.take() {
+            portal.app.sessions.remove(&old);
+        }
+        Ok(())
+    }
+
+    /// The answer when the service itself failed: nothing was changed.
+    pub fn failed(self, portal: &Portal) -> Response {
+        let t = self.lang.text();
+        let html = pages::message(&self.frame(super::paths::START), t.err.internal, t.err.internal);
+        let response = (StatusCode::INTERNAL_SERVER_ERROR, axum::response::Html(html));
+        self.respond(portal, response.into_response())
+    }
+
+    /// Stores the session and answers with `response`, setting the cookie when the
+    /// session is new.
+    pub fn respond(self, portal: &Portal, mut response: Response) -> Response {
+        let (id, new) = match self.id {
+            Some(id) => (id, false),
+            None => match random_id(&portal.app.rng) {
+                Ok(id) => (id, true),
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            },
+        };
+        let now = portal.app.now();
+        if portal.app.sessions.save(&id, self.session, now).is_err() {
+            let t = self.lang.text();
+            let frame = Frame { lang: self.lang, csrf: "", path: super::paths::START };
+            let html = pages::message(&frame, t.err.internal, t.err.busy);
+            return (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(html)).into_response();
+        }
+        if new {
+            if let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+/// The session id from the `Cookie` headers, if present.
+fn session_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
+        // An id is 22 base64url characters; anything else names no session.
+        .filter(|v| v.len() == 22)
+}
+
+/// `?lang=es` or `?lang=en`, from the language switch.
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    let (_, value) =
+        query?.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == "lang")?;
+    Lang::parse(value)
+}
+
+/// A form body. One that cannot be read (too large, not a form) reads as the empty
+/// form, whose missing CSRF token then refuses it like any forged form.
+#[derive(Debug)]
+pub struct PageForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for PageForm<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageForm(Form::<T>::from_request(req, state).await.map(|f| f.0).unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        let id = "AAAAAAAAAAAAAAAAAAAAAA";
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; other=2"));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("b=3; clavepin-session=AAAAAAAAAAAAAAAAAAAAAA"),
+        );
+        assert_eq!(session_cookie(&headers, "clavepin-session"), Some(id));
+        assert_eq!(session_cookie(&headers, "__Host-clavepin-session"), None);
+        let mut short = HeaderMap::new();
+        short.append(header::COOKIE, HeaderValue::from_static("clavepin-session=abc"));
+        assert_eq!(session_cookie(&short, "clavepin-session"), None);
+    }
+
+    #[test]
+    fn the_language_switch_is_read_from_the_query() {
+        assert_eq!(query_lang(Some("lang=en")), Some(Lang::En));
+        assert_eq!(query_lang(Some("x=1&lang=es")), Some(Lang::Es));
+        assert_eq!(query_lang(Some("lang=fr")), None);
+        assert_eq!(query_lang(None), None);
+    }
+}
