@@ -44,9 +44,7 @@ pub fn start(
     let citizen = registry::registered_citizen(tx, claim)?;
     let document = claim.document();
     let hour_ago = millis(now - TimeDelta::hours(1));
-    let (recent, oldest): (i64, Option<i64>) = tx.query_row(
-        "SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2",
-        params![document.as_str(), hour_ago],
+    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached("SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2")?.query_row(params![document.as_str(), hour_ago],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= MAX_CODES_PER_HOUR {
@@ -54,24 +52,24 @@ pub fn start(
         let retry_after_secs = ((free_at - millis(now)) / 1000).max(1);
         return Err(ServiceError::TooManyCodes { retry_after_secs });
     }
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE activations SET state = 'dead' WHERE document = ?1 AND state = 'pending'",
-        [document.as_str()],
-    )?;
+    )?
+    .execute([document.as_str()])?;
     let id = random_id(rng)?;
     let code = ActivationCode::random(rng).map_err(|_| ServiceError::Internal("randomness"))?;
     let expires_at = now + CODE_LIFE;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO activations (id, document, code_hash, expires_at, state, created_at)
          VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-        params![
-            id,
-            document.as_str(),
-            keys.keyed_hash(CODE_PURPOSE, &id, code.expose()),
-            millis(expires_at),
-            millis(now)
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        document.as_str(),
+        keys.keyed_hash(CODE_PURPOSE, &id, code.expose()),
+        millis(expires_at),
+        millis(now)
+    ])?;
     let text = format!(
         "Cl@ve PIN: su código de activación es {} (caduca en 10 minutos). No lo comparta con nadie. \
          / Your activation code is {}.",
@@ -154,7 +152,8 @@ pub fn complete(
         return Err(ServiceError::UnknownActivation);
     }
     let kill = |tx: &Transaction<'_>| {
-        tx.execute("UPDATE activations SET state = 'dead' WHERE id = ?1", [activation_id])
+        tx.prepare_cached("UPDATE activations SET state = 'dead' WHERE id = ?1")?
+            .execute([activation_id])
     };
     if millis(now) >= attempt.expires_at {
         kill(tx)?;
@@ -162,10 +161,8 @@ pub fn complete(
     }
     if !code_ok {
         let tries = attempt.tries + 1;
-        tx.execute(
-            "UPDATE activations SET tries = ?2 WHERE id = ?1",
-            params![activation_id, tries],
-        )?;
+        tx.prepare_cached("UPDATE activations SET tries = ?2 WHERE id = ?1")?
+            .execute(params![activation_id, tries])?;
         if tries >= MAX_TRIES {
             kill(tx)?;
             return Ok(Err(ServiceError::CodeExhausted));
@@ -202,15 +199,19 @@ pub fn complete(
 
     let device_id = random_id(rng)?;
     let sealed = keys.encrypt(&sealing_key_aad(&device_id), sealing_key.expose(), rng)?;
-    let replaced = tx.execute(
-        "UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'",
-        params![document.as_str(), millis(now)],
+    let replaced = tx.prepare_cached("UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'")?.execute(params![document.as_str(), millis(now)],
     )?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
          VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
-        params![device_id, document.as_str(), signing_key.as_bytes(), sealed, millis(now)],
-    )?;
+    )?
+    .execute(params![
+        device_id,
+        document.as_str(),
+        signing_key.as_bytes(),
+        sealed,
+        millis(now)
+    ])?;
     let answer = ActivationCompleted {
         device_id,
         service_share: service_share.to_b64(),
@@ -219,10 +220,8 @@ pub fn complete(
         key_confirmation: b64_encode(&sealing_key.confirmation(&transcript.hash())),
     };
     let stored = serde_json::to_string(&answer).map_err(|_| ServiceError::Internal("serialise"))?;
-    tx.execute(
-        "UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
-         WHERE id = ?1",
-        params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
+    tx.prepare_cached("UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
+         WHERE id = ?1")?.execute(params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
     )?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
     crate::pins::clear_failures(tx, &document)?;

@@ -88,15 +88,15 @@ pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> ServiceRes
 /// window for a replay.
 pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
     let horizon = now - MAX_REQUEST_AGE - TimeDelta::minutes(1);
-    Ok(tx.execute("DELETE FROM nonces WHERE signed_at < ?1", [millis(horizon)])?)
+    Ok(tx.prepare_cached("DELETE FROM nonces WHERE signed_at < ?1")?.execute([millis(horizon)])?)
 }
 
 /// The citizen removes this device: it stops receiving PINs.
 pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE devices SET state = 'removed', ended_at = ?2 WHERE id = ?1 AND state = 'active'",
-        params![id, millis(now)],
-    )?;
+    )?
+    .execute(params![id, millis(now)])?;
     Ok(())
 }
 
@@ -123,9 +123,7 @@ pub fn set_push_token(
         PushPlatform::Fcm => "fcm",
         PushPlatform::Apns => "apns",
     };
-    let updated = tx.execute(
-        "UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1 AND state = 'active'",
-        params![id, platform, token],
+    let updated = tx.prepare_cached("UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1 AND state = 'active'")?.execute(params![id, platform, token],
     )?;
     // Replaced between authentication and this write: say so, as the next request would.
     if updated == 0 {

@@ -41,6 +41,8 @@ pub struct Db {
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: Arc<PathBuf>,
+    /// The checkpointer stops once every handle is gone.
+    _alive: Arc<()>,
 }
 
 impl std::fmt::Debug for Db {
@@ -99,6 +101,10 @@ impl Db {
                 });
             }
         }
+        // Checkpoints fsync; a background thread runs them so no request waits on one.
+        writer.pragma_update(None, "wal_autocheckpoint", 0).map_err(sqlite)?;
+        let alive = Arc::new(());
+        spawn_checkpointer(path, Arc::downgrade(&alive)).map_err(sqlite)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -127,6 +133,7 @@ impl Db {
             writer: tx,
             readers: Arc::new(Mutex::new(readers)),
             path: Arc::new(path.to_owned()),
+            _alive: alive,
         })
     }
 
@@ -179,6 +186,28 @@ impl Db {
         .await
         .map_err(|_| ServiceError::Internal("database reader panicked"))?
     }
+}
+
+/// How often the WAL is folded back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs passive checkpoints (they never block the writer) from a connection of its
+/// own, until the database handles are gone.
+fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> rusqlite::Result<()> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    thread::Builder::new()
+        .name("clavepin-db-checkpoint".into())
+        .spawn(move || {
+            while alive.upgrade().is_some() {
+                thread::sleep(CHECKPOINT_EVERY);
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "checkpoint failed");
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
 /// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.

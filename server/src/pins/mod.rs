@@ -131,9 +131,7 @@ fn issue(
     let now = issuer.now;
     check_not_throttled(tx, document, now)?;
     let window_start = millis(now - throttle::PUSH_CAP_WINDOW);
-    let (recent, oldest): (i64, Option<i64>) = tx.query_row(
-        "SELECT count(*), min(issued_at) FROM pin_requests WHERE document = ?1 AND issued_at > ?2",
-        params![document.as_str(), window_start],
+    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached("SELECT count(*), min(issued_at) FROM pin_requests WHERE document = ?1 AND issued_at > ?2")?.query_row(params![document.as_str(), window_start],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= throttle::PUSH_CAP {
@@ -149,10 +147,10 @@ fn issue(
         (None, Some(_)) => PinChannel::App,
         (None, None) => PinChannel::Sms,
     };
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE pin_requests SET state = 'superseded' WHERE document = ?1 AND state = 'live'",
-        [document.as_str()],
-    )?;
+    )?
+    .execute([document.as_str()])?;
 
     let request_id = random_id(issuer.rng)?;
     let pin = Pin::random(issuer.rng).map_err(|_| ServiceError::Internal("randomness"))?;
@@ -184,23 +182,23 @@ fn issue(
             sms_sent = 1;
         }
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO pin_requests (id, document, code_hash, pin_hash, channel, device_id, sealed,
                                    issued_at, expires_at, state, sms_sent)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'live', ?10)",
-        params![
-            request_id,
-            document.as_str(),
-            issuer.keys.keyed_hash(CODE_PURPOSE, &request_id, code.as_str()),
-            issuer.keys.keyed_hash(PIN_PURPOSE, &request_id, pin.expose()),
-            channel_text(channel),
-            pending.as_ref().map(|p| p.device_id.clone()),
-            pending.as_ref().map(|p| p.sealed.clone()),
-            millis(now),
-            millis(expires_at),
-            sms_sent,
-        ],
-    )?;
+    )?
+    .execute(params![
+        request_id,
+        document.as_str(),
+        issuer.keys.keyed_hash(CODE_PURPOSE, &request_id, code.as_str()),
+        issuer.keys.keyed_hash(PIN_PURPOSE, &request_id, pin.expose()),
+        channel_text(channel),
+        pending.as_ref().map(|p| p.device_id.clone()),
+        pending.as_ref().map(|p| p.sealed.clone()),
+        millis(now),
+        millis(expires_at),
+        sms_sent,
+    ])?;
     if let (Some(pin), Some(device)) = (&pending, &device) {
         if let Some(target) = &device.push {
             issuer.push.push(tx, &device.id, target, &push::payload_for(target, pin, now), now)?;
@@ -325,8 +323,9 @@ pub fn send_by_sms(
     if request.sms_sent >= SMS_PER_APP_REQUEST {
         return Err(ServiceError::SmsLimit);
     }
-    let stored: Vec<u8> =
-        tx.query_row("SELECT sealing_key FROM devices WHERE id = ?1", [device_id], |r| r.get(0))?;
+    let stored: Vec<u8> = tx
+        .prepare_cached("SELECT sealing_key FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get(0))?;
     let key = sealing_key(issuer.keys, device_id, &stored)?;
     let context = SealingContext {
         device_id,
@@ -340,7 +339,8 @@ pub fn send_by_sms(
         key.open(&context, &sealed).map_err(|_| ServiceError::Internal("stored sealed PIN"))?;
     let citizen = registry::citizen(tx, &request.document)?.ok_or(ServiceError::NotRegistered)?;
     issuer.sms.send(tx, &citizen.mobile, &pin_sms(&envelope.code, &envelope.pin), issuer.now)?;
-    tx.execute("UPDATE pin_requests SET sms_sent = sms_sent + 1 WHERE id = ?1", [request_id])?;
+    tx.prepare_cached("UPDATE pin_requests SET sms_sent = sms_sent + 1 WHERE id = ?1")?
+        .execute([request_id])?;
     Ok(PinSmsSent { phone_hint: citizen.mobile.hint() })
 }
 
@@ -386,11 +386,12 @@ pub fn verify(
     let pin_ok = keys.keyed_hash_matches(PIN_PURPOSE, request_id, pin.expose(), &request.pin_hash);
     let document = request.document.as_str();
     if code_ok && pin_ok {
-        tx.execute("UPDATE pin_requests SET state = 'used' WHERE id = ?1", [request_id])?;
-        tx.execute(
+        tx.prepare_cached("UPDATE pin_requests SET state = 'used' WHERE id = ?1")?
+            .execute([request_id])?;
+        tx.prepare_cached(
             "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0 WHERE document = ?1",
-            [document],
-        )?;
+        )?
+        .execute([document])?;
         let full_name = registry::census_record(tx, &request.document)?
             .map(|r| r.full_name)
             .unwrap_or_default();
@@ -399,20 +400,16 @@ pub fn verify(
     }
     let tries = request.tries + 1;
     let dead = tries >= throttle::TRIES_PER_REQUEST;
-    tx.execute(
-        "UPDATE pin_requests SET tries = ?2, state = CASE WHEN ?3 THEN 'dead' ELSE state END WHERE id = ?1",
-        params![request_id, tries, dead],
+    tx.prepare_cached("UPDATE pin_requests SET tries = ?2, state = CASE WHEN ?3 THEN 'dead' ELSE state END WHERE id = ?1")?.execute(params![request_id, tries, dead],
     )?;
-    let failures: i64 = tx.query_row(
-        "UPDATE citizens SET pin_failures = pin_failures + 1 WHERE document = ?1 RETURNING pin_failures",
-        [document],
+    let failures: i64 = tx.prepare_cached("UPDATE citizens SET pin_failures = pin_failures + 1 WHERE document = ?1 RETURNING pin_failures")?.query_row([document],
         |r| r.get(0),
     )?;
     let blocked_until = millis(now + throttle::wait_after(failures));
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE citizens SET pin_blocked_until = ?2, pin_locked = ?3 WHERE document = ?1",
-        params![document, blocked_until, failures >= throttle::LOCK_AT],
-    )?;
+    )?
+    .execute(params![document, blocked_until, failures >= throttle::LOCK_AT])?;
     tracing::info!(document = %request.document.masked(), failures, "wrong PIN");
     Ok(Err(if dead {
         ServiceError::PinRequestDead
@@ -423,9 +420,7 @@ pub fn verify(
 
 /// Clears a citizen's PIN failures (operator unlock, or a new activation).
 pub fn clear_failures(tx: &Transaction<'_>, document: &DocumentNumber) -> ServiceResult<bool> {
-    let n = tx.execute(
-        "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, pin_locked = 0 WHERE document = ?1",
-        [document.as_str()],
+    let n = tx.prepare_cached("UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, pin_locked = 0 WHERE document = ?1")?.execute([document.as_str()],
     )?;
     Ok(n > 0)
 }
@@ -472,10 +467,8 @@ pub fn acknowledge(
         None => Err(ServiceError::UnknownPinRequest),
         Some(Some(_)) => Ok(()),
         Some(None) => {
-            tx.execute(
-                "UPDATE pin_requests SET delivered_at = ?2 WHERE id = ?1",
-                params![request_id, millis(now)],
-            )?;
+            tx.prepare_cached("UPDATE pin_requests SET delivered_at = ?2 WHERE id = ?1")?
+                .execute(params![request_id, millis(now)])?;
             Ok(())
         }
     }
@@ -514,5 +507,5 @@ pub fn states(
 /// Forgets requests a day past expiry (the device keeps its own history).
 pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
     let horizon = millis(now - TimeDelta::days(1));
-    Ok(tx.execute("DELETE FROM pin_requests WHERE expires_at < ?1", [horizon])?)
+    Ok(tx.prepare_cached("DELETE FROM pin_requests WHERE expires_at < ?1")?.execute([horizon])?)
 }

@@ -42,5 +42,7 @@ pub fn record_failure(
 
 /// Forgets failures older than the window.
 pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
-    Ok(tx.execute("DELETE FROM claim_failures WHERE failed_at < ?1", [millis(now - WINDOW)])?)
+    Ok(tx
+        .prepare_cached("DELETE FROM claim_failures WHERE failed_at < ?1")?
+        .execute([millis(now - WINDOW)])?)
 }

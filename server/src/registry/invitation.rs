@@ -43,13 +43,11 @@ pub fn send_invitation(
     let csv = String::from_utf8(symbols.to_vec()).map_err(|_| ServiceError::Internal("csv"))?;
     let document = record.document.as_str();
     let valid_until = now + INVITATION_LIFE;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE invitations SET state = 'void' WHERE document = ?1 AND state = 'live'",
-        [document],
-    )?;
-    tx.execute(
-        "INSERT INTO invitations (document, csv_hash, expires_at, state, created_at) VALUES (?1, ?2, ?3, 'live', ?4)",
-        params![document, keys.keyed_hash(CSV_PURPOSE, document, &csv), millis(valid_until), millis(now)],
+    )?
+    .execute([document])?;
+    tx.prepare_cached("INSERT INTO invitations (document, csv_hash, expires_at, state, created_at) VALUES (?1, ?2, ?3, 'live', ?4)")?.execute(params![document, keys.keyed_hash(CSV_PURPOSE, document, &csv), millis(valid_until), millis(now)],
     )?;
     let text = format!(
         "Cl@ve — carta de invitación / invitation letter\n\n\
@@ -59,10 +57,10 @@ pub fn send_invitation(
          Válido hasta / valid until: {}\n",
         valid_until.format("%d-%m-%Y")
     );
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO letters (to_name, address, text, sent_at) VALUES (?1, ?2, ?3, ?4)",
-        params![record.full_name, record.fiscal_address, text, millis(now)],
-    )?;
+    )?
+    .execute(params![record.full_name, record.fiscal_address, text, millis(now)])?;
     tracing::info!(document = %record.document.masked(), "invitation letter posted");
     Ok(InvitationSent { valid_until })
 }
@@ -92,7 +90,7 @@ pub fn complete_registration(
         return Err(ServiceError::InvalidInvitation);
     };
     if millis(now) >= expires_at {
-        tx.execute("UPDATE invitations SET state = 'void' WHERE id = ?1", [id])?;
+        tx.prepare_cached("UPDATE invitations SET state = 'void' WHERE id = ?1")?.execute([id])?;
         return Ok(Err(ServiceError::InvalidInvitation));
     }
     let typed: String = req
@@ -103,12 +101,10 @@ pub fn complete_registration(
         .to_ascii_uppercase();
     if !keys.keyed_hash_matches(CSV_PURPOSE, document, &typed, &hash) {
         let state = if tries + 1 >= MAX_TRIES { "void" } else { "live" };
-        tx.execute(
-            "UPDATE invitations SET tries = tries + 1, state = ?2 WHERE id = ?1",
-            params![id, state],
-        )?;
+        tx.prepare_cached("UPDATE invitations SET tries = tries + 1, state = ?2 WHERE id = ?1")?
+            .execute(params![id, state])?;
         return Ok(Err(ServiceError::InvalidInvitation));
     }
-    tx.execute("UPDATE invitations SET state = 'used' WHERE id = ?1", [id])?;
+    tx.prepare_cached("UPDATE invitations SET state = 'used' WHERE id = ?1")?.execute([id])?;
     insert_citizen(tx, &req.document, &mobile, &email, RegistrationChannel::Letter, now).map(Ok)
 }
