@@ -32,7 +32,7 @@ pub struct Args {
     /// Latency samples (portal → screen model).
     #[arg(long, default_value_t = 200)]
     samples: usize,
-    /// The mobile library to measure [default: target/release/libclavepin_ffi.so].
+    /// The mobile library to measure [default: target/mobile/libclavepin_ffi.so, from scripts/build-mobile-lib.sh].
     #[arg(long)]
     library: Option<PathBuf>,
 }
@@ -110,7 +110,7 @@ async fn all(args: &Args) -> Result<Vec<Measure>, String> {
         Some(apns < 1024),
     ));
     let library =
-        args.library.clone().unwrap_or_else(|| PathBuf::from("target/release/libclavepin_ffi.so"));
+        args.library.clone().unwrap_or_else(|| PathBuf::from("target/mobile/libclavepin_ffi.so"));
     if let Some(size) = stripped_size(&library) {
         out.push(measure(
             "mobile_library_stripped",
