@@ -20,7 +20,7 @@ use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry;
 use crate::sms::SmsGateway;
-use crate::time::{from_millis, millis};
+use crate::time::{from_millis, millis, retry_after_secs};
 
 /// An activation code lives 10 minutes (SPEC.md's table).
 pub const CODE_LIFE: TimeDelta = TimeDelta::minutes(10);
@@ -48,8 +48,7 @@ pub fn start(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= MAX_CODES_PER_HOUR {
-        let free_at = oldest.unwrap_or(millis(now)) + TimeDelta::hours(1).num_milliseconds();
-        let retry_after_secs = ((free_at - millis(now)) / 1000).max(1);
+        let retry_after_secs = retry_after_secs(oldest, TimeDelta::hours(1), now);
         return Err(ServiceError::TooManyCodes { retry_after_secs });
     }
     tx.prepare_cached(

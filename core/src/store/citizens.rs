@@ -5,7 +5,7 @@ use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{OptionalExtension, Row, params};
 use zeroize::Zeroizing;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, from_ms, ms};
 
 /// Where a citizen's activation on this device stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,14 +69,6 @@ pub struct PendingActivation {
     pub code_expires_at: Timestamp,
     /// Where the SMS went.
     pub phone_hint: String,
-}
-
-fn ms(t: Timestamp) -> i64 {
-    t.timestamp_millis()
-}
-
-fn from_ms(v: i64) -> Timestamp {
-    Timestamp::from_timestamp_millis(v).unwrap_or_default()
 }
 
 fn citizen_from_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, i64, i64, i64)> {

@@ -70,6 +70,16 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// Instants are stored as Unix milliseconds.
+fn ms(t: clavepin_protocol::Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Back from milliseconds; out-of-range values (a corrupt row) become the epoch.
+fn from_ms(v: i64) -> clavepin_protocol::Timestamp {
+    clavepin_protocol::Timestamp::from_timestamp_millis(v).unwrap_or_default()
+}
+
 /// The open store.
 pub struct Store {
     conn: Connection,

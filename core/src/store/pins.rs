@@ -5,7 +5,7 @@ use clavepin_protocol::wire::PinState;
 use clavepin_protocol::{DocumentNumber, Pin, PinCode, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, from_ms, ms};
 
 /// PINs kept per citizen; older ones are pruned.
 pub const HISTORY_PER_CITIZEN: i64 = 50;
@@ -31,14 +31,6 @@ pub struct StoredPin {
     pub state: PinState,
     /// Whether the service was told it arrived.
     pub acknowledged: bool,
-}
-
-fn ms(t: Timestamp) -> i64 {
-    t.timestamp_millis()
-}
-
-fn from_ms(v: i64) -> Timestamp {
-    Timestamp::from_timestamp_millis(v).unwrap_or_default()
 }
 
 fn state_text(state: PinState) -> &'static str {

@@ -21,7 +21,7 @@ use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry::{self, MobileNumber};
 use crate::sms::SmsGateway;
-use crate::time::{from_millis, millis};
+use crate::time::{from_millis, millis, retry_after_secs};
 use push::{PushGateway, PushTarget};
 
 /// A PIN lives 10 minutes from issue (SPEC.md's table; seed 002).
@@ -135,9 +135,8 @@ fn issue(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= throttle::PUSH_CAP {
-        let free_at = oldest.unwrap_or(millis(now)) + throttle::PUSH_CAP_WINDOW.num_milliseconds();
         return Err(ServiceError::TooManyPins {
-            retry_after_secs: ((free_at - millis(now)) / 1000).max(1),
+            retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
         });
     }
     let device = active_device(tx, document)?;

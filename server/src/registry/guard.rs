@@ -7,7 +7,7 @@ use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, Transaction, params};
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::time::millis;
+use crate::time::{millis, retry_after_secs};
 
 /// Failed claims allowed per document in [`WINDOW`].
 pub const MAX_FAILURES: i64 = 5;
@@ -21,9 +21,8 @@ pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> Se
         .prepare_cached("SELECT count(*), min(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2")?
         .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if count >= MAX_FAILURES {
-        let free_at = oldest.unwrap_or(millis(now)) + WINDOW.num_milliseconds();
         return Err(ServiceError::TooManyAttempts {
-            retry_after_secs: ((free_at - millis(now)) / 1000).max(1),
+            retry_after_secs: retry_after_secs(oldest, WINDOW, now),
         });
     }
     Ok(())
