@@ -107,3 +107,62 @@ async fn serving_off_loopback_requires_tls() {
         clavepin_server::serve_on(service, addr, None, |_, _| {}, async {}).await.unwrap_err();
     assert!(matches!(err, clavepin_server::ListenError::TlsRequired(_)), "{err}");
 }
+
+#[tokio::test]
+async fn off_loopback_the_service_speaks_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    // A throwaway self-signed certificate (Debian's openssl, as CI has it).
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is needed to make a test certificate");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let service = clavepin_server::Service::open(clavepin_server::ServiceConfig::new(
+        dir.path().join("data"),
+    ))
+    .unwrap();
+    let (bound_tx, bound_rx) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let tls = clavepin_server::TlsFiles { cert, key };
+    let served = tokio::spawn(clavepin_server::serve_on(
+        service,
+        "127.0.0.1:0".parse().unwrap(),
+        Some(tls),
+        move |addr, tls| {
+            let _ = bound_tx.send((addr, tls));
+        },
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let (addr, tls) = bound_rx.await.unwrap();
+    assert!(tls);
+    let client = reqwest::Client::builder().tls_danger_accept_invalid_certs(true).build().unwrap();
+    let resp =
+        client.get(format!("https://localhost:{}/health", addr.port())).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        client.get(format!("http://localhost:{}/health", addr.port())).send().await.is_err(),
+        "no plain HTTP on a TLS port"
+    );
+    let _ = stop.send(());
+    served.await.unwrap().unwrap();
+}
