@@ -3,6 +3,7 @@
 mod admin;
 mod bench;
 mod check_id;
+mod contrast_args;
 mod demo;
 mod device;
 mod logging;

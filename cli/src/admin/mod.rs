@@ -16,6 +16,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::contrast_args::ContrastArgs;
 use crate::paths;
 pub use client::OperatorClient;
 
@@ -118,15 +119,8 @@ struct Who {
     /// DNI or NIE.
     #[arg(long)]
     document: String,
-    /// A DNI's validity date.
-    #[arg(long, group = "contrast")]
-    valid_until: Option<String>,
-    /// A permanent DNI's issue date.
-    #[arg(long, group = "contrast")]
-    permanent_issued: Option<String>,
-    /// A NIE's support number.
-    #[arg(long, group = "contrast")]
-    support: Option<String>,
+    #[command(flatten)]
+    contrast: ContrastArgs,
 }
 
 impl Who {
@@ -134,12 +128,7 @@ impl Who {
         let document =
             DocumentNumber::parse(&self.document).map_err(|e| format!("document: {e}"))?;
         let today = Local::now().date_naive();
-        let (input, permanent) = match (&self.valid_until, &self.permanent_issued, &self.support) {
-            (Some(d), None, None) => (d, false),
-            (None, Some(d), None) => (d, true),
-            (None, None, Some(s)) => (s, false),
-            _ => return Err("give one of --valid-until, --permanent-issued or --support".into()),
-        };
+        let (input, permanent) = self.contrast.input()?;
         let contrast = ContrastData::parse_for(&document, input, permanent, today)
             .map_err(|e| format!("contrast data: {e}"))?;
         Ok((document, contrast))

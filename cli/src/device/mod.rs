@@ -15,6 +15,7 @@ use clavepin_core::store::{CitizenState, FileKeyStore};
 use clavepin_core::{ActivationProgress, Device, DeviceConfig, Pattern};
 use serde_json::json;
 
+use crate::contrast_args::ContrastArgs;
 use crate::paths;
 
 #[derive(Debug, clap::Args)]
@@ -47,15 +48,8 @@ enum Command {
         /// DNI or NIE.
         #[arg(long)]
         document: Option<String>,
-        /// A DNI's validity date.
-        #[arg(long, group = "contrast")]
-        valid_until: Option<String>,
-        /// A permanent DNI's issue date.
-        #[arg(long, group = "contrast")]
-        permanent_issued: Option<String>,
-        /// A NIE's support number.
-        #[arg(long, group = "contrast")]
-        support: Option<String>,
+        #[command(flatten)]
+        contrast: ContrastArgs,
         /// The SMS code (asked for when left out).
         #[arg(long)]
         code: Option<String>,
@@ -164,9 +158,8 @@ fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
 
 async fn execute(device: &Device, command: Command) -> Result<(), String> {
     match command {
-        Command::Activate { document, valid_until, permanent_issued, support, code, pattern } => {
-            activate(device, document, (valid_until, permanent_issued, support), code, pattern)
-                .await
+        Command::Activate { document, contrast, code, pattern } => {
+            activate(device, document, &contrast, code, pattern).await
         }
         Command::List { json } => {
             let citizens = device.citizens().map_err(|e| e.to_string())?;
@@ -261,22 +254,17 @@ fn state_name(state: CitizenState) -> &'static str {
 async fn activate(
     device: &Device,
     document: Option<String>,
-    contrast: (Option<String>, Option<String>, Option<String>),
+    contrast: &ContrastArgs,
     code: Option<String>,
     pattern: Option<String>,
 ) -> Result<(), String> {
     // Resume where a previous run stopped.
     let mut progress = device.activation_progress().map_err(|e| e.to_string())?;
     if let (ActivationProgress::Idle, Some(document)) = (&progress, &document) {
-        let (input, permanent) = match contrast {
-            (Some(d), None, None) => (d, false),
-            (None, Some(d), None) => (d, true),
-            (None, None, Some(s)) => (s, false),
-            _ => return Err("give one of --valid-until, --permanent-issued or --support".into()),
-        };
+        let (input, permanent) = contrast.input()?;
         let today = Local::now().date_naive();
         progress = device
-            .start_activation(document, &input, permanent, today)
+            .start_activation(document, input, permanent, today)
             .await
             .map_err(|e| e.to_string())?;
     }
