@@ -1,29 +1,52 @@
 //! `ClavePinDevice`: the core's device, for the shells. One-line methods over
-//! `clavepin_core::Device`; async ones become Kotlin `suspend` and Swift `async`.
+//! `clavepin_core::Device`, each mapping its errors once into its area's family.
+//!
+//! What the apps can rely on:
+//! - every call that talks to the service or stretches the pattern is async (Kotlin
+//!   `suspend`, Swift `async`) and never blocks the calling thread: call them from the
+//!   main thread freely. The others read the local store and return in well under a
+//!   millisecond.
+//! - observers are called on the device's background thread.
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use clavepin_core::store::CitizenState;
 use clavepin_core::{
-    ActivationProgress, CitizenSummary, ClipboardContent, Device, DeviceConfig, Locale,
-    NotificationContent, Pattern, PinView, PushOutcome, ReceivedPin, ScreenModel,
+    ActivationProgress, CitizenSummary, ClipboardContent, CoreError, Device, DeviceConfig, Locale,
+    NotificationContent, Pattern, PinView, PushOutcome, PushTokenReport, ReceivedPin, ScreenModel,
 };
 use clavepin_protocol::wire::PushPlatform;
+use clavepin_protocol::{DocumentNumber, RequestId};
 
-use crate::error::DeviceError;
+use crate::errors::{ActivationError, PinsError, PlatformError, UnlockError, platform};
 use crate::identity::CalendarDate;
 use crate::platform::{
     ChannelAdapter, ChannelObserver, KeyStoreAdapter, PlatformKeyStore, ScreenAdapter,
-    ScreenObserver,
+    ScreenObserver, SharedLocale, current,
 };
 
-type Result<T> = std::result::Result<T, DeviceError>;
+/// How to open the device.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DeviceSettings {
+    /// The language of error explanations (the notification takes its own).
+    pub locale: Locale,
+    /// PBKDF2 iterations for new patterns; `None`: the calibrated 600,000. Fewer
+    /// only in tests: debug builds stretch slowly.
+    #[uniffi(default = None)]
+    pub pattern_iterations: Option<u32>,
+    /// Seconds of silence after which the direct channel reconnects; `None`: 45 (three
+    /// of the service's keep-alives).
+    #[uniffi(default = None)]
+    pub channel_silence_limit_secs: Option<u32>,
+}
 
 /// This device: its citizens, their activation, unlocking, and their PINs.
 #[derive(Debug, uniffi::Object)]
 pub struct ClavePinDevice {
     device: Device,
+    locale: SharedLocale,
     /// Runs the background tasks (screen ticker, direct channel).
     runtime: tokio::runtime::Runtime,
 }
@@ -38,173 +61,249 @@ impl TaskHandle {
     pub fn cancel(&self) {
         self.0.cancel();
     }
+
+    /// Whether it has stopped (cancelled, or the channel reached a final status).
+    pub fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
 }
 
-fn pattern(dots: &[u8]) -> Result<Pattern> {
-    Pattern::from_dots(dots).map_err(|e| DeviceError::InvalidInput { reason: e.to_string() })
+impl ClavePinDevice {
+    fn locale(&self) -> Locale {
+        current(&self.locale)
+    }
+    fn activation(&self) -> impl Fn(CoreError) -> ActivationError + '_ {
+        move |e| ActivationError::from_core(&e, self.locale())
+    }
+    fn unlocking(&self) -> impl Fn(CoreError) -> UnlockError + '_ {
+        move |e| UnlockError::from_core(&e, self.locale())
+    }
+    fn pins(&self) -> impl Fn(CoreError) -> PinsError + '_ {
+        move |e| PinsError::from_core(&e, self.locale())
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl ClavePinDevice {
     /// Opens the device's store in `data_dir` (created on first use), talking to the
-    /// service at `service_url`. `pattern_iterations` overrides the calibrated PBKDF2
-    /// count (tests only).
+    /// service at `service_url`.
     #[uniffi::constructor]
     pub fn open(
         data_dir: String,
         service_url: String,
         key_store: Arc<dyn PlatformKeyStore>,
-        pattern_iterations: Option<u32>,
-    ) -> Result<Arc<Self>> {
+        settings: DeviceSettings,
+    ) -> Result<Arc<Self>, PlatformError> {
+        let locale = settings.locale;
         let mut config =
             DeviceConfig::new(data_dir, &service_url, Arc::new(KeyStoreAdapter(key_store)));
-        if let Some(n) = pattern_iterations.and_then(NonZeroU32::new) {
+        if let Some(n) = settings.pattern_iterations.and_then(NonZeroU32::new) {
             config = config.with_pattern_iterations(n);
+        }
+        if let Some(secs) = settings.channel_silence_limit_secs.filter(|s| *s > 0) {
+            config = config.with_channel_silence_limit(Duration::from_secs(secs.into()));
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
+            .thread_name("clavepin-device")
             .enable_all()
             .build()
-            .map_err(|e| DeviceError::Platform { reason: e.to_string() })?;
-        let device = Device::open(config)?;
-        Ok(Arc::new(Self { device, runtime }))
+            .map_err(|_| platform(&CoreError::NoRuntime, locale))?;
+        let device = Device::open(config).map_err(|e| platform(&e, locale))?;
+        Ok(Arc::new(Self { device, locale: Arc::new(RwLock::new(locale)), runtime }))
+    }
+
+    /// Changes the language of error explanations (the phone's language changed).
+    pub fn set_locale(&self, locale: Locale) {
+        *self.locale.write().unwrap_or_else(PoisonError::into_inner) = locale;
     }
 
     /// Which activation screen comes next (after a restart too).
-    pub fn activation_progress(&self) -> Result<ActivationProgress> {
-        Ok(self.device.activation_progress()?)
+    pub fn activation_progress(&self) -> Result<ActivationProgress, ActivationError> {
+        self.device.activation_progress().map_err(self.activation())
     }
 
     /// Activation, step 1: document and contrast datum as typed; an SMS code is sent.
     pub async fn start_activation(
         &self,
-        document: String,
+        document: DocumentNumber,
         contrast: String,
         permanent_dni: bool,
         today: CalendarDate,
-    ) -> Result<ActivationProgress> {
-        let today = today.try_into().map_err(|e: clavepin_protocol::IdentityError| {
-            DeviceError::InvalidInput { reason: e.to_string() }
-        })?;
-        Ok(self.device.start_activation(&document, &contrast, permanent_dni, today).await?)
+    ) -> Result<ActivationProgress, ActivationError> {
+        let today = today.try_into().map_err(|_| ActivationError::bad_date(self.locale()))?;
+        let started =
+            self.device.start_activation(document.as_str(), &contrast, permanent_dni, today).await;
+        started.map_err(self.activation())
     }
 
     /// Activation, step 2: the SMS code.
-    pub async fn submit_activation_code(&self, code: String) -> Result<ActivationProgress> {
-        Ok(self.device.submit_activation_code(&code).await?)
+    pub async fn submit_activation_code(
+        &self,
+        code: String,
+    ) -> Result<ActivationProgress, ActivationError> {
+        self.device.submit_activation_code(&code).await.map_err(self.activation())
     }
 
-    /// Activation, step 3: the security pattern, as the dots drawn (1–9).
-    pub fn set_pattern(&self, document: String, dots: Vec<u8>) -> Result<()> {
-        Ok(self.device.set_pattern(&document, &pattern(&dots)?)?)
+    /// Activation, step 3: the security pattern, as the dots drawn (1–9). Stretches
+    /// the pattern off the calling thread; the citizen is then active and unlocked.
+    pub async fn set_pattern(
+        &self,
+        document: DocumentNumber,
+        dots: Vec<u8>,
+    ) -> Result<(), ActivationError> {
+        let pattern = Pattern::from_dots(&dots).map_err(|e| self.activation()(e.into()))?;
+        self.device.set_pattern(document.as_str(), &pattern).await.map_err(self.activation())
     }
 
     /// Abandons an activation waiting for its code.
-    pub fn cancel_activation(&self) -> Result<()> {
-        Ok(self.device.cancel_activation()?)
+    pub fn cancel_activation(&self) -> Result<(), ActivationError> {
+        self.device.cancel_activation().map_err(self.activation())
     }
 
-    /// Unlocks a citizen with the pattern.
-    pub fn unlock(&self, document: String, dots: Vec<u8>) -> Result<()> {
-        Ok(self.device.unlock(&document, &pattern(&dots)?)?)
+    /// Unlocks a citizen with the pattern. Stretches off the calling thread; the
+    /// screen observers hear of it at once. Call `pull` next.
+    pub async fn unlock(&self, document: DocumentNumber, dots: Vec<u8>) -> Result<(), UnlockError> {
+        let pattern = Pattern::from_dots(&dots).map_err(|e| self.unlocking()(e.into()))?;
+        self.device.unlock(document.as_str(), &pattern).await.map_err(self.unlocking())
     }
 
-    /// Locks a citizen (the app went to the background).
-    pub fn lock(&self, document: String) -> Result<()> {
-        Ok(self.device.lock(&document)?)
+    /// Locks a citizen (the app went to the background); the screen hides the PIN at
+    /// once, and the citizen's direct channel ends with `Locked`.
+    pub fn lock(&self, document: DocumentNumber) -> Result<(), UnlockError> {
+        self.device.lock(document.as_str()).map_err(self.unlocking())
     }
 
-    /// Changes a citizen's pattern.
-    pub fn change_pattern(
+    /// Locks every citizen (the phone was locked).
+    pub fn lock_all(&self) {
+        self.device.lock_all();
+    }
+
+    /// Changes a citizen's pattern; the old one must be right (wrong tries count).
+    pub async fn change_pattern(
         &self,
-        document: String,
+        document: DocumentNumber,
         old_dots: Vec<u8>,
         new_dots: Vec<u8>,
-    ) -> Result<()> {
-        Ok(self.device.change_pattern(&document, &pattern(&old_dots)?, &pattern(&new_dots)?)?)
+    ) -> Result<(), UnlockError> {
+        let old = Pattern::from_dots(&old_dots).map_err(|e| self.unlocking()(e.into()))?;
+        let new = Pattern::from_dots(&new_dots).map_err(|e| self.unlocking()(e.into()))?;
+        let changed = self.device.change_pattern(document.as_str(), &old, &new).await;
+        changed.map_err(self.unlocking())
     }
 
     /// The citizens on this device.
-    pub fn citizens(&self) -> Result<Vec<CitizenSummary>> {
-        Ok(self.device.citizens()?)
+    pub fn citizens(&self) -> Result<Vec<CitizenSummary>, PinsError> {
+        self.device.citizens().map_err(self.pins())
     }
 
     /// Removes a citizen; returns whether the service was told.
-    pub async fn remove_citizen(&self, document: String) -> Result<bool> {
-        Ok(self.device.remove_citizen(&document).await?)
+    pub async fn remove_citizen(&self, document: DocumentNumber) -> Result<bool, PinsError> {
+        self.device.remove_citizen(document.as_str()).await.map_err(self.pins())
     }
 
     /// Asks the service whether this device is still the citizen's.
-    pub async fn check_status(&self, document: String) -> Result<CitizenState> {
-        Ok(self.device.check_status(&document).await?)
+    pub async fn check_status(&self, document: DocumentNumber) -> Result<CitizenState, PinsError> {
+        self.device.check_status(document.as_str()).await.map_err(self.pins())
     }
 
-    /// Registers or refreshes the push token.
+    /// Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
+    /// `didRegisterForRemoteNotificationsWithDeviceToken`, as hex) and registers it
+    /// for every unlocked citizen; the locked ones get it when next unlocked. Works
+    /// in the background with everyone locked.
     pub async fn register_push_token(
         &self,
-        document: String,
         platform: PushPlatform,
         token: String,
-    ) -> Result<()> {
-        Ok(self.device.register_push_token(&document, platform, &token).await?)
+    ) -> Result<PushTokenReport, PinsError> {
+        self.device.register_push_token(platform, &token).await.map_err(self.pins())
     }
 
-    /// Handles a push payload exactly as FCM or APNs delivered it.
-    pub async fn handle_push(&self, payload: String) -> Result<PushOutcome> {
-        Ok(self.device.handle_push(&payload).await?)
+    /// Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
+    /// `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
+    pub async fn handle_push(&self, payload: String) -> Result<PushOutcome, PinsError> {
+        self.device.handle_push(&payload).await.map_err(self.pins())
     }
 
-    /// Fetches pending PINs (after unlocking, and on reconnecting).
-    pub async fn pull(&self, document: String) -> Result<Vec<ReceivedPin>> {
-        Ok(self.device.pull(&document).await?)
+    /// Fetches pending PINs (after unlocking, and on reconnecting), and registers a
+    /// push token that is waiting.
+    pub async fn pull(&self, document: DocumentNumber) -> Result<Vec<ReceivedPin>, PinsError> {
+        self.device.pull(document.as_str()).await.map_err(self.pins())
     }
 
     /// Refreshes the states of live PINs (a PIN used on the portal shows as used).
-    pub async fn refresh_states(&self, document: String) -> Result<()> {
-        Ok(self.device.refresh_states(&document).await?)
+    pub async fn refresh_states(&self, document: DocumentNumber) -> Result<(), PinsError> {
+        self.device.refresh_states(document.as_str()).await.map_err(self.pins())
     }
 
     /// The screen model now.
-    pub fn screen(&self) -> Result<ScreenModel> {
-        Ok(self.device.screen()?)
+    pub fn screen(&self) -> Result<ScreenModel, PinsError> {
+        self.device.screen().map_err(self.pins())
     }
 
     /// Starts the screen ticker.
-    pub fn subscribe_screen(&self, observer: Arc<dyn ScreenObserver>) -> Result<Arc<TaskHandle>> {
+    pub fn subscribe_screen(
+        &self,
+        observer: Arc<dyn ScreenObserver>,
+    ) -> Result<Arc<TaskHandle>, PlatformError> {
         let _inside = self.runtime.enter();
-        let handle = self.device.subscribe_screen(Arc::new(ScreenAdapter(observer)))?;
+        let adapter = Arc::new(ScreenAdapter(observer, self.locale.clone()));
+        let handle =
+            self.device.subscribe_screen(adapter).map_err(|e| platform(&e, self.locale()))?;
         Ok(Arc::new(TaskHandle(handle)))
     }
 
-    /// Opens the direct channel for an unlocked citizen.
+    /// Opens the direct channel for an unlocked citizen; it reconnects by itself until
+    /// cancelled or a final status (locked, replaced, removed).
     pub fn start_direct_channel(
         &self,
-        document: String,
+        document: DocumentNumber,
         observer: Arc<dyn ChannelObserver>,
-    ) -> Result<Arc<TaskHandle>> {
+    ) -> Result<Arc<TaskHandle>, PinsError> {
         let _inside = self.runtime.enter();
+        let adapter = Arc::new(ChannelAdapter(observer, self.locale.clone()));
         let handle =
-            self.device.start_direct_channel(&document, Arc::new(ChannelAdapter(observer)))?;
+            self.device.start_direct_channel(document.as_str(), adapter).map_err(self.pins())?;
         Ok(Arc::new(TaskHandle(handle)))
     }
 
     /// What "Copy PIN" puts on the clipboard, and when to clear it.
-    pub fn clipboard_content(&self, request_id: String) -> Result<ClipboardContent> {
-        Ok(self.device.clipboard_content(&request_id)?)
+    pub fn clipboard_content(&self, request_id: RequestId) -> Result<ClipboardContent, PinsError> {
+        self.device.clipboard_content(&request_id).map_err(self.pins())
     }
 
-    /// The notification for a stored PIN.
-    pub fn notification(&self, request_id: String, locale: Locale) -> Result<NotificationContent> {
-        Ok(self.device.notification(&request_id, locale)?)
+    /// The notification for a stored PIN, by its state now.
+    pub fn notification(
+        &self,
+        request_id: RequestId,
+        locale: Locale,
+    ) -> Result<NotificationContent, PinsError> {
+        self.device.notification(&request_id, locale).map_err(self.pins())
+    }
+
+    /// The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
+    /// citizen.
+    pub fn pending_notification(
+        &self,
+        document: DocumentNumber,
+        locale: Locale,
+    ) -> Result<NotificationContent, PinsError> {
+        self.device.pending_notification(document.as_str(), locale).map_err(self.pins())
     }
 
     /// The PINs received (without their values), newest first.
-    pub fn history(&self, document: Option<String>, limit: u32) -> Result<Vec<PinView>> {
-        Ok(self.device.history(document.as_deref(), limit)?)
+    pub fn history(
+        &self,
+        document: Option<DocumentNumber>,
+        limit: u32,
+    ) -> Result<Vec<PinView>, PinsError> {
+        let document = document.as_ref().map(DocumentNumber::as_str);
+        self.device.history(document, limit).map_err(self.pins())
     }
 }
 
-/// The locale for a BCP 47 tag (`es-ES` → Spanish; anything else → English).
+/// The locale for a BCP 47 tag (`es-ES`, `ca`, `gl`, `eu`, `en-GB`; anything else:
+/// Spanish).
 #[uniffi::export]
 pub fn locale_for_tag(tag: String) -> Locale {
     Locale::from_tag(&tag)

@@ -9,6 +9,8 @@ use clavepin_protocol::{
 /// A valid document number, as a screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DocumentInfo {
+    /// The number, typed: what the device's calls take.
+    pub document: DocumentNumber,
     /// Upper case, no separators: `12345678Z`, `X1234567L`.
     pub normalised: String,
     /// DNI or NIE.
@@ -20,6 +22,7 @@ pub struct DocumentInfo {
 impl From<DocumentNumber> for DocumentInfo {
     fn from(number: DocumentNumber) -> Self {
         DocumentInfo {
+            document: number,
             normalised: number.as_str().to_owned(),
             kind: number.kind(),
             contrast_needed: number.kind().contrast_kind(),

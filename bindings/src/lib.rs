@@ -5,13 +5,13 @@
 
 mod countdown;
 mod device;
-mod error;
+mod errors;
 mod identity;
 mod platform;
 
 pub use countdown::*;
 pub use device::*;
-pub use error::*;
+pub use errors::*;
 pub use identity::*;
 pub use platform::{ChannelObserver, PlatformKeyStore, ScreenObserver};
 

@@ -332,7 +332,10 @@ impl Bench {
         let code =
             text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).ok_or("no code")?;
         device.submit_activation_code(code).await.map_err(err)?;
-        device.set_pattern(&document, &Pattern::parse("1-2-3-6").map_err(err)?).map_err(err)?;
+        device
+            .set_pattern(&document, &Pattern::parse("1-2-3-6").map_err(err)?)
+            .await
+            .map_err(err)?;
         let (tx, mut rx) = mpsc::unbounded_channel();
         let _channel =
             device.start_direct_channel(&document, Arc::new(Arrivals(tx))).map_err(err)?;
@@ -357,7 +360,7 @@ impl Bench {
                     .await
                     .map_err(|_| "no PIN within 5 s")?
                     .ok_or("channel closed")?;
-                if pin.request_id == id {
+                if pin.request_id.as_str() == id {
                     break;
                 }
             }
@@ -365,7 +368,7 @@ impl Bench {
                 .screen()
                 .map_err(err)?
                 .latest
-                .is_some_and(|l| l.request_id == id && l.pin.is_some());
+                .is_some_and(|l| l.request_id.as_str() == id && l.pin.is_some());
             timings.push(started.elapsed().as_secs_f64() * 1000.0);
             if !shown {
                 return Err("the screen model does not show the new PIN".into());
@@ -408,6 +411,7 @@ impl Bench {
 struct Arrivals(mpsc::UnboundedSender<ReceivedPin>);
 
 impl ChannelListener for Arrivals {
+    fn on_error(&self, _: &clavepin_core::CoreError) {}
     fn on_status(&self, _: ChannelStatus) {}
     fn on_pin(&self, pin: ReceivedPin) {
         let _ = self.0.send(pin);

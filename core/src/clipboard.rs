@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::PinState;
+use clavepin_protocol::{RequestId, SecretText, Timestamp};
 
 use crate::device::Device;
 use crate::error::{CoreError, CoreResult};
@@ -23,8 +23,8 @@ pub trait Clipboard: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ClipboardContent {
-    /// The PIN.
-    pub text: String,
+    /// The PIN. Secret: it never prints.
+    pub text: SecretText,
     /// Always true: keyboards and clipboard managers must not keep it.
     pub sensitive: bool,
     /// When to clear it: the PIN's expiry.
@@ -34,14 +34,16 @@ pub struct ClipboardContent {
 impl Device {
     /// The clipboard content for a live PIN; an expired, used or superseded PIN is
     /// not copied.
-    pub fn clipboard_content(&self, request_id: &str) -> CoreResult<ClipboardContent> {
-        let pin = self.store().pin(request_id)?.ok_or(CoreError::UnknownPin)?;
-        if state_at(&pin, self.now()) != PinState::Live {
-            return Err(CoreError::PinNotLive);
+    pub fn clipboard_content(&self, request_id: &RequestId) -> CoreResult<ClipboardContent> {
+        let store = self.store();
+        let pin = store.pin(request_id.as_str())?.ok_or(CoreError::UnknownPin)?;
+        let state = state_at(&pin, self.now());
+        if state != PinState::Live {
+            return Err(CoreError::PinNotLive { state });
         }
-        let value = self.store().pin_value(request_id)?;
+        let value = store.pin_value(request_id.as_str())?;
         Ok(ClipboardContent {
-            text: value.expose().to_owned(),
+            text: SecretText::new(value.expose()),
             sensitive: true,
             clear_at: pin.expires_at,
         })
@@ -51,11 +53,11 @@ impl Device {
     /// the shells also hand `clear_at` to the platform).
     pub fn copy_pin(
         &self,
-        request_id: &str,
+        request_id: &RequestId,
         clipboard: Arc<dyn Clipboard>,
     ) -> CoreResult<ClipboardContent> {
         let content = self.clipboard_content(request_id)?;
-        clipboard.set_sensitive(&content.text, content.clear_at);
+        clipboard.set_sensitive(content.text.expose(), content.clear_at);
         let wait = (content.clear_at - self.now()).to_std().unwrap_or_default();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {

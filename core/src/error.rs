@@ -1,7 +1,7 @@
 //! The core's errors: each names what went wrong in terms a screen can act on. They
 //! never carry a document number, a code or a PIN.
 
-use clavepin_protocol::wire::ErrorCode;
+use clavepin_protocol::wire::{ErrorCode, PinState};
 use clavepin_protocol::{ActivationCodeError, IdentityError};
 
 use crate::client::ClientError;
@@ -41,6 +41,12 @@ pub enum CoreError {
     /// The service answered something unexpected.
     #[error("unexpected answer from the PIN service: {0}")]
     Protocol(String),
+    /// The system's randomness or a key operation failed on this device.
+    #[error("a cryptographic operation failed on this device ({0})")]
+    Crypto(&'static str),
+    /// A background task was asked for outside an async runtime.
+    #[error("the core was called outside its async runtime")]
+    NoRuntime,
     /// "Enter the code" with no activation started (or it was abandoned).
     #[error("no activation is in progress: start again with the document and contrast data")]
     NoActivationInProgress,
@@ -83,6 +89,9 @@ pub enum CoreError {
     /// Another device was activated for the citizen; this one gets no more PINs.
     #[error("another device was activated for this citizen; this one no longer receives PINs")]
     DeviceReplaced,
+    /// The citizen (or an operator) removed this device at the service.
+    #[error("this device was removed for this citizen; it no longer receives PINs")]
+    DeviceRemoved,
     /// A push payload that is not a ClavePIN push.
     #[error("the push payload is not a ClavePIN PIN message")]
     MalformedPush,
@@ -92,25 +101,31 @@ pub enum CoreError {
     /// A sealed PIN that does not open: tampered, or sealed for someone else.
     #[error("the sealed PIN does not open")]
     TamperedPush,
+    /// A push token the platform could not have given (empty, too long, spaces).
+    #[error("the push token is not one the platform gives")]
+    InvalidPushToken,
     /// A PIN this device already has.
     #[error("this PIN was already received")]
     ReplayedPush,
     /// No such PIN in the store.
     #[error("no such PIN on this device")]
     UnknownPin,
-    /// The PIN is expired, used or superseded: nothing to copy.
-    #[error("this PIN can no longer be used")]
-    PinNotLive,
+    /// The PIN is expired, used, superseded or dead: nothing to copy.
+    #[error("this PIN can no longer be used ({state:?})")]
+    PinNotLive {
+        /// What became of it.
+        state: PinState,
+    },
 }
 
 impl From<ClientError> for CoreError {
     fn from(e: ClientError) -> Self {
         match e {
             ClientError::Unreachable(reason) => CoreError::Offline(reason),
-            ClientError::Refused {
-                code: ErrorCode::DeviceReplaced | ErrorCode::DeviceRemoved,
-                ..
-            } => CoreError::DeviceReplaced,
+            ClientError::Refused { code: ErrorCode::DeviceReplaced, .. } => {
+                CoreError::DeviceReplaced
+            }
+            ClientError::Refused { code: ErrorCode::DeviceRemoved, .. } => CoreError::DeviceRemoved,
             ClientError::Refused { code, message, tries_left, retry_after_secs } => {
                 CoreError::Refused { code, message, tries_left, retry_after_secs }
             }

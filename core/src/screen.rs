@@ -2,7 +2,7 @@
 //! will refresh every 10 seconds, automatically displaying the last PIN obtained").
 
 use clavepin_protocol::wire::PinState;
-use clavepin_protocol::{DocumentNumber, Timestamp};
+use clavepin_protocol::{DocumentNumber, RequestId, SecretText, Timestamp};
 
 use crate::countdown::{Countdown, REFRESH_INTERVAL};
 use crate::device::Device;
@@ -14,13 +14,14 @@ use crate::store::{CitizenState, StoredPin};
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PinView {
     /// The request.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// Whose PIN.
     pub document: DocumentNumber,
     /// The code, as the portal shows it.
     pub code: String,
-    /// The PIN; `None` while the citizen is locked (the screen asks for the pattern).
-    pub pin: Option<String>,
+    /// The PIN; `None` while the citizen is locked (the screen asks for the pattern)
+    /// or once it can no longer be used. Secret: it never prints.
+    pub pin: Option<SecretText>,
     /// Issued.
     pub issued_at: Timestamp,
     /// Expires.
@@ -71,7 +72,7 @@ impl Device {
     fn view(&self, pin: &StoredPin, unlocked: bool, now: Timestamp) -> CoreResult<PinView> {
         let state = state_at(pin, now);
         let value = if unlocked && state == PinState::Live {
-            Some(self.store().pin_value(&pin.request_id)?.expose().to_owned())
+            Some(SecretText::new(self.store().pin_value(pin.request_id.as_str())?.expose()))
         } else {
             None
         };

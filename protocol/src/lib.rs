@@ -11,6 +11,8 @@ pub mod code;
 pub mod crypto;
 pub mod identity;
 pub mod pin;
+pub mod request_id;
+pub mod secret_text;
 pub mod time;
 pub mod wire;
 
@@ -22,6 +24,8 @@ pub use identity::{
     IdentityError, SupportNumber,
 };
 pub use pin::{Pin, PinError};
+pub use request_id::{RequestId, RequestIdError};
+pub use secret_text::SecretText;
 pub use time::{Clock, ManualClock, SystemClock, Timestamp};
 
 #[cfg(feature = "uniffi")]

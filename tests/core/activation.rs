@@ -28,9 +28,9 @@ async fn a_citizen_activates_this_device_screen_by_screen() {
         Pattern::parse("1-2-3").unwrap_err(),
         clavepin_core::pattern::PatternError::TooShort
     );
-    device.set_pattern(DNI, &Pattern::parse("1-2-3-4").unwrap()).unwrap();
+    device.set_pattern(DNI, &Pattern::parse("1-2-3-4").unwrap()).await.unwrap();
     assert!(matches!(
-        device.set_pattern(DNI, &Pattern::parse("1-2-3-4").unwrap()),
+        device.set_pattern(DNI, &Pattern::parse("1-2-3-4").unwrap()).await,
         Err(CoreError::PatternAlreadySet)
     ));
     let citizens = device.citizens().unwrap();
@@ -106,7 +106,7 @@ async fn a_restart_resumes_where_it_safely_can() {
         device.activation_progress().unwrap(),
         ActivationProgress::AwaitingPattern { .. }
     ));
-    device.set_pattern(DNI, &Pattern::parse(PATTERN).unwrap()).unwrap();
+    device.set_pattern(DNI, &Pattern::parse(PATTERN).unwrap()).await.unwrap();
     assert_eq!(device.citizens().unwrap()[0].state, CitizenState::Active);
 }
 

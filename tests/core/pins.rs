@@ -20,6 +20,7 @@ struct Recorder {
     statuses: Mutex<Vec<ChannelStatus>>,
     pins: Mutex<Vec<ReceivedPin>>,
     screens: Mutex<Vec<ScreenModel>>,
+    errors: Mutex<Vec<String>>,
 }
 
 impl ChannelListener for Recorder {
@@ -29,11 +30,17 @@ impl ChannelListener for Recorder {
     fn on_pin(&self, pin: ReceivedPin) {
         self.pins.lock().unwrap().push(pin);
     }
+    fn on_error(&self, error: &CoreError) {
+        self.errors.lock().unwrap().push(error.to_string());
+    }
 }
 
 impl ScreenListener for Recorder {
     fn on_screen(&self, screen: ScreenModel) {
         self.screens.lock().unwrap().push(screen);
+    }
+    fn on_error(&self, error: &CoreError) {
+        self.errors.lock().unwrap().push(error.to_string());
     }
 }
 
@@ -81,26 +88,26 @@ async fn pin_obtained_on_portal_appears_on_device_through_the_direct_channel() {
         (latest.code.as_str(), latest.state, latest.countdown.seconds_left),
         ("AB12", PinState::Live, 600)
     );
-    let pin = latest.pin.expect("unlocked: the screen shows the PIN");
+    let pin = latest.pin.expect("unlocked: the screen shows the PIN").expose().to_owned();
     assert_eq!(pin.len(), 3);
     // Acknowledged: nothing left to pull.
     assert!(device.pull(DNI).await.unwrap().is_empty());
     // The PIN works on the portal.
-    let (status, granted) = h.verify(&received.request_id, "AB12", &pin).await;
+    let (status, granted) = h.verify(received.request_id.as_str(), "AB12", &pin).await;
     assert_eq!(status, 200, "{granted}");
 }
 
 #[tokio::test]
 async fn the_same_through_a_push_payload_and_bad_payloads_change_nothing() {
     let (h, device) = activated().await;
-    device.register_push_token(DNI, PushPlatform::Fcm, "fcm-token").await.unwrap();
+    device.register_push_token(PushPlatform::Fcm, "fcm-token").await.unwrap();
     let created = h.obtain_pin(json!({})).await;
     let push = h.push_outbox().await.pop().unwrap();
     let payload = push["payload"].to_string();
 
     let outcome = device.handle_push(&payload).await.unwrap();
     let PushOutcome::Received(received) = outcome else { panic!("{outcome:?}") };
-    assert_eq!(received.request_id, created["request_id"].as_str().unwrap());
+    assert_eq!(received.request_id.as_str(), created["request_id"].as_str().unwrap());
     assert_eq!(device.screen().unwrap().latest.unwrap().code, created["code"].as_str().unwrap());
     assert!(device.pull(DNI).await.unwrap().is_empty(), "acknowledged after storing");
 
@@ -131,7 +138,7 @@ async fn the_same_through_a_push_payload_and_bad_payloads_change_nothing() {
 #[tokio::test]
 async fn a_pin_pushed_while_locked_is_kept_and_acknowledged_after_unlocking() {
     let (h, device) = activated().await;
-    device.register_push_token(DNI, PushPlatform::Apns, &"ab".repeat(32)).await.unwrap();
+    device.register_push_token(PushPlatform::Apns, &"ab".repeat(32)).await.unwrap();
     device.lock(DNI).unwrap();
     h.obtain_pin(json!({})).await;
     let payload = h.push_outbox().await.pop().unwrap()["payload"].to_string();
@@ -140,16 +147,21 @@ async fn a_pin_pushed_while_locked_is_kept_and_acknowledged_after_unlocking() {
     assert_eq!(latest.pin, None, "the app screen needs the pattern");
     // The notification shows it (the phone is unlocked), the lock-screen text does not.
     let es = device.notification(&latest.request_id, Locale::Es).unwrap();
-    let pin_text = es.title.trim_start_matches("Cl@ve PIN: ").to_owned();
-    assert!(es.body.contains(&pin_text) && es.body.contains(&latest.code));
-    assert_eq!(es.copy_action, "Copiar PIN");
+    let pin_text = es.title.expose().trim_start_matches("Cl@ve PIN: ").to_owned();
+    assert!(es.body.expose().contains(&pin_text) && es.body.expose().contains(&latest.code));
+    assert_eq!(es.copy_action.as_deref(), Some("Copiar PIN"));
     assert!(!es.public_body.contains(&pin_text) && !es.public_title.contains(&pin_text));
+    assert!(!format!("{es:?}").contains(&pin_text), "the notification never prints its PIN");
     let en = device.notification(&latest.request_id, Locale::from_tag("en-GB")).unwrap();
-    assert_eq!((en.copy_action.as_str(), en.timeout_at), ("Copy PIN", latest.expires_at));
+    assert_eq!(
+        (en.copy_action.as_deref(), en.timeout_at),
+        (Some("Copy PIN"), Some(latest.expires_at))
+    );
 
-    device.unlock(DNI, &Pattern::parse(PATTERN).unwrap()).unwrap();
+    device.unlock(DNI, &Pattern::parse(PATTERN).unwrap()).await.unwrap();
     device.pull(DNI).await.unwrap();
-    assert_eq!(device.screen().unwrap().latest.unwrap().pin.as_deref(), Some(pin_text.as_str()));
+    let shown = device.screen().unwrap().latest.unwrap().pin.map(|p| p.expose().to_owned());
+    assert_eq!(shown, Some(pin_text));
 }
 
 #[derive(Default)]
@@ -167,7 +179,7 @@ impl Clipboard for FakeClipboard {
 #[tokio::test]
 async fn the_countdown_ticks_every_ten_seconds_and_the_clipboard_clears_at_expiry() {
     let (h, device) = activated().await;
-    device.register_push_token(DNI, PushPlatform::Fcm, "t").await.unwrap();
+    device.register_push_token(PushPlatform::Fcm, "t").await.unwrap();
     h.obtain_pin(json!({ "code": "TICK" })).await;
     let payload = h.push_outbox().await.pop().unwrap()["payload"].to_string();
     device.handle_push(&payload).await.unwrap();
@@ -208,7 +220,10 @@ async fn the_countdown_ticks_every_ten_seconds_and_the_clipboard_clears_at_expir
     let last = recorder.screens.lock().unwrap().last().unwrap().clone();
     assert_eq!(last.latest.unwrap().state, PinState::Expired, "an emission at expiry says so");
     assert_eq!(clipboard.0.lock().unwrap().last().map(String::as_str), Some("clear"));
-    assert!(matches!(device.clipboard_content(&request_id), Err(CoreError::PinNotLive)));
+    assert!(matches!(
+        device.clipboard_content(&request_id),
+        Err(CoreError::PinNotLive { state: PinState::Expired })
+    ));
     ticker.cancel();
 }
 
@@ -221,11 +236,11 @@ async fn superseded_and_used_pins_show_as_such() {
     let second = h.obtain_pin(json!({})).await;
     device.pull(DNI).await.unwrap();
     let history = device.history(Some(DNI), 10).unwrap();
-    assert_eq!(history[0].request_id, second["request_id"].as_str().unwrap());
+    assert_eq!(history[0].request_id.as_str(), second["request_id"].as_str().unwrap());
     assert_eq!((history[0].state, history[1].state), (PinState::Live, PinState::Superseded));
-    assert_eq!(history[1].request_id, first["request_id"].as_str().unwrap());
+    assert_eq!(history[1].request_id.as_str(), first["request_id"].as_str().unwrap());
 
-    let pin = device.screen().unwrap().latest.unwrap().pin.unwrap();
+    let pin = device.screen().unwrap().latest.unwrap().pin.unwrap().expose().to_owned();
     let (status, _) = h
         .verify(second["request_id"].as_str().unwrap(), second["code"].as_str().unwrap(), &pin)
         .await;
@@ -256,7 +271,7 @@ async fn the_service_down_and_back_loses_no_pin() {
     let created = h.obtain_pin(json!({})).await;
     recorder.wait_for("the PIN after the outage", |r| !r.pins.lock().unwrap().is_empty()).await;
     assert_eq!(
-        recorder.pins.lock().unwrap()[0].request_id,
+        recorder.pins.lock().unwrap()[0].request_id.as_str(),
         created["request_id"].as_str().unwrap()
     );
     // No busy loop: a handful of attempts, each waiting longer.

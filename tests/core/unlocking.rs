@@ -16,7 +16,7 @@ async fn signed_requests_need_the_pattern() {
     h.activate(&device, DNI, DNI_VALIDITY).await;
     device.lock(DNI).unwrap();
     assert!(matches!(device.check_status(DNI).await, Err(CoreError::Locked)));
-    device.unlock(DNI, &pattern(PATTERN)).unwrap();
+    device.unlock(DNI, &pattern(PATTERN)).await.unwrap();
     assert!(device.check_status(DNI).await.is_ok());
     // A restart starts locked.
     drop(device);
@@ -32,25 +32,25 @@ async fn wrong_patterns_bring_waits_that_survive_a_restart_then_a_wipe() {
     h.activate(&device, DNI, DNI_VALIDITY).await;
     let wrong = pattern("9-8-7-4");
     for (n, tries_left) in (1..=4).zip([9, 8, 7, 6]) {
-        let err = device.unlock(DNI, &wrong).unwrap_err();
+        let err = device.unlock(DNI, &wrong).await.unwrap_err();
         assert!(
             matches!(err, CoreError::WrongPattern { tries_left: t, wait_secs: 0 } if t == tries_left),
             "try {n}: {err}"
         );
     }
-    let err = device.unlock(DNI, &wrong).unwrap_err();
+    let err = device.unlock(DNI, &wrong).await.unwrap_err();
     assert!(matches!(err, CoreError::WrongPattern { tries_left: 5, wait_secs: 30 }), "{err}");
     // Even the right pattern waits, and a restart does not reset the wait.
     drop(device);
     let device = h.device("phone");
-    let err = device.unlock(DNI, &pattern(PATTERN)).unwrap_err();
+    let err = device.unlock(DNI, &pattern(PATTERN)).await.unwrap_err();
     assert!(matches!(err, CoreError::UnlockWait { wait_secs: 30 }), "{err}");
     for wait in [30, 60, 300, 900] {
         h.clock.advance(TimeDelta::seconds(wait));
-        device.unlock(DNI, &wrong).unwrap_err();
+        device.unlock(DNI, &wrong).await.unwrap_err();
     }
     h.clock.advance(TimeDelta::seconds(900));
-    let err = device.unlock(DNI, &wrong).unwrap_err();
+    let err = device.unlock(DNI, &wrong).await.unwrap_err();
     assert!(matches!(err, CoreError::Wiped), "{err}");
     assert!(device.citizens().unwrap().is_empty(), "the tenth wrong pattern wipes the activation");
 }
@@ -61,19 +61,19 @@ async fn the_right_pattern_resets_the_count_and_can_be_changed() {
     let device = h.device("phone");
     h.activate(&device, DNI, DNI_VALIDITY).await;
     for _ in 0..4 {
-        device.unlock(DNI, &pattern("9-8-7-4")).unwrap_err();
+        device.unlock(DNI, &pattern("9-8-7-4")).await.unwrap_err();
     }
-    device.unlock(DNI, &pattern(PATTERN)).unwrap();
-    let err = device.unlock(DNI, &pattern("9-8-7-4")).unwrap_err();
+    device.unlock(DNI, &pattern(PATTERN)).await.unwrap();
+    let err = device.unlock(DNI, &pattern("9-8-7-4")).await.unwrap_err();
     assert!(
         matches!(err, CoreError::WrongPattern { tries_left: 9, .. }),
         "the count restarted: {err}"
     );
 
-    device.change_pattern(DNI, &pattern(PATTERN), &pattern("7-5-3-1")).unwrap();
+    device.change_pattern(DNI, &pattern(PATTERN), &pattern("7-5-3-1")).await.unwrap();
     device.lock(DNI).unwrap();
-    assert!(device.unlock(DNI, &pattern(PATTERN)).is_err());
-    device.unlock(DNI, &pattern("7-5-3-1")).unwrap();
+    assert!(device.unlock(DNI, &pattern(PATTERN)).await.is_err());
+    device.unlock(DNI, &pattern("7-5-3-1")).await.unwrap();
     assert!(device.check_status(DNI).await.is_ok(), "the new pattern opens the same key");
 }
 

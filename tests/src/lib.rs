@@ -196,7 +196,10 @@ impl Harness {
         device.start_activation(document, contrast, false, today()).await.unwrap();
         let code = self.last_sms_code().await;
         device.submit_activation_code(&code).await.unwrap();
-        device.set_pattern(document, &clavepin_core::Pattern::parse(PATTERN).unwrap()).unwrap();
+        device
+            .set_pattern(document, &clavepin_core::Pattern::parse(PATTERN).unwrap())
+            .await
+            .unwrap();
     }
 
     /// Completes an activation attempt with throwaway keys, as a lost app process would

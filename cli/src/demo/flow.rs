@@ -235,11 +235,11 @@ impl World {
     async fn set_pattern(&self) -> StepResult {
         let started = std::time::Instant::now();
         let pattern = Pattern::parse(PATTERN).map_err(err)?;
-        self.device.set_pattern(DNI, &pattern).map_err(err)?;
+        self.device.set_pattern(DNI, &pattern).await.map_err(err)?;
         let stretch = started.elapsed();
         // This desktop stands in for a phone: it registers a push token as FCM would give one.
         self.device
-            .register_push_token(DNI, PushPlatform::Fcm, "demo-desktop-fcm-token")
+            .register_push_token(PushPlatform::Fcm, "demo-desktop-fcm-token")
             .await
             .map_err(err)?;
         let citizen =
@@ -276,7 +276,8 @@ impl World {
 
     fn shown_pin(&self) -> Result<(String, String), String> {
         let latest = self.device.screen().map_err(err)?.latest.ok_or("the screen shows no PIN")?;
-        Ok((latest.pin.ok_or("the screen hides the PIN")?, latest.code))
+        let pin = latest.pin.ok_or("the screen hides the PIN")?;
+        Ok((pin.expose().to_owned(), latest.code))
     }
 
     async fn receive_push(&self, request: &Request) -> Result<(String, String, String), String> {
@@ -287,7 +288,7 @@ impl World {
             PushOutcome::Received(pin) => pin,
             other => return Err(format!("{other:?}")),
         };
-        if received.request_id != request.id || received.code != request.code {
+        if received.request_id.as_str() != request.id || received.code != request.code {
             return Err("the push carried another request".into());
         }
         let (pin, code) = self.shown_pin()?;
@@ -312,7 +313,8 @@ impl World {
 
     fn copy_pin(&self, request: &Request) -> Result<(String, String, String), String> {
         let clipboard = Arc::new(MemoryClipboard::default());
-        let content = self.device.copy_pin(&request.id, clipboard.clone()).map_err(err)?;
+        let id = clavepin_protocol::RequestId::parse(&request.id).map_err(err)?;
+        let content = self.device.copy_pin(&id, clipboard.clone()).map_err(err)?;
         let (pin, code) = self.shown_pin()?;
         let held = clipboard.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
         if held.as_deref() != Some(pin.as_str()) || !content.sensitive {
@@ -390,7 +392,7 @@ impl World {
             .map_err(|_| "no PIN within 10 s")?
             .ok_or("channel closed")?;
         channel.cancel();
-        if received.request_id != request.id {
+        if received.request_id.as_str() != request.id {
             return Err("the channel delivered another request".into());
         }
         let (pin, code) = self.shown_pin()?;
@@ -434,7 +436,7 @@ impl World {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
         second.start_activation(DNI, VALIDITY, false, today).await.map_err(err)?;
         second.submit_activation_code(&self.last_sms_code().await?).await.map_err(err)?;
-        second.set_pattern(DNI, &Pattern::parse("7-5-3-1").map_err(err)?).map_err(err)?;
+        second.set_pattern(DNI, &Pattern::parse("7-5-3-1").map_err(err)?).await.map_err(err)?;
         match self.device.check_status(DNI).await.map_err(err)? {
             CitizenState::Replaced => {
                 Ok("a second device activated; this one learned it was replaced".into())
@@ -487,6 +489,7 @@ impl ChannelRecorder {
 
 impl ChannelListener for ChannelRecorder {
     fn on_status(&self, _: ChannelStatus) {}
+    fn on_error(&self, _: &clavepin_core::CoreError) {}
     fn on_pin(&self, pin: ReceivedPin) {
         let _ = self.0.send(pin);
     }

@@ -145,14 +145,14 @@ fn pick(device: &Device, document: Option<&str>) -> Result<String, String> {
 }
 
 /// Unlocks the citizen with the pattern given or asked for.
-fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
+async fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
     let document = pick(device, who.document.as_deref())?;
     let text = match &who.pattern {
         Some(p) => p.clone(),
         None => prompt::ask("Security pattern (dots 1-9, e.g. 1-2-3-6): ")?,
     };
     let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
-    device.unlock(&document, &pattern).map_err(|e| e.to_string())?;
+    device.unlock(&document, &pattern).await.map_err(|e| e.to_string())?;
     Ok(document)
 }
 
@@ -187,7 +187,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
         Command::Remove { who } => {
             let document = pick(device, who.document.as_deref())?;
             // Unlocking lets the service hear of it; a forgotten pattern still removes locally.
-            let unlocked = who.pattern.is_some() && unlock(device, &who).is_ok();
+            let unlocked = who.pattern.is_some() && unlock(device, &who).await.is_ok();
             let told = device.remove_citizen(&document).await.map_err(|e| e.to_string())?;
             println!(
                 "removed {document} from this device{}",
@@ -202,17 +202,17 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Unlock { who } => {
-            let document = unlock(device, &who)?;
+            let document = unlock(device, &who).await?;
             let state = device.check_status(&document).await.map_err(|e| e.to_string())?;
             println!("{document} unlocked; this device is {}", state_name(state));
             Ok(())
         }
         Command::Watch { who, json, once } => {
-            let document = unlock(device, &who)?;
+            let document = unlock(device, &who).await?;
             watch::run(device, &document, json, once).await
         }
         Command::Copy { who } => {
-            let document = unlock(device, &who)?;
+            let document = unlock(device, &who).await?;
             device.pull(&document).await.map_err(|e| e.to_string())?;
             clipboard::copy_latest(device).await
         }
@@ -285,7 +285,7 @@ async fn activate(
                 }
             };
             let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
-            device.set_pattern(document.as_str(), &pattern).map_err(|e| e.to_string())?;
+            device.set_pattern(document.as_str(), &pattern).await.map_err(|e| e.to_string())?;
             println!("{document} is activated on this device");
             Ok(())
         }

@@ -5,14 +5,18 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use clavepin_core::{
-    ChannelListener, ChannelStatus, Device, ReceivedPin, ScreenListener, ScreenModel,
+    ChannelListener, ChannelStatus, CoreError, Device, Locale, ReceivedPin, ScreenListener,
+    ScreenModel, explain,
 };
+use clavepin_protocol::SecretText;
 use clavepin_protocol::wire::PinState;
 use tokio::sync::mpsc;
 
 enum Update {
     Screen(ScreenModel),
     Status(ChannelStatus),
+    /// Something went wrong; the watch goes on.
+    Problem(String),
 }
 
 struct Forward(mpsc::UnboundedSender<Update>);
@@ -21,6 +25,9 @@ impl ScreenListener for Forward {
     fn on_screen(&self, screen: ScreenModel) {
         let _ = self.0.send(Update::Screen(screen));
     }
+    fn on_error(&self, error: &CoreError) {
+        let _ = self.0.send(Update::Problem(explain(error, Locale::En)));
+    }
 }
 
 impl ChannelListener for Forward {
@@ -28,6 +35,9 @@ impl ChannelListener for Forward {
         let _ = self.0.send(Update::Status(status));
     }
     fn on_pin(&self, _: ReceivedPin) {}
+    fn on_error(&self, error: &CoreError) {
+        let _ = self.0.send(Update::Problem(explain(error, Locale::En)));
+    }
 }
 
 pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Result<(), String> {
@@ -49,6 +59,7 @@ pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Res
             update = rx.recv() => match update {
                 Some(Update::Screen(screen)) => print_screen(&screen, json, live),
                 Some(Update::Status(status)) => print_status(&status, json),
+                Some(Update::Problem(text)) => if !json { eprintln!("{text}") },
                 None => return Ok(()),
             },
             _ = tokio::signal::ctrl_c() => {
@@ -74,6 +85,9 @@ fn print_status(status: &ChannelStatus, json: bool) {
             "another device was activated for this citizen: this one no longer receives PINs"
                 .to_owned()
         }
+        ChannelStatus::Removed => {
+            "this device was removed for this citizen: it no longer receives PINs".to_owned()
+        }
     };
     eprintln!("{text}");
 }
@@ -91,13 +105,13 @@ fn print_screen(screen: &ScreenModel, json: bool, live: bool) {
     if json {
         let line = serde_json::json!({
             "request_id": pin.request_id, "document": pin.document.as_str(), "code": pin.code,
-            "pin": pin.pin, "state": pin.state, "seconds_left": pin.countdown.seconds_left,
+            "pin": pin.pin.as_ref().map(SecretText::expose), "state": pin.state, "seconds_left": pin.countdown.seconds_left,
             "expires_at": pin.expires_at,
         });
         let _ = writeln!(out, "{line}");
         return;
     }
-    let shown = pin.pin.as_deref().unwrap_or("•••");
+    let shown = pin.pin.as_ref().map_or("•••", SecretText::expose);
     let status = match pin.state {
         PinState::Live => format!("{} left", pin.countdown.display()),
         PinState::Used => "used".into(),

@@ -233,12 +233,19 @@ impl ServiceClient {
         self.finish(sent).await
     }
 
-    /// Opens the direct channel (`GET /device/events`).
-    pub async fn events(&self, signer: Signer<'_>) -> Result<EventStream, ClientError> {
-        let response = self
-            .signed_request(signer, Method::GET, "/device/events", b"")?
-            .send()
+    /// Opens the direct channel (`GET /device/events`); it counts as dropped once
+    /// nothing, not even a keep-alive, arrives for `silence_limit`.
+    pub async fn events(
+        &self,
+        signer: Signer<'_>,
+        silence_limit: Duration,
+    ) -> Result<EventStream, ClientError> {
+        // No overall timeout on the request: it would cut the stream. Only the answer's
+        // head has to arrive in time; the body is watched for silence instead.
+        let request = self.signed_request(signer, Method::GET, "/device/events", b"")?.send();
+        let response = tokio::time::timeout(REQUEST_TIMEOUT, request)
             .await
+            .map_err(|_| ClientError::Unreachable("timed out".into()))?
             .map_err(|e| ClientError::Unreachable(without_url(&e)))?;
         self.note_service_time(&response);
         if !response.status().is_success() {
@@ -247,7 +254,7 @@ impl ServiceClient {
                 .await
                 .and(Err(ClientError::Protocol("no stream".into())));
         }
-        Ok(EventStream::new(response))
+        Ok(EventStream::new(response, silence_limit))
     }
 }
 

@@ -18,7 +18,7 @@ use super::{Device, Session};
 use crate::client::ClientError;
 use crate::error::{CoreError, CoreResult};
 use crate::pattern::Pattern;
-use crate::store::{CitizenState, PendingActivation};
+use crate::store::{CitizenState, PendingActivation, StoreError};
 
 /// Which activation screen comes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,15 +101,15 @@ impl Device {
         let pending =
             self.store().pending_activation()?.ok_or(CoreError::NoActivationInProgress)?;
         let rng = ring::rand::SystemRandom::new();
-        let signing = DeviceSigningKey::generate(&rng)
-            .map_err(|_| CoreError::Protocol("key generation".into()))?;
+        let signing =
+            DeviceSigningKey::generate(&rng).map_err(|_| CoreError::Crypto("key generation"))?;
         let agreement =
-            KeyAgreement::start(&rng).map_err(|_| CoreError::Protocol("key generation".into()))?;
+            KeyAgreement::start(&rng).map_err(|_| CoreError::Crypto("key generation"))?;
         let device_share = agreement.share();
         let share_b64 = device_share.to_b64();
         let proof = signing
             .sign(&activation_proof_input(&pending.activation_id, &share_b64), &rng)
-            .map_err(|_| CoreError::Protocol("signing".into()))?;
+            .map_err(|_| CoreError::Crypto("signing"))?;
         let request = CompleteActivation {
             code: code.expose().to_owned(),
             signing_key: signing.public_key().to_b64(),
@@ -159,26 +159,30 @@ impl Device {
         )?;
         // A citizen activated again starts locked, with its new key.
         self.sessions().remove(&pending.document);
+        self.notify_changed();
         Ok(ActivationProgress::AwaitingPattern { document: pending.document })
     }
 
-    /// Step 3: the security pattern. Locks the signing key under it; the citizen is
-    /// active and, having just drawn it, unlocked.
-    pub fn set_pattern(&self, document: &str, pattern: &Pattern) -> CoreResult<()> {
+    /// Step 3: the security pattern. Locks the signing key under it (stretching off
+    /// the caller's thread); the citizen is active and, having just drawn it, unlocked.
+    pub async fn set_pattern(&self, document: &str, pattern: &Pattern) -> CoreResult<()> {
         let document = Self::document(document)?;
-        let store = self.store();
-        let citizen = store.citizen(&document)?.ok_or(CoreError::UnknownCitizen)?;
-        if citizen.state != CitizenState::NeedsPattern {
-            return Err(CoreError::PatternAlreadySet);
-        }
-        let pkcs8 = store.unlocked_signing_key(&document)?;
-        let lock = pattern.lock(&pkcs8, self.inner.pattern_iterations, store.rng())?;
-        let key = DeviceSigningKey::from_pkcs8(&pkcs8, store.rng())
-            .map_err(|_| CoreError::Protocol("stored key".into()))?;
-        store.set_pattern_lock(&document, &lock)?;
-        drop(store);
+        let _gate = self.inner.pattern_gate.lock().await;
+        let (citizen, pkcs8) = {
+            let store = self.store();
+            let citizen = store.citizen(&document)?.ok_or(CoreError::UnknownCitizen)?;
+            if citizen.state != CitizenState::NeedsPattern {
+                return Err(CoreError::PatternAlreadySet);
+            }
+            (citizen, store.unlocked_signing_key(&document)?)
+        };
+        let key = DeviceSigningKey::from_pkcs8(&pkcs8, self.store().rng())
+            .map_err(|_| StoreError::Corrupt("signing key"))?;
+        let lock = self.stretch_lock(pattern, pkcs8).await?;
+        self.store().set_pattern_lock(&document, &lock)?;
         self.sessions()
             .insert(document, std::sync::Arc::new(Session { device_id: citizen.device_id, key }));
+        self.notify_changed();
         Ok(())
     }
 

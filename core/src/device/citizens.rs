@@ -54,8 +54,9 @@ impl Device {
             .await;
         match status.map_err(CoreError::from) {
             Ok(s) if s.state == DeviceState::Active => Ok(CitizenState::Active),
-            Ok(_) | Err(CoreError::DeviceReplaced) => {
+            Ok(_) | Err(CoreError::DeviceReplaced | CoreError::DeviceRemoved) => {
                 self.store().mark_replaced(&document)?;
+                self.notify_changed();
                 Ok(CitizenState::Replaced)
             }
             Err(e) => Err(e),
@@ -80,6 +81,7 @@ impl Device {
         };
         self.store().remove_citizen(&document)?;
         self.sessions().remove(&document);
+        self.notify_changed();
         Ok(told)
     }
 }

@@ -5,19 +5,24 @@
 mod activation;
 mod citizens;
 mod pins;
+mod push;
+mod push_token;
 mod unlock;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use clavepin_protocol::crypto::DeviceSigningKey;
 use clavepin_protocol::{Clock, DocumentNumber, SystemClock, Timestamp};
 
 pub use activation::ActivationProgress;
 pub use citizens::CitizenSummary;
-pub use pins::{PushOutcome, ReceivedPin};
+pub use pins::ReceivedPin;
+pub use push::PushOutcome;
+pub use push_token::PushTokenReport;
 
 use crate::client::{ServiceClient, Signer};
 use crate::error::{CoreError, CoreResult};
@@ -37,7 +42,14 @@ pub struct DeviceConfig {
     pub clock: Arc<dyn Clock>,
     /// PBKDF2 iterations for new patterns.
     pub pattern_iterations: NonZeroU32,
+    /// How long the direct channel may stay silent before it counts as dead and
+    /// reconnects. The service sends a keep-alive every 15 s; three missed ones is a
+    /// connection a mobile network dropped without telling anyone.
+    pub channel_silence_limit: Duration,
 }
+
+/// The direct channel's silence limit: three of the service's 15-s keep-alives.
+pub const CHANNEL_SILENCE_LIMIT: Duration = Duration::from_secs(45);
 
 impl DeviceConfig {
     /// The system clock and the calibrated pattern stretching.
@@ -52,6 +64,7 @@ impl DeviceConfig {
             key_store,
             clock: Arc::new(SystemClock),
             pattern_iterations: DEFAULT_ITERATIONS,
+            channel_silence_limit: CHANNEL_SILENCE_LIMIT,
         }
     }
 
@@ -64,6 +77,12 @@ impl DeviceConfig {
     /// Fewer iterations (tests; debug builds stretch slowly).
     pub fn with_pattern_iterations(mut self, iterations: NonZeroU32) -> Self {
         self.pattern_iterations = iterations;
+        self
+    }
+
+    /// Another silence limit for the direct channel (tests).
+    pub fn with_channel_silence_limit(mut self, limit: Duration) -> Self {
+        self.channel_silence_limit = limit;
         self
     }
 }
@@ -85,6 +104,10 @@ struct Inner {
     client: ServiceClient,
     sessions: Mutex<HashMap<DocumentNumber, Arc<Session>>>,
     pattern_iterations: NonZeroU32,
+    channel_silence_limit: Duration,
+    /// One pattern try at a time: a try reads the failure count, stretches (off the
+    /// store's lock) and writes the count back, so two at once must not both read it.
+    pattern_gate: tokio::sync::Mutex<()>,
     /// Bumped whenever what the screen shows may have changed.
     changes: tokio::sync::watch::Sender<u64>,
 }
@@ -106,6 +129,8 @@ impl Device {
                 client,
                 sessions: Mutex::new(HashMap::new()),
                 pattern_iterations: config.pattern_iterations,
+                channel_silence_limit: config.channel_silence_limit,
+                pattern_gate: tokio::sync::Mutex::new(()),
                 changes: tokio::sync::watch::channel(0).0,
             }),
         })
@@ -130,6 +155,10 @@ impl Device {
 
     pub(crate) fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.inner.changes.subscribe()
+    }
+
+    pub(crate) fn channel_silence_limit(&self) -> Duration {
+        self.inner.channel_silence_limit
     }
 
     pub(crate) fn client(&self) -> &ServiceClient {

@@ -7,6 +7,7 @@ mod cipher;
 mod citizens;
 mod keystore;
 mod pins;
+mod push_token;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use zeroize::Zeroizing;
 pub use citizens::{CitizenState, PatternLock, PendingActivation, StoredCitizen};
 pub use keystore::{FileKeyStore, KeyStore, KeyStoreError, write_private};
 pub use pins::StoredPin;
+pub use push_token::StoredPushToken;
 
 use cipher::DataKey;
 pub use cipher::{open_with, seal_with};

@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::wire::PinState;
-use clavepin_protocol::{DocumentNumber, Pin, PinCode, Timestamp};
+use clavepin_protocol::{DocumentNumber, Pin, PinCode, RequestId, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, from_ms, ms};
@@ -16,7 +16,7 @@ pub const HISTORY_MAX_AGE: TimeDelta = TimeDelta::days(90);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPin {
     /// The service's request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// Whose PIN.
     pub document: DocumentNumber,
     /// The request's code.
@@ -67,7 +67,8 @@ fn to_pin(
     (request_id, document, code, issued, expires, received, state, acknowledged): PinRow,
 ) -> Result<StoredPin, StoreError> {
     Ok(StoredPin {
-        request_id,
+        request_id: RequestId::parse(&request_id)
+            .map_err(|_| StoreError::Corrupt("PIN request id"))?,
         document: DocumentNumber::parse(&document)
             .map_err(|_| StoreError::Corrupt("PIN document"))?,
         code: PinCode::parse(&code).map_err(|_| StoreError::Corrupt("PIN code"))?,
@@ -90,7 +91,7 @@ impl Store {
             "INSERT OR IGNORE INTO pins (request_id, document, code, pin, issued_at, expires_at, received_at, state, acknowledged)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
-                pin.request_id,
+                pin.request_id.as_str(),
                 pin.document.as_str(),
                 pin.code.as_str(),
                 sealed,
@@ -105,7 +106,7 @@ impl Store {
             tx.execute(
                 "UPDATE pins SET state = 'superseded'
                  WHERE document = ?1 AND state = 'live' AND issued_at < ?2 AND request_id != ?3",
-                params![pin.document.as_str(), ms(pin.issued_at), pin.request_id],
+                params![pin.document.as_str(), ms(pin.issued_at), pin.request_id.as_str()],
             )?;
         }
         tx.commit()?;

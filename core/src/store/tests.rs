@@ -186,7 +186,7 @@ fn upgrading_the_first_schema_keeps_citizens_and_equals_a_fresh_store() {
 
 fn stored_pin(id: &str, issued: Timestamp) -> StoredPin {
     StoredPin {
-        request_id: id.into(),
+        request_id: clavepin_protocol::RequestId::parse(id).unwrap(),
         document: dni(),
         code: PinCode::parse("AB12").unwrap(),
         issued_at: issued,
@@ -214,8 +214,12 @@ fn pins_are_stored_once_sealed_and_a_newer_one_supersedes() {
     );
     assert_eq!(store.pin("r1").unwrap().unwrap().state, PinState::Superseded);
     assert_eq!(store.pin_value("r1").unwrap().expose(), "X7K");
-    let newest: Vec<_> =
-        store.pins(Some(&dni()), 10).unwrap().into_iter().map(|p| p.request_id).collect();
+    let newest: Vec<_> = store
+        .pins(Some(&dni()), 10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.request_id.to_string())
+        .collect();
     assert_eq!(newest, ["r2", "r1"]);
     assert!(store.remove_citizen(&dni()).unwrap());
     assert!(store.pins(None, 10).unwrap().is_empty(), "removing a citizen removes their PINs");

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// message is for people and may change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ErrorCode {
     /// The body is not the JSON the endpoint takes, or a field is invalid.
     BadRequest,

@@ -138,8 +138,9 @@ pub struct PinStates {
 
 /// The `data` of a push message for a PIN: what FCM delivers as `data` and APNs under
 /// the `clavepin` key. All values are strings (FCM's data payload is string-only).
+/// Fields this version does not know are ignored: a newer service may add some, and
+/// installed apps must still read its pushes (the seal and `v` guard the rest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PushData {
     /// Payload format version, `"1"`.
     pub v: String,

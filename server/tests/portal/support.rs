@@ -140,7 +140,7 @@ impl TestService {
             let text = self.sms_texts().await.pop().unwrap();
             let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
             device.submit_activation_code(code).await.unwrap();
-            device.set_pattern(document, &Pattern::parse("1-2-3-6-9").unwrap()).unwrap();
+            device.set_pattern(document, &Pattern::parse("1-2-3-6-9").unwrap()).await.unwrap();
         }
         device
     }
@@ -169,7 +169,7 @@ pub async fn pin_on_phone(device: &Device, document: &str, code: &str) -> String
     let citizen = screen.citizens.iter().find(|c| c.document.as_str() == document).unwrap();
     let latest = citizen.latest.as_ref().expect("the PIN reached the phone");
     assert_eq!(latest.code, code, "the phone shows the code the portal locked");
-    latest.pin.clone().expect("unlocked: the screen shows the PIN")
+    latest.pin.clone().expect("unlocked: the screen shows the PIN").expose().to_owned()
 }
 
 /// A PIN that is well-formed but not `pin`.

@@ -785,9 +785,9 @@ public func FfiConverterTypeCitizenSummary_lower(_ value: CitizenSummary) -> Rus
  */
 public struct ClipboardContent: Equatable, Hashable {
     /**
-     * The PIN.
+     * The PIN. Secret: it never prints.
      */
-    public let text: String
+    public let text: SecretText
     /**
      * Always true: keyboards and clipboard managers must not keep it.
      */
@@ -801,8 +801,8 @@ public struct ClipboardContent: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The PIN.
-         */text: String, 
+         * The PIN. Secret: it never prints.
+         */text: SecretText, 
         /**
          * Always true: keyboards and clipboard managers must not keep it.
          */sensitive: Bool, 
@@ -830,14 +830,14 @@ public struct FfiConverterTypeClipboardContent: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipboardContent {
         return
             try ClipboardContent(
-                text: FfiConverterString.read(from: &buf), 
+                text: FfiConverterTypeSecretText.read(from: &buf), 
                 sensitive: FfiConverterBool.read(from: &buf), 
                 clearAt: FfiConverterTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: ClipboardContent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterTypeSecretText.write(value.text, into: &buf)
         FfiConverterBool.write(value.sensitive, into: &buf)
         FfiConverterTypeTimestamp.write(value.clearAt, into: &buf)
     }
@@ -953,17 +953,26 @@ public func FfiConverterTypeCountdown_lower(_ value: Countdown) -> RustBuffer {
  */
 public struct NotificationContent: Equatable, Hashable {
     /**
-     * Title, once the phone is unlocked.
+     * Whose PIN.
      */
-    public let title: String
+    public let document: DocumentNumber
     /**
-     * Body with the PIN and code.
+     * The PIN request; `None` for "a PIN arrived, unlock to see it".
      */
-    public let body: String
+    public let requestId: RequestId?
     /**
-     * The action's label.
+     * Title once the phone is unlocked; shows the PIN while it can be used.
      */
-    public let copyAction: String
+    public let title: SecretText
+    /**
+     * Body once the phone is unlocked: the PIN, its code and the minutes left, or
+     * why it can no longer be used.
+     */
+    public let body: SecretText
+    /**
+     * The "Copy PIN" action's label; `None` when there is nothing to copy.
+     */
+    public let copyAction: String?
     /**
      * The lock-screen version's title.
      */
@@ -973,22 +982,34 @@ public struct NotificationContent: Equatable, Hashable {
      */
     public let publicBody: String
     /**
-     * Dismiss the notification then: the PIN has expired.
+     * The PIN's state now, by the corrected clock.
      */
-    public let timeoutAt: Timestamp
+    public let state: PinState
+    /**
+     * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
+     * wait for.
+     */
+    public let timeoutAt: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Title, once the phone is unlocked.
-         */title: String, 
+         * Whose PIN.
+         */document: DocumentNumber, 
         /**
-         * Body with the PIN and code.
-         */body: String, 
+         * The PIN request; `None` for "a PIN arrived, unlock to see it".
+         */requestId: RequestId?, 
         /**
-         * The action's label.
-         */copyAction: String, 
+         * Title once the phone is unlocked; shows the PIN while it can be used.
+         */title: SecretText, 
+        /**
+         * Body once the phone is unlocked: the PIN, its code and the minutes left, or
+         * why it can no longer be used.
+         */body: SecretText, 
+        /**
+         * The "Copy PIN" action's label; `None` when there is nothing to copy.
+         */copyAction: String?, 
         /**
          * The lock-screen version's title.
          */publicTitle: String, 
@@ -996,13 +1017,20 @@ public struct NotificationContent: Equatable, Hashable {
          * The lock-screen version's body: says a PIN arrived, never the PIN.
          */publicBody: String, 
         /**
-         * Dismiss the notification then: the PIN has expired.
-         */timeoutAt: Timestamp) {
+         * The PIN's state now, by the corrected clock.
+         */state: PinState, 
+        /**
+         * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
+         * wait for.
+         */timeoutAt: Timestamp?) {
+        self.document = document
+        self.requestId = requestId
         self.title = title
         self.body = body
         self.copyAction = copyAction
         self.publicTitle = publicTitle
         self.publicBody = publicBody
+        self.state = state
         self.timeoutAt = timeoutAt
     }
 
@@ -1022,22 +1050,28 @@ public struct FfiConverterTypeNotificationContent: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationContent {
         return
             try NotificationContent(
-                title: FfiConverterString.read(from: &buf), 
-                body: FfiConverterString.read(from: &buf), 
-                copyAction: FfiConverterString.read(from: &buf), 
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
+                requestId: FfiConverterOptionTypeRequestId.read(from: &buf), 
+                title: FfiConverterTypeSecretText.read(from: &buf), 
+                body: FfiConverterTypeSecretText.read(from: &buf), 
+                copyAction: FfiConverterOptionString.read(from: &buf), 
                 publicTitle: FfiConverterString.read(from: &buf), 
                 publicBody: FfiConverterString.read(from: &buf), 
-                timeoutAt: FfiConverterTypeTimestamp.read(from: &buf)
+                state: FfiConverterTypePinState.read(from: &buf), 
+                timeoutAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: NotificationContent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.title, into: &buf)
-        FfiConverterString.write(value.body, into: &buf)
-        FfiConverterString.write(value.copyAction, into: &buf)
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
+        FfiConverterOptionTypeRequestId.write(value.requestId, into: &buf)
+        FfiConverterTypeSecretText.write(value.title, into: &buf)
+        FfiConverterTypeSecretText.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.copyAction, into: &buf)
         FfiConverterString.write(value.publicTitle, into: &buf)
         FfiConverterString.write(value.publicBody, into: &buf)
-        FfiConverterTypeTimestamp.write(value.timeoutAt, into: &buf)
+        FfiConverterTypePinState.write(value.state, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.timeoutAt, into: &buf)
     }
 }
 
@@ -1064,7 +1098,7 @@ public struct PinView: Equatable, Hashable {
     /**
      * The request.
      */
-    public let requestId: String
+    public let requestId: RequestId
     /**
      * Whose PIN.
      */
@@ -1074,9 +1108,10 @@ public struct PinView: Equatable, Hashable {
      */
     public let code: String
     /**
-     * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
+     * The PIN; `None` while the citizen is locked (the screen asks for the pattern)
+     * or once it can no longer be used. Secret: it never prints.
      */
-    public let pin: String?
+    public let pin: SecretText?
     /**
      * Issued.
      */
@@ -1099,7 +1134,7 @@ public struct PinView: Equatable, Hashable {
     public init(
         /**
          * The request.
-         */requestId: String, 
+         */requestId: RequestId, 
         /**
          * Whose PIN.
          */document: DocumentNumber, 
@@ -1107,8 +1142,9 @@ public struct PinView: Equatable, Hashable {
          * The code, as the portal shows it.
          */code: String, 
         /**
-         * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
-         */pin: String?, 
+         * The PIN; `None` while the citizen is locked (the screen asks for the pattern)
+         * or once it can no longer be used. Secret: it never prints.
+         */pin: SecretText?, 
         /**
          * Issued.
          */issuedAt: Timestamp, 
@@ -1147,10 +1183,10 @@ public struct FfiConverterTypePinView: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinView {
         return
             try PinView(
-                requestId: FfiConverterString.read(from: &buf), 
+                requestId: FfiConverterTypeRequestId.read(from: &buf), 
                 document: FfiConverterTypeDocumentNumber.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
-                pin: FfiConverterOptionString.read(from: &buf), 
+                pin: FfiConverterOptionTypeSecretText.read(from: &buf), 
                 issuedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 expiresAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 state: FfiConverterTypePinState.read(from: &buf), 
@@ -1159,10 +1195,10 @@ public struct FfiConverterTypePinView: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: PinView, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterTypeRequestId.write(value.requestId, into: &buf)
         FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
-        FfiConverterOptionString.write(value.pin, into: &buf)
+        FfiConverterOptionTypeSecretText.write(value.pin, into: &buf)
         FfiConverterTypeTimestamp.write(value.issuedAt, into: &buf)
         FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
         FfiConverterTypePinState.write(value.state, into: &buf)
@@ -1187,13 +1223,82 @@ public func FfiConverterTypePinView_lower(_ value: PinView) -> RustBuffer {
 
 
 /**
+ * Where a new push token stands, citizen by citizen.
+ */
+public struct PushTokenReport: Equatable, Hashable {
+    /**
+     * The service has it for these citizens.
+     */
+    public let registered: [DocumentNumber]
+    /**
+     * Kept for these, registered when each is next unlocked (or back online).
+     */
+    public let pending: [DocumentNumber]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The service has it for these citizens.
+         */registered: [DocumentNumber], 
+        /**
+         * Kept for these, registered when each is next unlocked (or back online).
+         */pending: [DocumentNumber]) {
+        self.registered = registered
+        self.pending = pending
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PushTokenReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePushTokenReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PushTokenReport {
+        return
+            try PushTokenReport(
+                registered: FfiConverterSequenceTypeDocumentNumber.read(from: &buf), 
+                pending: FfiConverterSequenceTypeDocumentNumber.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PushTokenReport, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDocumentNumber.write(value.registered, into: &buf)
+        FfiConverterSequenceTypeDocumentNumber.write(value.pending, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushTokenReport_lift(_ buf: RustBuffer) throws -> PushTokenReport {
+    return try FfiConverterTypePushTokenReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushTokenReport_lower(_ value: PushTokenReport) -> RustBuffer {
+    return FfiConverterTypePushTokenReport.lower(value)
+}
+
+
+/**
  * A PIN that just arrived, for the notification.
  */
 public struct ReceivedPin: Equatable, Hashable {
     /**
      * The request.
      */
-    public let requestId: String
+    public let requestId: RequestId
     /**
      * Whose PIN.
      */
@@ -1212,7 +1317,7 @@ public struct ReceivedPin: Equatable, Hashable {
     public init(
         /**
          * The request.
-         */requestId: String, 
+         */requestId: RequestId, 
         /**
          * Whose PIN.
          */document: DocumentNumber, 
@@ -1244,7 +1349,7 @@ public struct FfiConverterTypeReceivedPin: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceivedPin {
         return
             try ReceivedPin(
-                requestId: FfiConverterString.read(from: &buf), 
+                requestId: FfiConverterTypeRequestId.read(from: &buf), 
                 document: FfiConverterTypeDocumentNumber.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
                 expiresAt: FfiConverterTypeTimestamp.read(from: &buf)
@@ -1252,7 +1357,7 @@ public struct FfiConverterTypeReceivedPin: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ReceivedPin, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterTypeRequestId.write(value.requestId, into: &buf)
         FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
         FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
@@ -1491,17 +1596,21 @@ public enum ChannelStatus: Equatable, Hashable {
          * Failed attempts so far.
          */attempt: UInt32, 
         /**
-         * Seconds until the next.
+         * Seconds until the next (rounded up).
          */retryInSecs: UInt32
     )
     /**
-     * The citizen is locked: the channel needs the pattern.
+     * The citizen is locked: the channel stopped and needs the pattern. Final.
      */
     case locked
     /**
-     * Another device was activated for the citizen: the channel stopped for good.
+     * Another device was activated for the citizen: the channel stopped. Final.
      */
     case replaced
+    /**
+     * This device was removed for the citizen: the channel stopped. Final.
+     */
+    case removed
 
 
 
@@ -1534,6 +1643,8 @@ public struct FfiConverterTypeChannelStatus: FfiConverterRustBuffer {
         
         case 5: return .replaced
         
+        case 6: return .removed
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -1562,6 +1673,10 @@ public struct FfiConverterTypeChannelStatus: FfiConverterRustBuffer {
         
         case .replaced:
             writeInt(&buf, Int32(5))
+        
+        
+        case .removed:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -1676,13 +1791,25 @@ public func FfiConverterTypeCitizenState_lower(_ value: CitizenState) -> RustBuf
 public enum Locale: Equatable, Hashable {
     
     /**
-     * Spanish.
+     * Spanish, the default.
      */
     case es
     /**
      * English.
      */
     case en
+    /**
+     * Catalan (also Valencian).
+     */
+    case ca
+    /**
+     * Galician.
+     */
+    case gl
+    /**
+     * Basque.
+     */
+    case eu
 
 
 
@@ -1708,6 +1835,12 @@ public struct FfiConverterTypeLocale: FfiConverterRustBuffer {
         
         case 2: return .en
         
+        case 3: return .ca
+        
+        case 4: return .gl
+        
+        case 5: return .eu
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -1722,6 +1855,18 @@ public struct FfiConverterTypeLocale: FfiConverterRustBuffer {
         
         case .en:
             writeInt(&buf, Int32(2))
+        
+        
+        case .ca:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .gl:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .eu:
+            writeInt(&buf, Int32(5))
         
         }
     }
@@ -1846,13 +1991,13 @@ public func FfiConverterTypePatternError_lower(_ value: PatternError) -> RustBuf
 public enum PushOutcome: Equatable, Hashable {
     
     /**
-     * The PIN was in the payload and is stored.
+     * The PIN was in the payload (or fetched at once) and is stored.
      */
     case received(ReceivedPin
     )
     /**
      * The payload had no sealed PIN and the citizen is locked: the notification
-     * says a PIN arrived, and unlocking fetches it.
+     * says a PIN arrived (`pending_notification`), and unlocking fetches it.
      */
     case pendingUnlock(
         /**
@@ -1974,6 +2119,54 @@ fileprivate struct FfiConverterOptionTypePinView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRequestId: FfiConverterRustBuffer {
+    typealias SwiftType = RequestId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRequestId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRequestId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSecretText: FfiConverterRustBuffer {
+    typealias SwiftType = SecretText?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSecretText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSecretText.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Timestamp?
 
@@ -2015,6 +2208,31 @@ fileprivate struct FfiConverterSequenceTypeCitizenScreen: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCitizenScreen.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDocumentNumber: FfiConverterRustBuffer {
+    typealias SwiftType = [DocumentNumber]
+
+    public static func write(_ value: [DocumentNumber], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDocumentNumber.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DocumentNumber] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DocumentNumber]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDocumentNumber.read(from: &buf))
         }
         return seq
     }

@@ -656,7 +656,7 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol ChannelObserver: AnyObject, Sendable {
     
     /**
-     * The channel's state changed.
+     * The channel's state changed; `Locked`, `Replaced` and `Removed` are its last.
      */
     func onStatus(status: ChannelStatus) 
     
@@ -664,6 +664,11 @@ public protocol ChannelObserver: AnyObject, Sendable {
      * A PIN arrived and is stored.
      */
     func onPin(pin: ReceivedPin) 
+    
+    /**
+     * A connection failed or dropped; a `Reconnecting` status follows.
+     */
+    func onError(error: PinsError) 
     
 }
 /**
@@ -723,7 +728,7 @@ open class ChannelObserverImpl: ChannelObserver, @unchecked Sendable {
 
     
     /**
-     * The channel's state changed.
+     * The channel's state changed; `Locked`, `Replaced` and `Removed` are its last.
      */
 open func onStatus(status: ChannelStatus)  {try! rustCall() {
         uniffiCallStatus in
@@ -742,6 +747,18 @@ open func onPin(pin: ReceivedPin)  {try! rustCall() {
     uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(
             self.uniffiCloneHandle(),
         FfiConverterTypeReceivedPin_lower(pin),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A connection failed or dropped; a `Reconnecting` status follows.
+     */
+open func onError(error: PinsError)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_channelobserver_on_error(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePinsError_lower(error),uniffiCallStatus
     )
 }
 }
@@ -811,6 +828,30 @@ fileprivate struct UniffiCallbackInterfaceChannelObserver {
                 }
                 return uniffiObj.onPin(
                      pin: try FfiConverterTypeReceivedPin_lift(pin)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeChannelObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypePinsError_lift(error)
                 )
             }
 
@@ -917,14 +958,14 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func cancelActivation() throws 
     
     /**
-     * Changes a citizen's pattern.
+     * Changes a citizen's pattern; the old one must be right (wrong tries count).
      */
-    func changePattern(document: String, oldDots: Data, newDots: Data) throws 
+    func changePattern(document: DocumentNumber, oldDots: Data, newDots: Data) async throws 
     
     /**
      * Asks the service whether this device is still the citizen's.
      */
-    func checkStatus(document: String) async throws  -> CitizenState
+    func checkStatus(document: DocumentNumber) async throws  -> CitizenState
     
     /**
      * The citizens on this device.
@@ -934,47 +975,64 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     /**
      * What "Copy PIN" puts on the clipboard, and when to clear it.
      */
-    func clipboardContent(requestId: String) throws  -> ClipboardContent
+    func clipboardContent(requestId: RequestId) throws  -> ClipboardContent
     
     /**
-     * Handles a push payload exactly as FCM or APNs delivered it.
+     * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
+     * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
     func handlePush(payload: String) async throws  -> PushOutcome
     
     /**
      * The PINs received (without their values), newest first.
      */
-    func history(document: String?, limit: UInt32) throws  -> [PinView]
+    func history(document: DocumentNumber?, limit: UInt32) throws  -> [PinView]
     
     /**
-     * Locks a citizen (the app went to the background).
+     * Locks a citizen (the app went to the background); the screen hides the PIN at
+     * once, and the citizen's direct channel ends with `Locked`.
      */
-    func lock(document: String) throws 
+    func lock(document: DocumentNumber) throws 
     
     /**
-     * The notification for a stored PIN.
+     * Locks every citizen (the phone was locked).
      */
-    func notification(requestId: String, locale: Locale) throws  -> NotificationContent
+    func lockAll() 
     
     /**
-     * Fetches pending PINs (after unlocking, and on reconnecting).
+     * The notification for a stored PIN, by its state now.
      */
-    func pull(document: String) async throws  -> [ReceivedPin]
+    func notification(requestId: RequestId, locale: Locale) throws  -> NotificationContent
+    
+    /**
+     * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
+     * citizen.
+     */
+    func pendingNotification(document: DocumentNumber, locale: Locale) throws  -> NotificationContent
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting), and registers a
+     * push token that is waiting.
+     */
+    func pull(document: DocumentNumber) async throws  -> [ReceivedPin]
     
     /**
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
-    func refreshStates(document: String) async throws 
+    func refreshStates(document: DocumentNumber) async throws 
     
     /**
-     * Registers or refreshes the push token.
+     * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
+     * `didRegisterForRemoteNotificationsWithDeviceToken`, as hex) and registers it
+     * for every unlocked citizen; the locked ones get it when next unlocked. Works
+     * in the background with everyone locked.
      */
-    func registerPushToken(document: String, platform: PushPlatform, token: String) async throws 
+    func registerPushToken(platform: PushPlatform, token: String) async throws  -> PushTokenReport
     
     /**
      * Removes a citizen; returns whether the service was told.
      */
-    func removeCitizen(document: String) async throws  -> Bool
+    func removeCitizen(document: DocumentNumber) async throws  -> Bool
     
     /**
      * The screen model now.
@@ -982,19 +1040,26 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func screen() throws  -> ScreenModel
     
     /**
-     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     * Changes the language of error explanations (the phone's language changed).
      */
-    func setPattern(document: String, dots: Data) throws 
+    func setLocale(locale: Locale) 
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9). Stretches
+     * the pattern off the calling thread; the citizen is then active and unlocked.
+     */
+    func setPattern(document: DocumentNumber, dots: Data) async throws 
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
      */
-    func startActivation(document: String, contrast: String, permanentDni: Bool, today: CalendarDate) async throws  -> ActivationProgress
+    func startActivation(document: DocumentNumber, contrast: String, permanentDni: Bool, today: CalendarDate) async throws  -> ActivationProgress
     
     /**
-     * Opens the direct channel for an unlocked citizen.
+     * Opens the direct channel for an unlocked citizen; it reconnects by itself until
+     * cancelled or a final status (locked, replaced, removed).
      */
-    func startDirectChannel(document: String, observer: ChannelObserver) throws  -> TaskHandle
+    func startDirectChannel(document: DocumentNumber, observer: ChannelObserver) throws  -> TaskHandle
     
     /**
      * Activation, step 2: the SMS code.
@@ -1007,9 +1072,10 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func subscribeScreen(observer: ScreenObserver) throws  -> TaskHandle
     
     /**
-     * Unlocks a citizen with the pattern.
+     * Unlocks a citizen with the pattern. Stretches off the calling thread; the
+     * screen observers hear of it at once. Call `pull` next.
      */
-    func unlock(document: String, dots: Data) throws 
+    func unlock(document: DocumentNumber, dots: Data) async throws 
     
 }
 /**
@@ -1068,17 +1134,16 @@ open class ClavePinDevice: ClavePinDeviceProtocol, @unchecked Sendable {
     
     /**
      * Opens the device's store in `data_dir` (created on first use), talking to the
-     * service at `service_url`. `pattern_iterations` overrides the calibrated PBKDF2
-     * count (tests only).
+     * service at `service_url`.
      */
-public static func `open`(dataDir: String, serviceUrl: String, keyStore: PlatformKeyStore, patternIterations: UInt32?)throws  -> ClavePinDevice  {
-    return try  FfiConverterTypeClavePinDevice_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+public static func `open`(dataDir: String, serviceUrl: String, keyStore: PlatformKeyStore, settings: DeviceSettings)throws  -> ClavePinDevice  {
+    return try  FfiConverterTypeClavePinDevice_lift(try rustCallWithError(FfiConverterTypePlatformError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(
         FfiConverterString.lower(dataDir),
         FfiConverterString.lower(serviceUrl),
         FfiConverterTypePlatformKeyStore_lower(keyStore),
-        FfiConverterOptionUInt32.lower(patternIterations),uniffiCallStatus
+        FfiConverterTypeDeviceSettings_lower(settings),uniffiCallStatus
     )
 })
 }
@@ -1089,7 +1154,7 @@ public static func `open`(dataDir: String, serviceUrl: String, keyStore: Platfor
      * Which activation screen comes next (after a restart too).
      */
 open func activationProgress()throws  -> ActivationProgress  {
-    return try  FfiConverterTypeActivationProgress_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterTypeActivationProgress_lift(try rustCallWithError(FfiConverterTypeActivationError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1100,7 +1165,7 @@ open func activationProgress()throws  -> ActivationProgress  {
     /**
      * Abandons an activation waiting for its code.
      */
-open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeActivationError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1109,35 +1174,40 @@ open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeDevi
 }
     
     /**
-     * Changes a citizen's pattern.
+     * Changes a citizen's pattern; the old one must be right (wrong tries count).
      */
-open func changePattern(document: String, oldDots: Data, newDots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
-        uniffiCallStatus in
-    uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(document),
-        FfiConverterData.lower(oldDots),
-        FfiConverterData.lower(newDots),uniffiCallStatus
-    )
-}
+open func changePattern(document: DocumentNumber, oldDots: Data, newDots: Data)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterData.lower(oldDots),FfiConverterData.lower(newDots)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeUnlockError_lift
+        )
 }
     
     /**
      * Asks the service whether this device is still the citizen's.
      */
-open func checkStatus(document: String)async throws  -> CitizenState  {
+open func checkStatus(document: DocumentNumber)async throws  -> CitizenState  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeCitizenState_lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
@@ -1145,7 +1215,7 @@ open func checkStatus(document: String)async throws  -> CitizenState  {
      * The citizens on this device.
      */
 open func citizens()throws  -> [CitizenSummary]  {
-    return try  FfiConverterSequenceTypeCitizenSummary.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterSequenceTypeCitizenSummary.lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1156,18 +1226,19 @@ open func citizens()throws  -> [CitizenSummary]  {
     /**
      * What "Copy PIN" puts on the clipboard, and when to clear it.
      */
-open func clipboardContent(requestId: String)throws  -> ClipboardContent  {
-    return try  FfiConverterTypeClipboardContent_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func clipboardContent(requestId: RequestId)throws  -> ClipboardContent  {
+    return try  FfiConverterTypeClipboardContent_lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(requestId),uniffiCallStatus
+        FfiConverterTypeRequestId_lower(requestId),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Handles a push payload exactly as FCM or APNs delivered it.
+     * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
+     * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
 open func handlePush(payload: String)async throws  -> PushOutcome  {
     return
@@ -1181,123 +1252,154 @@ open func handlePush(payload: String)async throws  -> PushOutcome  {
             completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePushOutcome_lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
     /**
      * The PINs received (without their values), newest first.
      */
-open func history(document: String?, limit: UInt32)throws  -> [PinView]  {
-    return try  FfiConverterSequenceTypePinView.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func history(document: DocumentNumber?, limit: UInt32)throws  -> [PinView]  {
+    return try  FfiConverterSequenceTypePinView.lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_history(
             self.uniffiCloneHandle(),
-        FfiConverterOptionString.lower(document),
+        FfiConverterOptionTypeDocumentNumber.lower(document),
         FfiConverterUInt32.lower(limit),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Locks a citizen (the app went to the background).
+     * Locks a citizen (the app went to the background); the screen hides the PIN at
+     * once, and the citizen's direct channel ends with `Locked`.
      */
-open func lock(document: String)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func lock(document: DocumentNumber)throws   {try rustCallWithError(FfiConverterTypeUnlockError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_lock(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(document),uniffiCallStatus
+        FfiConverterTypeDocumentNumber_lower(document),uniffiCallStatus
     )
 }
 }
     
     /**
-     * The notification for a stored PIN.
+     * Locks every citizen (the phone was locked).
      */
-open func notification(requestId: String, locale: Locale)throws  -> NotificationContent  {
-    return try  FfiConverterTypeNotificationContent_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func lockAll()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The notification for a stored PIN, by its state now.
+     */
+open func notification(requestId: RequestId, locale: Locale)throws  -> NotificationContent  {
+    return try  FfiConverterTypeNotificationContent_lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_notification(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(requestId),
+        FfiConverterTypeRequestId_lower(requestId),
         FfiConverterTypeLocale_lower(locale),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Fetches pending PINs (after unlocking, and on reconnecting).
+     * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
+     * citizen.
      */
-open func pull(document: String)async throws  -> [ReceivedPin]  {
+open func pendingNotification(document: DocumentNumber, locale: Locale)throws  -> NotificationContent  {
+    return try  FfiConverterTypeNotificationContent_lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDocumentNumber_lower(document),
+        FfiConverterTypeLocale_lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting), and registers a
+     * push token that is waiting.
+     */
+open func pull(document: DocumentNumber)async throws  -> [ReceivedPin]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_pull(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeReceivedPin.lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
     /**
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
-open func refreshStates(document: String)async throws   {
+open func refreshStates(document: DocumentNumber)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
             completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
             freeFunc: ffi_clavepin_ffi_rust_future_free_void,
             liftFunc: { $0 },
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
     /**
-     * Registers or refreshes the push token.
+     * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
+     * `didRegisterForRemoteNotificationsWithDeviceToken`, as hex) and registers it
+     * for every unlocked citizen; the locked ones get it when next unlocked. Works
+     * in the background with everyone locked.
      */
-open func registerPushToken(document: String, platform: PushPlatform, token: String)async throws   {
+open func registerPushToken(platform: PushPlatform, token: String)async throws  -> PushTokenReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document),FfiConverterTypePushPlatform_lower(platform),FfiConverterString.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterTypePushPlatform_lower(platform),FfiConverterString.lower(token)
                 )
             },
-            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
-            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
-            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeDeviceError_lift
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePushTokenReport_lift,
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
     /**
      * Removes a citizen; returns whether the service was told.
      */
-open func removeCitizen(document: String)async throws  -> Bool  {
+open func removeCitizen(document: DocumentNumber)async throws  -> Bool  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document)
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_i8,
             completeFunc: ffi_clavepin_ffi_rust_future_complete_i8,
             freeFunc: ffi_clavepin_ffi_rust_future_free_i8,
             liftFunc: FfiConverterBool.lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypePinsError_lift
         )
 }
     
@@ -1305,7 +1407,7 @@ open func removeCitizen(document: String)async throws  -> Bool  {
      * The screen model now.
      */
 open func screen()throws  -> ScreenModel  {
-    return try  FfiConverterTypeScreenModel_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterTypeScreenModel_lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_screen(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1314,46 +1416,66 @@ open func screen()throws  -> ScreenModel  {
 }
     
     /**
-     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     * Changes the language of error explanations (the phone's language changed).
      */
-open func setPattern(document: String, dots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func setLocale(locale: Locale)  {try! rustCall() {
         uniffiCallStatus in
-    uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+    uniffi_clavepin_ffi_fn_method_clavepindevice_set_locale(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(document),
-        FfiConverterData.lower(dots),uniffiCallStatus
+        FfiConverterTypeLocale_lower(locale),uniffiCallStatus
     )
 }
 }
     
     /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9). Stretches
+     * the pattern off the calling thread; the citizen is then active and unlocked.
+     */
+open func setPattern(document: DocumentNumber, dots: Data)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterData.lower(dots)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeActivationError_lift
+        )
+}
+    
+    /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
      */
-open func startActivation(document: String, contrast: String, permanentDni: Bool, today: CalendarDate)async throws  -> ActivationProgress  {
+open func startActivation(document: DocumentNumber, contrast: String, permanentDni: Bool, today: CalendarDate)async throws  -> ActivationProgress  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(document),FfiConverterString.lower(contrast),FfiConverterBool.lower(permanentDni),FfiConverterTypeCalendarDate_lower(today)
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterString.lower(contrast),FfiConverterBool.lower(permanentDni),FfiConverterTypeCalendarDate_lower(today)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeActivationProgress_lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypeActivationError_lift
         )
 }
     
     /**
-     * Opens the direct channel for an unlocked citizen.
+     * Opens the direct channel for an unlocked citizen; it reconnects by itself until
+     * cancelled or a final status (locked, replaced, removed).
      */
-open func startDirectChannel(document: String, observer: ChannelObserver)throws  -> TaskHandle  {
-    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+open func startDirectChannel(document: DocumentNumber, observer: ChannelObserver)throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypePinsError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(document),
+        FfiConverterTypeDocumentNumber_lower(document),
         FfiConverterTypeChannelObserver_lower(observer),uniffiCallStatus
     )
 })
@@ -1374,7 +1496,7 @@ open func submitActivationCode(code: String)async throws  -> ActivationProgress 
             completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeActivationProgress_lift,
-            errorHandler: FfiConverterTypeDeviceError_lift
+            errorHandler: FfiConverterTypeActivationError_lift
         )
 }
     
@@ -1382,7 +1504,7 @@ open func submitActivationCode(code: String)async throws  -> ActivationProgress 
      * Starts the screen ticker.
      */
 open func subscribeScreen(observer: ScreenObserver)throws  -> TaskHandle  {
-    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypePlatformError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(
             self.uniffiCloneHandle(),
@@ -1392,16 +1514,23 @@ open func subscribeScreen(observer: ScreenObserver)throws  -> TaskHandle  {
 }
     
     /**
-     * Unlocks a citizen with the pattern.
+     * Unlocks a citizen with the pattern. Stretches off the calling thread; the
+     * screen observers hear of it at once. Call `pull` next.
      */
-open func unlock(document: String, dots: Data)throws   {try rustCallWithError(FfiConverterTypeDeviceError_lift) {
-        uniffiCallStatus in
-    uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(document),
-        FfiConverterData.lower(dots),uniffiCallStatus
-    )
-}
+open func unlock(document: DocumentNumber, dots: Data)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterData.lower(dots)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeUnlockError_lift
+        )
 }
     
 
@@ -1456,7 +1585,9 @@ public func FfiConverterTypeClavePinDevice_lower(_ value: ClavePinDevice) -> UIn
 
 /**
  * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
- * data key. Keep the wrapping key in hardware where the platform allows.
+ * data key. Keep the wrapping key in hardware where the platform allows. Throw
+ * `PlatformError.KeyUnavailable` when the key is gone or is another one (the app's
+ * data came back from a backup without it), `Failure` for anything transient.
  */
 public protocol PlatformKeyStore: AnyObject, Sendable {
     
@@ -1466,14 +1597,16 @@ public protocol PlatformKeyStore: AnyObject, Sendable {
     func wrap(dataKey: Data) throws  -> Data
     
     /**
-     * Decrypts it. Throw if the platform key is gone or does not fit.
+     * Decrypts it.
      */
     func unwrapKey(wrapped: Data) throws  -> Data
     
 }
 /**
  * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
- * data key. Keep the wrapping key in hardware where the platform allows.
+ * data key. Keep the wrapping key in hardware where the platform allows. Throw
+ * `PlatformError.KeyUnavailable` when the key is gone or is another one (the app's
+ * data came back from a backup without it), `Failure` for anything transient.
  */
 open class PlatformKeyStoreImpl: PlatformKeyStore, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1532,7 +1665,7 @@ open class PlatformKeyStoreImpl: PlatformKeyStore, @unchecked Sendable {
      * Encrypts the data key for storage.
      */
 open func wrap(dataKey: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePlatformError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_platformkeystore_wrap(
             self.uniffiCloneHandle(),
@@ -1542,10 +1675,10 @@ open func wrap(dataKey: Data)throws  -> Data  {
 }
     
     /**
-     * Decrypts it. Throw if the platform key is gone or does not fit.
+     * Decrypts it.
      */
 open func unwrapKey(wrapped: Data)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDeviceError_lift) {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypePlatformError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_platformkeystore_unwrap_key(
             self.uniffiCloneHandle(),
@@ -1604,7 +1737,7 @@ fileprivate struct UniffiCallbackInterfacePlatformKeyStore {
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
                 writeReturn: writeReturn,
-                lowerError: FfiConverterTypeDeviceError_lower
+                lowerError: FfiConverterTypePlatformError_lower
             )
         },
         unwrapKey: { (
@@ -1629,7 +1762,7 @@ fileprivate struct UniffiCallbackInterfacePlatformKeyStore {
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
                 writeReturn: writeReturn,
-                lowerError: FfiConverterTypeDeviceError_lower
+                lowerError: FfiConverterTypePlatformError_lower
             )
         }
     )
@@ -1712,7 +1845,8 @@ public func FfiConverterTypePlatformKeyStore_lower(_ value: PlatformKeyStore) ->
 
 
 /**
- * Receives the screen model (at once, every 10 s, and on every change).
+ * Receives the screen model: at once, every 10 s, and on every change (a PIN
+ * arrives or changes, a citizen is unlocked, locked, removed or replaced).
  */
 public protocol ScreenObserver: AnyObject, Sendable {
     
@@ -1721,9 +1855,15 @@ public protocol ScreenObserver: AnyObject, Sendable {
      */
     func onScreen(screen: ScreenModel) 
     
+    /**
+     * The screen could not be read; the ticker goes on and tries again.
+     */
+    func onError(error: PlatformError) 
+    
 }
 /**
- * Receives the screen model (at once, every 10 s, and on every change).
+ * Receives the screen model: at once, every 10 s, and on every change (a PIN
+ * arrives or changes, a citizen is unlocked, locked, removed or replaced).
  */
 open class ScreenObserverImpl: ScreenObserver, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1790,6 +1930,18 @@ open func onScreen(screen: ScreenModel)  {try! rustCall() {
 }
 }
     
+    /**
+     * The screen could not be read; the ticker goes on and tries again.
+     */
+open func onError(error: PlatformError)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_screenobserver_on_error(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePlatformError_lower(error),uniffiCallStatus
+    )
+}
+}
+    
 
     
 }
@@ -1831,6 +1983,30 @@ fileprivate struct UniffiCallbackInterfaceScreenObserver {
                 }
                 return uniffiObj.onScreen(
                      screen: try FfiConverterTypeScreenModel_lift(screen)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onError: { (
+            uniffiHandle: UInt64,
+            error: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeScreenObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onError(
+                     error: try FfiConverterTypePlatformError_lift(error)
                 )
             }
 
@@ -1931,6 +2107,11 @@ public protocol TaskHandleProtocol: AnyObject, Sendable {
      */
     func cancel() 
     
+    /**
+     * Whether it has stopped (cancelled, or the channel reached a final status).
+     */
+    func isFinished()  -> Bool
+    
 }
 /**
  * Stops a background task; dropping it stops it too.
@@ -1997,6 +2178,18 @@ open func cancel()  {try! rustCall() {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Whether it has stopped (cancelled, or the channel reached a final status).
+     */
+open func isFinished() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_taskhandle_is_finished(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
 
@@ -2207,9 +2400,96 @@ public func FfiConverterTypeContrastInfo_lower(_ value: ContrastInfo) -> RustBuf
 
 
 /**
+ * How to open the device.
+ */
+public struct DeviceSettings: Equatable, Hashable {
+    /**
+     * The language of error explanations (the notification takes its own).
+     */
+    public let locale: Locale
+    /**
+     * PBKDF2 iterations for new patterns; `None`: the calibrated 600,000. Fewer
+     * only in tests: debug builds stretch slowly.
+     */
+    public let patternIterations: UInt32?
+    /**
+     * Seconds of silence after which the direct channel reconnects; `None`: 45 (three
+     * of the service's keep-alives).
+     */
+    public let channelSilenceLimitSecs: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The language of error explanations (the notification takes its own).
+         */locale: Locale, 
+        /**
+         * PBKDF2 iterations for new patterns; `None`: the calibrated 600,000. Fewer
+         * only in tests: debug builds stretch slowly.
+         */patternIterations: UInt32? = nil, 
+        /**
+         * Seconds of silence after which the direct channel reconnects; `None`: 45 (three
+         * of the service's keep-alives).
+         */channelSilenceLimitSecs: UInt32? = nil) {
+        self.locale = locale
+        self.patternIterations = patternIterations
+        self.channelSilenceLimitSecs = channelSilenceLimitSecs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeviceSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceSettings {
+        return
+            try DeviceSettings(
+                locale: FfiConverterTypeLocale.read(from: &buf), 
+                patternIterations: FfiConverterOptionUInt32.read(from: &buf), 
+                channelSilenceLimitSecs: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeviceSettings, into buf: inout [UInt8]) {
+        FfiConverterTypeLocale.write(value.locale, into: &buf)
+        FfiConverterOptionUInt32.write(value.patternIterations, into: &buf)
+        FfiConverterOptionUInt32.write(value.channelSilenceLimitSecs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceSettings_lift(_ buf: RustBuffer) throws -> DeviceSettings {
+    return try FfiConverterTypeDeviceSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceSettings_lower(_ value: DeviceSettings) -> RustBuffer {
+    return FfiConverterTypeDeviceSettings.lower(value)
+}
+
+
+/**
  * A valid document number, as a screen shows it.
  */
 public struct DocumentInfo: Equatable, Hashable {
+    /**
+     * The number, typed: what the device's calls take.
+     */
+    public let document: DocumentNumber
     /**
      * Upper case, no separators: `12345678Z`, `X1234567L`.
      */
@@ -2227,6 +2507,9 @@ public struct DocumentInfo: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * The number, typed: what the device's calls take.
+         */document: DocumentNumber, 
+        /**
          * Upper case, no separators: `12345678Z`, `X1234567L`.
          */normalised: String, 
         /**
@@ -2235,6 +2518,7 @@ public struct DocumentInfo: Equatable, Hashable {
         /**
          * Which contrast datum the next field asks for.
          */contrastNeeded: ContrastKind) {
+        self.document = document
         self.normalised = normalised
         self.kind = kind
         self.contrastNeeded = contrastNeeded
@@ -2256,6 +2540,7 @@ public struct FfiConverterTypeDocumentInfo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentInfo {
         return
             try DocumentInfo(
+                document: FfiConverterTypeDocumentNumber.read(from: &buf), 
                 normalised: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterTypeDocumentKind.read(from: &buf), 
                 contrastNeeded: FfiConverterTypeContrastKind.read(from: &buf)
@@ -2263,6 +2548,7 @@ public struct FfiConverterTypeDocumentInfo: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: DocumentInfo, into buf: inout [UInt8]) {
+        FfiConverterTypeDocumentNumber.write(value.document, into: &buf)
         FfiConverterString.write(value.normalised, into: &buf)
         FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
         FfiConverterTypeContrastKind.write(value.contrastNeeded, into: &buf)
@@ -2286,122 +2572,188 @@ public func FfiConverterTypeDocumentInfo_lower(_ value: DocumentInfo) -> RustBuf
 
 
 /**
- * Why a device operation failed.
+ * A refusal by the service, as docs/PROTOCOL.md defines it.
  */
-public 
-enum DeviceError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+public struct ServiceRefusal: Equatable, Hashable {
+    /**
+     * The stable code the app acts on.
+     */
+    public let code: ErrorCode
+    /**
+     * Tries left, where another try is allowed.
+     */
+    public let triesLeft: UInt32?
+    /**
+     * Seconds to wait, where the refusal is a wait.
+     */
+    public let retryAfterSecs: Int64?
 
-    
-    
-    /**
-     * What was typed is not valid (document, contrast data, code, pattern).
-     */
-    case InvalidInput(
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
         /**
-         * What is wrong.
-         */reason: String
-    )
-    /**
-     * The PIN service cannot be reached.
-     */
-    case Offline(
-        /**
-         * Why.
-         */reason: String
-    )
-    /**
-     * The service refused; `code` is its stable code (docs/PROTOCOL.md).
-     */
-    case Refused(
-        /**
-         * The service's code, e.g. `wrong_code`, `contrast_data_mismatch`.
-         */code: String, 
-        /**
-         * Its explanation, for people.
-         */explanation: String, 
+         * The stable code the app acts on.
+         */code: ErrorCode, 
         /**
          * Tries left, where another try is allowed.
          */triesLeft: UInt32?, 
         /**
          * Seconds to wait, where the refusal is a wait.
-         */retryAfterSecs: Int64?
+         */retryAfterSecs: Int64?) {
+        self.code = code
+        self.triesLeft = triesLeft
+        self.retryAfterSecs = retryAfterSecs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ServiceRefusal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServiceRefusal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServiceRefusal {
+        return
+            try ServiceRefusal(
+                code: FfiConverterTypeErrorCode.read(from: &buf), 
+                triesLeft: FfiConverterOptionUInt32.read(from: &buf), 
+                retryAfterSecs: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ServiceRefusal, into buf: inout [UInt8]) {
+        FfiConverterTypeErrorCode.write(value.code, into: &buf)
+        FfiConverterOptionUInt32.write(value.triesLeft, into: &buf)
+        FfiConverterOptionInt64.write(value.retryAfterSecs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceRefusal_lift(_ buf: RustBuffer) throws -> ServiceRefusal {
+    return try FfiConverterTypeServiceRefusal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServiceRefusal_lower(_ value: ServiceRefusal) -> RustBuffer {
+    return FfiConverterTypeServiceRefusal.lower(value)
+}
+
+
+/**
+ * Why an activation step failed.
+ */
+public 
+enum ActivationError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The document number or contrast datum as typed is not valid: `reason` says
+     * which rule (the field to flag).
+     */
+    case InvalidIdentity(
+        /**
+         * The rule broken.
+         */reason: IdentityError, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * No activation in progress, or it can no longer be completed: start again.
+     * The SMS code as typed is not 6 digits.
      */
-    case ActivationRestart(
+    case InvalidCode(
         /**
-         * Why.
-         */reason: String
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * Wrong pattern.
+     * The pattern as drawn is not acceptable.
      */
-    case WrongPattern(
+    case InvalidPattern(
         /**
-         * Tries before the wipe.
-         */triesLeft: UInt32, 
+         * The rule broken.
+         */reason: PatternError, 
         /**
-         * Seconds before the next try.
-         */waitSecs: Int64
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * Too soon after wrong patterns.
+     * No activation is in progress: start with the document.
      */
-    case UnlockWait(
+    case NoActivationInProgress(
         /**
-         * Seconds to wait.
-         */waitSecs: Int64
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * Ten wrong patterns: the citizen was wiped from this device.
+     * This attempt is over (code expired, used up, lost in a restart, or the keys did
+     * not match): start again for a new SMS code.
      */
-    case Wiped
-    /**
-     * The operation needs the citizen unlocked.
-     */
-    case Locked
-    /**
-     * Another device was activated for the citizen.
-     */
-    case DeviceReplaced
-    /**
-     * The citizen, PIN or pattern asked for is not there, or not in that state.
-     */
-    case NotAvailable(
+    case StartAgain(
         /**
-         * What.
-         */reason: String
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * A push payload that was refused (malformed, tampered, replayed, foreign).
+     * The citizen is not on this device.
      */
-    case PushRefused(
+    case UnknownCitizen(
         /**
-         * Why.
-         */reason: String
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * The store failed: wrong or missing key, tampered or corrupt data. Nothing was
-     * deleted.
+     * The pattern is already set; change it instead.
      */
-    case Storage(
+    case PatternAlreadySet(
         /**
-         * What.
-         */reason: String
+         * What to tell the citizen.
+         */explanation: String
     )
     /**
-     * A platform callback failed (the app's key store threw).
+     * The service: offline, refused (`not_in_census`, `contrast_data_mismatch`,
+     * `wrong_code` with tries left, `too_many_codes`…), or an odd answer.
+     */
+    case Network(
+        /**
+         * What happened.
+         */error: NetworkError
+    )
+    /**
+     * The phone's storage or key store.
      */
     case Platform(
         /**
-         * What.
-         */reason: String
+         * What happened.
+         */error: PlatformError
     )
 
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_activationerror_uniffi_trait_display(
+            FfiConverterTypeActivationError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 
     
     public var errorDescription: String? {
@@ -2411,135 +2763,108 @@ enum DeviceError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 }
 
 #if compiler(>=6)
-extension DeviceError: Sendable {}
+extension ActivationError: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeDeviceError: FfiConverterRustBuffer {
-    typealias SwiftType = DeviceError
+public struct FfiConverterTypeActivationError: FfiConverterRustBuffer {
+    typealias SwiftType = ActivationError
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceError {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivationError {
         let variant: Int32 = try readInt(&buf)
         switch variant {
 
         
 
         
-        case 1: return .InvalidInput(
-            reason: try FfiConverterString.read(from: &buf)
+        case 1: return .InvalidIdentity(
+            reason: try FfiConverterTypeIdentityError.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .Offline(
-            reason: try FfiConverterString.read(from: &buf)
+        case 2: return .InvalidCode(
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .Refused(
-            code: try FfiConverterString.read(from: &buf), 
-            explanation: try FfiConverterString.read(from: &buf), 
-            triesLeft: try FfiConverterOptionUInt32.read(from: &buf), 
-            retryAfterSecs: try FfiConverterOptionInt64.read(from: &buf)
+        case 3: return .InvalidPattern(
+            reason: try FfiConverterTypePatternError.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .ActivationRestart(
-            reason: try FfiConverterString.read(from: &buf)
+        case 4: return .NoActivationInProgress(
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .WrongPattern(
-            triesLeft: try FfiConverterUInt32.read(from: &buf), 
-            waitSecs: try FfiConverterInt64.read(from: &buf)
+        case 5: return .StartAgain(
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .UnlockWait(
-            waitSecs: try FfiConverterInt64.read(from: &buf)
+        case 6: return .UnknownCitizen(
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Wiped
-        case 8: return .Locked
-        case 9: return .DeviceReplaced
-        case 10: return .NotAvailable(
-            reason: try FfiConverterString.read(from: &buf)
+        case 7: return .PatternAlreadySet(
+            explanation: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .PushRefused(
-            reason: try FfiConverterString.read(from: &buf)
+        case 8: return .Network(
+            error: try FfiConverterTypeNetworkError.read(from: &buf)
             )
-        case 12: return .Storage(
-            reason: try FfiConverterString.read(from: &buf)
-            )
-        case 13: return .Platform(
-            reason: try FfiConverterString.read(from: &buf)
+        case 9: return .Platform(
+            error: try FfiConverterTypePlatformError.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
-    public static func write(_ value: DeviceError, into buf: inout [UInt8]) {
+    public static func write(_ value: ActivationError, into buf: inout [UInt8]) {
         switch value {
 
         
 
         
         
-        case let .InvalidInput(reason):
+        case let .InvalidIdentity(reason,explanation):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Offline(reason):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Refused(code,explanation,triesLeft,retryAfterSecs):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(code, into: &buf)
+            FfiConverterTypeIdentityError.write(reason, into: &buf)
             FfiConverterString.write(explanation, into: &buf)
-            FfiConverterOptionUInt32.write(triesLeft, into: &buf)
-            FfiConverterOptionInt64.write(retryAfterSecs, into: &buf)
             
         
-        case let .ActivationRestart(reason):
+        case let .InvalidCode(explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .InvalidPattern(reason,explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypePatternError.write(reason, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .NoActivationInProgress(explanation):
             writeInt(&buf, Int32(4))
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .WrongPattern(triesLeft,waitSecs):
+        case let .StartAgain(explanation):
             writeInt(&buf, Int32(5))
-            FfiConverterUInt32.write(triesLeft, into: &buf)
-            FfiConverterInt64.write(waitSecs, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .UnlockWait(waitSecs):
+        case let .UnknownCitizen(explanation):
             writeInt(&buf, Int32(6))
-            FfiConverterInt64.write(waitSecs, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
             
         
-        case .Wiped:
+        case let .PatternAlreadySet(explanation):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(explanation, into: &buf)
+            
         
-        
-        case .Locked:
+        case let .Network(error):
             writeInt(&buf, Int32(8))
+            FfiConverterTypeNetworkError.write(error, into: &buf)
+            
         
-        
-        case .DeviceReplaced:
+        case let .Platform(error):
             writeInt(&buf, Int32(9))
-        
-        
-        case let .NotAvailable(reason):
-            writeInt(&buf, Int32(10))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .PushRefused(reason):
-            writeInt(&buf, Int32(11))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Storage(reason):
-            writeInt(&buf, Int32(12))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Platform(reason):
-            writeInt(&buf, Int32(13))
-            FfiConverterString.write(reason, into: &buf)
+            FfiConverterTypePlatformError.write(error, into: &buf)
             
         }
     }
@@ -2549,15 +2874,15 @@ public struct FfiConverterTypeDeviceError: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeDeviceError_lift(_ buf: RustBuffer) throws -> DeviceError {
-    return try FfiConverterTypeDeviceError.lift(buf)
+public func FfiConverterTypeActivationError_lift(_ buf: RustBuffer) throws -> ActivationError {
+    return try FfiConverterTypeActivationError.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeDeviceError_lower(_ value: DeviceError) -> RustBuffer {
-    return FfiConverterTypeDeviceError.lower(value)
+public func FfiConverterTypeActivationError_lower(_ value: ActivationError) -> RustBuffer {
+    return FfiConverterTypeActivationError.lower(value)
 }
 
 
@@ -2668,6 +2993,788 @@ public func FfiConverterTypeDocumentInputState_lower(_ value: DocumentInputState
 }
 
 
+
+/**
+ * The service could not be reached, refused, or answered something unexpected.
+ */
+public 
+enum NetworkError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * No answer (no connection, DNS, TLS, timeout): try again when online.
+     */
+    case Offline(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The service refused; `refusal.code` says why.
+     */
+    case Refused(
+        /**
+         * The service's code and its numbers.
+         */refusal: ServiceRefusal, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The service answered something this version does not understand: not a
+     * connection problem, so retrying at once will not help.
+     */
+    case UnexpectedAnswer(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_networkerror_uniffi_trait_display(
+            FfiConverterTypeNetworkError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension NetworkError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetworkError: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NetworkError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Offline(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .Refused(
+            refusal: try FfiConverterTypeServiceRefusal.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .UnexpectedAnswer(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NetworkError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Offline(explanation):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Refused(refusal,explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeServiceRefusal.write(refusal, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .UnexpectedAnswer(explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkError_lift(_ buf: RustBuffer) throws -> NetworkError {
+    return try FfiConverterTypeNetworkError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkError_lower(_ value: NetworkError) -> RustBuffer {
+    return FfiConverterTypeNetworkError.lower(value)
+}
+
+
+/**
+ * Why receiving, showing or copying PINs failed.
+ */
+public 
+enum PinsError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The citizen is locked: ask for the pattern.
+     */
+    case Locked(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The citizen is not on this device.
+     */
+    case UnknownCitizen(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * No such PIN on this device.
+     */
+    case UnknownPin(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The PIN can no longer be used: nothing to copy.
+     */
+    case PinEnded(
+        /**
+         * Expired, used, superseded or dead.
+         */state: PinState, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Another device was activated for the citizen; this one gets no more PINs.
+     */
+    case DeviceReplaced(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * This device was removed for the citizen.
+     */
+    case DeviceRemoved(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Not a ClavePIN push (another app's, or an unknown format): ignore it.
+     */
+    case MalformedPush(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * A push for an activation this device does not hold (removed, replaced).
+     */
+    case ForeignPush(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * A sealed PIN that does not open: tampered with, or sealed for another device.
+     */
+    case TamperedPush(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * A PIN this device already has (often the direct channel was faster): no
+     * second notification.
+     */
+    case ReplayedPush(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * A push token the platform could not have given.
+     */
+    case InvalidPushToken(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The service: offline, refused, or an odd answer.
+     */
+    case Network(
+        /**
+         * What happened.
+         */error: NetworkError
+    )
+    /**
+     * The phone's storage or key store.
+     */
+    case Platform(
+        /**
+         * What happened.
+         */error: PlatformError
+    )
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_pinserror_uniffi_trait_display(
+            FfiConverterTypePinsError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension PinsError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePinsError: FfiConverterRustBuffer {
+    typealias SwiftType = PinsError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PinsError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Locked(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .UnknownCitizen(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .UnknownPin(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .PinEnded(
+            state: try FfiConverterTypePinState.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .DeviceReplaced(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .DeviceRemoved(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .MalformedPush(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .ForeignPush(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .TamperedPush(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .ReplayedPush(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 11: return .InvalidPushToken(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 12: return .Network(
+            error: try FfiConverterTypeNetworkError.read(from: &buf)
+            )
+        case 13: return .Platform(
+            error: try FfiConverterTypePlatformError.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PinsError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Locked(explanation):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .UnknownCitizen(explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .UnknownPin(explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .PinEnded(state,explanation):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypePinState.write(state, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .DeviceReplaced(explanation):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .DeviceRemoved(explanation):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .MalformedPush(explanation):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .ForeignPush(explanation):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .TamperedPush(explanation):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .ReplayedPush(explanation):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .InvalidPushToken(explanation):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Network(error):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeNetworkError.write(error, into: &buf)
+            
+        
+        case let .Platform(error):
+            writeInt(&buf, Int32(13))
+            FfiConverterTypePlatformError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinsError_lift(_ buf: RustBuffer) throws -> PinsError {
+    return try FfiConverterTypePinsError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePinsError_lower(_ value: PinsError) -> RustBuffer {
+    return FfiConverterTypePinsError.lower(value)
+}
+
+
+/**
+ * The phone's side failed: storage, the platform key store, the runtime. Nothing
+ * stored was deleted.
+ */
+public 
+enum PlatformError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The platform key that wraps the store's key is gone or is another one (app data
+     * restored without its Keystore or Keychain key): the citizens must activate again.
+     */
+    case KeyUnavailable(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Stored data was tampered with or is corrupt.
+     */
+    case StoreDamaged(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The store was written by a newer version of the app.
+     */
+    case StoreTooNew(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Anything else on the phone: disk, randomness, a key store exception, the runtime.
+     */
+    case Failure(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_platformerror_uniffi_trait_display(
+            FfiConverterTypePlatformError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension PlatformError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlatformError: FfiConverterRustBuffer {
+    typealias SwiftType = PlatformError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlatformError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .KeyUnavailable(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .StoreDamaged(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .StoreTooNew(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .Failure(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PlatformError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .KeyUnavailable(explanation):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .StoreDamaged(explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .StoreTooNew(explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Failure(explanation):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformError_lift(_ buf: RustBuffer) throws -> PlatformError {
+    return try FfiConverterTypePlatformError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformError_lower(_ value: PlatformError) -> RustBuffer {
+    return FfiConverterTypePlatformError.lower(value)
+}
+
+
+/**
+ * Why unlocking or changing the pattern failed.
+ */
+public 
+enum UnlockError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The pattern as drawn is not acceptable (too short, a dot twice).
+     */
+    case InvalidPattern(
+        /**
+         * The rule broken.
+         */reason: PatternError, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Wrong pattern.
+     */
+    case WrongPattern(
+        /**
+         * Tries before the activation is wiped.
+         */triesLeft: UInt32, 
+        /**
+         * Seconds before the next try is allowed (0: at once).
+         */waitSecs: Int64, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Too soon after wrong patterns: show a countdown of `wait_secs`.
+     */
+    case Wait(
+        /**
+         * Seconds to wait.
+         */waitSecs: Int64, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Ten wrong patterns: the citizen's activation was wiped from this device.
+     */
+    case Wiped(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The activation is not finished: draw the first pattern (`set_pattern`).
+     */
+    case PatternNotSet(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The citizen is not on this device.
+     */
+    case UnknownCitizen(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The phone's storage or key store.
+     */
+    case Platform(
+        /**
+         * What happened.
+         */error: PlatformError
+    )
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_unlockerror_uniffi_trait_display(
+            FfiConverterTypeUnlockError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension UnlockError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnlockError: FfiConverterRustBuffer {
+    typealias SwiftType = UnlockError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnlockError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .InvalidPattern(
+            reason: try FfiConverterTypePatternError.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .WrongPattern(
+            triesLeft: try FfiConverterUInt32.read(from: &buf), 
+            waitSecs: try FfiConverterInt64.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Wait(
+            waitSecs: try FfiConverterInt64.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .Wiped(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .PatternNotSet(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .UnknownCitizen(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Platform(
+            error: try FfiConverterTypePlatformError.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: UnlockError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .InvalidPattern(reason,explanation):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypePatternError.write(reason, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .WrongPattern(triesLeft,waitSecs,explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt32.write(triesLeft, into: &buf)
+            FfiConverterInt64.write(waitSecs, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Wait(waitSecs,explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(waitSecs, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Wiped(explanation):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .PatternNotSet(explanation):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .UnknownCitizen(explanation):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Platform(error):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypePlatformError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnlockError_lift(_ buf: RustBuffer) throws -> UnlockError {
+    return try FfiConverterTypeUnlockError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnlockError_lower(_ value: UnlockError) -> RustBuffer {
+    return FfiConverterTypeUnlockError.lower(value)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2719,8 +3826,8 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
-    typealias SwiftType = String?
+fileprivate struct FfiConverterOptionTypeDocumentNumber: FfiConverterRustBuffer {
+    typealias SwiftType = DocumentNumber?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -2728,13 +3835,13 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterString.write(value, into: &buf)
+        FfiConverterTypeDocumentNumber.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterString.read(from: &buf)
+        case 1: return try FfiConverterTypeDocumentNumber.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2887,7 +3994,8 @@ public func countdownDisplay(countdown: Countdown) -> String  {
 })
 }
 /**
- * The locale for a BCP 47 tag (`es-ES` → Spanish; anything else → English).
+ * The locale for a BCP 47 tag (`es-ES`, `ca`, `gl`, `eu`, `en-GB`; anything else:
+ * Spanish).
  */
 public func localeForTag(tag: String) -> Locale  {
     return try!  FfiConverterTypeLocale_lift(try! rustCall() {
@@ -2969,7 +4077,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_func_countdown_display() != 55920) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_func_locale_for_tag() != 26877) {
+    if (uniffi_clavepin_ffi_checksum_func_locale_for_tag() != 38487) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_func_document_input_state() != 32781) {
@@ -2984,88 +4092,106 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_func_validate_document() != 49750) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() != 7309) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() != 6981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 52639) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 34842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() != 30489) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() != 20949) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() != 31911) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() != 15785) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() != 61157) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() != 27241) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() != 26248) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() != 56841) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() != 51140) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() != 8936) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_history() != 10830) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_history() != 43533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() != 11820) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() != 48320) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() != 46497) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all() != 57750) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() != 58063) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() != 10168) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() != 58931) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() != 4794) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() != 35113) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() != 6285) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 3064) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() != 31796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() != 44036) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() != 7593) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() != 49995) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 39823) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() != 33645) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() != 797) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() != 16426) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_set_locale() != 14105) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() != 38110) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() != 52811) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() != 3799) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() != 17100) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() != 14681) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() != 32345) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() != 46364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() != 55694) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() != 40663) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_taskhandle_cancel() != 16288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() != 49119) {
+    if (uniffi_clavepin_ffi_checksum_method_taskhandle_is_finished() != 53669) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() != 40943) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin() != 24396) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() != 50971) {
+    if (uniffi_clavepin_ffi_checksum_method_channelobserver_on_error() != 62170) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() != 61810) {
+    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() != 41928) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() != 19502) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen() != 38983) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() != 32726) {
+    if (uniffi_clavepin_ffi_checksum_method_screenobserver_on_error() != 49889) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() != 58337) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -889,6 +889,412 @@ public func FfiConverterTypeDocumentKind_lower(_ value: DocumentKind) -> RustBuf
 
 
 /**
+ * What went wrong, as a stable machine-readable code. Clients act on the code; the
+ * message is for people and may change.
+ */
+
+public enum ErrorCode: Equatable, Hashable {
+    
+    /**
+     * The body is not the JSON the endpoint takes, or a field is invalid.
+     */
+    case badRequest
+    /**
+     * The body is larger than the service reads.
+     */
+    case bodyTooLarge
+    /**
+     * Missing or wrong operator token.
+     */
+    case unauthorized
+    /**
+     * No census record for the document.
+     */
+    case notInCensus
+    /**
+     * The contrast data does not match the census.
+     */
+    case contrastDataMismatch
+    /**
+     * The citizen is not registered in Cl@ve.
+     */
+    case notRegistered
+    /**
+     * The citizen is already registered.
+     */
+    case alreadyRegistered
+    /**
+     * The invitation letter's CSV code is wrong, used, expired or void.
+     */
+    case invalidInvitation
+    /**
+     * More activation codes than allowed in an hour.
+     */
+    case tooManyCodes
+    /**
+     * No such activation attempt, or it ended.
+     */
+    case unknownActivation
+    /**
+     * The activation code is wrong; tries remain.
+     */
+    case wrongCode
+    /**
+     * The activation code expired.
+     */
+    case codeExpired
+    /**
+     * Too many wrong codes: ask for a new one.
+     */
+    case codeExhausted
+    /**
+     * The proof that the device holds its key does not verify.
+     */
+    case badProof
+    /**
+     * A device request without valid signature headers, or a bad signature.
+     */
+    case badSignature
+    /**
+     * A device request outside the 5-minute window.
+     */
+    case staleRequest
+    /**
+     * A device request whose nonce was already used.
+     */
+    case replayedRequest
+    /**
+     * The device id is unknown.
+     */
+    case unknownDevice
+    /**
+     * Another device was activated for this citizen after this one.
+     */
+    case deviceReplaced
+    /**
+     * The citizen removed this device.
+     */
+    case deviceRemoved
+    /**
+     * Too many failed claims for this document in the last hour.
+     */
+    case tooManyAttempts
+    /**
+     * The citizen asked for the app, but no device is activated.
+     */
+    case appNotActivated
+    /**
+     * More than 5 PIN requests in 10 minutes.
+     */
+    case tooManyPins
+    /**
+     * Too many consecutive wrong PINs: wait (`retry_after_secs`).
+     */
+    case throttled
+    /**
+     * 100 consecutive wrong PINs: PINs are refused until re-activation or an operator unlocks.
+     */
+    case pinsLocked
+    /**
+     * No such PIN request.
+     */
+    case unknownPinRequest
+    /**
+     * The code does not belong to this PIN request, or the PIN is wrong.
+     */
+    case wrongPin
+    /**
+     * The PIN was already used.
+     */
+    case pinUsed
+    /**
+     * The PIN expired.
+     */
+    case pinExpired
+    /**
+     * A newer PIN request replaced this one.
+     */
+    case pinSuperseded
+    /**
+     * Three wrong tries killed the request.
+     */
+    case pinRequestDead
+    /**
+     * The SMS for this request was already sent as often as allowed.
+     */
+    case smsLimit
+    /**
+     * No such route.
+     */
+    case notFound
+    /**
+     * The service failed; nothing was changed.
+     */
+    case `internal`
+    /**
+     * A code this client does not know (a newer service).
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ErrorCode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorCode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorCode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .badRequest
+        
+        case 2: return .bodyTooLarge
+        
+        case 3: return .unauthorized
+        
+        case 4: return .notInCensus
+        
+        case 5: return .contrastDataMismatch
+        
+        case 6: return .notRegistered
+        
+        case 7: return .alreadyRegistered
+        
+        case 8: return .invalidInvitation
+        
+        case 9: return .tooManyCodes
+        
+        case 10: return .unknownActivation
+        
+        case 11: return .wrongCode
+        
+        case 12: return .codeExpired
+        
+        case 13: return .codeExhausted
+        
+        case 14: return .badProof
+        
+        case 15: return .badSignature
+        
+        case 16: return .staleRequest
+        
+        case 17: return .replayedRequest
+        
+        case 18: return .unknownDevice
+        
+        case 19: return .deviceReplaced
+        
+        case 20: return .deviceRemoved
+        
+        case 21: return .tooManyAttempts
+        
+        case 22: return .appNotActivated
+        
+        case 23: return .tooManyPins
+        
+        case 24: return .throttled
+        
+        case 25: return .pinsLocked
+        
+        case 26: return .unknownPinRequest
+        
+        case 27: return .wrongPin
+        
+        case 28: return .pinUsed
+        
+        case 29: return .pinExpired
+        
+        case 30: return .pinSuperseded
+        
+        case 31: return .pinRequestDead
+        
+        case 32: return .smsLimit
+        
+        case 33: return .notFound
+        
+        case 34: return .`internal`
+        
+        case 35: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ErrorCode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .badRequest:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .bodyTooLarge:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unauthorized:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notInCensus:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .contrastDataMismatch:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .notRegistered:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .alreadyRegistered:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .invalidInvitation:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .tooManyCodes:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .unknownActivation:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .wrongCode:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .codeExpired:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .codeExhausted:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .badProof:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .badSignature:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .staleRequest:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .replayedRequest:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .unknownDevice:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .deviceReplaced:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .deviceRemoved:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .tooManyAttempts:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .appNotActivated:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .tooManyPins:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .throttled:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .pinsLocked:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .unknownPinRequest:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .wrongPin:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .pinUsed:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .pinExpired:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .pinSuperseded:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .pinRequestDead:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .smsLimit:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .notFound:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(34))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(35))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorCode_lift(_ buf: RustBuffer) throws -> ErrorCode {
+    return try FfiConverterTypeErrorCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
+    return FfiConverterTypeErrorCode.lower(value)
+}
+
+
+
+/**
  * Why typed identity data was refused. Messages never repeat what was typed: they
  * end up in logs and crash reports, and a document number is personal data.
  */
@@ -1421,26 +1827,32 @@ public func FfiConverterTypePushPlatform_lower(_ value: PushPlatform) -> RustBuf
 
 
 
-public typealias DocumentNumber = String
+
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeDocumentNumber: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentNumber {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return DocumentNumber(normalised: builtinValue)
     }
 
     public static func write(_ value: DocumentNumber, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.normalised
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> DocumentNumber {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return DocumentNumber(normalised: builtinValue)
     }
 
     public static func lower(_ value: DocumentNumber) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.normalised
+        return FfiConverterString.lower(builtinValue)
     }
 }
 
@@ -1457,6 +1869,98 @@ public func FfiConverterTypeDocumentNumber_lift(_ value: RustBuffer) throws -> D
 #endif
 public func FfiConverterTypeDocumentNumber_lower(_ value: DocumentNumber) -> RustBuffer {
     return FfiConverterTypeDocumentNumber.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestId: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestId {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return RequestId(value: builtinValue)
+    }
+
+    public static func write(_ value: RequestId, into buf: inout [UInt8]) {
+        let builtinValue = value.value
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> RequestId {
+        let builtinValue = try FfiConverterString.lift(value)
+        return RequestId(value: builtinValue)
+    }
+
+    public static func lower(_ value: RequestId) -> RustBuffer {
+        let builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestId_lift(_ value: RustBuffer) throws -> RequestId {
+    return try FfiConverterTypeRequestId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestId_lower(_ value: RequestId) -> RustBuffer {
+    return FfiConverterTypeRequestId.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecretText: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecretText {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return SecretText(builtinValue)
+    }
+
+    public static func write(_ value: SecretText, into buf: inout [UInt8]) {
+        let builtinValue = value.reveal()
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> SecretText {
+        let builtinValue = try FfiConverterString.lift(value)
+        return SecretText(builtinValue)
+    }
+
+    public static func lower(_ value: SecretText) -> RustBuffer {
+        let builtinValue = value.reveal()
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecretText_lift(_ value: RustBuffer) throws -> SecretText {
+    return try FfiConverterTypeSecretText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecretText_lower(_ value: SecretText) -> RustBuffer {
+    return FfiConverterTypeSecretText.lower(value)
 }
 
 

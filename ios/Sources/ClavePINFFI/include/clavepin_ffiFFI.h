@@ -257,6 +257,13 @@ typedef void (*UniffiCallbackInterfaceChannelObserverMethod1)(uint64_t, RustBuff
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CHANNEL_OBSERVER_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CHANNEL_OBSERVER_METHOD2
+typedef void (*UniffiCallbackInterfaceChannelObserverMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PLATFORM_KEY_STORE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PLATFORM_KEY_STORE_METHOD0
 typedef void (*UniffiCallbackInterfacePlatformKeyStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
@@ -278,6 +285,13 @@ typedef void (*UniffiCallbackInterfaceScreenObserverMethod0)(uint64_t, RustBuffe
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SCREEN_OBSERVER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SCREEN_OBSERVER_METHOD1
+typedef void (*UniffiCallbackInterfaceScreenObserverMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CHANNEL_OBSERVER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CHANNEL_OBSERVER
 typedef struct UniffiVTableCallbackInterfaceChannelObserver {
@@ -285,6 +299,7 @@ typedef struct UniffiVTableCallbackInterfaceChannelObserver {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceChannelObserverMethod0 _Nonnull onStatus;
     UniffiCallbackInterfaceChannelObserverMethod1 _Nonnull onPin;
+    UniffiCallbackInterfaceChannelObserverMethod2 _Nonnull onError;
 } UniffiVTableCallbackInterfaceChannelObserver;
 
 #endif
@@ -304,6 +319,7 @@ typedef struct UniffiVTableCallbackInterfaceScreenObserver {
     UniffiCallbackInterfaceFree _Nonnull uniffiFree;
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceScreenObserverMethod0 _Nonnull onScreen;
+    UniffiCallbackInterfaceScreenObserverMethod1 _Nonnull onError;
 } UniffiVTableCallbackInterfaceScreenObserver;
 
 #endif
@@ -319,7 +335,7 @@ void uniffi_clavepin_ffi_fn_free_clavepindevice(uint64_t handle, RustCallStatus 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_CONSTRUCTOR_CLAVEPINDEVICE_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_CONSTRUCTOR_CLAVEPINDEVICE_OPEN
-uint64_t uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(RustBuffer data_dir, RustBuffer service_url, uint64_t key_store, RustBuffer pattern_iterations, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(RustBuffer data_dir, RustBuffer service_url, uint64_t key_store, RustBuffer settings, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_ACTIVATION_PROGRESS
@@ -334,7 +350,7 @@ void uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_CHANGE_PATTERN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_CHANGE_PATTERN
-void uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(uint64_t ptr, RustBuffer document, RustBuffer old_dots, RustBuffer new_dots, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(uint64_t ptr, RustBuffer document, RustBuffer old_dots, RustBuffer new_dots
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_CHECK_STATUS
@@ -367,9 +383,19 @@ RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_history(uint64_t ptr, Ru
 void uniffi_clavepin_ffi_fn_method_clavepindevice_lock(uint64_t ptr, RustBuffer document, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_LOCK_ALL
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_LOCK_ALL
+void uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_NOTIFICATION
 RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_notification(uint64_t ptr, RustBuffer request_id, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
+RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(uint64_t ptr, RustBuffer document, RustBuffer locale, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_PULL
@@ -384,7 +410,7 @@ uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(uint64_t pt
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_REGISTER_PUSH_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_REGISTER_PUSH_TOKEN
-uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(uint64_t ptr, RustBuffer document, RustBuffer platform, RustBuffer token
+uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(uint64_t ptr, RustBuffer platform, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_REMOVE_CITIZEN
@@ -397,9 +423,14 @@ uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(uint64_t pt
 RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_screen(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_SET_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_SET_LOCALE
+void uniffi_clavepin_ffi_fn_method_clavepindevice_set_locale(uint64_t ptr, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_SET_PATTERN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_SET_PATTERN
-void uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(uint64_t ptr, RustBuffer document, RustBuffer dots, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(uint64_t ptr, RustBuffer document, RustBuffer dots
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_START_ACTIVATION
@@ -424,7 +455,7 @@ uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(uint64_t 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_UNLOCK
-void uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(uint64_t ptr, RustBuffer document, RustBuffer dots, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(uint64_t ptr, RustBuffer document, RustBuffer dots
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_CLONE_TASKHANDLE
@@ -440,6 +471,11 @@ void uniffi_clavepin_ffi_fn_free_taskhandle(uint64_t handle, RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_TASKHANDLE_CANCEL
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_TASKHANDLE_CANCEL
 void uniffi_clavepin_ffi_fn_method_taskhandle_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_TASKHANDLE_IS_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_TASKHANDLE_IS_FINISHED
+int8_t uniffi_clavepin_ffi_fn_method_taskhandle_is_finished(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_CLONE_CHANNELOBSERVER
@@ -465,6 +501,11 @@ void uniffi_clavepin_ffi_fn_method_channelobserver_on_status(uint64_t ptr, RustB
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CHANNELOBSERVER_ON_PIN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CHANNELOBSERVER_ON_PIN
 void uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(uint64_t ptr, RustBuffer pin, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CHANNELOBSERVER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CHANNELOBSERVER_ON_ERROR
+void uniffi_clavepin_ffi_fn_method_channelobserver_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_CLONE_PLATFORMKEYSTORE
@@ -510,6 +551,36 @@ void uniffi_clavepin_ffi_fn_init_callback_vtable_screenobserver(const UniffiVTab
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_SCREENOBSERVER_ON_SCREEN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_SCREENOBSERVER_ON_SCREEN
 void uniffi_clavepin_ffi_fn_method_screenobserver_on_screen(uint64_t ptr, RustBuffer screen, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_SCREENOBSERVER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_SCREENOBSERVER_ON_ERROR
+void uniffi_clavepin_ffi_fn_method_screenobserver_on_error(uint64_t ptr, RustBuffer error, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_ACTIVATIONERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_ACTIVATIONERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_clavepin_ffi_fn_method_activationerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_PINSERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_PINSERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_clavepin_ffi_fn_method_pinserror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_UNLOCKERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_UNLOCKERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_clavepin_ffi_fn_method_unlockerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_NETWORKERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_NETWORKERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_clavepin_ffi_fn_method_networkerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_PLATFORMERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_PLATFORMERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_clavepin_ffi_fn_method_platformerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_COUNTDOWN
@@ -903,9 +974,21 @@ uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_lock(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_LOCK_ALL
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_LOCK_ALL
+uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOTIFICATION
 uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
+uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification(void
     
 );
 #endif
@@ -936,6 +1019,12 @@ uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_SCREEN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_SCREEN
 uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_screen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_SET_LOCALE
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_SET_LOCALE
+uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_set_locale(void
     
 );
 #endif
@@ -981,6 +1070,12 @@ uint16_t uniffi_clavepin_ffi_checksum_method_taskhandle_cancel(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_TASKHANDLE_IS_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_TASKHANDLE_IS_FINISHED
+uint16_t uniffi_clavepin_ffi_checksum_method_taskhandle_is_finished(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_STATUS
 uint16_t uniffi_clavepin_ffi_checksum_method_channelobserver_on_status(void
@@ -990,6 +1085,12 @@ uint16_t uniffi_clavepin_ffi_checksum_method_channelobserver_on_status(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_PIN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_PIN
 uint16_t uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CHANNELOBSERVER_ON_ERROR
+uint16_t uniffi_clavepin_ffi_checksum_method_channelobserver_on_error(void
     
 );
 #endif
@@ -1008,6 +1109,12 @@ uint16_t uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_SCREENOBSERVER_ON_SCREEN
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_SCREENOBSERVER_ON_SCREEN
 uint16_t uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_SCREENOBSERVER_ON_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_SCREENOBSERVER_ON_ERROR
+uint16_t uniffi_clavepin_ffi_checksum_method_screenobserver_on_error(void
     
 );
 #endif

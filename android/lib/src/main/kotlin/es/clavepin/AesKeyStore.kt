@@ -1,9 +1,9 @@
 package es.clavepin
 
-import es.clavepin.ffi.DeviceException
+import es.clavepin.ffi.PlatformException
 import es.clavepin.ffi.PlatformKeyStore
 import java.security.GeneralSecurityException
-import java.security.SecureRandom
+import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
@@ -11,20 +11,21 @@ import javax.crypto.spec.GCMParameterSpec
 /**
  * Wraps the core's data key with AES-256-GCM under [key]. On Android pass a key from
  * the `AndroidKeyStore` provider (it never leaves secure hardware where there is
- * some); on a plain JVM any AES key.
+ * some); on a plain JVM any AES key. The cipher picks the IV itself, as keystore keys
+ * require. A wrapped key that does not open with [key] is reported as
+ * `PlatformException.KeyUnavailable`: the store cannot be opened without activating again.
  */
 class AesKeyStore(private val key: SecretKey) : PlatformKeyStore {
-    private val random = SecureRandom()
-
     override fun wrap(dataKey: ByteArray): ByteArray = guarded {
         val cipher = Cipher.getInstance(TRANSFORMATION)
-        val iv = ByteArray(IV_BYTES).also(random::nextBytes)
-        cipher.init(Cipher.ENCRYPT_MODE, key, GCMParameterSpec(TAG_BITS, iv))
+        cipher.init(Cipher.ENCRYPT_MODE, key)
+        val iv = cipher.iv
+        check(iv.size == IV_BYTES) { "unexpected IV length" }
         iv + cipher.doFinal(dataKey)
     }
 
     override fun unwrapKey(wrapped: ByteArray): ByteArray = guarded {
-        if (wrapped.size <= IV_BYTES) throw GeneralSecurityException("wrapped key too short")
+        if (wrapped.size <= IV_BYTES) throw AEADBadTagException("wrapped key too short")
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(TAG_BITS, wrapped.copyOfRange(0, IV_BYTES)))
         cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
@@ -34,8 +35,10 @@ class AesKeyStore(private val key: SecretKey) : PlatformKeyStore {
     private inline fun guarded(block: () -> ByteArray): ByteArray =
         try {
             block()
+        } catch (e: AEADBadTagException) {
+            throw PlatformException.KeyUnavailable("the platform key does not open the stored key")
         } catch (e: GeneralSecurityException) {
-            throw DeviceException.Platform("key store: ${e.javaClass.simpleName}")
+            throw PlatformException.Failure("key store: ${e.javaClass.simpleName}")
         }
 
     private companion object {

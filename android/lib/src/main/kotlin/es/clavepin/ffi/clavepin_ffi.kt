@@ -44,25 +44,37 @@ import es.clavepin.ffi.core.FfiConverterTypeClipboardContent
 import es.clavepin.ffi.core.FfiConverterTypeCountdown
 import es.clavepin.ffi.core.FfiConverterTypeLocale
 import es.clavepin.ffi.core.FfiConverterTypeNotificationContent
+import es.clavepin.ffi.core.FfiConverterTypePatternError
 import es.clavepin.ffi.core.FfiConverterTypePinView
 import es.clavepin.ffi.core.FfiConverterTypePushOutcome
+import es.clavepin.ffi.core.FfiConverterTypePushTokenReport
 import es.clavepin.ffi.core.FfiConverterTypeReceivedPin
 import es.clavepin.ffi.core.FfiConverterTypeScreenModel
 import es.clavepin.ffi.core.Locale
 import es.clavepin.ffi.core.NotificationContent
+import es.clavepin.ffi.core.PatternException
 import es.clavepin.ffi.core.PinView
 import es.clavepin.ffi.core.PushOutcome
+import es.clavepin.ffi.core.PushTokenReport
 import es.clavepin.ffi.core.ReceivedPin
 import es.clavepin.ffi.core.ScreenModel
 import es.clavepin.ffi.protocol.ContrastKind
 import es.clavepin.ffi.protocol.DocumentKind
+import es.clavepin.ffi.protocol.DocumentNumber
+import es.clavepin.ffi.protocol.ErrorCode
 import es.clavepin.ffi.protocol.FfiConverterTypeContrastKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
+import es.clavepin.ffi.protocol.FfiConverterTypeDocumentNumber
+import es.clavepin.ffi.protocol.FfiConverterTypeErrorCode
 import es.clavepin.ffi.protocol.FfiConverterTypeIdentityError
+import es.clavepin.ffi.protocol.FfiConverterTypePinState
 import es.clavepin.ffi.protocol.FfiConverterTypePushPlatform
+import es.clavepin.ffi.protocol.FfiConverterTypeRequestId
 import es.clavepin.ffi.protocol.FfiConverterTypeTimestamp
 import es.clavepin.ffi.protocol.IdentityException
+import es.clavepin.ffi.protocol.PinState
 import es.clavepin.ffi.protocol.PushPlatform
+import es.clavepin.ffi.protocol.RequestId
 import es.clavepin.ffi.protocol.Timestamp
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
@@ -80,14 +92,20 @@ import es.clavepin.ffi.core.RustBuffer as RustBufferClipboardContent
 import es.clavepin.ffi.core.RustBuffer as RustBufferCountdown
 import es.clavepin.ffi.core.RustBuffer as RustBufferLocale
 import es.clavepin.ffi.core.RustBuffer as RustBufferNotificationContent
+import es.clavepin.ffi.core.RustBuffer as RustBufferPatternError
 import es.clavepin.ffi.core.RustBuffer as RustBufferPinView
 import es.clavepin.ffi.core.RustBuffer as RustBufferPushOutcome
+import es.clavepin.ffi.core.RustBuffer as RustBufferPushTokenReport
 import es.clavepin.ffi.core.RustBuffer as RustBufferReceivedPin
 import es.clavepin.ffi.core.RustBuffer as RustBufferScreenModel
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferContrastKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentNumber
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferErrorCode
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferIdentityError
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferPinState
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferPushPlatform
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferRequestId
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferTimestamp
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -714,6 +732,9 @@ internal interface UniffiCallbackInterfaceChannelObserverMethod0 : com.sun.jna.C
 internal interface UniffiCallbackInterfaceChannelObserverMethod1 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`pin`: RustBufferReceivedPin.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceChannelObserverMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfacePlatformKeyStoreMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`dataKey`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -723,25 +744,31 @@ internal interface UniffiCallbackInterfacePlatformKeyStoreMethod1 : com.sun.jna.
 internal interface UniffiCallbackInterfaceScreenObserverMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`screen`: RustBufferScreenModel.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "onStatus", "onPin")
+internal interface UniffiCallbackInterfaceScreenObserverMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onStatus", "onPin", "onError")
 internal open class UniffiVTableCallbackInterfaceChannelObserver(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
     @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
     @JvmField internal var `onStatus`: UniffiCallbackInterfaceChannelObserverMethod0? = null,
     @JvmField internal var `onPin`: UniffiCallbackInterfaceChannelObserverMethod1? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceChannelObserverMethod2? = null,
 ) : Structure() {
     class UniffiByValue(
         `uniffiFree`: UniffiCallbackInterfaceFree? = null,
         `uniffiClone`: UniffiCallbackInterfaceClone? = null,
         `onStatus`: UniffiCallbackInterfaceChannelObserverMethod0? = null,
         `onPin`: UniffiCallbackInterfaceChannelObserverMethod1? = null,
-    ): UniffiVTableCallbackInterfaceChannelObserver(`uniffiFree`,`uniffiClone`,`onStatus`,`onPin`,), Structure.ByValue
+        `onError`: UniffiCallbackInterfaceChannelObserverMethod2? = null,
+    ): UniffiVTableCallbackInterfaceChannelObserver(`uniffiFree`,`uniffiClone`,`onStatus`,`onPin`,`onError`,), Structure.ByValue
 
    internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceChannelObserver) {
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `onStatus` = other.`onStatus`
         `onPin` = other.`onPin`
+        `onError` = other.`onError`
     }
 
 }
@@ -767,22 +794,25 @@ internal open class UniffiVTableCallbackInterfacePlatformKeyStore(
     }
 
 }
-@Structure.FieldOrder("uniffiFree", "uniffiClone", "onScreen")
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onScreen", "onError")
 internal open class UniffiVTableCallbackInterfaceScreenObserver(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
     @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
     @JvmField internal var `onScreen`: UniffiCallbackInterfaceScreenObserverMethod0? = null,
+    @JvmField internal var `onError`: UniffiCallbackInterfaceScreenObserverMethod1? = null,
 ) : Structure() {
     class UniffiByValue(
         `uniffiFree`: UniffiCallbackInterfaceFree? = null,
         `uniffiClone`: UniffiCallbackInterfaceClone? = null,
         `onScreen`: UniffiCallbackInterfaceScreenObserverMethod0? = null,
-    ): UniffiVTableCallbackInterfaceScreenObserver(`uniffiFree`,`uniffiClone`,`onScreen`,), Structure.ByValue
+        `onError`: UniffiCallbackInterfaceScreenObserverMethod1? = null,
+    ): UniffiVTableCallbackInterfaceScreenObserver(`uniffiFree`,`uniffiClone`,`onScreen`,`onError`,), Structure.ByValue
 
    internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceScreenObserver) {
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `onScreen` = other.`onScreen`
+        `onError` = other.`onError`
     }
 
 }
@@ -843,7 +873,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_lock(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pull(
     ): Int
@@ -854,6 +888,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_screen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_set_locale(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern(
     ): Int
@@ -869,15 +905,21 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_taskhandle_cancel(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_taskhandle_is_finished(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_channelobserver_on_status(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_channelobserver_on_error(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_screenobserver_on_error(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open(
     ): Int
@@ -910,56 +952,64 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clavepin_ffi_fn_free_clavepindevice(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(`dataDir`: RustBuffer.ByValue,`serviceUrl`: RustBuffer.ByValue,`keyStore`: Long,`patternIterations`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(`dataDir`: RustBuffer.ByValue,`serviceUrl`: RustBuffer.ByValue,`keyStore`: Long,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivationProgress.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(`ptr`: Long,`document`: RustBuffer.ByValue,`oldDots`: RustBuffer.ByValue,`newDots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(`ptr`: Long,`document`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`oldDots`: RustBuffer.ByValue,`newDots`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(`ptr`: Long,`requestId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(`ptr`: Long,`requestId`: RustBufferRequestId.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferClipboardContent.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_handle_push(`ptr`: Long,`payload`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_history(`ptr`: Long,`document`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_lock(`ptr`: Long,`document`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_lock(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_notification(`ptr`: Long,`requestId`: RustBuffer.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_notification(`ptr`: Long,`requestId`: RustBufferRequestId.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferNotificationContent.ByValue
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferNotificationContent.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
     ): Long
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(`ptr`: Long,`document`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
     ): Long
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(`ptr`: Long,`document`: RustBuffer.ByValue,`platform`: RustBufferPushPlatform.ByValue,`token`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(`ptr`: Long,`platform`: RustBufferPushPlatform.ByValue,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(`ptr`: Long,`document`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferScreenModel.ByValue
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(`ptr`: Long,`document`: RustBuffer.ByValue,`dots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_set_locale(`ptr`: Long,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(`ptr`: Long,`document`: RustBuffer.ByValue,`contrast`: RustBuffer.ByValue,`permanentDni`: Byte,`today`: RustBuffer.ByValue,
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`dots`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(`ptr`: Long,`document`: RustBuffer.ByValue,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`contrast`: RustBuffer.ByValue,`permanentDni`: Byte,`today`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(`ptr`: Long,`code`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(`ptr`: Long,`document`: RustBuffer.ByValue,`dots`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`dots`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_clavepin_ffi_fn_clone_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clavepin_ffi_fn_free_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_taskhandle_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_taskhandle_is_finished(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_clavepin_ffi_fn_clone_channelobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clavepin_ffi_fn_free_channelobserver(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -969,6 +1019,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_channelobserver_on_status(`ptr`: Long,`status`: RustBufferChannelStatus.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_channelobserver_on_pin(`ptr`: Long,`pin`: RustBufferReceivedPin.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_channelobserver_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_clone_platformkeystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -988,6 +1040,18 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_screenobserver_on_screen(`ptr`: Long,`screen`: RustBufferScreenModel.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_screenobserver_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_activationerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_pinserror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_unlockerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_networkerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_platformerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_func_countdown(`expiresAt`: RustBufferTimestamp.ByValue,`now`: RustBufferTimestamp.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCountdown.ByValue
     external fun uniffi_clavepin_ffi_fn_func_countdown_display(`countdown`: RustBufferCountdown.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1127,7 +1191,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_func_countdown_display() and 0xFFFF) != 55920) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_func_locale_for_tag() and 0xFFFF) != 26877) {
+    if ((lib.uniffi_clavepin_ffi_checksum_func_locale_for_tag() and 0xFFFF) != 38487) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_func_document_input_state() and 0xFFFF) != 32781) {
@@ -1142,88 +1206,106 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_func_validate_document() and 0xFFFF) != 49750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() and 0xFFFF) != 7309) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() and 0xFFFF) != 6981) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 52639) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 34842) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() and 0xFFFF) != 30489) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() and 0xFFFF) != 20949) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() and 0xFFFF) != 31911) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_check_status() and 0xFFFF) != 15785) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() and 0xFFFF) != 61157) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_citizens() and 0xFFFF) != 27241) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() and 0xFFFF) != 26248) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() and 0xFFFF) != 56841) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() and 0xFFFF) != 51140) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() and 0xFFFF) != 8936) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_history() and 0xFFFF) != 10830) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_history() and 0xFFFF) != 43533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() and 0xFFFF) != 11820) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_lock() and 0xFFFF) != 48320) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() and 0xFFFF) != 46497) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all() and 0xFFFF) != 57750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() and 0xFFFF) != 58063) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() and 0xFFFF) != 10168) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() and 0xFFFF) != 58931) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() and 0xFFFF) != 4794) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() and 0xFFFF) != 35113) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pull() and 0xFFFF) != 6285) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 3064) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() and 0xFFFF) != 31796) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() and 0xFFFF) != 44036) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() and 0xFFFF) != 7593) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() and 0xFFFF) != 49995) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 39823) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() and 0xFFFF) != 33645) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() and 0xFFFF) != 797) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() and 0xFFFF) != 16426) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_set_locale() and 0xFFFF) != 14105) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() and 0xFFFF) != 38110) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() and 0xFFFF) != 52811) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() and 0xFFFF) != 3799) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() and 0xFFFF) != 17100) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() and 0xFFFF) != 14681) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() and 0xFFFF) != 32345) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() and 0xFFFF) != 46364) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() and 0xFFFF) != 55694) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() and 0xFFFF) != 40663) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_taskhandle_cancel() and 0xFFFF) != 16288) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() and 0xFFFF) != 49119) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_taskhandle_is_finished() and 0xFFFF) != 53669) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_status() and 0xFFFF) != 40943) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_pin() and 0xFFFF) != 24396) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() and 0xFFFF) != 50971) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_channelobserver_on_error() and 0xFFFF) != 62170) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() and 0xFFFF) != 61810) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_wrap() and 0xFFFF) != 41928) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_platformkeystore_unwrap_key() and 0xFFFF) != 19502) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_screenobserver_on_screen() and 0xFFFF) != 38983) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() and 0xFFFF) != 32726) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_screenobserver_on_error() and 0xFFFF) != 49889) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_constructor_clavepindevice_open() and 0xFFFF) != 58337) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1767,7 +1849,7 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
 public interface ChannelObserver {
     
     /**
-     * The channel's state changed.
+     * The channel's state changed; `Locked`, `Replaced` and `Removed` are its last.
      */
     fun `onStatus`(`status`: ChannelStatus)
     
@@ -1775,6 +1857,11 @@ public interface ChannelObserver {
      * A PIN arrived and is stored.
      */
     fun `onPin`(`pin`: ReceivedPin)
+    
+    /**
+     * A connection failed or dropped; a `Reconnecting` status follows.
+     */
+    fun `onError`(`error`: PinsException)
     
     companion object
 }
@@ -1885,7 +1972,7 @@ open class ChannelObserverImpl: Disposable, AutoCloseable, ChannelObserver
 
     
     /**
-     * The channel's state changed.
+     * The channel's state changed; `Locked`, `Replaced` and `Removed` are its last.
      */override fun `onStatus`(`status`: ChannelStatus)
         = 
     callWithHandle {
@@ -1910,6 +1997,22 @@ open class ChannelObserverImpl: Disposable, AutoCloseable, ChannelObserver
         it,
         
         FfiConverterTypeReceivedPin.lower(`pin`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * A connection failed or dropped; a `Reconnecting` status follows.
+     */override fun `onError`(`error`: PinsException)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_channelobserver_on_error(
+        it,
+        
+        FfiConverterTypePinsError.lower(`error`),_status)
 }
     }
     
@@ -1957,6 +2060,18 @@ internal object uniffiCallbackInterfaceChannelObserver {
             uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
         }
     }
+    internal object `onError`: UniffiCallbackInterfaceChannelObserverMethod2 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeChannelObserver.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypePinsError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
 
     internal object uniffiFree: UniffiCallbackInterfaceFree {
         override fun callback(handle: Long) {
@@ -1975,6 +2090,7 @@ internal object uniffiCallbackInterfaceChannelObserver {
         uniffiClone,
         `onStatus`,
         `onPin`,
+        `onError`,
     )
 
     // Registers the foreign callback with the Rust side.
@@ -2134,14 +2250,14 @@ public interface ClavePinDeviceInterface {
     fun `cancelActivation`()
     
     /**
-     * Changes a citizen's pattern.
+     * Changes a citizen's pattern; the old one must be right (wrong tries count).
      */
-    fun `changePattern`(`document`: kotlin.String, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray)
+    suspend fun `changePattern`(`document`: DocumentNumber, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray)
     
     /**
      * Asks the service whether this device is still the citizen's.
      */
-    suspend fun `checkStatus`(`document`: kotlin.String): CitizenState
+    suspend fun `checkStatus`(`document`: DocumentNumber): CitizenState
     
     /**
      * The citizens on this device.
@@ -2151,47 +2267,64 @@ public interface ClavePinDeviceInterface {
     /**
      * What "Copy PIN" puts on the clipboard, and when to clear it.
      */
-    fun `clipboardContent`(`requestId`: kotlin.String): ClipboardContent
+    fun `clipboardContent`(`requestId`: RequestId): ClipboardContent
     
     /**
-     * Handles a push payload exactly as FCM or APNs delivered it.
+     * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
+     * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
     suspend fun `handlePush`(`payload`: kotlin.String): PushOutcome
     
     /**
      * The PINs received (without their values), newest first.
      */
-    fun `history`(`document`: kotlin.String?, `limit`: kotlin.UInt): List<PinView>
+    fun `history`(`document`: DocumentNumber?, `limit`: kotlin.UInt): List<PinView>
     
     /**
-     * Locks a citizen (the app went to the background).
+     * Locks a citizen (the app went to the background); the screen hides the PIN at
+     * once, and the citizen's direct channel ends with `Locked`.
      */
-    fun `lock`(`document`: kotlin.String)
+    fun `lock`(`document`: DocumentNumber)
     
     /**
-     * The notification for a stored PIN.
+     * Locks every citizen (the phone was locked).
      */
-    fun `notification`(`requestId`: kotlin.String, `locale`: Locale): NotificationContent
+    fun `lockAll`()
     
     /**
-     * Fetches pending PINs (after unlocking, and on reconnecting).
+     * The notification for a stored PIN, by its state now.
      */
-    suspend fun `pull`(`document`: kotlin.String): List<ReceivedPin>
+    fun `notification`(`requestId`: RequestId, `locale`: Locale): NotificationContent
+    
+    /**
+     * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
+     * citizen.
+     */
+    fun `pendingNotification`(`document`: DocumentNumber, `locale`: Locale): NotificationContent
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting), and registers a
+     * push token that is waiting.
+     */
+    suspend fun `pull`(`document`: DocumentNumber): List<ReceivedPin>
     
     /**
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
-    suspend fun `refreshStates`(`document`: kotlin.String)
+    suspend fun `refreshStates`(`document`: DocumentNumber)
     
     /**
-     * Registers or refreshes the push token.
+     * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
+     * `didRegisterForRemoteNotificationsWithDeviceToken`, as hex) and registers it
+     * for every unlocked citizen; the locked ones get it when next unlocked. Works
+     * in the background with everyone locked.
      */
-    suspend fun `registerPushToken`(`document`: kotlin.String, `platform`: PushPlatform, `token`: kotlin.String)
+    suspend fun `registerPushToken`(`platform`: PushPlatform, `token`: kotlin.String): PushTokenReport
     
     /**
      * Removes a citizen; returns whether the service was told.
      */
-    suspend fun `removeCitizen`(`document`: kotlin.String): kotlin.Boolean
+    suspend fun `removeCitizen`(`document`: DocumentNumber): kotlin.Boolean
     
     /**
      * The screen model now.
@@ -2199,19 +2332,26 @@ public interface ClavePinDeviceInterface {
     fun `screen`(): ScreenModel
     
     /**
-     * Activation, step 3: the security pattern, as the dots drawn (1–9).
+     * Changes the language of error explanations (the phone's language changed).
      */
-    fun `setPattern`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+    fun `setLocale`(`locale`: Locale)
+    
+    /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9). Stretches
+     * the pattern off the calling thread; the citizen is then active and unlocked.
+     */
+    suspend fun `setPattern`(`document`: DocumentNumber, `dots`: kotlin.ByteArray)
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
      */
-    suspend fun `startActivation`(`document`: kotlin.String, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate): ActivationProgress
+    suspend fun `startActivation`(`document`: DocumentNumber, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate): ActivationProgress
     
     /**
-     * Opens the direct channel for an unlocked citizen.
+     * Opens the direct channel for an unlocked citizen; it reconnects by itself until
+     * cancelled or a final status (locked, replaced, removed).
      */
-    fun `startDirectChannel`(`document`: kotlin.String, `observer`: ChannelObserver): TaskHandle
+    fun `startDirectChannel`(`document`: DocumentNumber, `observer`: ChannelObserver): TaskHandle
     
     /**
      * Activation, step 2: the SMS code.
@@ -2224,9 +2364,10 @@ public interface ClavePinDeviceInterface {
     fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle
     
     /**
-     * Unlocks a citizen with the pattern.
+     * Unlocks a citizen with the pattern. Stretches off the calling thread; the
+     * screen observers hear of it at once. Call `pull` next.
      */
-    fun `unlock`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+    suspend fun `unlock`(`document`: DocumentNumber, `dots`: kotlin.ByteArray)
     
     companion object
 }
@@ -2339,10 +2480,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Which activation screen comes next (after a restart too).
      */
-    @Throws(DeviceException::class)override fun `activationProgress`(): ActivationProgress {
+    @Throws(ActivationException::class)override fun `activationProgress`(): ActivationProgress {
             return FfiConverterTypeActivationProgress.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(ActivationException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(
         it,
         _status)
@@ -2356,10 +2497,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Abandons an activation waiting for its code.
      */
-    @Throws(DeviceException::class)override fun `cancelActivation`()
+    @Throws(ActivationException::class)override fun `cancelActivation`()
         = 
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(ActivationException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
         it,
         _status)
@@ -2370,36 +2511,45 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Changes a citizen's pattern.
+     * Changes a citizen's pattern; the old one must be right (wrong tries count).
      */
-    @Throws(DeviceException::class)override fun `changePattern`(`document`: kotlin.String, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
-    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
-        it,
-        
-        FfiConverterString.lower(`document`),
+    @Throws(UnlockException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `changePattern`(`document`: DocumentNumber, `oldDots`: kotlin.ByteArray, `newDots`: kotlin.ByteArray) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
         FfiConverterByteArray.lower(`oldDots`),
-        FfiConverterByteArray.lower(`newDots`),_status)
-}
+        FfiConverterByteArray.lower(`newDots`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        UnlockException.ErrorHandler,
+    )
     }
-    
-    
 
     
     /**
      * Asks the service whether this device is still the citizen's.
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `checkStatus`(`document`: kotlin.String) : CitizenState {
+    override suspend fun `checkStatus`(`document`: DocumentNumber) : CitizenState {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_check_status(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2408,7 +2558,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterTypeCitizenState.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
@@ -2416,10 +2566,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * The citizens on this device.
      */
-    @Throws(DeviceException::class)override fun `citizens`(): List<CitizenSummary> {
+    @Throws(PinsException::class)override fun `citizens`(): List<CitizenSummary> {
             return FfiConverterSequenceTypeCitizenSummary.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_citizens(
         it,
         _status)
@@ -2433,14 +2583,14 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * What "Copy PIN" puts on the clipboard, and when to clear it.
      */
-    @Throws(DeviceException::class)override fun `clipboardContent`(`requestId`: kotlin.String): ClipboardContent {
+    @Throws(PinsException::class)override fun `clipboardContent`(`requestId`: RequestId): ClipboardContent {
             return FfiConverterTypeClipboardContent.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(
         it,
         
-        FfiConverterString.lower(`requestId`),_status)
+        FfiConverterTypeRequestId.lower(`requestId`),_status)
 }
     }
     )
@@ -2449,9 +2599,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Handles a push payload exactly as FCM or APNs delivered it.
+     * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
+     * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
     override suspend fun `handlePush`(`payload`: kotlin.String) : PushOutcome {
         return uniffiRustCallAsync(
@@ -2468,7 +2619,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterTypePushOutcome.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
@@ -2476,14 +2627,14 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * The PINs received (without their values), newest first.
      */
-    @Throws(DeviceException::class)override fun `history`(`document`: kotlin.String?, `limit`: kotlin.UInt): List<PinView> {
+    @Throws(PinsException::class)override fun `history`(`document`: DocumentNumber?, `limit`: kotlin.UInt): List<PinView> {
             return FfiConverterSequenceTypePinView.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_history(
         it,
         
-        FfiConverterOptionalString.lower(`document`),
+        FfiConverterOptionalTypeDocumentNumber.lower(`document`),
         FfiConverterUInt.lower(`limit`),_status)
 }
     }
@@ -2493,16 +2644,17 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Locks a citizen (the app went to the background).
+     * Locks a citizen (the app went to the background); the screen hides the PIN at
+     * once, and the citizen's direct channel ends with `Locked`.
      */
-    @Throws(DeviceException::class)override fun `lock`(`document`: kotlin.String)
+    @Throws(UnlockException::class)override fun `lock`(`document`: DocumentNumber)
         = 
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(UnlockException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_lock(
         it,
         
-        FfiConverterString.lower(`document`),_status)
+        FfiConverterTypeDocumentNumber.lower(`document`),_status)
 }
     }
     
@@ -2510,16 +2662,31 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * The notification for a stored PIN.
+     * Locks every citizen (the phone was locked).
+     */override fun `lockAll`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The notification for a stored PIN, by its state now.
      */
-    @Throws(DeviceException::class)override fun `notification`(`requestId`: kotlin.String, `locale`: Locale): NotificationContent {
+    @Throws(PinsException::class)override fun `notification`(`requestId`: RequestId, `locale`: Locale): NotificationContent {
             return FfiConverterTypeNotificationContent.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_notification(
         it,
         
-        FfiConverterString.lower(`requestId`),
+        FfiConverterTypeRequestId.lower(`requestId`),
         FfiConverterTypeLocale.lower(`locale`),_status)
 }
     }
@@ -2529,17 +2696,38 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Fetches pending PINs (after unlocking, and on reconnecting).
+     * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
+     * citizen.
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)override fun `pendingNotification`(`document`: DocumentNumber, `locale`: Locale): NotificationContent {
+            return FfiConverterTypeNotificationContent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(PinsException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(
+        it,
+        
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterTypeLocale.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Fetches pending PINs (after unlocking, and on reconnecting), and registers a
+     * push token that is waiting.
+     */
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `pull`(`document`: kotlin.String) : List<ReceivedPin> {
+    override suspend fun `pull`(`document`: DocumentNumber) : List<ReceivedPin> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_pull(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2548,7 +2736,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterSequenceTypeReceivedPin.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
@@ -2556,15 +2744,15 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `refreshStates`(`document`: kotlin.String) {
+    override suspend fun `refreshStates`(`document`: DocumentNumber) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
@@ -2574,35 +2762,36 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         { },
         
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
     
     /**
-     * Registers or refreshes the push token.
+     * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
+     * `didRegisterForRemoteNotificationsWithDeviceToken`, as hex) and registers it
+     * for every unlocked citizen; the locked ones get it when next unlocked. Works
+     * in the background with everyone locked.
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `registerPushToken`(`document`: kotlin.String, `platform`: PushPlatform, `token`: kotlin.String) {
+    override suspend fun `registerPushToken`(`platform`: PushPlatform, `token`: kotlin.String) : PushTokenReport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
         FfiConverterTypePushPlatform.lower(`platform`),
         FfiConverterString.lower(`token`),
             )
         },
-        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
-        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPushTokenReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { },
-        
+        { FfiConverterTypePushTokenReport.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
@@ -2610,15 +2799,15 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Removes a citizen; returns whether the service was told.
      */
-    @Throws(DeviceException::class)
+    @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `removeCitizen`(`document`: kotlin.String) : kotlin.Boolean {
+    override suspend fun `removeCitizen`(`document`: DocumentNumber) : kotlin.Boolean {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_i8(future, callback, continuation) },
@@ -2627,7 +2816,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterBoolean.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        PinsException.ErrorHandler,
     )
     }
 
@@ -2635,10 +2824,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * The screen model now.
      */
-    @Throws(DeviceException::class)override fun `screen`(): ScreenModel {
+    @Throws(PinsException::class)override fun `screen`(): ScreenModel {
             return FfiConverterTypeScreenModel.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_screen(
         it,
         _status)
@@ -2650,17 +2839,15 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Activation, step 3: the security pattern, as the dots drawn (1–9).
-     */
-    @Throws(DeviceException::class)override fun `setPattern`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
+     * Changes the language of error explanations (the phone's language changed).
+     */override fun `setLocale`(`locale`: Locale)
         = 
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
-    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_set_locale(
         it,
         
-        FfiConverterString.lower(`document`),
-        FfiConverterByteArray.lower(`dots`),_status)
+        FfiConverterTypeLocale.lower(`locale`),_status)
 }
     }
     
@@ -2668,17 +2855,45 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
+     * Activation, step 3: the security pattern, as the dots drawn (1–9). Stretches
+     * the pattern off the calling thread; the citizen is then active and unlocked.
+     */
+    @Throws(ActivationException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `setPattern`(`document`: DocumentNumber, `dots`: kotlin.ByteArray) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_set_pattern(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterByteArray.lower(`dots`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ActivationException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
      */
-    @Throws(DeviceException::class)
+    @Throws(ActivationException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `startActivation`(`document`: kotlin.String, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate) : ActivationProgress {
+    override suspend fun `startActivation`(`document`: DocumentNumber, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate) : ActivationProgress {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_start_activation(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
         FfiConverterString.lower(`contrast`),
         FfiConverterBoolean.lower(`permanentDni`),
         FfiConverterTypeCalendarDate.lower(`today`),
@@ -2690,22 +2905,23 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterTypeActivationProgress.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        ActivationException.ErrorHandler,
     )
     }
 
     
     /**
-     * Opens the direct channel for an unlocked citizen.
+     * Opens the direct channel for an unlocked citizen; it reconnects by itself until
+     * cancelled or a final status (locked, replaced, removed).
      */
-    @Throws(DeviceException::class)override fun `startDirectChannel`(`document`: kotlin.String, `observer`: ChannelObserver): TaskHandle {
+    @Throws(PinsException::class)override fun `startDirectChannel`(`document`: DocumentNumber, `observer`: ChannelObserver): TaskHandle {
             return FfiConverterTypeTaskHandle.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PinsException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(
         it,
         
-        FfiConverterString.lower(`document`),
+        FfiConverterTypeDocumentNumber.lower(`document`),
         FfiConverterTypeChannelObserver.lower(`observer`),_status)
 }
     }
@@ -2717,7 +2933,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Activation, step 2: the SMS code.
      */
-    @Throws(DeviceException::class)
+    @Throws(ActivationException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
     override suspend fun `submitActivationCode`(`code`: kotlin.String) : ActivationProgress {
         return uniffiRustCallAsync(
@@ -2734,7 +2950,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         // lift function
         { FfiConverterTypeActivationProgress.lift(it) },
         // Error FFI converter
-        DeviceException.ErrorHandler,
+        ActivationException.ErrorHandler,
     )
     }
 
@@ -2742,10 +2958,10 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     /**
      * Starts the screen ticker.
      */
-    @Throws(DeviceException::class)override fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle {
+    @Throws(PlatformException::class)override fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle {
             return FfiConverterTypeTaskHandle.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PlatformException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(
         it,
         
@@ -2758,21 +2974,31 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Unlocks a citizen with the pattern.
+     * Unlocks a citizen with the pattern. Stretches off the calling thread; the
+     * screen observers hear of it at once. Call `pull` next.
      */
-    @Throws(DeviceException::class)override fun `unlock`(`document`: kotlin.String, `dots`: kotlin.ByteArray)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
-    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
-        it,
+    @Throws(UnlockException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlock`(`document`: DocumentNumber, `dots`: kotlin.ByteArray) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterByteArray.lower(`dots`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
         
-        FfiConverterString.lower(`document`),
-        FfiConverterByteArray.lower(`dots`),_status)
-}
+        // Error FFI converter
+        UnlockException.ErrorHandler,
+    )
     }
-    
-    
 
     
 
@@ -2784,19 +3010,18 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         
     /**
      * Opens the device's store in `data_dir` (created on first use), talking to the
-     * service at `service_url`. `pattern_iterations` overrides the calibrated PBKDF2
-     * count (tests only).
+     * service at `service_url`.
      */
-    @Throws(DeviceException::class) fun `open`(`dataDir`: kotlin.String, `serviceUrl`: kotlin.String, `keyStore`: PlatformKeyStore, `patternIterations`: kotlin.UInt?): ClavePinDevice {
+    @Throws(PlatformException::class) fun `open`(`dataDir`: kotlin.String, `serviceUrl`: kotlin.String, `keyStore`: PlatformKeyStore, `settings`: DeviceSettings): ClavePinDevice {
             return FfiConverterTypeClavePinDevice.lift(
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PlatformException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_constructor_clavepindevice_open(
     
         
         FfiConverterString.lower(`dataDir`),
         FfiConverterString.lower(`serviceUrl`),
         FfiConverterTypePlatformKeyStore.lower(`keyStore`),
-        FfiConverterOptionalUInt.lower(`patternIterations`),_status)
+        FfiConverterTypeDeviceSettings.lower(`settings`),_status)
 }
     )
     }
@@ -2929,7 +3154,9 @@ public object FfiConverterTypeClavePinDevice: FfiConverter<ClavePinDevice, Long>
 
 /**
  * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
- * data key. Keep the wrapping key in hardware where the platform allows.
+ * data key. Keep the wrapping key in hardware where the platform allows. Throw
+ * `PlatformError.KeyUnavailable` when the key is gone or is another one (the app's
+ * data came back from a backup without it), `Failure` for anything transient.
  */
 public interface PlatformKeyStore {
     
@@ -2939,7 +3166,7 @@ public interface PlatformKeyStore {
     fun `wrap`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray
     
     /**
-     * Decrypts it. Throw if the platform key is gone or does not fit.
+     * Decrypts it.
      */
     fun `unwrapKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray
     
@@ -2948,7 +3175,9 @@ public interface PlatformKeyStore {
 
 /**
  * The platform key store (Android Keystore, iOS Keychain) that wraps the store's
- * data key. Keep the wrapping key in hardware where the platform allows.
+ * data key. Keep the wrapping key in hardware where the platform allows. Throw
+ * `PlatformError.KeyUnavailable` when the key is gone or is another one (the app's
+ * data came back from a backup without it), `Failure` for anything transient.
  */
 open class PlatformKeyStoreImpl: Disposable, AutoCloseable, PlatformKeyStore
 {
@@ -3055,10 +3284,10 @@ open class PlatformKeyStoreImpl: Disposable, AutoCloseable, PlatformKeyStore
     /**
      * Encrypts the data key for storage.
      */
-    @Throws(DeviceException::class)override fun `wrap`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray {
+    @Throws(PlatformException::class)override fun `wrap`(`dataKey`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PlatformException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_platformkeystore_wrap(
         it,
         
@@ -3071,12 +3300,12 @@ open class PlatformKeyStoreImpl: Disposable, AutoCloseable, PlatformKeyStore
 
     
     /**
-     * Decrypts it. Throw if the platform key is gone or does not fit.
+     * Decrypts it.
      */
-    @Throws(DeviceException::class)override fun `unwrapKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray {
+    @Throws(PlatformException::class)override fun `unwrapKey`(`wrapped`: kotlin.ByteArray): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
-    uniffiRustCallWithError(DeviceException) { _status ->
+    uniffiRustCallWithError(PlatformException) { _status ->
     UniffiLib.uniffi_clavepin_ffi_fn_method_platformkeystore_unwrap_key(
         it,
         
@@ -3118,7 +3347,7 @@ internal object uniffiCallbackInterfacePlatformKeyStore {
                 uniffiCallStatus,
                 makeCall,
                 writeReturn,
-                { e: DeviceException -> FfiConverterTypeDeviceError.lower(e) }
+                { e: PlatformException -> FfiConverterTypePlatformError.lower(e) }
             )
         }
     }
@@ -3135,7 +3364,7 @@ internal object uniffiCallbackInterfacePlatformKeyStore {
                 uniffiCallStatus,
                 makeCall,
                 writeReturn,
-                { e: DeviceException -> FfiConverterTypeDeviceError.lower(e) }
+                { e: PlatformException -> FfiConverterTypePlatformError.lower(e) }
             )
         }
     }
@@ -3301,7 +3530,8 @@ public object FfiConverterTypePlatformKeyStore: FfiConverter<PlatformKeyStore, L
 
 
 /**
- * Receives the screen model (at once, every 10 s, and on every change).
+ * Receives the screen model: at once, every 10 s, and on every change (a PIN
+ * arrives or changes, a citizen is unlocked, locked, removed or replaced).
  */
 public interface ScreenObserver {
     
@@ -3310,11 +3540,17 @@ public interface ScreenObserver {
      */
     fun `onScreen`(`screen`: ScreenModel)
     
+    /**
+     * The screen could not be read; the ticker goes on and tries again.
+     */
+    fun `onError`(`error`: PlatformException)
+    
     companion object
 }
 
 /**
- * Receives the screen model (at once, every 10 s, and on every change).
+ * Receives the screen model: at once, every 10 s, and on every change (a PIN
+ * arrives or changes, a citizen is unlocked, locked, removed or replaced).
  */
 open class ScreenObserverImpl: Disposable, AutoCloseable, ScreenObserver
 {
@@ -3434,6 +3670,22 @@ open class ScreenObserverImpl: Disposable, AutoCloseable, ScreenObserver
     
 
     
+    /**
+     * The screen could not be read; the ticker goes on and tries again.
+     */override fun `onError`(`error`: PlatformException)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_screenobserver_on_error(
+        it,
+        
+        FfiConverterTypePlatformError.lower(`error`),_status)
+}
+    }
+    
+    
+
+    
 
     
 
@@ -3463,6 +3715,18 @@ internal object uniffiCallbackInterfaceScreenObserver {
             uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
         }
     }
+    internal object `onError`: UniffiCallbackInterfaceScreenObserverMethod1 {
+        override fun callback(`uniffiHandle`: Long,`error`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeScreenObserver.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onError`(
+                    FfiConverterTypePlatformError.lift(`error`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
 
     internal object uniffiFree: UniffiCallbackInterfaceFree {
         override fun callback(handle: Long) {
@@ -3480,6 +3744,7 @@ internal object uniffiCallbackInterfaceScreenObserver {
         uniffiFree,
         uniffiClone,
         `onScreen`,
+        `onError`,
     )
 
     // Registers the foreign callback with the Rust side.
@@ -3633,6 +3898,11 @@ public interface TaskHandleInterface {
      */
     fun `cancel`()
     
+    /**
+     * Whether it has stopped (cancelled, or the channel reached a final status).
+     */
+    fun `isFinished`(): kotlin.Boolean
+    
     companion object
 }
 
@@ -3753,6 +4023,22 @@ open class TaskHandle: Disposable, AutoCloseable, TaskHandleInterface
 }
     }
     
+    
+
+    
+    /**
+     * Whether it has stopped (cancelled, or the channel reached a final status).
+     */override fun `isFinished`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_taskhandle_is_finished(
+        it,
+        _status)
+}
+    }
+    )
+    }
     
 
     
@@ -3907,9 +4193,71 @@ public object FfiConverterTypeContrastInfo: FfiConverterRustBuffer<ContrastInfo>
 
 
 /**
+ * How to open the device.
+ */
+data class DeviceSettings (
+    /**
+     * The language of error explanations (the notification takes its own).
+     */
+    var `locale`: Locale
+    , 
+    /**
+     * PBKDF2 iterations for new patterns; `None`: the calibrated 600,000. Fewer
+     * only in tests: debug builds stretch slowly.
+     */
+    var `patternIterations`: kotlin.UInt? = null 
+    , 
+    /**
+     * Seconds of silence after which the direct channel reconnects; `None`: 45 (three
+     * of the service's keep-alives).
+     */
+    var `channelSilenceLimitSecs`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSettings> {
+    override fun read(buf: ByteBuffer): DeviceSettings {
+        return DeviceSettings(
+            FfiConverterTypeLocale.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeviceSettings) = (
+            FfiConverterTypeLocale.allocationSize(value.`locale`) +
+            FfiConverterOptionalUInt.allocationSize(value.`patternIterations`) +
+            FfiConverterOptionalUInt.allocationSize(value.`channelSilenceLimitSecs`)
+    )
+
+    override fun write(value: DeviceSettings, buf: ByteBuffer) {
+            FfiConverterTypeLocale.write(value.`locale`, buf)
+            FfiConverterOptionalUInt.write(value.`patternIterations`, buf)
+            FfiConverterOptionalUInt.write(value.`channelSilenceLimitSecs`, buf)
+    }
+}
+
+
+
+/**
  * A valid document number, as a screen shows it.
  */
 data class DocumentInfo (
+    /**
+     * The number, typed: what the device's calls take.
+     */
+    var `document`: DocumentNumber
+    , 
     /**
      * Upper case, no separators: `12345678Z`, `X1234567L`.
      */
@@ -3940,6 +4288,7 @@ data class DocumentInfo (
 public object FfiConverterTypeDocumentInfo: FfiConverterRustBuffer<DocumentInfo> {
     override fun read(buf: ByteBuffer): DocumentInfo {
         return DocumentInfo(
+            FfiConverterTypeDocumentNumber.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTypeDocumentKind.read(buf),
             FfiConverterTypeContrastKind.read(buf),
@@ -3947,12 +4296,14 @@ public object FfiConverterTypeDocumentInfo: FfiConverterRustBuffer<DocumentInfo>
     }
 
     override fun allocationSize(value: DocumentInfo) = (
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
             FfiConverterString.allocationSize(value.`normalised`) +
             FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
             FfiConverterTypeContrastKind.allocationSize(value.`contrastNeeded`)
     )
 
     override fun write(value: DocumentInfo, buf: ByteBuffer) {
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
             FfiConverterString.write(value.`normalised`, buf)
             FfiConverterTypeDocumentKind.write(value.`kind`, buf)
             FfiConverterTypeContrastKind.write(value.`contrastNeeded`, buf)
@@ -3961,207 +4312,222 @@ public object FfiConverterTypeDocumentInfo: FfiConverterRustBuffer<DocumentInfo>
 
 
 
+/**
+ * A refusal by the service, as docs/PROTOCOL.md defines it.
+ */
+data class ServiceRefusal (
+    /**
+     * The stable code the app acts on.
+     */
+    var `code`: ErrorCode
+    , 
+    /**
+     * Tries left, where another try is allowed.
+     */
+    var `triesLeft`: kotlin.UInt?
+    , 
+    /**
+     * Seconds to wait, where the refusal is a wait.
+     */
+    var `retryAfterSecs`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeServiceRefusal: FfiConverterRustBuffer<ServiceRefusal> {
+    override fun read(buf: ByteBuffer): ServiceRefusal {
+        return ServiceRefusal(
+            FfiConverterTypeErrorCode.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ServiceRefusal) = (
+            FfiConverterTypeErrorCode.allocationSize(value.`code`) +
+            FfiConverterOptionalUInt.allocationSize(value.`triesLeft`) +
+            FfiConverterOptionalLong.allocationSize(value.`retryAfterSecs`)
+    )
+
+    override fun write(value: ServiceRefusal, buf: ByteBuffer) {
+            FfiConverterTypeErrorCode.write(value.`code`, buf)
+            FfiConverterOptionalUInt.write(value.`triesLeft`, buf)
+            FfiConverterOptionalLong.write(value.`retryAfterSecs`, buf)
+    }
+}
+
+
+
 
 
 /**
- * Why a device operation failed.
+ * Why an activation step failed.
  */
-sealed class DeviceException: kotlin.Exception() {
+sealed class ActivationException: kotlin.Exception() {
     
     /**
-     * What was typed is not valid (document, contrast data, code, pattern).
+     * The document number or contrast datum as typed is not valid: `reason` says
+     * which rule (the field to flag).
      */
-    class InvalidInput(
+    class InvalidIdentity(
         
         /**
-         * What is wrong.
+         * The rule broken.
          */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
+        val `reason`: IdentityException, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "reason=${ `reason` }, explanation=${ `explanation` }"
     }
     
     /**
-     * The PIN service cannot be reached.
+     * The SMS code as typed is not 6 digits.
      */
-    class Offline(
+    class InvalidCode(
         
         /**
-         * Why.
+         * What to tell the citizen.
          */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "explanation=${ `explanation` }"
     }
     
     /**
-     * The service refused; `code` is its stable code (docs/PROTOCOL.md).
+     * The pattern as drawn is not acceptable.
      */
-    class Refused(
+    class InvalidPattern(
         
         /**
-         * The service's code, e.g. `wrong_code`, `contrast_data_mismatch`.
+         * The rule broken.
          */
-        val `code`: kotlin.String, 
+        val `reason`: PatternException, 
         
         /**
-         * Its explanation, for people.
+         * What to tell the citizen.
          */
-        val `explanation`: kotlin.String, 
-        
-        /**
-         * Tries left, where another try is allowed.
-         */
-        val `triesLeft`: kotlin.UInt?, 
-        
-        /**
-         * Seconds to wait, where the refusal is a wait.
-         */
-        val `retryAfterSecs`: kotlin.Long?
-        ) : DeviceException() {
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "code=${ `code` }, explanation=${ `explanation` }, triesLeft=${ `triesLeft` }, retryAfterSecs=${ `retryAfterSecs` }"
+            get() = "reason=${ `reason` }, explanation=${ `explanation` }"
     }
     
     /**
-     * No activation in progress, or it can no longer be completed: start again.
+     * No activation is in progress: start with the document.
      */
-    class ActivationRestart(
+    class NoActivationInProgress(
         
         /**
-         * Why.
+         * What to tell the citizen.
          */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "explanation=${ `explanation` }"
     }
     
     /**
-     * Wrong pattern.
+     * This attempt is over (code expired, used up, lost in a restart, or the keys did
+     * not match): start again for a new SMS code.
      */
-    class WrongPattern(
+    class StartAgain(
         
         /**
-         * Tries before the wipe.
+         * What to tell the citizen.
          */
-        val `triesLeft`: kotlin.UInt, 
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The citizen is not on this device.
+     */
+    class UnknownCitizen(
         
         /**
-         * Seconds before the next try.
+         * What to tell the citizen.
          */
-        val `waitSecs`: kotlin.Long
-        ) : DeviceException() {
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "triesLeft=${ `triesLeft` }, waitSecs=${ `waitSecs` }"
+            get() = "explanation=${ `explanation` }"
     }
     
     /**
-     * Too soon after wrong patterns.
+     * The pattern is already set; change it instead.
      */
-    class UnlockWait(
+    class PatternAlreadySet(
         
         /**
-         * Seconds to wait.
+         * What to tell the citizen.
          */
-        val `waitSecs`: kotlin.Long
-        ) : DeviceException() {
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
         override val message
-            get() = "waitSecs=${ `waitSecs` }"
+            get() = "explanation=${ `explanation` }"
     }
     
     /**
-     * Ten wrong patterns: the citizen was wiped from this device.
+     * The service: offline, refused (`not_in_census`, `contrast_data_mismatch`,
+     * `wrong_code` with tries left, `too_many_codes`…), or an odd answer.
      */
-    class Wiped(
-        ) : DeviceException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * The operation needs the citizen unlocked.
-     */
-    class Locked(
-        ) : DeviceException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * Another device was activated for the citizen.
-     */
-    class DeviceReplaced(
-        ) : DeviceException() {
-        override val message
-            get() = ""
-    }
-    
-    /**
-     * The citizen, PIN or pattern asked for is not there, or not in that state.
-     */
-    class NotAvailable(
+    class Network(
         
         /**
-         * What.
+         * What happened.
          */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
+        val `error`: NetworkException
+        ) : ActivationException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "error=${ `error` }"
     }
     
     /**
-     * A push payload that was refused (malformed, tampered, replayed, foreign).
-     */
-    class PushRefused(
-        
-        /**
-         * Why.
-         */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
-    /**
-     * The store failed: wrong or missing key, tampered or corrupt data. Nothing was
-     * deleted.
-     */
-    class Storage(
-        
-        /**
-         * What.
-         */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
-    /**
-     * A platform callback failed (the app's key store threw).
+     * The phone's storage or key store.
      */
     class Platform(
         
         /**
-         * What.
+         * What happened.
          */
-        val `reason`: kotlin.String
-        ) : DeviceException() {
+        val `error`: PlatformException
+        ) : ActivationException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "error=${ `error` }"
     }
     
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_activationerror_uniffi_trait_display(FfiConverterTypeActivationError.lower(this),
+        _status)
+}
+    )
+    }
 
-    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<DeviceException> {
-        override fun lift(error_buf: RustBuffer.ByValue): DeviceException = FfiConverterTypeDeviceError.lift(error_buf)
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ActivationException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ActivationException = FfiConverterTypeActivationError.lift(error_buf)
     }
 
     
@@ -4170,189 +4536,143 @@ sealed class DeviceException: kotlin.Exception() {
 /**
  * @suppress
  */
-public object FfiConverterTypeDeviceError : FfiConverterRustBuffer<DeviceException> {
-    override fun read(buf: ByteBuffer): DeviceException {
+public object FfiConverterTypeActivationError : FfiConverterRustBuffer<ActivationException> {
+    override fun read(buf: ByteBuffer): ActivationException {
         
 
         return when(buf.getInt()) {
-            1 -> DeviceException.InvalidInput(
+            1 -> ActivationException.InvalidIdentity(
+                FfiConverterTypeIdentityError.read(buf),
                 FfiConverterString.read(buf),
                 )
-            2 -> DeviceException.Offline(
+            2 -> ActivationException.InvalidCode(
                 FfiConverterString.read(buf),
                 )
-            3 -> DeviceException.Refused(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
-                FfiConverterOptionalUInt.read(buf),
-                FfiConverterOptionalLong.read(buf),
-                )
-            4 -> DeviceException.ActivationRestart(
+            3 -> ActivationException.InvalidPattern(
+                FfiConverterTypePatternError.read(buf),
                 FfiConverterString.read(buf),
                 )
-            5 -> DeviceException.WrongPattern(
-                FfiConverterUInt.read(buf),
-                FfiConverterLong.read(buf),
-                )
-            6 -> DeviceException.UnlockWait(
-                FfiConverterLong.read(buf),
-                )
-            7 -> DeviceException.Wiped()
-            8 -> DeviceException.Locked()
-            9 -> DeviceException.DeviceReplaced()
-            10 -> DeviceException.NotAvailable(
+            4 -> ActivationException.NoActivationInProgress(
                 FfiConverterString.read(buf),
                 )
-            11 -> DeviceException.PushRefused(
+            5 -> ActivationException.StartAgain(
                 FfiConverterString.read(buf),
                 )
-            12 -> DeviceException.Storage(
+            6 -> ActivationException.UnknownCitizen(
                 FfiConverterString.read(buf),
                 )
-            13 -> DeviceException.Platform(
+            7 -> ActivationException.PatternAlreadySet(
                 FfiConverterString.read(buf),
+                )
+            8 -> ActivationException.Network(
+                FfiConverterTypeNetworkError.read(buf),
+                )
+            9 -> ActivationException.Platform(
+                FfiConverterTypePlatformError.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
 
-    override fun allocationSize(value: DeviceException): ULong {
+    override fun allocationSize(value: ActivationException): ULong {
         return when(value) {
-            is DeviceException.InvalidInput -> (
+            is ActivationException.InvalidIdentity -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is DeviceException.Offline -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is DeviceException.Refused -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterTypeIdentityError.allocationSize(value.`reason`)
                 + FfiConverterString.allocationSize(value.`explanation`)
-                + FfiConverterOptionalUInt.allocationSize(value.`triesLeft`)
-                + FfiConverterOptionalLong.allocationSize(value.`retryAfterSecs`)
             )
-            is DeviceException.ActivationRestart -> (
+            is ActivationException.InvalidCode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.WrongPattern -> (
+            is ActivationException.InvalidPattern -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUInt.allocationSize(value.`triesLeft`)
-                + FfiConverterLong.allocationSize(value.`waitSecs`)
+                + FfiConverterTypePatternError.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.UnlockWait -> (
+            is ActivationException.NoActivationInProgress -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterLong.allocationSize(value.`waitSecs`)
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.Wiped -> (
+            is ActivationException.StartAgain -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.Locked -> (
+            is ActivationException.UnknownCitizen -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.DeviceReplaced -> (
+            is ActivationException.PatternAlreadySet -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
             )
-            is DeviceException.NotAvailable -> (
+            is ActivationException.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterTypeNetworkError.allocationSize(value.`error`)
             )
-            is DeviceException.PushRefused -> (
+            is ActivationException.Platform -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is DeviceException.Storage -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is DeviceException.Platform -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterTypePlatformError.allocationSize(value.`error`)
             )
         }
     }
 
-    override fun write(value: DeviceException, buf: ByteBuffer) {
+    override fun write(value: ActivationException, buf: ByteBuffer) {
         when(value) {
-            is DeviceException.InvalidInput -> {
+            is ActivationException.InvalidIdentity -> {
                 buf.putInt(1)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is DeviceException.Offline -> {
-                buf.putInt(2)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is DeviceException.Refused -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`code`, buf)
+                FfiConverterTypeIdentityError.write(value.`reason`, buf)
                 FfiConverterString.write(value.`explanation`, buf)
-                FfiConverterOptionalUInt.write(value.`triesLeft`, buf)
-                FfiConverterOptionalLong.write(value.`retryAfterSecs`, buf)
                 Unit
             }
-            is DeviceException.ActivationRestart -> {
+            is ActivationException.InvalidCode -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ActivationException.InvalidPattern -> {
+                buf.putInt(3)
+                FfiConverterTypePatternError.write(value.`reason`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ActivationException.NoActivationInProgress -> {
                 buf.putInt(4)
-                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is DeviceException.WrongPattern -> {
+            is ActivationException.StartAgain -> {
                 buf.putInt(5)
-                FfiConverterUInt.write(value.`triesLeft`, buf)
-                FfiConverterLong.write(value.`waitSecs`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is DeviceException.UnlockWait -> {
+            is ActivationException.UnknownCitizen -> {
                 buf.putInt(6)
-                FfiConverterLong.write(value.`waitSecs`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is DeviceException.Wiped -> {
+            is ActivationException.PatternAlreadySet -> {
                 buf.putInt(7)
+                FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is DeviceException.Locked -> {
+            is ActivationException.Network -> {
                 buf.putInt(8)
+                FfiConverterTypeNetworkError.write(value.`error`, buf)
                 Unit
             }
-            is DeviceException.DeviceReplaced -> {
+            is ActivationException.Platform -> {
                 buf.putInt(9)
-                Unit
-            }
-            is DeviceException.NotAvailable -> {
-                buf.putInt(10)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is DeviceException.PushRefused -> {
-                buf.putInt(11)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is DeviceException.Storage -> {
-                buf.putInt(12)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is DeviceException.Platform -> {
-                buf.putInt(13)
-                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterTypePlatformError.write(value.`error`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -4496,6 +4816,999 @@ public object FfiConverterTypeDocumentInputState : FfiConverterRustBuffer<Docume
 
 
 
+
+/**
+ * The service could not be reached, refused, or answered something unexpected.
+ */
+sealed class NetworkException: kotlin.Exception() {
+    
+    /**
+     * No answer (no connection, DNS, TLS, timeout): try again when online.
+     */
+    class Offline(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : NetworkException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The service refused; `refusal.code` says why.
+     */
+    class Refused(
+        
+        /**
+         * The service's code and its numbers.
+         */
+        val `refusal`: ServiceRefusal, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : NetworkException() {
+        override val message
+            get() = "refusal=${ `refusal` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The service answered something this version does not understand: not a
+     * connection problem, so retrying at once will not help.
+     */
+    class UnexpectedAnswer(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : NetworkException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_networkerror_uniffi_trait_display(FfiConverterTypeNetworkError.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<NetworkException> {
+        override fun lift(error_buf: RustBuffer.ByValue): NetworkException = FfiConverterTypeNetworkError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNetworkError : FfiConverterRustBuffer<NetworkException> {
+    override fun read(buf: ByteBuffer): NetworkException {
+        
+
+        return when(buf.getInt()) {
+            1 -> NetworkException.Offline(
+                FfiConverterString.read(buf),
+                )
+            2 -> NetworkException.Refused(
+                FfiConverterTypeServiceRefusal.read(buf),
+                FfiConverterString.read(buf),
+                )
+            3 -> NetworkException.UnexpectedAnswer(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: NetworkException): ULong {
+        return when(value) {
+            is NetworkException.Offline -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is NetworkException.Refused -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeServiceRefusal.allocationSize(value.`refusal`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is NetworkException.UnexpectedAnswer -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+        }
+    }
+
+    override fun write(value: NetworkException, buf: ByteBuffer) {
+        when(value) {
+            is NetworkException.Offline -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is NetworkException.Refused -> {
+                buf.putInt(2)
+                FfiConverterTypeServiceRefusal.write(value.`refusal`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is NetworkException.UnexpectedAnswer -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
+
+/**
+ * Why receiving, showing or copying PINs failed.
+ */
+sealed class PinsException: kotlin.Exception() {
+    
+    /**
+     * The citizen is locked: ask for the pattern.
+     */
+    class Locked(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The citizen is not on this device.
+     */
+    class UnknownCitizen(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * No such PIN on this device.
+     */
+    class UnknownPin(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The PIN can no longer be used: nothing to copy.
+     */
+    class PinEnded(
+        
+        /**
+         * Expired, used, superseded or dead.
+         */
+        val `state`: PinState, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "state=${ `state` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Another device was activated for the citizen; this one gets no more PINs.
+     */
+    class DeviceReplaced(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * This device was removed for the citizen.
+     */
+    class DeviceRemoved(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Not a ClavePIN push (another app's, or an unknown format): ignore it.
+     */
+    class MalformedPush(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * A push for an activation this device does not hold (removed, replaced).
+     */
+    class ForeignPush(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * A sealed PIN that does not open: tampered with, or sealed for another device.
+     */
+    class TamperedPush(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * A PIN this device already has (often the direct channel was faster): no
+     * second notification.
+     */
+    class ReplayedPush(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * A push token the platform could not have given.
+     */
+    class InvalidPushToken(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PinsException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The service: offline, refused, or an odd answer.
+     */
+    class Network(
+        
+        /**
+         * What happened.
+         */
+        val `error`: NetworkException
+        ) : PinsException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+    /**
+     * The phone's storage or key store.
+     */
+    class Platform(
+        
+        /**
+         * What happened.
+         */
+        val `error`: PlatformException
+        ) : PinsException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_pinserror_uniffi_trait_display(FfiConverterTypePinsError.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<PinsException> {
+        override fun lift(error_buf: RustBuffer.ByValue): PinsException = FfiConverterTypePinsError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePinsError : FfiConverterRustBuffer<PinsException> {
+    override fun read(buf: ByteBuffer): PinsException {
+        
+
+        return when(buf.getInt()) {
+            1 -> PinsException.Locked(
+                FfiConverterString.read(buf),
+                )
+            2 -> PinsException.UnknownCitizen(
+                FfiConverterString.read(buf),
+                )
+            3 -> PinsException.UnknownPin(
+                FfiConverterString.read(buf),
+                )
+            4 -> PinsException.PinEnded(
+                FfiConverterTypePinState.read(buf),
+                FfiConverterString.read(buf),
+                )
+            5 -> PinsException.DeviceReplaced(
+                FfiConverterString.read(buf),
+                )
+            6 -> PinsException.DeviceRemoved(
+                FfiConverterString.read(buf),
+                )
+            7 -> PinsException.MalformedPush(
+                FfiConverterString.read(buf),
+                )
+            8 -> PinsException.ForeignPush(
+                FfiConverterString.read(buf),
+                )
+            9 -> PinsException.TamperedPush(
+                FfiConverterString.read(buf),
+                )
+            10 -> PinsException.ReplayedPush(
+                FfiConverterString.read(buf),
+                )
+            11 -> PinsException.InvalidPushToken(
+                FfiConverterString.read(buf),
+                )
+            12 -> PinsException.Network(
+                FfiConverterTypeNetworkError.read(buf),
+                )
+            13 -> PinsException.Platform(
+                FfiConverterTypePlatformError.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PinsException): ULong {
+        return when(value) {
+            is PinsException.Locked -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.UnknownCitizen -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.UnknownPin -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.PinEnded -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypePinState.allocationSize(value.`state`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.DeviceReplaced -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.DeviceRemoved -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.MalformedPush -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.ForeignPush -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.TamperedPush -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.ReplayedPush -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.InvalidPushToken -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PinsException.Network -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeNetworkError.allocationSize(value.`error`)
+            )
+            is PinsException.Platform -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypePlatformError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: PinsException, buf: ByteBuffer) {
+        when(value) {
+            is PinsException.Locked -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.UnknownCitizen -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.UnknownPin -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.PinEnded -> {
+                buf.putInt(4)
+                FfiConverterTypePinState.write(value.`state`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.DeviceReplaced -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.DeviceRemoved -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.MalformedPush -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.ForeignPush -> {
+                buf.putInt(8)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.TamperedPush -> {
+                buf.putInt(9)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.ReplayedPush -> {
+                buf.putInt(10)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.InvalidPushToken -> {
+                buf.putInt(11)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PinsException.Network -> {
+                buf.putInt(12)
+                FfiConverterTypeNetworkError.write(value.`error`, buf)
+                Unit
+            }
+            is PinsException.Platform -> {
+                buf.putInt(13)
+                FfiConverterTypePlatformError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
+
+/**
+ * The phone's side failed: storage, the platform key store, the runtime. Nothing
+ * stored was deleted.
+ */
+sealed class PlatformException: kotlin.Exception() {
+    
+    /**
+     * The platform key that wraps the store's key is gone or is another one (app data
+     * restored without its Keystore or Keychain key): the citizens must activate again.
+     */
+    class KeyUnavailable(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PlatformException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Stored data was tampered with or is corrupt.
+     */
+    class StoreDamaged(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PlatformException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The store was written by a newer version of the app.
+     */
+    class StoreTooNew(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PlatformException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Anything else on the phone: disk, randomness, a key store exception, the runtime.
+     */
+    class Failure(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PlatformException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_platformerror_uniffi_trait_display(FfiConverterTypePlatformError.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<PlatformException> {
+        override fun lift(error_buf: RustBuffer.ByValue): PlatformException = FfiConverterTypePlatformError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlatformError : FfiConverterRustBuffer<PlatformException> {
+    override fun read(buf: ByteBuffer): PlatformException {
+        
+
+        return when(buf.getInt()) {
+            1 -> PlatformException.KeyUnavailable(
+                FfiConverterString.read(buf),
+                )
+            2 -> PlatformException.StoreDamaged(
+                FfiConverterString.read(buf),
+                )
+            3 -> PlatformException.StoreTooNew(
+                FfiConverterString.read(buf),
+                )
+            4 -> PlatformException.Failure(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PlatformException): ULong {
+        return when(value) {
+            is PlatformException.KeyUnavailable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PlatformException.StoreDamaged -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PlatformException.StoreTooNew -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PlatformException.Failure -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+        }
+    }
+
+    override fun write(value: PlatformException, buf: ByteBuffer) {
+        when(value) {
+            is PlatformException.KeyUnavailable -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PlatformException.StoreDamaged -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PlatformException.StoreTooNew -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PlatformException.Failure -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
+
+/**
+ * Why unlocking or changing the pattern failed.
+ */
+sealed class UnlockException: kotlin.Exception() {
+    
+    /**
+     * The pattern as drawn is not acceptable (too short, a dot twice).
+     */
+    class InvalidPattern(
+        
+        /**
+         * The rule broken.
+         */
+        val `reason`: PatternException, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "reason=${ `reason` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Wrong pattern.
+     */
+    class WrongPattern(
+        
+        /**
+         * Tries before the activation is wiped.
+         */
+        val `triesLeft`: kotlin.UInt, 
+        
+        /**
+         * Seconds before the next try is allowed (0: at once).
+         */
+        val `waitSecs`: kotlin.Long, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "triesLeft=${ `triesLeft` }, waitSecs=${ `waitSecs` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Too soon after wrong patterns: show a countdown of `wait_secs`.
+     */
+    class Wait(
+        
+        /**
+         * Seconds to wait.
+         */
+        val `waitSecs`: kotlin.Long, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "waitSecs=${ `waitSecs` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Ten wrong patterns: the citizen's activation was wiped from this device.
+     */
+    class Wiped(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The activation is not finished: draw the first pattern (`set_pattern`).
+     */
+    class PatternNotSet(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The citizen is not on this device.
+     */
+    class UnknownCitizen(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : UnlockException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The phone's storage or key store.
+     */
+    class Platform(
+        
+        /**
+         * What happened.
+         */
+        val `error`: PlatformException
+        ) : UnlockException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_unlockerror_uniffi_trait_display(FfiConverterTypeUnlockError.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<UnlockException> {
+        override fun lift(error_buf: RustBuffer.ByValue): UnlockException = FfiConverterTypeUnlockError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUnlockError : FfiConverterRustBuffer<UnlockException> {
+    override fun read(buf: ByteBuffer): UnlockException {
+        
+
+        return when(buf.getInt()) {
+            1 -> UnlockException.InvalidPattern(
+                FfiConverterTypePatternError.read(buf),
+                FfiConverterString.read(buf),
+                )
+            2 -> UnlockException.WrongPattern(
+                FfiConverterUInt.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterString.read(buf),
+                )
+            3 -> UnlockException.Wait(
+                FfiConverterLong.read(buf),
+                FfiConverterString.read(buf),
+                )
+            4 -> UnlockException.Wiped(
+                FfiConverterString.read(buf),
+                )
+            5 -> UnlockException.PatternNotSet(
+                FfiConverterString.read(buf),
+                )
+            6 -> UnlockException.UnknownCitizen(
+                FfiConverterString.read(buf),
+                )
+            7 -> UnlockException.Platform(
+                FfiConverterTypePlatformError.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: UnlockException): ULong {
+        return when(value) {
+            is UnlockException.InvalidPattern -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypePatternError.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.WrongPattern -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterUInt.allocationSize(value.`triesLeft`)
+                + FfiConverterLong.allocationSize(value.`waitSecs`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.Wait -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterLong.allocationSize(value.`waitSecs`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.Wiped -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.PatternNotSet -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.UnknownCitizen -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is UnlockException.Platform -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypePlatformError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: UnlockException, buf: ByteBuffer) {
+        when(value) {
+            is UnlockException.InvalidPattern -> {
+                buf.putInt(1)
+                FfiConverterTypePatternError.write(value.`reason`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.WrongPattern -> {
+                buf.putInt(2)
+                FfiConverterUInt.write(value.`triesLeft`, buf)
+                FfiConverterLong.write(value.`waitSecs`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.Wait -> {
+                buf.putInt(3)
+                FfiConverterLong.write(value.`waitSecs`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.Wiped -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.PatternNotSet -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.UnknownCitizen -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is UnlockException.Platform -> {
+                buf.putInt(7)
+                FfiConverterTypePlatformError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
 /**
  * @suppress
  */
@@ -4563,28 +5876,28 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
-    override fun read(buf: ByteBuffer): kotlin.String? {
+public object FfiConverterOptionalTypeDocumentNumber: FfiConverterRustBuffer<DocumentNumber?> {
+    override fun read(buf: ByteBuffer): DocumentNumber? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterString.read(buf)
+        return FfiConverterTypeDocumentNumber.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.String?): ULong {
+    override fun allocationSize(value: DocumentNumber?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterString.allocationSize(value)
+            return 1UL + FfiConverterTypeDocumentNumber.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+    override fun write(value: DocumentNumber?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterString.write(value, buf)
+            FfiConverterTypeDocumentNumber.write(value, buf)
         }
     }
 }
@@ -4699,6 +6012,23 @@ public object FfiConverterSequenceTypeReceivedPin: FfiConverterRustBuffer<List<R
 
 
 
+object PatternExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<PatternException> {
+    override fun lift(error_buf: RustBuffer.ByValue): PatternException =
+        es.clavepin.ffi.core.PatternException.ErrorHandler.lift(
+            RustBufferPatternError.ByValue().apply {
+                capacity = error_buf.capacity
+                len = error_buf.len
+                data = error_buf.data
+            }
+        )
+}
+
+
+
+
+
+
+
 
 
 
@@ -4713,6 +6043,12 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
             }
         )
 }
+
+
+
+
+
+
 
 
 
@@ -4756,7 +6092,8 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
     
 
         /**
-         * The locale for a BCP 47 tag (`es-ES` → Spanish; anything else → English).
+         * The locale for a BCP 47 tag (`es-ES`, `ca`, `gl`, `eu`, `en-GB`; anything else:
+         * Spanish).
          */ fun `localeForTag`(`tag`: kotlin.String): Locale {
             return FfiConverterTypeLocale.lift(
     uniffiRustCall() { _status ->

@@ -35,12 +35,18 @@ import es.clavepin.ffi.protocol.DocumentNumber
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentNumber
 import es.clavepin.ffi.protocol.FfiConverterTypePinState
+import es.clavepin.ffi.protocol.FfiConverterTypeRequestId
+import es.clavepin.ffi.protocol.FfiConverterTypeSecretText
 import es.clavepin.ffi.protocol.FfiConverterTypeTimestamp
 import es.clavepin.ffi.protocol.PinState
+import es.clavepin.ffi.protocol.RequestId
+import es.clavepin.ffi.protocol.SecretText
 import es.clavepin.ffi.protocol.Timestamp
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentNumber
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferPinState
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferRequestId
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferSecretText
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferTimestamp
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -1201,9 +1207,9 @@ public object FfiConverterTypeCitizenSummary: FfiConverterRustBuffer<CitizenSumm
  */
 data class ClipboardContent (
     /**
-     * The PIN.
+     * The PIN. Secret: it never prints.
      */
-    var `text`: kotlin.String
+    var `text`: SecretText
     , 
     /**
      * Always true: keyboards and clipboard managers must not keep it.
@@ -1230,20 +1236,20 @@ data class ClipboardContent (
 public object FfiConverterTypeClipboardContent: FfiConverterRustBuffer<ClipboardContent> {
     override fun read(buf: ByteBuffer): ClipboardContent {
         return ClipboardContent(
-            FfiConverterString.read(buf),
+            FfiConverterTypeSecretText.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterTypeTimestamp.read(buf),
         )
     }
 
     override fun allocationSize(value: ClipboardContent) = (
-            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterTypeSecretText.allocationSize(value.`text`) +
             FfiConverterBoolean.allocationSize(value.`sensitive`) +
             FfiConverterTypeTimestamp.allocationSize(value.`clearAt`)
     )
 
     override fun write(value: ClipboardContent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`text`, buf)
+            FfiConverterTypeSecretText.write(value.`text`, buf)
             FfiConverterBoolean.write(value.`sensitive`, buf)
             FfiConverterTypeTimestamp.write(value.`clearAt`, buf)
     }
@@ -1319,19 +1325,30 @@ public object FfiConverterTypeCountdown: FfiConverterRustBuffer<Countdown> {
  */
 data class NotificationContent (
     /**
-     * Title, once the phone is unlocked.
+     * Whose PIN.
      */
-    var `title`: kotlin.String
+    var `document`: DocumentNumber
     , 
     /**
-     * Body with the PIN and code.
+     * The PIN request; `None` for "a PIN arrived, unlock to see it".
      */
-    var `body`: kotlin.String
+    var `requestId`: RequestId?
     , 
     /**
-     * The action's label.
+     * Title once the phone is unlocked; shows the PIN while it can be used.
      */
-    var `copyAction`: kotlin.String
+    var `title`: SecretText
+    , 
+    /**
+     * Body once the phone is unlocked: the PIN, its code and the minutes left, or
+     * why it can no longer be used.
+     */
+    var `body`: SecretText
+    , 
+    /**
+     * The "Copy PIN" action's label; `None` when there is nothing to copy.
+     */
+    var `copyAction`: kotlin.String?
     , 
     /**
      * The lock-screen version's title.
@@ -1344,9 +1361,15 @@ data class NotificationContent (
     var `publicBody`: kotlin.String
     , 
     /**
-     * Dismiss the notification then: the PIN has expired.
+     * The PIN's state now, by the corrected clock.
      */
-    var `timeoutAt`: Timestamp
+    var `state`: PinState
+    , 
+    /**
+     * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
+     * wait for.
+     */
+    var `timeoutAt`: Timestamp?
     
 ){
     
@@ -1363,31 +1386,40 @@ data class NotificationContent (
 public object FfiConverterTypeNotificationContent: FfiConverterRustBuffer<NotificationContent> {
     override fun read(buf: ByteBuffer): NotificationContent {
         return NotificationContent(
+            FfiConverterTypeDocumentNumber.read(buf),
+            FfiConverterOptionalTypeRequestId.read(buf),
+            FfiConverterTypeSecretText.read(buf),
+            FfiConverterTypeSecretText.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypePinState.read(buf),
+            FfiConverterOptionalTypeTimestamp.read(buf),
         )
     }
 
     override fun allocationSize(value: NotificationContent) = (
-            FfiConverterString.allocationSize(value.`title`) +
-            FfiConverterString.allocationSize(value.`body`) +
-            FfiConverterString.allocationSize(value.`copyAction`) +
+            FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
+            FfiConverterOptionalTypeRequestId.allocationSize(value.`requestId`) +
+            FfiConverterTypeSecretText.allocationSize(value.`title`) +
+            FfiConverterTypeSecretText.allocationSize(value.`body`) +
+            FfiConverterOptionalString.allocationSize(value.`copyAction`) +
             FfiConverterString.allocationSize(value.`publicTitle`) +
             FfiConverterString.allocationSize(value.`publicBody`) +
-            FfiConverterTypeTimestamp.allocationSize(value.`timeoutAt`)
+            FfiConverterTypePinState.allocationSize(value.`state`) +
+            FfiConverterOptionalTypeTimestamp.allocationSize(value.`timeoutAt`)
     )
 
     override fun write(value: NotificationContent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`title`, buf)
-            FfiConverterString.write(value.`body`, buf)
-            FfiConverterString.write(value.`copyAction`, buf)
+            FfiConverterTypeDocumentNumber.write(value.`document`, buf)
+            FfiConverterOptionalTypeRequestId.write(value.`requestId`, buf)
+            FfiConverterTypeSecretText.write(value.`title`, buf)
+            FfiConverterTypeSecretText.write(value.`body`, buf)
+            FfiConverterOptionalString.write(value.`copyAction`, buf)
             FfiConverterString.write(value.`publicTitle`, buf)
             FfiConverterString.write(value.`publicBody`, buf)
-            FfiConverterTypeTimestamp.write(value.`timeoutAt`, buf)
+            FfiConverterTypePinState.write(value.`state`, buf)
+            FfiConverterOptionalTypeTimestamp.write(value.`timeoutAt`, buf)
     }
 }
 
@@ -1400,7 +1432,7 @@ data class PinView (
     /**
      * The request.
      */
-    var `requestId`: kotlin.String
+    var `requestId`: RequestId
     , 
     /**
      * Whose PIN.
@@ -1413,9 +1445,10 @@ data class PinView (
     var `code`: kotlin.String
     , 
     /**
-     * The PIN; `None` while the citizen is locked (the screen asks for the pattern).
+     * The PIN; `None` while the citizen is locked (the screen asks for the pattern)
+     * or once it can no longer be used. Secret: it never prints.
      */
-    var `pin`: kotlin.String?
+    var `pin`: SecretText?
     , 
     /**
      * Issued.
@@ -1452,10 +1485,10 @@ data class PinView (
 public object FfiConverterTypePinView: FfiConverterRustBuffer<PinView> {
     override fun read(buf: ByteBuffer): PinView {
         return PinView(
-            FfiConverterString.read(buf),
+            FfiConverterTypeRequestId.read(buf),
             FfiConverterTypeDocumentNumber.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSecretText.read(buf),
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterTypePinState.read(buf),
@@ -1464,10 +1497,10 @@ public object FfiConverterTypePinView: FfiConverterRustBuffer<PinView> {
     }
 
     override fun allocationSize(value: PinView) = (
-            FfiConverterString.allocationSize(value.`requestId`) +
+            FfiConverterTypeRequestId.allocationSize(value.`requestId`) +
             FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
             FfiConverterString.allocationSize(value.`code`) +
-            FfiConverterOptionalString.allocationSize(value.`pin`) +
+            FfiConverterOptionalTypeSecretText.allocationSize(value.`pin`) +
             FfiConverterTypeTimestamp.allocationSize(value.`issuedAt`) +
             FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`) +
             FfiConverterTypePinState.allocationSize(value.`state`) +
@@ -1475,14 +1508,61 @@ public object FfiConverterTypePinView: FfiConverterRustBuffer<PinView> {
     )
 
     override fun write(value: PinView, buf: ByteBuffer) {
-            FfiConverterString.write(value.`requestId`, buf)
+            FfiConverterTypeRequestId.write(value.`requestId`, buf)
             FfiConverterTypeDocumentNumber.write(value.`document`, buf)
             FfiConverterString.write(value.`code`, buf)
-            FfiConverterOptionalString.write(value.`pin`, buf)
+            FfiConverterOptionalTypeSecretText.write(value.`pin`, buf)
             FfiConverterTypeTimestamp.write(value.`issuedAt`, buf)
             FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
             FfiConverterTypePinState.write(value.`state`, buf)
             FfiConverterTypeCountdown.write(value.`countdown`, buf)
+    }
+}
+
+
+
+/**
+ * Where a new push token stands, citizen by citizen.
+ */
+data class PushTokenReport (
+    /**
+     * The service has it for these citizens.
+     */
+    var `registered`: List<DocumentNumber>
+    , 
+    /**
+     * Kept for these, registered when each is next unlocked (or back online).
+     */
+    var `pending`: List<DocumentNumber>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePushTokenReport: FfiConverterRustBuffer<PushTokenReport> {
+    override fun read(buf: ByteBuffer): PushTokenReport {
+        return PushTokenReport(
+            FfiConverterSequenceTypeDocumentNumber.read(buf),
+            FfiConverterSequenceTypeDocumentNumber.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PushTokenReport) = (
+            FfiConverterSequenceTypeDocumentNumber.allocationSize(value.`registered`) +
+            FfiConverterSequenceTypeDocumentNumber.allocationSize(value.`pending`)
+    )
+
+    override fun write(value: PushTokenReport, buf: ByteBuffer) {
+            FfiConverterSequenceTypeDocumentNumber.write(value.`registered`, buf)
+            FfiConverterSequenceTypeDocumentNumber.write(value.`pending`, buf)
     }
 }
 
@@ -1495,7 +1575,7 @@ data class ReceivedPin (
     /**
      * The request.
      */
-    var `requestId`: kotlin.String
+    var `requestId`: RequestId
     , 
     /**
      * Whose PIN.
@@ -1527,7 +1607,7 @@ data class ReceivedPin (
 public object FfiConverterTypeReceivedPin: FfiConverterRustBuffer<ReceivedPin> {
     override fun read(buf: ByteBuffer): ReceivedPin {
         return ReceivedPin(
-            FfiConverterString.read(buf),
+            FfiConverterTypeRequestId.read(buf),
             FfiConverterTypeDocumentNumber.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTypeTimestamp.read(buf),
@@ -1535,14 +1615,14 @@ public object FfiConverterTypeReceivedPin: FfiConverterRustBuffer<ReceivedPin> {
     }
 
     override fun allocationSize(value: ReceivedPin) = (
-            FfiConverterString.allocationSize(value.`requestId`) +
+            FfiConverterTypeRequestId.allocationSize(value.`requestId`) +
             FfiConverterTypeDocumentNumber.allocationSize(value.`document`) +
             FfiConverterString.allocationSize(value.`code`) +
             FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`)
     )
 
     override fun write(value: ReceivedPin, buf: ByteBuffer) {
-            FfiConverterString.write(value.`requestId`, buf)
+            FfiConverterTypeRequestId.write(value.`requestId`, buf)
             FfiConverterTypeDocumentNumber.write(value.`document`, buf)
             FfiConverterString.write(value.`code`, buf)
             FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
@@ -1769,7 +1849,7 @@ sealed class ChannelStatus {
          */
         val `attempt`: kotlin.UInt, 
         /**
-         * Seconds until the next.
+         * Seconds until the next (rounded up).
          */
         val `retryInSecs`: kotlin.UInt) : ChannelStatus()
         
@@ -1780,15 +1860,21 @@ sealed class ChannelStatus {
     }
     
     /**
-     * The citizen is locked: the channel needs the pattern.
+     * The citizen is locked: the channel stopped and needs the pattern. Final.
      */
     object Locked : ChannelStatus()
     
     
     /**
-     * Another device was activated for the citizen: the channel stopped for good.
+     * Another device was activated for the citizen: the channel stopped. Final.
      */
     object Replaced : ChannelStatus()
+    
+    
+    /**
+     * This device was removed for the citizen: the channel stopped. Final.
+     */
+    object Removed : ChannelStatus()
     
     
 
@@ -1815,6 +1901,7 @@ public object FfiConverterTypeChannelStatus : FfiConverterRustBuffer<ChannelStat
                 )
             4 -> ChannelStatus.Locked
             5 -> ChannelStatus.Replaced
+            6 -> ChannelStatus.Removed
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
     }
@@ -1852,6 +1939,12 @@ public object FfiConverterTypeChannelStatus : FfiConverterRustBuffer<ChannelStat
                 4UL
             )
         }
+        is ChannelStatus.Removed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
     }
 
     override fun write(value: ChannelStatus, buf: ByteBuffer) {
@@ -1876,6 +1969,10 @@ public object FfiConverterTypeChannelStatus : FfiConverterRustBuffer<ChannelStat
             }
             is ChannelStatus.Replaced -> {
                 buf.putInt(5)
+                Unit
+            }
+            is ChannelStatus.Removed -> {
+                buf.putInt(6)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -1940,13 +2037,25 @@ public object FfiConverterTypeCitizenState: FfiConverterRustBuffer<CitizenState>
 enum class Locale {
     
     /**
-     * Spanish.
+     * Spanish, the default.
      */
     ES,
     /**
      * English.
      */
-    EN;
+    EN,
+    /**
+     * Catalan (also Valencian).
+     */
+    CA,
+    /**
+     * Galician.
+     */
+    GL,
+    /**
+     * Basque.
+     */
+    EU;
 
     
 
@@ -2080,7 +2189,7 @@ public object FfiConverterTypePatternError : FfiConverterRustBuffer<PatternExcep
 sealed class PushOutcome {
     
     /**
-     * The PIN was in the payload and is stored.
+     * The PIN was in the payload (or fetched at once) and is stored.
      */
     data class Received(
         val v1: es.clavepin.ffi.core.ReceivedPin) : PushOutcome()
@@ -2093,7 +2202,7 @@ sealed class PushOutcome {
     
     /**
      * The payload had no sealed PIN and the citizen is locked: the notification
-     * says a PIN arrived, and unlocking fetches it.
+     * says a PIN arrived (`pending_notification`), and unlocking fetches it.
      */
     data class PendingUnlock(
         /**
@@ -2238,6 +2347,70 @@ public object FfiConverterOptionalTypePinView: FfiConverterRustBuffer<PinView?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRequestId: FfiConverterRustBuffer<RequestId?> {
+    override fun read(buf: ByteBuffer): RequestId? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRequestId.read(buf)
+    }
+
+    override fun allocationSize(value: RequestId?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRequestId.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RequestId?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRequestId.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSecretText: FfiConverterRustBuffer<SecretText?> {
+    override fun read(buf: ByteBuffer): SecretText? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSecretText.read(buf)
+    }
+
+    override fun allocationSize(value: SecretText?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSecretText.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SecretText?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSecretText.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTimestamp: FfiConverterRustBuffer<Timestamp?> {
     override fun read(buf: ByteBuffer): Timestamp? {
         if (buf.get().toInt() == 0) {
@@ -2291,6 +2464,38 @@ public object FfiConverterSequenceTypeCitizenScreen: FfiConverterRustBuffer<List
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDocumentNumber: FfiConverterRustBuffer<List<DocumentNumber>> {
+    override fun read(buf: ByteBuffer): List<DocumentNumber> {
+        val len = buf.getInt()
+        return List<DocumentNumber>(len) {
+            FfiConverterTypeDocumentNumber.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DocumentNumber>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDocumentNumber.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DocumentNumber>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDocumentNumber.write(it, buf)
+        }
+    }
+}
+
+
+
+
 
 
 

@@ -1263,6 +1263,182 @@ public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind>
 
 
 
+/**
+ * What went wrong, as a stable machine-readable code. Clients act on the code; the
+ * message is for people and may change.
+ */
+
+enum class ErrorCode {
+    
+    /**
+     * The body is not the JSON the endpoint takes, or a field is invalid.
+     */
+    BAD_REQUEST,
+    /**
+     * The body is larger than the service reads.
+     */
+    BODY_TOO_LARGE,
+    /**
+     * Missing or wrong operator token.
+     */
+    UNAUTHORIZED,
+    /**
+     * No census record for the document.
+     */
+    NOT_IN_CENSUS,
+    /**
+     * The contrast data does not match the census.
+     */
+    CONTRAST_DATA_MISMATCH,
+    /**
+     * The citizen is not registered in Cl@ve.
+     */
+    NOT_REGISTERED,
+    /**
+     * The citizen is already registered.
+     */
+    ALREADY_REGISTERED,
+    /**
+     * The invitation letter's CSV code is wrong, used, expired or void.
+     */
+    INVALID_INVITATION,
+    /**
+     * More activation codes than allowed in an hour.
+     */
+    TOO_MANY_CODES,
+    /**
+     * No such activation attempt, or it ended.
+     */
+    UNKNOWN_ACTIVATION,
+    /**
+     * The activation code is wrong; tries remain.
+     */
+    WRONG_CODE,
+    /**
+     * The activation code expired.
+     */
+    CODE_EXPIRED,
+    /**
+     * Too many wrong codes: ask for a new one.
+     */
+    CODE_EXHAUSTED,
+    /**
+     * The proof that the device holds its key does not verify.
+     */
+    BAD_PROOF,
+    /**
+     * A device request without valid signature headers, or a bad signature.
+     */
+    BAD_SIGNATURE,
+    /**
+     * A device request outside the 5-minute window.
+     */
+    STALE_REQUEST,
+    /**
+     * A device request whose nonce was already used.
+     */
+    REPLAYED_REQUEST,
+    /**
+     * The device id is unknown.
+     */
+    UNKNOWN_DEVICE,
+    /**
+     * Another device was activated for this citizen after this one.
+     */
+    DEVICE_REPLACED,
+    /**
+     * The citizen removed this device.
+     */
+    DEVICE_REMOVED,
+    /**
+     * Too many failed claims for this document in the last hour.
+     */
+    TOO_MANY_ATTEMPTS,
+    /**
+     * The citizen asked for the app, but no device is activated.
+     */
+    APP_NOT_ACTIVATED,
+    /**
+     * More than 5 PIN requests in 10 minutes.
+     */
+    TOO_MANY_PINS,
+    /**
+     * Too many consecutive wrong PINs: wait (`retry_after_secs`).
+     */
+    THROTTLED,
+    /**
+     * 100 consecutive wrong PINs: PINs are refused until re-activation or an operator unlocks.
+     */
+    PINS_LOCKED,
+    /**
+     * No such PIN request.
+     */
+    UNKNOWN_PIN_REQUEST,
+    /**
+     * The code does not belong to this PIN request, or the PIN is wrong.
+     */
+    WRONG_PIN,
+    /**
+     * The PIN was already used.
+     */
+    PIN_USED,
+    /**
+     * The PIN expired.
+     */
+    PIN_EXPIRED,
+    /**
+     * A newer PIN request replaced this one.
+     */
+    PIN_SUPERSEDED,
+    /**
+     * Three wrong tries killed the request.
+     */
+    PIN_REQUEST_DEAD,
+    /**
+     * The SMS for this request was already sent as often as allowed.
+     */
+    SMS_LIMIT,
+    /**
+     * No such route.
+     */
+    NOT_FOUND,
+    /**
+     * The service failed; nothing was changed.
+     */
+    INTERNAL,
+    /**
+     * A code this client does not know (a newer service).
+     */
+    UNKNOWN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErrorCode: FfiConverterRustBuffer<ErrorCode> {
+    override fun read(buf: ByteBuffer) = try {
+        ErrorCode.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ErrorCode) = 4UL
+
+    override fun write(value: ErrorCode, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -1853,8 +2029,111 @@ public object FfiConverterTypePushPlatform: FfiConverterRustBuffer<PushPlatform>
 
 
 
-public typealias DocumentNumber = kotlin.String
-public typealias FfiConverterTypeDocumentNumber = FfiConverterString
+
+
+public typealias DocumentNumber = es.clavepin.DocumentNumber
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDocumentNumber: FfiConverter<DocumentNumber, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): DocumentNumber {
+        val builtinValue = FfiConverterString.lift(value)
+        return es.clavepin.DocumentNumber(builtinValue)
+    }
+
+    override fun lower(value: DocumentNumber): RustBuffer.ByValue {
+        val builtinValue = value.normalised
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): DocumentNumber {
+        val builtinValue = FfiConverterString.read(buf)
+        return es.clavepin.DocumentNumber(builtinValue)
+    }
+
+    override fun allocationSize(value: DocumentNumber): ULong {
+        val builtinValue = value.normalised
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: DocumentNumber, buf: ByteBuffer) {
+        val builtinValue = value.normalised
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
+
+
+
+
+
+public typealias RequestId = es.clavepin.RequestId
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestId: FfiConverter<RequestId, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): RequestId {
+        val builtinValue = FfiConverterString.lift(value)
+        return es.clavepin.RequestId(builtinValue)
+    }
+
+    override fun lower(value: RequestId): RustBuffer.ByValue {
+        val builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): RequestId {
+        val builtinValue = FfiConverterString.read(buf)
+        return es.clavepin.RequestId(builtinValue)
+    }
+
+    override fun allocationSize(value: RequestId): ULong {
+        val builtinValue = value.value
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: RequestId, buf: ByteBuffer) {
+        val builtinValue = value.value
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
+
+
+
+
+
+public typealias SecretText = es.clavepin.SecretText
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSecretText: FfiConverter<SecretText, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): SecretText {
+        val builtinValue = FfiConverterString.lift(value)
+        return es.clavepin.SecretText(builtinValue)
+    }
+
+    override fun lower(value: SecretText): RustBuffer.ByValue {
+        val builtinValue = value.reveal()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): SecretText {
+        val builtinValue = FfiConverterString.read(buf)
+        return es.clavepin.SecretText(builtinValue)
+    }
+
+    override fun allocationSize(value: SecretText): ULong {
+        val builtinValue = value.reveal()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: SecretText, buf: ByteBuffer) {
+        val builtinValue = value.reveal()
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
 
 
 

@@ -1,0 +1,396 @@
+//! Every text in every language. Placeholders in braces are filled by
+//! [`super::fill`]; none takes a full document number, and only the notification's
+//! private lines take the PIN.
+
+#![allow(clippy::doc_markdown)]
+
+/// The texts of one language.
+#[derive(Debug)]
+pub(crate) struct Catalog {
+    /// The service cannot be reached.
+    pub offline: &'static str,
+    /// The service answered something this version does not understand.
+    pub unexpected_answer: &'static str,
+    /// A refusal without a more specific text.
+    pub refused: &'static str,
+    /// No census record for the document.
+    pub not_in_census: &'static str,
+    /// The contrast datum does not match.
+    pub contrast_mismatch: &'static str,
+    /// The citizen is not registered in Cl@ve.
+    pub not_registered: &'static str,
+    /// Too many SMS codes this hour.
+    pub too_many_codes: &'static str,
+    /// Wrong SMS code, {tries} tries left.
+    pub wrong_code: &'static str,
+    /// Too many failed claims: wait.
+    pub too_many_attempts: &'static str,
+    /// The service refused the request's time.
+    pub stale_request: &'static str,
+    /// The document number is not valid.
+    pub invalid_document: &'static str,
+    /// The control letter does not match.
+    pub wrong_control_letter: &'static str,
+    /// A date that cannot be read.
+    pub date_format: &'static str,
+    /// A permanent DNI needs its issue date.
+    pub permanent_dni: &'static str,
+    /// The contrast datum is not valid for the document.
+    pub invalid_contrast: &'static str,
+    /// The SMS code is not 6 digits.
+    pub invalid_code: &'static str,
+    /// A pattern of fewer than 4 dots.
+    pub pattern_too_short: &'static str,
+    /// A dot outside the grid or used twice.
+    pub pattern_invalid_dot: &'static str,
+    /// The activation can no longer be completed.
+    pub restart_activation: &'static str,
+    /// Nothing is being activated.
+    pub no_activation: &'static str,
+    /// No such citizen on this phone.
+    pub unknown_citizen: &'static str,
+    /// The pattern is not set yet.
+    pub pattern_not_set: &'static str,
+    /// The pattern is already set.
+    pub pattern_already_set: &'static str,
+    /// The citizen must unlock first.
+    pub locked: &'static str,
+    /// Wrong pattern, {tries} tries left before the wipe.
+    pub wrong_pattern: &'static str,
+    /// Too soon after wrong patterns.
+    pub unlock_wait: &'static str,
+    /// Ten wrong patterns wiped the activation.
+    pub wiped: &'static str,
+    /// Another phone was activated.
+    pub device_replaced: &'static str,
+    /// This phone was removed.
+    pub device_removed: &'static str,
+    /// A push that is not a ClavePIN PIN message.
+    pub push_malformed: &'static str,
+    /// A push for an activation this phone does not hold.
+    pub push_foreign: &'static str,
+    /// A sealed PIN that does not open.
+    pub push_tampered: &'static str,
+    /// A PIN this phone already has.
+    pub push_replayed: &'static str,
+    /// No such PIN on this phone.
+    pub unknown_pin: &'static str,
+    /// The PIN expired.
+    pub pin_expired: &'static str,
+    /// The PIN was used.
+    pub pin_used: &'static str,
+    /// A newer PIN replaced it.
+    pub pin_superseded: &'static str,
+    /// Three wrong tries killed the request.
+    pub pin_dead: &'static str,
+    /// The store's key cannot be opened.
+    pub store_key: &'static str,
+    /// Tampered or corrupt data.
+    pub store_damaged: &'static str,
+    /// Written by a newer version.
+    pub store_too_new: &'static str,
+    /// The phone's storage or key store failed.
+    pub platform: &'static str,
+    /// A wait of {n} seconds.
+    pub seconds: &'static str,
+    /// A wait of {n} minutes.
+    pub minutes: &'static str,
+    /// Notification title with the PIN.
+    pub pin_title: &'static str,
+    /// Notification title on a phone with several citizens; {who} is the masked document.
+    pub pin_title_for: &'static str,
+    /// Body of a live PIN's notification.
+    pub pin_body: &'static str,
+    /// Title of a PIN that can no longer be used.
+    pub ended_title: &'static str,
+    /// The same, on a phone with several citizens.
+    pub ended_title_for: &'static str,
+    /// The Copy PIN action.
+    pub copy_action: &'static str,
+    /// The lock-screen title.
+    pub public_title: &'static str,
+    /// The lock-screen body: a PIN arrived, never the PIN.
+    pub public_body: &'static str,
+    /// A PIN arrived for a locked citizen.
+    pub pending_body: &'static str,
+}
+
+pub(crate) const ES: Catalog = Catalog {
+    offline: "No se puede contactar con el servicio Cl@ve PIN. Compruebe la conexión e inténtelo de nuevo.",
+    unexpected_answer: "El servicio respondió algo inesperado. Actualice la aplicación o inténtelo más tarde.",
+    refused: "El servicio rechazó la petición. Inténtelo de nuevo más tarde.",
+    not_in_census: "Ese documento no figura en el censo de Cl@ve. Revise el número o acuda a una oficina de registro.",
+    contrast_mismatch: "El dato de contraste no coincide con el del documento. Revise la fecha o el número de soporte.",
+    not_registered: "No está registrado en Cl@ve. Regístrese en una oficina o con la carta de invitación.",
+    too_many_codes: "Ha pedido demasiados códigos SMS. Espere {wait} y vuelva a pedirlo.",
+    wrong_code: "El código SMS no es correcto. Le quedan {tries} intentos.",
+    too_many_attempts: "Demasiados intentos fallidos. Espere {wait} antes de volver a intentarlo.",
+    stale_request: "La hora del teléfono no coincide con la del servicio. Active la hora automática e inténtelo de nuevo.",
+    invalid_document: "El número de DNI o NIE no es válido. Escríbalo como en el documento, por ejemplo 12345678Z.",
+    wrong_control_letter: "La letra no corresponde al número. Revise que ha escrito bien el número y la letra.",
+    date_format: "Escriba la fecha como DD/MM/AAAA, tal como aparece en el documento.",
+    permanent_dni: "Su DNI es permanente (válido hasta 01-01-9999): marque «DNI permanente» y escriba la fecha de expedición.",
+    invalid_contrast: "El dato de contraste no es válido: la fecha de validez del DNI, la de expedición si es permanente, o el número de soporte del NIE (C o E y 8 cifras).",
+    invalid_code: "El código SMS tiene 6 cifras.",
+    pattern_too_short: "El patrón debe unir al menos 4 puntos.",
+    pattern_invalid_dot: "Cada punto del patrón se usa una sola vez, y solo los 9 de la cuadrícula.",
+    restart_activation: "Esta activación ya no puede completarse. Vuelva a empezar con su documento para recibir un código nuevo.",
+    no_activation: "No hay ninguna activación en curso. Empiece por su documento y su dato de contraste.",
+    unknown_citizen: "Esa persona no está activada en este teléfono.",
+    pattern_not_set: "Dibuje primero su patrón de seguridad para terminar la activación.",
+    pattern_already_set: "El patrón ya está establecido. Para cambiarlo use «Cambiar patrón».",
+    locked: "Dibuje su patrón de seguridad para continuar.",
+    wrong_pattern: "Patrón incorrecto. Le quedan {tries} intentos antes de que se borre la activación.",
+    unlock_wait: "Espere {wait} antes de volver a dibujar el patrón.",
+    wiped: "Demasiados patrones incorrectos: la activación se ha borrado de este teléfono. Vuelva a activarlo con su documento.",
+    device_replaced: "Se activó Cl@ve PIN en otro teléfono para esta persona; este ya no recibe PIN. Actívelo de nuevo si quiere usarlo.",
+    device_removed: "Este teléfono se retiró de Cl@ve PIN para esta persona. Actívelo de nuevo si quiere usarlo.",
+    push_malformed: "Se recibió un aviso que no es de Cl@ve PIN; se ha descartado.",
+    push_foreign: "Se recibió un PIN para una activación que no está en este teléfono; se ha descartado.",
+    push_tampered: "Se recibió un PIN alterado o no destinado a este teléfono; se ha descartado. Si se repite, pida un PIN nuevo.",
+    push_replayed: "Este PIN ya se había recibido.",
+    unknown_pin: "Ese PIN no está en este teléfono.",
+    pin_expired: "Este PIN ha caducado. Pida uno nuevo en la página donde se identifica.",
+    pin_used: "Este PIN ya se usó para entrar; cada PIN sirve una sola vez.",
+    pin_superseded: "Se pidió un PIN más reciente; use ese.",
+    pin_dead: "Este PIN se anuló tras tres intentos incorrectos. Pida uno nuevo.",
+    store_key: "No se pueden abrir los datos de Cl@ve PIN en este teléfono (la clave del sistema ha cambiado). Vuelva a activar el teléfono.",
+    store_damaged: "Los datos de Cl@ve PIN de este teléfono están dañados. No se ha borrado nada; vuelva a activar el teléfono si persiste.",
+    store_too_new: "Los datos son de una versión más reciente de Cl@ve PIN. Actualice la aplicación.",
+    platform: "El almacenamiento del teléfono falló. Reinicie la aplicación e inténtelo de nuevo.",
+    seconds: "{n} s",
+    minutes: "{n} min",
+    pin_title: "Cl@ve PIN: {pin}",
+    pin_title_for: "Cl@ve PIN para {who}: {pin}",
+    pin_body: "PIN {pin} para el código {code}. Caduca en {minutes} min; un solo uso.",
+    ended_title: "Cl@ve PIN",
+    ended_title_for: "Cl@ve PIN para {who}",
+    copy_action: "Copiar PIN",
+    public_title: "Cl@ve PIN",
+    public_body: "Ha recibido un PIN. Desbloquee el teléfono para verlo.",
+    pending_body: "Ha llegado un PIN. Abra Cl@ve PIN y dibuje su patrón para verlo.",
+};
+
+pub(crate) const EN: Catalog = Catalog {
+    offline: "The Cl@ve PIN service cannot be reached. Check your connection and try again.",
+    unexpected_answer: "The service gave an unexpected answer. Update the app or try again later.",
+    refused: "The service refused the request. Try again later.",
+    not_in_census: "That document is not in the Cl@ve census. Check the number or visit a registration office.",
+    contrast_mismatch: "The contrast datum does not match the document. Check the date or the support number.",
+    not_registered: "You are not registered in Cl@ve. Register at an office or with the invitation letter.",
+    too_many_codes: "Too many SMS codes were asked for. Wait {wait} and ask again.",
+    wrong_code: "The SMS code is wrong. {tries} tries left.",
+    too_many_attempts: "Too many failed attempts. Wait {wait} before trying again.",
+    stale_request: "The phone's time does not match the service's. Turn on automatic time and try again.",
+    invalid_document: "The DNI or NIE number is not valid. Type it as on the card, for example 12345678Z.",
+    wrong_control_letter: "The letter does not match the number. Check that the number and letter are typed right.",
+    date_format: "Write the date as DD/MM/YYYY, as it appears on the card.",
+    permanent_dni: "Your DNI is permanent (valid until 01-01-9999): tick \"permanent DNI\" and type its issue date.",
+    invalid_contrast: "The contrast datum is not valid: the DNI's validity date, its issue date if permanent, or the NIE's support number (C or E and 8 digits).",
+    invalid_code: "The SMS code has 6 digits.",
+    pattern_too_short: "The pattern must join at least 4 dots.",
+    pattern_invalid_dot: "Each dot of the pattern is used once, and only the grid's 9.",
+    restart_activation: "This activation can no longer be completed. Start again with your document to get a new code.",
+    no_activation: "No activation is in progress. Start with your document and its contrast datum.",
+    unknown_citizen: "That person is not activated on this phone.",
+    pattern_not_set: "Draw your security pattern first to finish the activation.",
+    pattern_already_set: "The pattern is already set. To change it use \"Change pattern\".",
+    locked: "Draw your security pattern to continue.",
+    wrong_pattern: "Wrong pattern. {tries} tries left before the activation is erased.",
+    unlock_wait: "Wait {wait} before drawing the pattern again.",
+    wiped: "Too many wrong patterns: the activation was erased from this phone. Activate it again with your document.",
+    device_replaced: "Cl@ve PIN was activated on another phone for this person; this one no longer gets PINs. Activate it again to use it.",
+    device_removed: "This phone was removed from Cl@ve PIN for this person. Activate it again to use it.",
+    push_malformed: "A notification that is not from Cl@ve PIN arrived and was discarded.",
+    push_foreign: "A PIN for an activation not on this phone arrived and was discarded.",
+    push_tampered: "A PIN that was altered or not meant for this phone arrived and was discarded. If it happens again, ask for a new PIN.",
+    push_replayed: "This PIN was already received.",
+    unknown_pin: "That PIN is not on this phone.",
+    pin_expired: "This PIN has expired. Ask for a new one on the page where you sign in.",
+    pin_used: "This PIN was already used to sign in; each PIN works once.",
+    pin_superseded: "A newer PIN was asked for; use that one.",
+    pin_dead: "This PIN was cancelled after three wrong tries. Ask for a new one.",
+    store_key: "Cl@ve PIN's data on this phone cannot be opened (the system key changed). Activate the phone again.",
+    store_damaged: "Cl@ve PIN's data on this phone is damaged. Nothing was deleted; activate the phone again if this persists.",
+    store_too_new: "The data is from a newer version of Cl@ve PIN. Update the app.",
+    platform: "The phone's storage failed. Restart the app and try again.",
+    seconds: "{n} s",
+    minutes: "{n} min",
+    pin_title: "Cl@ve PIN: {pin}",
+    pin_title_for: "Cl@ve PIN for {who}: {pin}",
+    pin_body: "PIN {pin} for code {code}. Expires in {minutes} min; single use.",
+    ended_title: "Cl@ve PIN",
+    ended_title_for: "Cl@ve PIN for {who}",
+    copy_action: "Copy PIN",
+    public_title: "Cl@ve PIN",
+    public_body: "A PIN arrived. Unlock your phone to see it.",
+    pending_body: "A PIN arrived. Open Cl@ve PIN and draw your pattern to see it.",
+};
+
+pub(crate) const CA: Catalog = Catalog {
+    offline: "No es pot contactar amb el servei Cl@ve PIN. Comproveu la connexió i torneu-ho a provar.",
+    unexpected_answer: "El servei ha respost una cosa inesperada. Actualitzeu l'aplicació o torneu-ho a provar més tard.",
+    refused: "El servei ha rebutjat la petició. Torneu-ho a provar més tard.",
+    not_in_census: "Aquest document no consta al cens de Cl@ve. Reviseu el número o aneu a una oficina de registre.",
+    contrast_mismatch: "La dada de contrast no coincideix amb la del document. Reviseu la data o el número de suport.",
+    not_registered: "No esteu registrat a Cl@ve. Registreu-vos en una oficina o amb la carta d'invitació.",
+    too_many_codes: "Heu demanat massa codis SMS. Espereu {wait} i torneu-lo a demanar.",
+    wrong_code: "El codi SMS no és correcte. Us queden {tries} intents.",
+    too_many_attempts: "Massa intents fallits. Espereu {wait} abans de tornar-ho a provar.",
+    stale_request: "L'hora del telèfon no coincideix amb la del servei. Activeu l'hora automàtica i torneu-ho a provar.",
+    invalid_document: "El número de DNI o NIE no és vàlid. Escriviu-lo com al document, per exemple 12345678Z.",
+    wrong_control_letter: "La lletra no correspon al número. Reviseu que heu escrit bé el número i la lletra.",
+    date_format: "Escriviu la data com DD/MM/AAAA, tal com apareix al document.",
+    permanent_dni: "El vostre DNI és permanent (vàlid fins a 01-01-9999): marqueu «DNI permanent» i escriviu la data d'expedició.",
+    invalid_contrast: "La dada de contrast no és vàlida: la data de validesa del DNI, la d'expedició si és permanent, o el número de suport del NIE (C o E i 8 xifres).",
+    invalid_code: "El codi SMS té 6 xifres.",
+    pattern_too_short: "El patró ha d'unir almenys 4 punts.",
+    pattern_invalid_dot: "Cada punt del patró s'usa una sola vegada, i només els 9 de la graella.",
+    restart_activation: "Aquesta activació ja no es pot completar. Torneu a començar amb el document per rebre un codi nou.",
+    no_activation: "No hi ha cap activació en curs. Comenceu pel document i la dada de contrast.",
+    unknown_citizen: "Aquesta persona no està activada en aquest telèfon.",
+    pattern_not_set: "Dibuixeu primer el patró de seguretat per acabar l'activació.",
+    pattern_already_set: "El patró ja està establert. Per canviar-lo useu «Canvia el patró».",
+    locked: "Dibuixeu el patró de seguretat per continuar.",
+    wrong_pattern: "Patró incorrecte. Us queden {tries} intents abans que s'esborri l'activació.",
+    unlock_wait: "Espereu {wait} abans de tornar a dibuixar el patró.",
+    wiped: "Massa patrons incorrectes: l'activació s'ha esborrat d'aquest telèfon. Torneu-lo a activar amb el document.",
+    device_replaced: "S'ha activat Cl@ve PIN en un altre telèfon per a aquesta persona; aquest ja no rep PIN. Torneu-lo a activar si el voleu fer servir.",
+    device_removed: "Aquest telèfon s'ha retirat de Cl@ve PIN per a aquesta persona. Torneu-lo a activar si el voleu fer servir.",
+    push_malformed: "S'ha rebut un avís que no és de Cl@ve PIN; s'ha descartat.",
+    push_foreign: "S'ha rebut un PIN per a una activació que no és en aquest telèfon; s'ha descartat.",
+    push_tampered: "S'ha rebut un PIN alterat o no destinat a aquest telèfon; s'ha descartat. Si es repeteix, demaneu un PIN nou.",
+    push_replayed: "Aquest PIN ja s'havia rebut.",
+    unknown_pin: "Aquest PIN no és en aquest telèfon.",
+    pin_expired: "Aquest PIN ha caducat. Demaneu-ne un de nou a la pàgina on us identifiqueu.",
+    pin_used: "Aquest PIN ja s'ha fet servir per entrar; cada PIN serveix una sola vegada.",
+    pin_superseded: "S'ha demanat un PIN més recent; feu servir aquell.",
+    pin_dead: "Aquest PIN s'ha anul·lat després de tres intents incorrectes. Demaneu-ne un de nou.",
+    store_key: "No es poden obrir les dades de Cl@ve PIN en aquest telèfon (la clau del sistema ha canviat). Torneu a activar el telèfon.",
+    store_damaged: "Les dades de Cl@ve PIN d'aquest telèfon estan malmeses. No s'ha esborrat res; torneu a activar el telèfon si persisteix.",
+    store_too_new: "Les dades són d'una versió més recent de Cl@ve PIN. Actualitzeu l'aplicació.",
+    platform: "L'emmagatzematge del telèfon ha fallat. Reinicieu l'aplicació i torneu-ho a provar.",
+    seconds: "{n} s",
+    minutes: "{n} min",
+    pin_title: "Cl@ve PIN: {pin}",
+    pin_title_for: "Cl@ve PIN per a {who}: {pin}",
+    pin_body: "PIN {pin} per al codi {code}. Caduca d'aquí a {minutes} min; un sol ús.",
+    ended_title: "Cl@ve PIN",
+    ended_title_for: "Cl@ve PIN per a {who}",
+    copy_action: "Copia el PIN",
+    public_title: "Cl@ve PIN",
+    public_body: "Heu rebut un PIN. Desbloquegeu el telèfon per veure'l.",
+    pending_body: "Ha arribat un PIN. Obriu Cl@ve PIN i dibuixeu el patró per veure'l.",
+};
+
+pub(crate) const GL: Catalog = Catalog {
+    offline: "Non se pode contactar co servizo Cl@ve PIN. Comprobe a conexión e ténteo de novo.",
+    unexpected_answer: "O servizo respondeu algo inesperado. Actualice a aplicación ou ténteo máis tarde.",
+    refused: "O servizo rexeitou a petición. Ténteo de novo máis tarde.",
+    not_in_census: "Ese documento non figura no censo de Cl@ve. Revise o número ou acuda a unha oficina de rexistro.",
+    contrast_mismatch: "O dato de contraste non coincide co do documento. Revise a data ou o número de soporte.",
+    not_registered: "Non está rexistrado en Cl@ve. Rexístrese nunha oficina ou coa carta de invitación.",
+    too_many_codes: "Pediu demasiados códigos SMS. Agarde {wait} e volva pedilo.",
+    wrong_code: "O código SMS non é correcto. Quédanlle {tries} intentos.",
+    too_many_attempts: "Demasiados intentos fallidos. Agarde {wait} antes de tentalo de novo.",
+    stale_request: "A hora do teléfono non coincide coa do servizo. Active a hora automática e ténteo de novo.",
+    invalid_document: "O número de DNI ou NIE non é válido. Escríbao como no documento, por exemplo 12345678Z.",
+    wrong_control_letter: "A letra non corresponde ao número. Revise que escribiu ben o número e a letra.",
+    date_format: "Escriba a data como DD/MM/AAAA, tal como aparece no documento.",
+    permanent_dni: "O seu DNI é permanente (válido ata 01-01-9999): marque «DNI permanente» e escriba a data de expedición.",
+    invalid_contrast: "O dato de contraste non é válido: a data de validez do DNI, a de expedición se é permanente, ou o número de soporte do NIE (C ou E e 8 cifras).",
+    invalid_code: "O código SMS ten 6 cifras.",
+    pattern_too_short: "O patrón debe unir polo menos 4 puntos.",
+    pattern_invalid_dot: "Cada punto do patrón úsase unha soa vez, e só os 9 da grella.",
+    restart_activation: "Esta activación xa non pode completarse. Volva empezar co seu documento para recibir un código novo.",
+    no_activation: "Non hai ningunha activación en curso. Comece polo seu documento e o dato de contraste.",
+    unknown_citizen: "Esa persoa non está activada neste teléfono.",
+    pattern_not_set: "Debuxe primeiro o seu patrón de seguridade para rematar a activación.",
+    pattern_already_set: "O patrón xa está establecido. Para cambialo use «Cambiar patrón».",
+    locked: "Debuxe o seu patrón de seguridade para continuar.",
+    wrong_pattern: "Patrón incorrecto. Quédanlle {tries} intentos antes de que se borre a activación.",
+    unlock_wait: "Agarde {wait} antes de volver debuxar o patrón.",
+    wiped: "Demasiados patróns incorrectos: a activación borrouse deste teléfono. Volva activalo co seu documento.",
+    device_replaced: "Activouse Cl@ve PIN noutro teléfono para esta persoa; este xa non recibe PIN. Actíveo de novo se quere usalo.",
+    device_removed: "Este teléfono retirouse de Cl@ve PIN para esta persoa. Actíveo de novo se quere usalo.",
+    push_malformed: "Recibiuse un aviso que non é de Cl@ve PIN; descartouse.",
+    push_foreign: "Recibiuse un PIN para unha activación que non está neste teléfono; descartouse.",
+    push_tampered: "Recibiuse un PIN alterado ou non destinado a este teléfono; descartouse. Se se repite, pida un PIN novo.",
+    push_replayed: "Este PIN xa se recibira.",
+    unknown_pin: "Ese PIN non está neste teléfono.",
+    pin_expired: "Este PIN caducou. Pida un novo na páxina onde se identifica.",
+    pin_used: "Este PIN xa se usou para entrar; cada PIN serve unha soa vez.",
+    pin_superseded: "Pediuse un PIN máis recente; use ese.",
+    pin_dead: "Este PIN anulouse tras tres intentos incorrectos. Pida un novo.",
+    store_key: "Non se poden abrir os datos de Cl@ve PIN neste teléfono (a clave do sistema cambiou). Volva activar o teléfono.",
+    store_damaged: "Os datos de Cl@ve PIN deste teléfono están danados. Non se borrou nada; volva activar o teléfono se persiste.",
+    store_too_new: "Os datos son dunha versión máis recente de Cl@ve PIN. Actualice a aplicación.",
+    platform: "O almacenamento do teléfono fallou. Reinicie a aplicación e ténteo de novo.",
+    seconds: "{n} s",
+    minutes: "{n} min",
+    pin_title: "Cl@ve PIN: {pin}",
+    pin_title_for: "Cl@ve PIN para {who}: {pin}",
+    pin_body: "PIN {pin} para o código {code}. Caduca en {minutes} min; un só uso.",
+    ended_title: "Cl@ve PIN",
+    ended_title_for: "Cl@ve PIN para {who}",
+    copy_action: "Copiar PIN",
+    public_title: "Cl@ve PIN",
+    public_body: "Recibiu un PIN. Desbloquee o teléfono para velo.",
+    pending_body: "Chegou un PIN. Abra Cl@ve PIN e debuxe o seu patrón para velo.",
+};
+
+pub(crate) const EU: Catalog = Catalog {
+    offline: "Ezin da Cl@ve PIN zerbitzuarekin konektatu. Egiaztatu konexioa eta saiatu berriro.",
+    unexpected_answer: "Zerbitzuak ustekabeko erantzuna eman du. Eguneratu aplikazioa edo saiatu geroago.",
+    refused: "Zerbitzuak eskaera baztertu du. Saiatu berriro geroago.",
+    not_in_census: "Dokumentu hori ez dago Cl@ve erroldan. Egiaztatu zenbakia edo joan erregistro-bulego batera.",
+    contrast_mismatch: "Kontraste-datua ez dator bat dokumentuarekin. Egiaztatu data edo euskarri-zenbakia.",
+    not_registered: "Ez zaude Cl@ve-n erregistratuta. Erregistratu bulego batean edo gonbidapen-gutunarekin.",
+    too_many_codes: "SMS kode gehiegi eskatu dituzu. Itxaron {wait} eta eskatu berriro.",
+    wrong_code: "SMS kodea ez da zuzena. {tries} saiakera geratzen zaizkizu.",
+    too_many_attempts: "Huts egindako saiakera gehiegi. Itxaron {wait} berriro saiatu aurretik.",
+    stale_request: "Telefonoaren ordua ez dator bat zerbitzuarenarekin. Aktibatu ordu automatikoa eta saiatu berriro.",
+    invalid_document: "NAN edo AIZ zenbakia ez da baliozkoa. Idatzi txartelean bezala, adibidez 12345678Z.",
+    wrong_control_letter: "Letra ez dator bat zenbakiarekin. Egiaztatu zenbakia eta letra ondo idatzi dituzula.",
+    date_format: "Idatzi data EE/HH/UUUU moduan, txartelean agertzen den bezala.",
+    permanent_dni: "Zure NANa iraunkorra da (01-01-9999 arte baliozkoa): markatu «NAN iraunkorra» eta idatzi egindako data.",
+    invalid_contrast: "Kontraste-datua ez da baliozkoa: NANaren baliozkotasun-data, iraunkorra bada egindako data, edo AIZaren euskarri-zenbakia (C edo E eta 8 zifra).",
+    invalid_code: "SMS kodeak 6 zifra ditu.",
+    pattern_too_short: "Ereduak gutxienez 4 puntu lotu behar ditu.",
+    pattern_invalid_dot: "Ereduaren puntu bakoitza behin bakarrik erabiltzen da, eta saretako 9ak soilik.",
+    restart_activation: "Aktibazio hau ezin da osatu. Hasi berriro zure dokumentuarekin kode berri bat jasotzeko.",
+    no_activation: "Ez dago aktibaziorik abian. Hasi zure dokumentuarekin eta kontraste-datuarekin.",
+    unknown_citizen: "Pertsona hori ez dago telefono honetan aktibatuta.",
+    pattern_not_set: "Marraztu lehenik segurtasun-eredua aktibazioa amaitzeko.",
+    pattern_already_set: "Eredua ezarrita dago. Aldatzeko, erabili «Aldatu eredua».",
+    locked: "Marraztu zure segurtasun-eredua jarraitzeko.",
+    wrong_pattern: "Eredu okerra. {tries} saiakera geratzen zaizkizu aktibazioa ezabatu aurretik.",
+    unlock_wait: "Itxaron {wait} eredua berriro marraztu aurretik.",
+    wiped: "Eredu oker gehiegi: aktibazioa telefono honetatik ezabatu da. Aktibatu berriro zure dokumentuarekin.",
+    device_replaced: "Cl@ve PIN beste telefono batean aktibatu da pertsona honentzat; honek ez du PINik jasoko. Aktibatu berriro erabili nahi baduzu.",
+    device_removed: "Telefono hau Cl@ve PINetik kendu da pertsona honentzat. Aktibatu berriro erabili nahi baduzu.",
+    push_malformed: "Cl@ve PINekoa ez den jakinarazpen bat jaso da eta baztertu da.",
+    push_foreign: "Telefono honetan ez dagoen aktibazio baterako PIN bat jaso da eta baztertu da.",
+    push_tampered: "Aldatutako edo telefono honentzat ez den PIN bat jaso da eta baztertu da. Berriz gertatzen bada, eskatu PIN berri bat.",
+    push_replayed: "PIN hau jasota zegoen.",
+    unknown_pin: "PIN hori ez dago telefono honetan.",
+    pin_expired: "PIN hau iraungi da. Eskatu beste bat identifikatzen zaren orrian.",
+    pin_used: "PIN hau sartzeko erabili da jada; PIN bakoitzak behin bakarrik balio du.",
+    pin_superseded: "PIN berriago bat eskatu da; erabili hori.",
+    pin_dead: "PIN hau baliogabetu da hiru saiakera okerren ondoren. Eskatu beste bat.",
+    store_key: "Ezin dira Cl@ve PINen datuak ireki telefono honetan (sistemaren gakoa aldatu da). Aktibatu berriro telefonoa.",
+    store_damaged: "Telefono honetako Cl@ve PIN datuak hondatuta daude. Ez da ezer ezabatu; aktibatu berriro telefonoa jarraitzen badu.",
+    store_too_new: "Datuak Cl@ve PINen bertsio berriago batekoak dira. Eguneratu aplikazioa.",
+    platform: "Telefonoaren biltegiratzeak huts egin du. Berrabiarazi aplikazioa eta saiatu berriro.",
+    seconds: "{n} s",
+    minutes: "{n} min",
+    pin_title: "Cl@ve PIN: {pin}",
+    pin_title_for: "Cl@ve PIN {who}rentzat: {pin}",
+    pin_body: "{pin} PINa {code} koderako. {minutes} min barru iraungiko da; erabilera bakarra.",
+    ended_title: "Cl@ve PIN",
+    ended_title_for: "Cl@ve PIN {who}rentzat",
+    copy_action: "Kopiatu PINa",
+    public_title: "Cl@ve PIN",
+    public_body: "PIN bat jaso duzu. Desblokeatu telefonoa ikusteko.",
+    pending_body: "PIN bat iritsi da. Ireki Cl@ve PIN eta marraztu zure eredua ikusteko.",
+};

@@ -1,0 +1,43 @@
+import Foundation
+
+/// A valid DNI or NIE, normalised. Only the core makes them (`validateDocument`, the
+/// citizens list), so a device call can never get a malformed one.
+public struct DocumentNumber: Hashable, Sendable, CustomStringConvertible {
+    /// Upper case, no separators: `12345678Z`.
+    public let normalised: String
+
+    init(normalised: String) {
+        self.normalised = normalised
+    }
+
+    public var description: String { normalised }
+}
+
+/// A PIN request's id, as the core hands it out.
+public struct RequestId: Hashable, Sendable, CustomStringConvertible {
+    let value: String
+
+    init(value: String) {
+        self.value = value
+    }
+
+    public var description: String { "RequestId(\(value))" }
+}
+
+/// A text that holds a PIN: the PIN itself, or a notification line showing it. It never
+/// prints (`description` and `debugDescription` are `SecretText(***)`), so a logged
+/// screen model or a crash report carries no PIN. Call `reveal()` only where it is
+/// shown or copied.
+public struct SecretText: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    private let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+
+    /// The text, for the one place that shows or copies it.
+    public func reveal() -> String { text }
+
+    public var description: String { "SecretText(***)" }
+    public var debugDescription: String { "SecretText(***)" }
+}
