@@ -16,6 +16,9 @@ use clavepin_server::{Service, ServiceConfig};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+mod proxy;
+pub use proxy::Proxy;
+
 /// A DNI citizen in the census.
 pub const DNI: &str = "12345678Z";
 /// Their validity date, as typed.
@@ -179,11 +182,26 @@ impl Harness {
 
     /// A device in `dir` talking to `url`.
     pub fn device_at(&self, dir: &Path, url: &str) -> Device {
+        self.device_with(dir, url, |config| config)
+    }
+
+    /// A device in `dir` talking to `url`, its configuration adjusted by `adjust`.
+    pub fn device_with(
+        &self,
+        dir: &Path,
+        url: &str,
+        adjust: impl FnOnce(DeviceConfig) -> DeviceConfig,
+    ) -> Device {
         let keys = Arc::new(FileKeyStore::open(&dir.join("device.key"), true).unwrap());
         let config = DeviceConfig::new(dir, url, keys)
             .with_clock(self.clock.clone())
             .with_pattern_iterations(TEST_ITERATIONS);
-        Device::open(config).unwrap()
+        Device::open(adjust(config)).unwrap()
+    }
+
+    /// The service's address, for a relay in front of it.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
     }
 
     /// The folder a named device keeps its store in.

@@ -122,8 +122,14 @@ impl Device {
             listener.on_pin(pin);
         }
         let mut refresh = tokio::time::interval(STATE_REFRESH);
+        let mut changes = self.changes();
         loop {
             tokio::select! {
+                // Locking ends the channel at once: it must not go on receiving for a
+                // citizen who needs the pattern again.
+                _ = changes.changed() => {
+                    self.session(document)?;
+                }
                 event = stream.next() => match event? {
                     Some(event) if event.event == "pin" => {
                         let Ok(pending) = serde_json::from_str::<PendingPin>(&event.data) else { continue };
@@ -145,8 +151,6 @@ impl Device {
                     None => return Ok(()),
                 },
                 _ = refresh.tick() => {
-                    // The session may have been locked meanwhile: the channel ends then.
-                    self.session(document)?;
                     if let Err(e @ (CoreError::DeviceReplaced | CoreError::DeviceRemoved)) =
                         self.refresh_states(document.as_str()).await
                     {

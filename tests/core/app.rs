@@ -1,0 +1,273 @@
+//! What the apps rely on: pattern calls that never hold the store, a screen that
+//! follows unlocking and locking at once, a direct channel that notices a silent
+//! connection, push tokens that survive being locked, notifications by the PIN's state.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clavepin_core::{
+    ChannelListener, ChannelStatus, CoreError, Device, Locale, Pattern, PushOutcome, ReceivedPin,
+    ScreenListener, ScreenModel,
+};
+use clavepin_e2e::*;
+use clavepin_protocol::wire::{PinState, PushPlatform};
+use serde_json::json;
+
+#[derive(Default)]
+struct Recorder {
+    screens: Mutex<Vec<ScreenModel>>,
+    statuses: Mutex<Vec<ChannelStatus>>,
+    pins: Mutex<Vec<ReceivedPin>>,
+    errors: Mutex<Vec<String>>,
+}
+
+impl ScreenListener for Recorder {
+    fn on_screen(&self, screen: ScreenModel) {
+        self.screens.lock().unwrap().push(screen);
+    }
+    fn on_error(&self, error: &CoreError) {
+        self.errors.lock().unwrap().push(error.to_string());
+    }
+}
+
+impl ChannelListener for Recorder {
+    fn on_status(&self, status: ChannelStatus) {
+        self.statuses.lock().unwrap().push(status);
+    }
+    fn on_pin(&self, pin: ReceivedPin) {
+        self.pins.lock().unwrap().push(pin);
+    }
+    fn on_error(&self, error: &CoreError) {
+        self.errors.lock().unwrap().push(error.to_string());
+    }
+}
+
+impl Recorder {
+    /// Waits at most 3 s: well before the screen's 10-s tick, so what arrives came
+    /// from a change, not from the clock.
+    async fn wait_for(&self, what: &str, done: impl Fn(&Recorder) -> bool) {
+        for _ in 0..120 {
+            if done(self) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("timed out waiting for {what}: {:?}", self.statuses.lock().unwrap());
+    }
+
+    fn last_status(&self) -> Option<ChannelStatus> {
+        self.statuses.lock().unwrap().last().cloned()
+    }
+
+    fn pin_shown(&self) -> Option<bool> {
+        self.screens
+            .lock()
+            .unwrap()
+            .last()
+            .map(|s| s.latest.as_ref().is_some_and(|l| l.pin.is_some()))
+    }
+}
+
+fn pattern() -> Pattern {
+    Pattern::parse(PATTERN).unwrap()
+}
+
+async fn activated(h: &Harness) -> Device {
+    let device = h.device("phone");
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    device
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stretching_the_pattern_never_holds_the_store() {
+    let h = Harness::start().await;
+    let dir = h.device_dir("phone");
+    // The calibrated count: a few hundred milliseconds of stretching.
+    let device = h.device_with(&dir, &h.url, |c| {
+        c.with_pattern_iterations(clavepin_core::pattern::DEFAULT_ITERATIONS)
+    });
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    device.lock(DNI).unwrap();
+    let unlocking = {
+        let device = device.clone();
+        tokio::spawn(async move { device.unlock(DNI, &pattern()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let started = Instant::now();
+    let screen = device.screen().unwrap();
+    let read_in = started.elapsed();
+    assert!(!unlocking.is_finished(), "the unlock was still stretching when the screen was read");
+    assert!(!screen.citizens[0].unlocked);
+    unlocking.await.unwrap().unwrap();
+    assert!(read_in < Duration::from_millis(50), "the screen waited {read_in:?} for the store");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_patterns_tried_at_once_are_all_counted() {
+    let h = Harness::start().await;
+    // Enough stretching for the four tries to overlap.
+    let iterations = std::num::NonZeroU32::new(100_000).unwrap();
+    let device =
+        h.device_with(&h.device_dir("phone"), &h.url, |c| c.with_pattern_iterations(iterations));
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    device.lock(DNI).unwrap();
+    let tries: Vec<_> = (0..4)
+        .map(|_| {
+            let device = device.clone();
+            tokio::spawn(
+                async move { device.unlock(DNI, &Pattern::parse("9-8-7-4").unwrap()).await },
+            )
+        })
+        .collect();
+    let mut left: Vec<u32> = Vec::new();
+    for attempt in tries {
+        match attempt.await.unwrap() {
+            Err(CoreError::WrongPattern { tries_left, .. }) => left.push(tries_left),
+            other => panic!("{other:?}"),
+        }
+    }
+    left.sort_unstable();
+    assert_eq!(left, [6, 7, 8, 9], "each try read the count the one before wrote");
+}
+
+#[tokio::test]
+async fn the_screen_follows_unlocking_locking_and_removal_at_once() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    h.obtain_pin(json!({})).await;
+    device.pull(DNI).await.unwrap();
+    device.lock(DNI).unwrap();
+    let recorder = Arc::new(Recorder::default());
+    let _ticker = device.subscribe_screen(recorder.clone()).unwrap();
+    recorder.wait_for("the first screen", |r| r.pin_shown() == Some(false)).await;
+    // The service's clock does not move: only a change can bring a new screen.
+    device.unlock(DNI, &pattern()).await.unwrap();
+    recorder.wait_for("the PIN after unlocking", |r| r.pin_shown() == Some(true)).await;
+    device.lock(DNI).unwrap();
+    recorder.wait_for("the PIN hidden after locking", |r| r.pin_shown() == Some(false)).await;
+    device.remove_citizen(DNI).await.unwrap();
+    recorder
+        .wait_for("the citizen gone", |r| {
+            r.screens.lock().unwrap().last().is_some_and(|s| s.citizens.is_empty())
+        })
+        .await;
+    assert!(recorder.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_channel_ends_at_once_when_the_citizen_is_locked() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    let recorder = Arc::new(Recorder::default());
+    let channel = device.start_direct_channel(DNI, recorder.clone()).unwrap();
+    recorder.wait_for("connected", |r| r.last_status() == Some(ChannelStatus::Connected)).await;
+    let locked_at = Instant::now();
+    device.lock(DNI).unwrap();
+    recorder.wait_for("locked", |r| r.last_status() == Some(ChannelStatus::Locked)).await;
+    assert!(locked_at.elapsed() < Duration::from_secs(2), "not at the next 10-s refresh");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(channel.is_finished());
+}
+
+#[tokio::test]
+async fn a_silent_channel_reconnects_and_catches_up() {
+    let h = Harness::start().await;
+    let proxy = Proxy::start(h.addr()).await;
+    let dir = h.device_dir("phone");
+    let device =
+        h.device_with(&dir, &proxy.url, |c| c.with_channel_silence_limit(Duration::from_secs(1)));
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    let recorder = Arc::new(Recorder::default());
+    let _channel = device.start_direct_channel(DNI, recorder.clone()).unwrap();
+    recorder.wait_for("connected", |r| r.last_status() == Some(ChannelStatus::Connected)).await;
+
+    proxy.freeze();
+    recorder
+        .wait_for("the silence noticed", |r| {
+            matches!(r.last_status(), Some(ChannelStatus::Reconnecting { attempt: 1, .. }))
+        })
+        .await;
+    assert!(recorder.errors.lock().unwrap().iter().any(|e| e.contains("silent")));
+    let missed = h.obtain_pin(json!({})).await;
+    proxy.thaw();
+    recorder.wait_for("the missed PIN", |r| !r.pins.lock().unwrap().is_empty()).await;
+    assert_eq!(recorder.pins.lock().unwrap()[0].request_id.as_str(), missed["request_id"]);
+    assert_eq!(recorder.last_status(), Some(ChannelStatus::Connected));
+}
+
+#[tokio::test]
+async fn a_push_token_given_while_locked_is_registered_after_unlocking() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    device.lock(DNI).unwrap();
+    let report = device.register_push_token(PushPlatform::Fcm, "rotated-token").await.unwrap();
+    assert_eq!((report.registered.len(), report.pending.len()), (0, 1));
+    // The app is killed and started again: the token is still there.
+    drop(device);
+    let device = h.device("phone");
+    h.obtain_pin(json!({})).await;
+    assert!(h.push_outbox().await.is_empty(), "no token registered yet: nothing pushed");
+    device.unlock(DNI, &pattern()).await.unwrap();
+    device.pull(DNI).await.unwrap();
+    h.obtain_pin(json!({})).await;
+    let pushed = h.push_outbox().await;
+    assert_eq!(pushed.last().unwrap()["token"], "rotated-token");
+    let again = device.register_push_token(PushPlatform::Fcm, "rotated-token").await.unwrap();
+    assert_eq!(again.registered.len(), 1);
+    assert!(matches!(
+        device.register_push_token(PushPlatform::Fcm, "two words").await,
+        Err(CoreError::InvalidPushToken)
+    ));
+}
+
+#[tokio::test]
+async fn notifications_follow_the_pins_state_and_say_whose_pin_on_a_family_phone() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    let created = h.obtain_pin(json!({ "code": "FAM1" })).await;
+    let received = device.pull(DNI).await.unwrap().pop().unwrap();
+    let live = device.notification(&received.request_id, Locale::Es).unwrap();
+    let pin = device.screen().unwrap().latest.unwrap().pin.unwrap().expose().to_owned();
+    assert_eq!(live.title.expose(), format!("Cl@ve PIN: {pin}"), "one citizen: no name");
+    assert_eq!(live.copy_action.as_deref(), Some("Copiar PIN"));
+
+    h.verify(created["request_id"].as_str().unwrap(), "FAM1", &pin).await;
+    device.refresh_states(DNI).await.unwrap();
+    let used = device.notification(&received.request_id, Locale::En).unwrap();
+    assert_eq!(
+        (used.state, used.copy_action.as_deref(), used.timeout_at),
+        (PinState::Used, None, None)
+    );
+    assert!(!used.title.expose().contains(&pin) && !used.body.expose().contains(&pin));
+
+    h.activate(&device, NIE, NIE_SUPPORT).await;
+    h.obtain_pin(json!({ "code": "FAM2" })).await;
+    let second = device.pull(DNI).await.unwrap().pop().unwrap();
+    let family = device.notification(&second.request_id, Locale::Ca).unwrap();
+    assert!(
+        family.title.expose().starts_with("Cl@ve PIN per a •••678Z: "),
+        "{:?}",
+        family.title.expose()
+    );
+    assert!(!family.title.expose().contains(DNI) && !family.public_body.contains(DNI));
+}
+
+#[tokio::test]
+async fn a_push_for_a_locked_citizen_without_its_pin_gets_a_notification_without_it() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    device.register_push_token(PushPlatform::Fcm, "t").await.unwrap();
+    device.lock(DNI).unwrap();
+    h.obtain_pin(json!({})).await;
+    let mut payload = h.push_outbox().await.pop().unwrap()["payload"].clone();
+    payload["message"]["data"].as_object_mut().unwrap().remove("sealed");
+    payload["message"]["data"]["added_by_a_newer_service"] = json!("ignored");
+    let outcome = device.handle_push(&payload.to_string()).await.unwrap();
+    assert!(matches!(outcome, PushOutcome::PendingUnlock { document } if document.as_str() == DNI));
+    let pending = device.pending_notification(DNI, Locale::Eu).unwrap();
+    assert_eq!(pending.copy_action, None);
+    assert_eq!(
+        pending.body.expose(),
+        "PIN bat iritsi da. Ireki Cl@ve PIN eta marraztu zure eredua ikusteko."
+    );
+}
