@@ -271,3 +271,22 @@ async fn a_push_for_a_locked_citizen_without_its_pin_gets_a_notification_without
         "PIN bat iritsi da. Ireki Cl@ve PIN eta marraztu zure eredua ikusteko."
     );
 }
+
+#[tokio::test]
+async fn a_store_error_reaches_the_screen_observer_and_the_ticker_goes_on() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    h.obtain_pin(json!({})).await;
+    device.pull(DNI).await.unwrap();
+    // Someone changes the sealed PIN on disk: the screen can no longer be read.
+    let db = rusqlite::Connection::open(h.device_dir("phone").join("clavepin-device.db")).unwrap();
+    db.execute("UPDATE pins SET pin = zeroblob(35)", []).unwrap();
+    let recorder = Arc::new(Recorder::default());
+    let _ticker = device.subscribe_screen(recorder.clone()).unwrap();
+    recorder.wait_for("the error", |r| !r.errors.lock().unwrap().is_empty()).await;
+    assert!(recorder.errors.lock().unwrap()[0].contains("tampered"), "{:?}", recorder.errors);
+    assert!(recorder.screens.lock().unwrap().is_empty());
+    // The citizen removes and the ticker, still running, shows the screen again.
+    device.remove_citizen(DNI).await.unwrap();
+    recorder.wait_for("a screen again", |r| !r.screens.lock().unwrap().is_empty()).await;
+}

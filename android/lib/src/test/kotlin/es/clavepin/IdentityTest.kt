@@ -29,6 +29,7 @@ class IdentityTest {
     fun `a typed DNI is normalised and asks for a date`() {
         val dni = validateDocument("12.345.678-z")
         assertEquals("12345678Z", dni.normalised)
+        assertEquals(DocumentNumber.parse("12345678z"), dni.document)
         assertEquals(DocumentKind.DNI, dni.kind)
         assertEquals(ContrastKind.DNI_DATE, dni.contrastNeeded)
     }
