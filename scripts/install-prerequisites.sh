@@ -7,6 +7,8 @@ need_apt=()
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+# The desktop companion's wrong-clock test runs it under Debian's faketime.
+command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq

@@ -320,3 +320,87 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("9 tries left"));
     assert!(served.stop().success());
 }
+
+#[test]
+fn the_desktop_companion_works_from_a_cold_start_with_its_clock_seven_minutes_off() {
+    assert!(
+        Command::new("faketime").arg("--help").output().is_ok(),
+        "Debian's faketime is missing (scripts/install-prerequisites.sh installs it)"
+    );
+    let served = Served::start();
+    for args in [
+        &[
+            "census",
+            "add",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--name",
+            "Ana",
+            "--birth-date",
+            "12/04/1985",
+            "--address",
+            "Calle 1",
+        ][..],
+        &[
+            "register",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--mobile",
+            "612345678",
+            "--email",
+            "a@example.es",
+        ][..],
+    ] {
+        let out = served.admin(args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let device_dir = tempfile::tempdir().unwrap();
+    // The companion under a clock `skew` off (faketime's syntax, "+7m"); "" is the real one.
+    let device = |skew: &str, args: &[&str]| {
+        let mut command = if skew.is_empty() {
+            Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        } else {
+            let mut faked = Command::new("faketime");
+            faked.args(["-f", skew, env!("CARGO_BIN_EXE_clavepin")]);
+            faked
+        };
+        let out = command
+            .args(["device", "--url", &served.url, "--data"])
+            .arg(device_dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "clock {skew:?}, {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    let asked = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["device", "--url", &served.url, "--data"])
+        .arg(device_dir.path())
+        .args(["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("SMS code"));
+    let sms: serde_json::Value =
+        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
+    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
+    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    device("", &["activate", "--code", code, "--pattern", "1-2-3-6"]);
+    for skew in ["+7m", "-7m"] {
+        // A fresh process each time: nothing in memory, only what the store kept.
+        device(skew, &["watch", "--once", "--json", "--pattern", "1-2-3-6"]);
+        // Back on the right clock, the right pattern opens at once: no wait was stored.
+        device("", &["unlock", "--pattern", "1-2-3-6"]);
+        device(skew, &["unlock", "--pattern", "1-2-3-6"]);
+    }
+    assert!(served.stop().success());
+}

@@ -11,6 +11,9 @@ use crate::device::Device;
 use crate::error::{CoreError, CoreResult};
 use crate::screen::state_at;
 
+/// A PIN lives 10 minutes (SPEC.md's table): no clipboard holds one longer.
+const PIN_LIFE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 /// The platform clipboard.
 pub trait Clipboard: Send + Sync {
     /// Puts `text` on the clipboard, marked sensitive, to be gone by `clear_at`.
@@ -58,7 +61,8 @@ impl Device {
     ) -> CoreResult<ClipboardContent> {
         let content = self.clipboard_content(request_id)?;
         clipboard.set_sensitive(content.text.expose(), content.clear_at);
-        let wait = (content.clear_at - self.now()).to_std().unwrap_or_default();
+        // At most a PIN's life, whatever the clock says.
+        let wait = (content.clear_at - self.now()).min(PIN_LIFE).to_std().unwrap_or_default();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 tokio::time::sleep(wait).await;

@@ -4,5 +4,6 @@
 
 mod activation;
 mod app;
+mod clock;
 mod pins;
 mod unlocking;

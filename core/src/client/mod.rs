@@ -64,8 +64,11 @@ pub struct Signer<'a> {
     pub key: &'a DeviceSigningKey,
 }
 
+/// Told when the offset to the service's clock changes, to keep it across restarts.
+pub type OffsetListener = Arc<dyn Fn(TimeDelta) + Send + Sync>;
+
 /// The client; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServiceClient {
     base: String,
     /// Made on first use: building it loads the system's root certificates, which
@@ -73,8 +76,21 @@ pub struct ServiceClient {
     http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     clock: Arc<dyn Clock>,
     offset: Arc<Mutex<TimeDelta>>,
+    /// The offset last handed to `on_offset`.
+    kept_offset: Arc<Mutex<TimeDelta>>,
+    on_offset: Option<OffsetListener>,
     rng: Arc<SystemRandom>,
 }
+
+impl std::fmt::Debug for ServiceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceClient").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+/// Offsets that differ by less than this are not worth a write: the service's time
+/// arrives in whole milliseconds after a network delay anyway.
+const OFFSET_KEPT_WITHIN: TimeDelta = TimeDelta::seconds(1);
 
 /// How long one request may take; the direct channel has no overall limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -87,8 +103,19 @@ impl ServiceClient {
             http: Arc::new(OnceLock::new()),
             clock,
             offset: Arc::new(Mutex::new(TimeDelta::zero())),
+            kept_offset: Arc::new(Mutex::new(TimeDelta::zero())),
+            on_offset: None,
             rng: Arc::new(SystemRandom::new()),
         })
+    }
+
+    /// Starts from a known offset (kept from an earlier run) and reports changes to
+    /// `on_change`, so the next cold start begins corrected.
+    pub fn with_offset(mut self, offset: TimeDelta, on_change: OffsetListener) -> Self {
+        *self.offset.lock().unwrap_or_else(PoisonError::into_inner) = offset;
+        *self.kept_offset.lock().unwrap_or_else(PoisonError::into_inner) = offset;
+        self.on_offset = Some(on_change);
+        self
     }
 
     /// The device's clock corrected by the service's last known time.
@@ -107,9 +134,16 @@ impl ServiceClient {
             .get(HEADER_SERVICE_TIME)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<i64>().ok());
-        if let Some(ms) = service_ms {
-            let offset = TimeDelta::milliseconds(ms - self.clock.now().timestamp_millis());
-            *self.offset.lock().unwrap_or_else(PoisonError::into_inner) = offset;
+        let Some(ms) = service_ms else { return };
+        let offset = TimeDelta::milliseconds(ms - self.clock.now().timestamp_millis());
+        *self.offset.lock().unwrap_or_else(PoisonError::into_inner) = offset;
+        let mut kept = self.kept_offset.lock().unwrap_or_else(PoisonError::into_inner);
+        if (offset - *kept).abs() >= OFFSET_KEPT_WITHIN {
+            *kept = offset;
+            drop(kept);
+            if let Some(on_change) = &self.on_offset {
+                on_change(offset);
+            }
         }
     }
 
@@ -213,7 +247,9 @@ impl ServiceClient {
             .body(body.to_vec()))
     }
 
-    /// A signed request with an optional JSON body.
+    /// A signed request with an optional JSON body. Refused as stale (the device's
+    /// clock is off by more than the 5-minute window), it is signed again once with the
+    /// offset that refusal taught, so a phone with a wrong clock is not refused.
     pub async fn signed<B: Serialize, R: DeserializeOwned>(
         &self,
         signer: Signer<'_>,
@@ -225,12 +261,18 @@ impl ServiceClient {
             Some(b) => serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?,
             None => Vec::new(),
         };
-        let sent = self
-            .signed_request(signer, method, path, &bytes)?
-            .timeout(REQUEST_TIMEOUT)
-            .send()
-            .await;
-        self.finish(sent).await
+        let mut retried = false;
+        loop {
+            let sent = self
+                .signed_request(signer, method.clone(), path, &bytes)?
+                .timeout(REQUEST_TIMEOUT)
+                .send()
+                .await;
+            match self.finish(sent).await {
+                Err(e) if !retried && e.code() == Some(ErrorCode::StaleRequest) => retried = true,
+                answer => return answer,
+            }
+        }
     }
 
     /// Opens the direct channel (`GET /device/events`); it counts as dropped once

@@ -122,16 +122,31 @@ impl Device {
     /// Opens the store (creating it on first use) and the client.
     pub fn open(config: DeviceConfig) -> CoreResult<Self> {
         let store = Store::open(&config.data_dir, config.key_store.as_ref())?;
+        let offset = store.clock_offset()?;
         let client = ServiceClient::new(&config.service_url, config.clock.clone())?;
         Ok(Self {
-            inner: Arc::new(Inner {
-                store: Mutex::new(store),
-                client,
-                sessions: Mutex::new(HashMap::new()),
-                pattern_iterations: config.pattern_iterations,
-                channel_silence_limit: config.channel_silence_limit,
-                pattern_gate: tokio::sync::Mutex::new(()),
-                changes: tokio::sync::watch::channel(0).0,
+            inner: Arc::new_cyclic(|me: &std::sync::Weak<Inner>| {
+                // The offset to the service's clock is kept, so a cold start with a
+                // wrong clock signs its first request right.
+                let me = me.clone();
+                let keep = move |offset| {
+                    if let Some(inner) = me.upgrade() {
+                        let store = inner.store.lock().unwrap_or_else(PoisonError::into_inner);
+                        if let Err(e) = store.save_clock_offset(offset) {
+                            tracing::warn!("the clock offset was not kept: {e}");
+                        }
+                    }
+                };
+                let client = client.with_offset(offset, Arc::new(keep));
+                Inner {
+                    store: Mutex::new(store),
+                    client,
+                    sessions: Mutex::new(HashMap::new()),
+                    pattern_iterations: config.pattern_iterations,
+                    channel_silence_limit: config.channel_silence_limit,
+                    pattern_gate: tokio::sync::Mutex::new(()),
+                    changes: tokio::sync::watch::channel(0).0,
+                }
             }),
         })
     }
@@ -168,6 +183,12 @@ impl Device {
     /// Now, by the device's clock corrected with the service's.
     pub fn now(&self) -> Timestamp {
         self.inner.client.now()
+    }
+
+    /// How far the device's clock is behind the service's (negative: ahead), as last
+    /// heard, kept across restarts.
+    pub fn clock_offset(&self) -> chrono::TimeDelta {
+        self.inner.client.clock_offset()
     }
 
     /// Parses a document number typed on a screen.

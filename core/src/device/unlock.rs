@@ -94,7 +94,16 @@ impl Device {
             if citizen.state == CitizenState::NeedsPattern {
                 return Err(CoreError::PatternNotSet);
             }
-            let wait = citizen.unlock_blocked_until - self.now();
+            // Never longer than the rule, whatever the clock did since the wait began:
+            // a clock set back (or corrected back) re-anchors the wait at now, so a
+            // 30-s wait ends at most 30 s after it is seen, and never becomes minutes.
+            let now = self.now();
+            let rule = pattern::wait_after(citizen.unlock_failures);
+            let mut wait = citizen.unlock_blocked_until - now;
+            if wait > rule {
+                store.set_unlock_failures(document, citizen.unlock_failures, now + rule)?;
+                wait = rule;
+            }
             if wait > chrono::TimeDelta::zero() {
                 return Err(CoreError::UnlockWait {
                     wait_secs: (wait.num_milliseconds() + 999) / 1000,

@@ -6,6 +6,7 @@
 mod cipher;
 mod citizens;
 mod keystore;
+mod meta;
 mod pins;
 mod push_token;
 mod schema;
