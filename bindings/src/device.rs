@@ -12,6 +12,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+use clavepin_core::client::TlsTrust;
 use clavepin_core::store::CitizenState;
 use clavepin_core::{
     ActivationProgress, CitizenSummary, ClipboardContent, CoreError, Device, DeviceConfig, Locale,
@@ -40,6 +41,21 @@ pub struct DeviceSettings {
     /// of the service's keep-alives).
     #[uniffi(default = None)]
     pub channel_silence_limit_secs: Option<u32>,
+    /// Root certificates (DER) trusted for the service besides Mozilla's: the
+    /// operator's own CA.
+    #[uniffi(default = [])]
+    pub extra_root_certificates: Vec<Vec<u8>>,
+    /// Public-key pins of the service (`sha256/BASE64` of a chain certificate's
+    /// SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
+    #[uniffi(default = [])]
+    pub spki_pins: Vec<String>,
+}
+
+/// `sha256/BASE64` (or bare BASE64) → the digest.
+fn parse_pin(pin: &str) -> Option<[u8; 32]> {
+    let b64 = pin.strip_prefix("sha256/").unwrap_or(pin);
+    let bytes = clavepin_protocol::crypto::b64_decode_standard(b64)?;
+    bytes.try_into().ok()
 }
 
 /// This device: its citizens, their activation, unlocking, and their PINs.
@@ -103,6 +119,16 @@ impl ClavePinDevice {
         if let Some(secs) = settings.channel_silence_limit_secs.filter(|s| *s > 0) {
             config = config.with_channel_silence_limit(Duration::from_secs(secs.into()));
         }
+        let spki_pins = settings.spki_pins.iter().map(|p| parse_pin(p)).collect::<Option<Vec<_>>>();
+        let Some(spki_pins) = spki_pins else {
+            let explanation = "a TLS pin is not sha256/ and a base64 SHA-256 digest".to_owned();
+            return Err(PlatformError::Failure { explanation });
+        };
+        config = config.with_tls(TlsTrust {
+            extra_roots: settings.extra_root_certificates,
+            spki_pins,
+            only_extra_roots: false,
+        });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("clavepin-device")

@@ -38,6 +38,9 @@ pub enum CoreError {
         /// Seconds to wait.
         retry_after_secs: Option<i64>,
     },
+    /// The service's TLS certificate is not trusted.
+    #[error("the PIN service's certificate is not trusted")]
+    Untrusted,
     /// The service answered something unexpected.
     #[error("unexpected answer from the PIN service: {0}")]
     Protocol(String),
@@ -122,6 +125,7 @@ impl From<ClientError> for CoreError {
     fn from(e: ClientError) -> Self {
         match e {
             ClientError::Unreachable(reason) => CoreError::Offline(reason),
+            ClientError::Untrusted => CoreError::Untrusted,
             ClientError::Refused { code: ErrorCode::DeviceReplaced, .. } => {
                 CoreError::DeviceReplaced
             }

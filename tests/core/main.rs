@@ -6,4 +6,5 @@ mod activation;
 mod app;
 mod clock;
 mod pins;
+mod tls;
 mod unlocking;

@@ -25,6 +25,13 @@ pub enum NetworkError {
         /// What to tell the citizen.
         explanation: String,
     },
+    /// The service's TLS certificate is not trusted (unknown root, wrong name, or no
+    /// pinned key): do not retry on this network.
+    #[error("{explanation}")]
+    Untrusted {
+        /// What to tell the citizen.
+        explanation: String,
+    },
     /// The service refused; `refusal.code` says why.
     #[error("{explanation}")]
     Refused {
@@ -84,6 +91,7 @@ pub(super) fn shared(e: &CoreError, locale: Locale) -> Option<Shared> {
     let explanation = explain(e, locale);
     Some(match e {
         CoreError::Offline(_) => Shared::Network(NetworkError::Offline { explanation }),
+        CoreError::Untrusted => Shared::Network(NetworkError::Untrusted { explanation }),
         CoreError::Refused { code, tries_left, retry_after_secs, .. } => {
             Shared::Network(NetworkError::Refused {
                 refusal: ServiceRefusal {

@@ -55,7 +55,7 @@ impl EventStream {
                     self.buffer.push_str(&String::from_utf8_lossy(&chunk));
                 }
                 Ok(None) => return Ok(None),
-                Err(e) => return Err(super::ClientError::Unreachable(super::without_url(&e))),
+                Err(e) => return Err(super::unreachable(&e)),
             }
         }
     }

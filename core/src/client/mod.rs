@@ -3,6 +3,7 @@
 //! `x-clavepin-time` corrects the device's clock.
 
 mod events;
+mod tls;
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -21,13 +22,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use events::{EventStream, ServerEvent};
+pub use tls::{TlsTrust, spki_sha256};
 
 /// Why a request to the service did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
-    /// The service could not be reached (offline, DNS, TLS, timeout).
+    /// The service could not be reached (offline, DNS, timeout).
     #[error("the PIN service cannot be reached: {0}")]
     Unreachable(String),
+    /// The service's TLS certificate is not trusted (unknown root, wrong name, expired,
+    /// or no pinned key in its chain): someone may be in the middle.
+    #[error("the PIN service's certificate is not trusted")]
+    Untrusted,
     /// The service refused, with its reason.
     #[error("{message}")]
     Refused {
@@ -75,6 +81,7 @@ pub struct ServiceClient {
     /// showing the screen at start-up does not need.
     http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     clock: Arc<dyn Clock>,
+    tls: Arc<TlsTrust>,
     offset: Arc<Mutex<TimeDelta>>,
     /// The offset last handed to `on_offset`.
     kept_offset: Arc<Mutex<TimeDelta>>,
@@ -96,12 +103,23 @@ const OFFSET_KEPT_WITHIN: TimeDelta = TimeDelta::seconds(1);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl ServiceClient {
-    /// A client for the service at `base` (e.g. `http://127.0.0.1:8480`).
+    /// A client for the service at `base` (e.g. `http://127.0.0.1:8480`), trusting
+    /// Mozilla's roots.
     pub fn new(base: &str, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
+        Self::with_trust(base, clock, TlsTrust::default())
+    }
+
+    /// A client that trusts the service's certificate as `tls` says.
+    pub fn with_trust(
+        base: &str,
+        clock: Arc<dyn Clock>,
+        tls: TlsTrust,
+    ) -> Result<Self, ClientError> {
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             http: Arc::new(OnceLock::new()),
             clock,
+            tls: Arc::new(tls),
             offset: Arc::new(Mutex::new(TimeDelta::zero())),
             kept_offset: Arc::new(Mutex::new(TimeDelta::zero())),
             on_offset: None,
@@ -151,10 +169,10 @@ impl ServiceClient {
         &self,
         sent: reqwest::Result<reqwest::Response>,
     ) -> Result<R, ClientError> {
-        let response = sent.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        let response = sent.map_err(|e| unreachable(&e))?;
         self.note_service_time(&response);
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+        let body = response.bytes().await.map_err(|e| unreachable(&e))?;
         if status.is_success() {
             let body = if body.is_empty() || status == StatusCode::NO_CONTENT {
                 &b"null"[..]
@@ -178,9 +196,10 @@ impl ServiceClient {
         self.http
             .get_or_init(|| {
                 // One crypto library in the build: rustls uses ring, as the rest does.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                let tls = tls::client_config(&self.tls).map_err(|e| e.to_string())?;
                 reqwest::Client::builder()
                     .connect_timeout(Duration::from_secs(10))
+                    .use_preconfigured_tls(tls)
                     .build()
                     .map_err(|e| e.to_string())
             })
@@ -288,7 +307,7 @@ impl ServiceClient {
         let response = tokio::time::timeout(REQUEST_TIMEOUT, request)
             .await
             .map_err(|_| ClientError::Unreachable("timed out".into()))?
-            .map_err(|e| ClientError::Unreachable(without_url(&e)))?;
+            .map_err(|e| unreachable(&e))?;
         self.note_service_time(&response);
         if !response.status().is_success() {
             return self
@@ -297,6 +316,15 @@ impl ServiceClient {
                 .and(Err(ClientError::Protocol("no stream".into())));
         }
         Ok(EventStream::new(response, silence_limit))
+    }
+}
+
+/// Why a request got no answer: an untrusted certificate, or the network.
+fn unreachable(e: &reqwest::Error) -> ClientError {
+    if tls::is_untrusted(e) {
+        ClientError::Untrusted
+    } else {
+        ClientError::Unreachable(without_url(e))
     }
 }
 

@@ -24,7 +24,7 @@ pub use pins::ReceivedPin;
 pub use push::PushOutcome;
 pub use push_token::PushTokenReport;
 
-use crate::client::{ServiceClient, Signer};
+use crate::client::{ServiceClient, Signer, TlsTrust};
 use crate::error::{CoreError, CoreResult};
 use crate::pattern::DEFAULT_ITERATIONS;
 use crate::store::{KeyStore, Store};
@@ -46,6 +46,8 @@ pub struct DeviceConfig {
     /// reconnects. The service sends a keep-alive every 15 s; three missed ones is a
     /// connection a mobile network dropped without telling anyone.
     pub channel_silence_limit: Duration,
+    /// What the device trusts for the service's TLS certificate.
+    pub tls: TlsTrust,
 }
 
 /// The direct channel's silence limit: three of the service's 15-s keep-alives.
@@ -65,6 +67,7 @@ impl DeviceConfig {
             clock: Arc::new(SystemClock),
             pattern_iterations: DEFAULT_ITERATIONS,
             channel_silence_limit: CHANNEL_SILENCE_LIMIT,
+            tls: TlsTrust::default(),
         }
     }
 
@@ -77,6 +80,12 @@ impl DeviceConfig {
     /// Fewer iterations (tests; debug builds stretch slowly).
     pub fn with_pattern_iterations(mut self, iterations: NonZeroU32) -> Self {
         self.pattern_iterations = iterations;
+        self
+    }
+
+    /// Another TLS trust: a private CA, pins.
+    pub fn with_tls(mut self, tls: TlsTrust) -> Self {
+        self.tls = tls;
         self
     }
 
@@ -123,7 +132,8 @@ impl Device {
     pub fn open(config: DeviceConfig) -> CoreResult<Self> {
         let store = Store::open(&config.data_dir, config.key_store.as_ref())?;
         let offset = store.clock_offset()?;
-        let client = ServiceClient::new(&config.service_url, config.clock.clone())?;
+        let client =
+            ServiceClient::with_trust(&config.service_url, config.clock.clone(), config.tls)?;
         Ok(Self {
             inner: Arc::new_cyclic(|me: &std::sync::Weak<Inner>| {
                 // The offset to the service's clock is kept, so a cold start with a

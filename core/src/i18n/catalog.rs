@@ -9,6 +9,8 @@
 pub(crate) struct Catalog {
     /// The service cannot be reached.
     pub offline: &'static str,
+    /// The service's certificate is not trusted.
+    pub untrusted: &'static str,
     /// The service answered something this version does not understand.
     pub unexpected_answer: &'static str,
     /// A refusal without a more specific text.
@@ -117,6 +119,7 @@ pub(crate) struct Catalog {
 
 pub(crate) const ES: Catalog = Catalog {
     offline: "No se puede contactar con el servicio Cl@ve PIN. Compruebe la conexión e inténtelo de nuevo.",
+    untrusted: "La conexión con el servicio Cl@ve PIN no es segura (su certificado no es de confianza). No continúe en esta red; pruebe con otra.",
     unexpected_answer: "El servicio respondió algo inesperado. Actualice la aplicación o inténtelo más tarde.",
     refused: "El servicio rechazó la petición. Inténtelo de nuevo más tarde.",
     not_in_census: "Ese documento no figura en el censo de Cl@ve. Revise el número o acuda a una oficina de registro.",
@@ -173,6 +176,7 @@ pub(crate) const ES: Catalog = Catalog {
 
 pub(crate) const EN: Catalog = Catalog {
     offline: "The Cl@ve PIN service cannot be reached. Check your connection and try again.",
+    untrusted: "The connection to the Cl@ve PIN service is not safe (its certificate is not trusted). Do not go on over this network; try another.",
     unexpected_answer: "The service gave an unexpected answer. Update the app or try again later.",
     refused: "The service refused the request. Try again later.",
     not_in_census: "That document is not in the Cl@ve census. Check the number or visit a registration office.",
@@ -229,6 +233,7 @@ pub(crate) const EN: Catalog = Catalog {
 
 pub(crate) const CA: Catalog = Catalog {
     offline: "No es pot contactar amb el servei Cl@ve PIN. Comproveu la connexió i torneu-ho a provar.",
+    untrusted: "La connexió amb el servei Cl@ve PIN no és segura (el seu certificat no és de confiança). No continueu en aquesta xarxa; proveu-ne una altra.",
     unexpected_answer: "El servei ha respost una cosa inesperada. Actualitzeu l'aplicació o torneu-ho a provar més tard.",
     refused: "El servei ha rebutjat la petició. Torneu-ho a provar més tard.",
     not_in_census: "Aquest document no consta al cens de Cl@ve. Reviseu el número o aneu a una oficina de registre.",
@@ -285,6 +290,7 @@ pub(crate) const CA: Catalog = Catalog {
 
 pub(crate) const GL: Catalog = Catalog {
     offline: "Non se pode contactar co servizo Cl@ve PIN. Comprobe a conexión e ténteo de novo.",
+    untrusted: "A conexión co servizo Cl@ve PIN non é segura (o seu certificado non é de confianza). Non continúe nesta rede; probe con outra.",
     unexpected_answer: "O servizo respondeu algo inesperado. Actualice a aplicación ou ténteo máis tarde.",
     refused: "O servizo rexeitou a petición. Ténteo de novo máis tarde.",
     not_in_census: "Ese documento non figura no censo de Cl@ve. Revise o número ou acuda a unha oficina de rexistro.",
@@ -341,6 +347,7 @@ pub(crate) const GL: Catalog = Catalog {
 
 pub(crate) const EU: Catalog = Catalog {
     offline: "Ezin da Cl@ve PIN zerbitzuarekin konektatu. Egiaztatu konexioa eta saiatu berriro.",
+    untrusted: "Cl@ve PIN zerbitzuarekiko konexioa ez da segurua (haren ziurtagiria ez da fidagarria). Ez jarraitu sare honetan; probatu beste bat.",
     unexpected_answer: "Zerbitzuak ustekabeko erantzuna eman du. Eguneratu aplikazioa edo saiatu geroago.",
     refused: "Zerbitzuak eskaera baztertu du. Saiatu berriro geroago.",
     not_in_census: "Dokumentu hori ez dago Cl@ve erroldan. Egiaztatu zenbakia edo joan erregistro-bulego batera.",

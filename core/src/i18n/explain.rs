@@ -21,6 +21,7 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
         CoreError::Pattern(_) => t.pattern_invalid_dot.to_owned(),
         CoreError::Store(e) => store(e, t).to_owned(),
         CoreError::Offline(_) => t.offline.to_owned(),
+        CoreError::Untrusted => t.untrusted.to_owned(),
         CoreError::Refused { code, tries_left, retry_after_secs, .. } => {
             refusal(*code, *tries_left, *retry_after_secs, t)
         }

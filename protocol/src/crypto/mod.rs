@@ -8,7 +8,7 @@ mod sealing;
 mod signing;
 
 pub use agreement::{ActivationTranscript, AgreementShare, KeyAgreement, SealingKey};
-pub use encoding::{b64_decode, b64_encode};
+pub use encoding::{b64_decode, b64_decode_standard, b64_encode};
 pub use sealing::{PinEnvelope, SealedPin, SealingContext};
 pub use signing::{
     DevicePublicKey, DeviceSigningKey, RequestSignature, SignedRequest, signing_input,

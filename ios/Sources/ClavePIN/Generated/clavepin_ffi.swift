@@ -2417,6 +2417,16 @@ public struct DeviceSettings: Equatable, Hashable {
      * of the service's keep-alives).
      */
     public let channelSilenceLimitSecs: UInt32?
+    /**
+     * Root certificates (DER) trusted for the service besides Mozilla's: the
+     * operator's own CA.
+     */
+    public let extraRootCertificates: [Data]
+    /**
+     * Public-key pins of the service (`sha256/BASE64` of a chain certificate's
+     * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
+     */
+    public let spkiPins: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2431,10 +2441,20 @@ public struct DeviceSettings: Equatable, Hashable {
         /**
          * Seconds of silence after which the direct channel reconnects; `None`: 45 (three
          * of the service's keep-alives).
-         */channelSilenceLimitSecs: UInt32? = nil) {
+         */channelSilenceLimitSecs: UInt32? = nil, 
+        /**
+         * Root certificates (DER) trusted for the service besides Mozilla's: the
+         * operator's own CA.
+         */extraRootCertificates: [Data] = [], 
+        /**
+         * Public-key pins of the service (`sha256/BASE64` of a chain certificate's
+         * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
+         */spkiPins: [String] = []) {
         self.locale = locale
         self.patternIterations = patternIterations
         self.channelSilenceLimitSecs = channelSilenceLimitSecs
+        self.extraRootCertificates = extraRootCertificates
+        self.spkiPins = spkiPins
     }
 
     
@@ -2455,7 +2475,9 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
             try DeviceSettings(
                 locale: FfiConverterTypeLocale.read(from: &buf), 
                 patternIterations: FfiConverterOptionUInt32.read(from: &buf), 
-                channelSilenceLimitSecs: FfiConverterOptionUInt32.read(from: &buf)
+                channelSilenceLimitSecs: FfiConverterOptionUInt32.read(from: &buf), 
+                extraRootCertificates: FfiConverterSequenceData.read(from: &buf), 
+                spkiPins: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -2463,6 +2485,8 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
         FfiConverterTypeLocale.write(value.locale, into: &buf)
         FfiConverterOptionUInt32.write(value.patternIterations, into: &buf)
         FfiConverterOptionUInt32.write(value.channelSilenceLimitSecs, into: &buf)
+        FfiConverterSequenceData.write(value.extraRootCertificates, into: &buf)
+        FfiConverterSequenceString.write(value.spkiPins, into: &buf)
     }
 }
 
@@ -3011,6 +3035,15 @@ enum NetworkError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */explanation: String
     )
     /**
+     * The service's TLS certificate is not trusted (unknown root, wrong name, or no
+     * pinned key): do not retry on this network.
+     */
+    case Untrusted(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
      * The service refused; `refusal.code` says why.
      */
     case Refused(
@@ -3073,11 +3106,14 @@ public struct FfiConverterTypeNetworkError: FfiConverterRustBuffer {
         case 1: return .Offline(
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .Refused(
+        case 2: return .Untrusted(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Refused(
             refusal: try FfiConverterTypeServiceRefusal.read(from: &buf), 
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .UnexpectedAnswer(
+        case 4: return .UnexpectedAnswer(
             explanation: try FfiConverterString.read(from: &buf)
             )
 
@@ -3097,14 +3133,19 @@ public struct FfiConverterTypeNetworkError: FfiConverterRustBuffer {
             FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .Refused(refusal,explanation):
+        case let .Untrusted(explanation):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Refused(refusal,explanation):
+            writeInt(&buf, Int32(3))
             FfiConverterTypeServiceRefusal.write(refusal, into: &buf)
             FfiConverterString.write(explanation, into: &buf)
             
         
         case let .UnexpectedAnswer(explanation):
-            writeInt(&buf, Int32(3))
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(explanation, into: &buf)
             
         }
@@ -3844,6 +3885,56 @@ fileprivate struct FfiConverterOptionTypeDocumentNumber: FfiConverterRustBuffer 
         case 1: return try FfiConverterTypeDocumentNumber.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
     }
 }
 

@@ -4212,6 +4212,18 @@ data class DeviceSettings (
      * of the service's keep-alives).
      */
     var `channelSilenceLimitSecs`: kotlin.UInt? = null 
+    , 
+    /**
+     * Root certificates (DER) trusted for the service besides Mozilla's: the
+     * operator's own CA.
+     */
+    var `extraRootCertificates`: List<kotlin.ByteArray> = listOf() 
+    , 
+    /**
+     * Public-key pins of the service (`sha256/BASE64` of a chain certificate's
+     * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
+     */
+    var `spkiPins`: List<kotlin.String> = listOf() 
     
 ){
     
@@ -4231,19 +4243,25 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterTypeLocale.read(buf),
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalUInt.read(buf),
+            FfiConverterSequenceByteArray.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
     override fun allocationSize(value: DeviceSettings) = (
             FfiConverterTypeLocale.allocationSize(value.`locale`) +
             FfiConverterOptionalUInt.allocationSize(value.`patternIterations`) +
-            FfiConverterOptionalUInt.allocationSize(value.`channelSilenceLimitSecs`)
+            FfiConverterOptionalUInt.allocationSize(value.`channelSilenceLimitSecs`) +
+            FfiConverterSequenceByteArray.allocationSize(value.`extraRootCertificates`) +
+            FfiConverterSequenceString.allocationSize(value.`spkiPins`)
     )
 
     override fun write(value: DeviceSettings, buf: ByteBuffer) {
             FfiConverterTypeLocale.write(value.`locale`, buf)
             FfiConverterOptionalUInt.write(value.`patternIterations`, buf)
             FfiConverterOptionalUInt.write(value.`channelSilenceLimitSecs`, buf)
+            FfiConverterSequenceByteArray.write(value.`extraRootCertificates`, buf)
+            FfiConverterSequenceString.write(value.`spkiPins`, buf)
     }
 }
 
@@ -4837,6 +4855,21 @@ sealed class NetworkException: kotlin.Exception() {
     }
     
     /**
+     * The service's TLS certificate is not trusted (unknown root, wrong name, or no
+     * pinned key): do not retry on this network.
+     */
+    class Untrusted(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : NetworkException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
      * The service refused; `refusal.code` says why.
      */
     class Refused(
@@ -4901,11 +4934,14 @@ public object FfiConverterTypeNetworkError : FfiConverterRustBuffer<NetworkExcep
             1 -> NetworkException.Offline(
                 FfiConverterString.read(buf),
                 )
-            2 -> NetworkException.Refused(
+            2 -> NetworkException.Untrusted(
+                FfiConverterString.read(buf),
+                )
+            3 -> NetworkException.Refused(
                 FfiConverterTypeServiceRefusal.read(buf),
                 FfiConverterString.read(buf),
                 )
-            3 -> NetworkException.UnexpectedAnswer(
+            4 -> NetworkException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4915,6 +4951,11 @@ public object FfiConverterTypeNetworkError : FfiConverterRustBuffer<NetworkExcep
     override fun allocationSize(value: NetworkException): ULong {
         return when(value) {
             is NetworkException.Offline -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is NetworkException.Untrusted -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`explanation`)
@@ -4940,14 +4981,19 @@ public object FfiConverterTypeNetworkError : FfiConverterRustBuffer<NetworkExcep
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is NetworkException.Refused -> {
+            is NetworkException.Untrusted -> {
                 buf.putInt(2)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is NetworkException.Refused -> {
+                buf.putInt(3)
                 FfiConverterTypeServiceRefusal.write(value.`refusal`, buf)
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
             is NetworkException.UnexpectedAnswer -> {
-                buf.putInt(3)
+                buf.putInt(4)
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
@@ -5898,6 +5944,62 @@ public object FfiConverterOptionalTypeDocumentNumber: FfiConverterRustBuffer<Doc
         } else {
             buf.put(1)
             FfiConverterTypeDocumentNumber.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.ByteArray>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ByteArray> {
+        val len = buf.getInt()
+        return List<kotlin.ByteArray>(len) {
+            FfiConverterByteArray.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ByteArray>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterByteArray.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ByteArray>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterByteArray.write(it, buf)
         }
     }
 }
