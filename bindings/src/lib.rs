@@ -8,12 +8,14 @@ mod device;
 mod errors;
 mod identity;
 mod platform;
+mod recovery;
 
 pub use countdown::*;
 pub use device::*;
 pub use errors::*;
 pub use identity::*;
 pub use platform::{ChannelObserver, PlatformKeyStore, ScreenObserver};
+pub use recovery::set_aside_lost_store;
 
 uniffi::setup_scaffolding!("clavepin_ffi");
 

@@ -47,6 +47,9 @@ pub enum CoreError {
     /// The system's randomness or a key operation failed on this device.
     #[error("a cryptographic operation failed on this device ({0})")]
     Crypto(&'static str),
+    /// Setting the store aside was asked for, but it still opens: nothing was moved.
+    #[error("the store still opens with this key store; nothing was moved")]
+    StoreStillOpens,
     /// A background task was asked for outside an async runtime.
     #[error("the core was called outside its async runtime")]
     NoRuntime,

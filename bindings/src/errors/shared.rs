@@ -67,6 +67,13 @@ pub enum PlatformError {
         /// What to tell the citizen.
         explanation: String,
     },
+    /// Asked to set the store aside, but it still opens with this key store: nothing
+    /// was moved.
+    #[error("{explanation}")]
+    StoreStillOpens {
+        /// What to tell the citizen.
+        explanation: String,
+    },
     /// The store was written by a newer version of the app.
     #[error("{explanation}")]
     StoreTooNew {
@@ -116,6 +123,9 @@ pub(super) fn shared(e: &CoreError, locale: Locale) -> Option<Shared> {
             | StoreError::Randomness
             | StoreError::Sqlite(_) => PlatformError::Failure { explanation },
         }),
+        CoreError::StoreStillOpens => {
+            Shared::Platform(PlatformError::StoreStillOpens { explanation })
+        }
         CoreError::Crypto(_) | CoreError::NoRuntime => {
             Shared::Platform(PlatformError::Failure { explanation })
         }

@@ -91,6 +91,8 @@ pub(crate) struct Catalog {
     pub store_damaged: &'static str,
     /// Written by a newer version.
     pub store_too_new: &'static str,
+    /// Setting the store aside was refused: it still opens.
+    pub store_still_opens: &'static str,
     /// The phone's storage or key store failed.
     pub platform: &'static str,
     /// A wait of {n} seconds.
@@ -160,6 +162,7 @@ pub(crate) const ES: Catalog = Catalog {
     store_key: "No se pueden abrir los datos de Cl@ve PIN en este teléfono (la clave del sistema ha cambiado). Vuelva a activar el teléfono.",
     store_damaged: "Los datos de Cl@ve PIN de este teléfono están dañados. No se ha borrado nada; vuelva a activar el teléfono si persiste.",
     store_too_new: "Los datos son de una versión más reciente de Cl@ve PIN. Actualice la aplicación.",
+    store_still_opens: "Los datos de Cl@ve PIN de este teléfono se pueden abrir: no se ha movido nada.",
     platform: "El almacenamiento del teléfono falló. Reinicie la aplicación e inténtelo de nuevo.",
     seconds: "{n} s",
     minutes: "{n} min",
@@ -217,6 +220,7 @@ pub(crate) const EN: Catalog = Catalog {
     store_key: "Cl@ve PIN's data on this phone cannot be opened (the system key changed). Activate the phone again.",
     store_damaged: "Cl@ve PIN's data on this phone is damaged. Nothing was deleted; activate the phone again if this persists.",
     store_too_new: "The data is from a newer version of Cl@ve PIN. Update the app.",
+    store_still_opens: "Cl@ve PIN's data on this phone still opens: nothing was moved.",
     platform: "The phone's storage failed. Restart the app and try again.",
     seconds: "{n} s",
     minutes: "{n} min",
@@ -274,6 +278,7 @@ pub(crate) const CA: Catalog = Catalog {
     store_key: "No es poden obrir les dades de Cl@ve PIN en aquest telèfon (la clau del sistema ha canviat). Torneu a activar el telèfon.",
     store_damaged: "Les dades de Cl@ve PIN d'aquest telèfon estan malmeses. No s'ha esborrat res; torneu a activar el telèfon si persisteix.",
     store_too_new: "Les dades són d'una versió més recent de Cl@ve PIN. Actualitzeu l'aplicació.",
+    store_still_opens: "Les dades de Cl@ve PIN d'aquest telèfon encara s'obren: no s'ha mogut res.",
     platform: "L'emmagatzematge del telèfon ha fallat. Reinicieu l'aplicació i torneu-ho a provar.",
     seconds: "{n} s",
     minutes: "{n} min",
@@ -331,6 +336,7 @@ pub(crate) const GL: Catalog = Catalog {
     store_key: "Non se poden abrir os datos de Cl@ve PIN neste teléfono (a clave do sistema cambiou). Volva activar o teléfono.",
     store_damaged: "Os datos de Cl@ve PIN deste teléfono están danados. Non se borrou nada; volva activar o teléfono se persiste.",
     store_too_new: "Os datos son dunha versión máis recente de Cl@ve PIN. Actualice a aplicación.",
+    store_still_opens: "Os datos de Cl@ve PIN deste teléfono pódense abrir: non se moveu nada.",
     platform: "O almacenamento do teléfono fallou. Reinicie a aplicación e ténteo de novo.",
     seconds: "{n} s",
     minutes: "{n} min",
@@ -388,6 +394,7 @@ pub(crate) const EU: Catalog = Catalog {
     store_key: "Ezin dira Cl@ve PINen datuak ireki telefono honetan (sistemaren gakoa aldatu da). Aktibatu berriro telefonoa.",
     store_damaged: "Telefono honetako Cl@ve PIN datuak hondatuta daude. Ez da ezer ezabatu; aktibatu berriro telefonoa jarraitzen badu.",
     store_too_new: "Datuak Cl@ve PINen bertsio berriago batekoak dira. Eguneratu aplikazioa.",
+    store_still_opens: "Telefono honetako Cl@ve PIN datuak ireki daitezke oraindik: ez da ezer mugitu.",
     platform: "Telefonoaren biltegiratzeak huts egin du. Berrabiarazi aplikazioa eta saiatu berriro.",
     seconds: "{n} s",
     minutes: "{n} min",

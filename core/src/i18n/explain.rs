@@ -27,6 +27,7 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
         }
         CoreError::Protocol(_) => t.unexpected_answer.to_owned(),
         CoreError::Crypto(_) | CoreError::NoRuntime => t.platform.to_owned(),
+        CoreError::StoreStillOpens => t.store_still_opens.to_owned(),
         CoreError::NoActivationInProgress => t.no_activation.to_owned(),
         CoreError::ActivationExpired | CoreError::KeyConfirmationFailed => {
             t.restart_activation.to_owned()

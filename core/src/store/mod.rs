@@ -6,6 +6,7 @@
 mod cipher;
 mod citizens;
 mod keystore;
+mod lost_key;
 mod meta;
 mod pins;
 mod push_token;
@@ -19,6 +20,7 @@ use zeroize::Zeroizing;
 
 pub use citizens::{CitizenState, PatternLock, PendingActivation, StoredCitizen};
 pub use keystore::{FileKeyStore, KeyStore, KeyStoreError, write_private};
+pub use lost_key::{SetAsideError, set_aside_if_key_lost};
 pub use pins::StoredPin;
 pub use push_token::StoredPushToken;
 

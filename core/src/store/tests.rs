@@ -239,3 +239,22 @@ fn the_history_stays_small() {
     assert_eq!(store.pins(None, 100).unwrap().len(), 50);
     assert_eq!(store.prune_history(t0() + TimeDelta::days(91)).unwrap(), 50);
 }
+
+#[test]
+fn a_store_whose_key_is_lost_is_set_aside_and_one_that_opens_never_is() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(with_citizen(dir.path()));
+    let before = fs::read(dir.path().join(STORE_FILE)).unwrap();
+    let right = key_store(dir.path());
+    assert!(matches!(set_aside_if_key_lost(dir.path(), &right, 1), Err(SetAsideError::StillOpens)));
+    assert_eq!(fs::read(dir.path().join(STORE_FILE)).unwrap(), before, "nothing moved");
+
+    let other = tempfile::tempdir().unwrap();
+    let lost = key_store(other.path());
+    let kept = set_aside_if_key_lost(dir.path(), &lost, 42).unwrap();
+    assert!(kept.ends_with(format!("{STORE_FILE}.lost-42")));
+    assert!(!dir.path().join(STORE_FILE).exists());
+    // A fresh store opens in its place, and the old one is still there, with its key.
+    assert!(Store::open(dir.path(), &lost).unwrap().citizens().unwrap().is_empty());
+    assert!(fs::metadata(&kept).unwrap().len() > 0);
+}

@@ -112,6 +112,8 @@ impl Device {
         listener: &dyn ChannelListener,
         attempt: &mut u32,
     ) -> CoreResult<()> {
+        // Watching from before the session is read, so a lock at any later point is seen.
+        let mut changes = self.changes();
         let session = self.session(document)?;
         let opened = self.client().events(session.signer(), self.channel_silence_limit()).await;
         let mut stream = opened.map_err(|e| self.learn_replacement(document, e.into()))?;
@@ -122,7 +124,6 @@ impl Device {
             listener.on_pin(pin);
         }
         let mut refresh = tokio::time::interval(STATE_REFRESH);
-        let mut changes = self.changes();
         loop {
             tokio::select! {
                 // Locking ends the channel at once: it must not go on receiving for a
@@ -151,7 +152,7 @@ impl Device {
                     None => return Ok(()),
                 },
                 _ = refresh.tick() => {
-                    if let Err(e @ (CoreError::DeviceReplaced | CoreError::DeviceRemoved)) =
+                    if let Err(e @ (CoreError::Locked | CoreError::DeviceReplaced | CoreError::DeviceRemoved)) =
                         self.refresh_states(document.as_str()).await
                     {
                         return Err(e);

@@ -3488,6 +3488,15 @@ enum PlatformError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */explanation: String
     )
     /**
+     * Asked to set the store aside, but it still opens with this key store: nothing
+     * was moved.
+     */
+    case StoreStillOpens(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
      * The store was written by a newer version of the app.
      */
     case StoreTooNew(
@@ -3549,10 +3558,13 @@ public struct FfiConverterTypePlatformError: FfiConverterRustBuffer {
         case 2: return .StoreDamaged(
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .StoreTooNew(
+        case 3: return .StoreStillOpens(
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Failure(
+        case 4: return .StoreTooNew(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .Failure(
             explanation: try FfiConverterString.read(from: &buf)
             )
 
@@ -3577,13 +3589,18 @@ public struct FfiConverterTypePlatformError: FfiConverterRustBuffer {
             FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .StoreTooNew(explanation):
+        case let .StoreStillOpens(explanation):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .Failure(explanation):
+        case let .StoreTooNew(explanation):
             writeInt(&buf, Int32(4))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Failure(explanation):
+            writeInt(&buf, Int32(5))
             FfiConverterString.write(explanation, into: &buf)
             
         }
@@ -4146,6 +4163,23 @@ public func validateDocument(input: String)throws  -> DocumentInfo  {
     )
 })
 }
+/**
+ * After `open` threw `PlatformError.KeyUnavailable` (the app's data came back without
+ * its Keystore or Keychain key): sets the unopenable store in `data_dir` aside, so
+ * the next `open` starts empty and the citizens can activate again. Refused with
+ * `StoreStillOpens` if the store opens with `key_store`; nothing is ever deleted (the
+ * old file stays beside it). Returns where the old store went.
+ */
+public func setAsideLostStore(dataDir: String, keyStore: PlatformKeyStore, locale: Locale)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePlatformError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_func_set_aside_lost_store(
+        FfiConverterString.lower(dataDir),
+        FfiConverterTypePlatformKeyStore_lower(keyStore),
+        FfiConverterTypeLocale_lower(locale),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -4181,6 +4215,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_func_validate_document() != 49750) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_func_set_aside_lost_store() != 56639) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() != 6981) {

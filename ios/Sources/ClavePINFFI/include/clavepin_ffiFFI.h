@@ -618,6 +618,11 @@ RustBuffer uniffi_clavepin_ffi_fn_func_validate_contrast_data(RustBuffer documen
 RustBuffer uniffi_clavepin_ffi_fn_func_validate_document(RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_SET_ASIDE_LOST_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_SET_ASIDE_LOST_STORE
+RustBuffer uniffi_clavepin_ffi_fn_func_set_aside_lost_store(RustBuffer data_dir, uint64_t key_store, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_CLAVEPIN_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_CLAVEPIN_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_clavepin_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -917,6 +922,12 @@ uint16_t uniffi_clavepin_ffi_checksum_func_validate_contrast_data(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_VALIDATE_DOCUMENT
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_VALIDATE_DOCUMENT
 uint16_t uniffi_clavepin_ffi_checksum_func_validate_document(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_SET_ASIDE_LOST_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_SET_ASIDE_LOST_STORE
+uint16_t uniffi_clavepin_ffi_checksum_func_set_aside_lost_store(void
     
 );
 #endif

@@ -855,6 +855,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_validate_document(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_func_set_aside_lost_store(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation(
@@ -1066,6 +1068,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_func_validate_document(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_func_set_aside_lost_store(`dataDir`: RustBuffer.ByValue,`keyStore`: Long,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_clavepin_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_clavepin_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1204,6 +1208,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_func_validate_document() and 0xFFFF) != 49750) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_func_set_aside_lost_store() and 0xFFFF) != 56639) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() and 0xFFFF) != 6981) {
@@ -5455,6 +5462,21 @@ sealed class PlatformException: kotlin.Exception() {
     }
     
     /**
+     * Asked to set the store aside, but it still opens with this key store: nothing
+     * was moved.
+     */
+    class StoreStillOpens(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : PlatformException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
      * The store was written by a newer version of the app.
      */
     class StoreTooNew(
@@ -5516,10 +5538,13 @@ public object FfiConverterTypePlatformError : FfiConverterRustBuffer<PlatformExc
             2 -> PlatformException.StoreDamaged(
                 FfiConverterString.read(buf),
                 )
-            3 -> PlatformException.StoreTooNew(
+            3 -> PlatformException.StoreStillOpens(
                 FfiConverterString.read(buf),
                 )
-            4 -> PlatformException.Failure(
+            4 -> PlatformException.StoreTooNew(
+                FfiConverterString.read(buf),
+                )
+            5 -> PlatformException.Failure(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -5534,6 +5559,11 @@ public object FfiConverterTypePlatformError : FfiConverterRustBuffer<PlatformExc
                 + FfiConverterString.allocationSize(value.`explanation`)
             )
             is PlatformException.StoreDamaged -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is PlatformException.StoreStillOpens -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`explanation`)
@@ -5563,13 +5593,18 @@ public object FfiConverterTypePlatformError : FfiConverterRustBuffer<PlatformExc
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is PlatformException.StoreTooNew -> {
+            is PlatformException.StoreStillOpens -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is PlatformException.Failure -> {
+            is PlatformException.StoreTooNew -> {
                 buf.putInt(4)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is PlatformException.Failure -> {
+                buf.putInt(5)
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
@@ -6268,6 +6303,27 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
     
         
         FfiConverterString.lower(`input`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * After `open` threw `PlatformError.KeyUnavailable` (the app's data came back without
+         * its Keystore or Keychain key): sets the unopenable store in `data_dir` aside, so
+         * the next `open` starts empty and the citizens can activate again. Refused with
+         * `StoreStillOpens` if the store opens with `key_store`; nothing is ever deleted (the
+         * old file stays beside it). Returns where the old store went.
+         */
+    @Throws(PlatformException::class) fun `setAsideLostStore`(`dataDir`: kotlin.String, `keyStore`: PlatformKeyStore, `locale`: Locale): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(PlatformException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_func_set_aside_lost_store(
+    
+        
+        FfiConverterString.lower(`dataDir`),
+        FfiConverterTypePlatformKeyStore.lower(`keyStore`),
+        FfiConverterTypeLocale.lower(`locale`),_status)
 }
     )
     }
