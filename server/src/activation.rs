@@ -15,6 +15,7 @@ use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp
 use ring::rand::SecureRandom;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use crate::devices::Device;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
@@ -198,11 +199,11 @@ pub fn complete(
 
     let device_id = random_id(rng)?;
     let sealed = keys.encrypt(&sealing_key_aad(&device_id), sealing_key.expose(), rng)?;
-    let replaced = tx.prepare_cached("UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'")?.execute(params![document.as_str(), millis(now)],
-    )?;
+    // Bound, but pending: the citizen's current device stays active until this one's
+    // first signed request shows it kept its keys (`devices::confirm`).
     tx.prepare_cached(
-        "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
-         VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
+        "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         device_id,
@@ -222,13 +223,60 @@ pub fn complete(
     tx.prepare_cached("UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
          WHERE id = ?1")?.execute(params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
     )?;
-    // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
-    crate::pins::clear_failures(tx, &document)?;
-    tracing::info!(document = %document.masked(), replaced, "device activated");
+    tracing::info!(document = %document.masked(), "device bound, pending its first signed request");
     Ok(Ok(answer))
 }
 
 /// The associated data that binds a stored sealing key to its device row.
 pub fn sealing_key_aad(device_id: &str) -> String {
     format!("device-sealing-key:{device_id}")
+}
+
+/// A device bound by the round trip and not yet confirmed, by id.
+pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ServiceResult<Option<Device>> {
+    let row: Option<(String, Vec<u8>, i64)> = conn
+        .prepare_cached("SELECT document, public_key, bound_at FROM pending_devices WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((document, key, bound_at)) = row else { return Ok(None) };
+    let corrupt = || ServiceError::Internal("corrupt pending device row");
+    Ok(Some(Device {
+        id: id.to_owned(),
+        document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
+        public_key: DevicePublicKey::from_bytes(&key).map_err(|_| corrupt())?,
+        state: clavepin_protocol::wire::DeviceState::Active,
+        activated_at: from_millis(bound_at),
+    }))
+}
+
+/// The pending device's first signed request (verified by the caller) shows it stored
+/// its keys: it becomes the citizen's device, and the one before is replaced.
+pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<()> {
+    let Some(device) = load_pending(tx, id)? else { return Ok(()) };
+    let replaced = tx
+        .prepare_cached(
+            "UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'",
+        )?
+        .execute(params![device.document.as_str(), millis(now)])?;
+    tx.prepare_cached(
+        "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
+         SELECT id, document, public_key, sealing_key, 'active', bound_at FROM pending_devices WHERE id = ?1",
+    )?
+    .execute([id])?;
+    tx.prepare_cached("DELETE FROM pending_devices WHERE id = ?1")?.execute([id])?;
+    // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
+    crate::pins::clear_failures(tx, &device.document)?;
+    tracing::info!(document = %device.document.masked(), replaced, "device activated");
+    Ok(())
+}
+
+/// How long a bound device may wait for its first signed request: an app that died
+/// mid-activation never sends one.
+pub const PENDING_DEVICE_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// Forgets devices that never confirmed.
+pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+    Ok(tx
+        .prepare_cached("DELETE FROM pending_devices WHERE bound_at < ?1")?
+        .execute([millis(now - PENDING_DEVICE_LIFE)])?)
 }

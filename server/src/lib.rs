@@ -211,6 +211,7 @@ async fn prune_once(state: &state::AppState) -> Result<usize, ServiceError> {
         .write(move |tx| {
             let outbox_horizon = time::millis(now - chrono::TimeDelta::days(7));
             let mut pruned = devices::prune_nonces(tx, now)?
+                + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
                 + registry::guard::prune(tx, now)?;
             for table in ["sms_outbox", "letters", "push_outbox"] {

@@ -168,3 +168,35 @@ async fn a_second_device_replaces_the_first_which_learns_it() {
     assert_eq!(first.citizens().unwrap()[0].state, CitizenState::Replaced);
     assert_eq!(second.check_status(DNI).await.unwrap(), CitizenState::Active);
 }
+
+#[tokio::test]
+async fn an_app_killed_mid_activation_leaves_the_citizens_working_phone_active() {
+    let h = Harness::start().await;
+    let working = h.device("working-phone");
+    h.activate(&working, DNI, DNI_VALIDITY).await;
+    // On a new phone the app proves the SMS code, and dies before storing its keys.
+    let new = h.device("new-phone");
+    new.start_activation(DNI, DNI_VALIDITY, false, today()).await.unwrap();
+    let code = h.last_sms_code().await;
+    let activation_id: String =
+        rusqlite::Connection::open(h.device_dir("new-phone").join("clavepin-device.db"))
+            .unwrap()
+            .query_row("SELECT activation_id FROM pending_activation", [], |r| r.get(0))
+            .unwrap();
+    h.complete_activation_elsewhere(&activation_id, &code).await;
+    drop(new);
+
+    assert_eq!(working.check_status(DNI).await.unwrap(), CitizenState::Active);
+    let created = h.obtain_pin(serde_json::json!({})).await;
+    assert_eq!(created["channel"], "app");
+    assert_eq!(
+        working.pull(DNI).await.unwrap().len(),
+        1,
+        "the PIN still reaches the working phone"
+    );
+
+    // Activated for real, the new phone takes over and the old one learns it.
+    let new = h.device("new-phone");
+    h.activate(&new, DNI, DNI_VALIDITY).await;
+    assert_eq!(working.check_status(DNI).await.unwrap(), CitizenState::Replaced);
+}

@@ -10,12 +10,14 @@ use clavepin_protocol::crypto::{
     ActivationTranscript, AgreementShare, DeviceSigningKey, KeyAgreement, b64_decode,
 };
 use clavepin_protocol::wire::{
-    CompleteActivation, ErrorCode, StartActivation, activation_proof_input,
+    CompleteActivation, DeviceStatus, ErrorCode, StartActivation, activation_proof_input,
 };
 use clavepin_protocol::{ActivationCode, ContrastData, DocumentNumber, IdentityClaim, Timestamp};
+use reqwest::Method;
 
 use super::{Device, Session};
 use crate::client::ClientError;
+use crate::client::Signer;
 use crate::error::{CoreError, CoreResult};
 use crate::pattern::Pattern;
 use crate::store::{CitizenState, PendingActivation, StoreError};
@@ -160,6 +162,15 @@ impl Device {
         // A citizen activated again starts locked, with its new key.
         self.sessions().remove(&pending.document);
         self.notify_changed();
+        // The service keeps the citizen's previous device until this one's first
+        // signed request shows the keys are stored: send it now. Offline, the next
+        // signed request (after the pattern) does it instead.
+        let signer = Signer { device_id: &done.device_id, key: &signing };
+        let confirmed: Result<DeviceStatus, _> =
+            self.client().signed::<(), _>(signer, Method::GET, "/device/status", None).await;
+        if let Err(e) = confirmed {
+            tracing::info!("activation not yet confirmed with the service: {e}");
+        }
         Ok(ActivationProgress::AwaitingPattern { document: pending.document })
     }
 

@@ -4,10 +4,11 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const V1: &str = include_str!("schema_v1.sql");
 const V2: &str = include_str!("schema_v2.sql");
+const V3: &str = include_str!("schema_v3.sql");
 
 pub enum Migrated {
     Ok,
@@ -33,6 +34,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
     match version {
         0 => tx.execute_batch(V1),
         1 => tx.execute_batch(V2),
+        2 => tx.execute_batch(V3),
         _ => Ok(()),
     }
 }

@@ -11,6 +11,7 @@ use clavepin_protocol::wire::{
 };
 use serde::de::DeserializeOwned;
 
+use crate::activation;
 use crate::devices::{self, Device};
 use crate::error::ServiceError;
 use crate::state::AppState;
@@ -120,15 +121,28 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
             return Err(ServiceError::StaleRequest);
         }
         let id = signed.device_id.clone();
-        let device = state
+        let (device, pending) = state
             .db
-            .read(move |c| devices::load(c, &id))
+            .read(move |c| match devices::load(c, &id)? {
+                Some(device) => Ok(Some((device, false))),
+                None => Ok(activation::load_pending(c, &id)?.map(|device| (device, true))),
+            })
             .await?
             .ok_or(ServiceError::UnknownDevice)?;
         signed
             .verify(&device.public_key, &method, &path, &bytes)
             .map_err(|_| ServiceError::BadSignature)?;
-        state.db.write(move |tx| devices::record_nonce(tx, &signed)).await?;
+        // A bound device's first signed request confirms it kept its keys.
+        state
+            .db
+            .write(move |tx| {
+                devices::record_nonce(tx, &signed)?;
+                if pending {
+                    activation::confirm_pending(tx, &signed.device_id, now)?;
+                }
+                Ok(())
+            })
+            .await?;
         match device.state {
             DeviceState::Active => {}
             DeviceState::Replaced => return Err(ServiceError::DeviceReplaced),

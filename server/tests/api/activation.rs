@@ -115,6 +115,25 @@ async fn citizens_must_be_registered_and_match_the_census() {
 }
 
 #[tokio::test]
+async fn a_device_killed_before_storing_its_keys_leaves_the_citizens_phone_working() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let old = TestDevice::activate(&svc).await;
+    // The new app proved the code and died before its first signed request.
+    let new = TestDevice::bind(&svc).await;
+    let (status, resp) = old.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!((status, resp["state"].as_str()), (StatusCode::OK, Some("active")));
+    let (status, created) = svc.post("/portal/pin-requests", &dni_claim()).await;
+    assert_eq!((status, created["channel"].as_str()), (StatusCode::CREATED, Some("app")));
+    assert_eq!(old.pull(&svc).await.len(), 1, "the PIN goes to the working phone");
+    // Once the new device signs a request, it is the citizen's, and the old one is not.
+    let (status, resp) = new.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!((status, resp["state"].as_str()), (StatusCode::OK, Some("active")));
+    let (status, resp) = old.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!((status, resp["error"].as_str()), (StatusCode::GONE, Some("device_replaced")));
+}
+
+#[tokio::test]
 async fn a_new_device_replaces_the_old_which_learns_it_on_its_next_request() {
     let svc = TestService::start().await;
     svc.registered_citizen().await;

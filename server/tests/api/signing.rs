@@ -83,7 +83,11 @@ async fn old_nonces_are_pruned_and_every_response_carries_the_service_time() {
     }
     assert_eq!(svc.service.prune().await.unwrap(), 0, "recent nonces are kept");
     svc.clock.advance(TimeDelta::minutes(7));
-    assert_eq!(svc.service.prune().await.unwrap(), 3);
+    assert_eq!(
+        svc.service.prune().await.unwrap(),
+        4,
+        "three, and the one that confirmed the activation"
+    );
 
     let signed = device.sign(&svc, "GET", "/device/status", b"");
     let (_, _, headers) = TestDevice::send(&svc, Method::GET, "/device/status", b"", &signed).await;

@@ -177,8 +177,18 @@ pub struct TestDevice {
 }
 
 impl TestDevice {
-    /// Activates a new device for the DNI citizen, reading the code from the outbox.
+    /// Activates a new device for the DNI citizen, reading the code from the outbox,
+    /// and confirms it with its first signed request, as the core does once its keys
+    /// are stored.
     pub async fn activate(svc: &TestService) -> TestDevice {
+        let device = Self::bind(svc).await;
+        let (status, body) = device.request(svc, Method::GET, "/device/status", b"").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        device
+    }
+
+    /// The activation round trip only: the device is bound but not yet confirmed.
+    pub async fn bind(svc: &TestService) -> TestDevice {
         let (status, started) = svc.post("/device/activation", &dni_claim()).await;
         assert_eq!(status, StatusCode::CREATED, "{started}");
         let id = started["activation_id"].as_str().unwrap().to_owned();
