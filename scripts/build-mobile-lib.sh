@@ -12,11 +12,38 @@ cd "$(dirname "$0")/.."
 export LIBSQLITE3_FLAGS="-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 \
   -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_SOUNDEX -USQLITE_ENABLE_STAT4 \
   -USQLITE_ENABLE_COLUMN_METADATA -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION \
-  -DSQLITE_OMIT_JSON"
+  -DSQLITE_OMIT_JSON -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_PROGRESS_CALLBACK \
+  -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE \
+  -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_OMIT_UTF16 -DSQLITE_DEFAULT_MEMSTATUS=0 \
+  -DSQLITE_MAX_EXPR_DEPTH=0 -DSQLITE_LIKE_DOESNT_MATCH_BLOBS"
 
-cargo build --profile mobile -p clavepin-ffi "$@"
+# The linker's share of the size (docs/PERFORMANCE.md): identical code folded once
+# (--icf=all), and the ~300 KB of relative relocations that position-independent
+# code needs packed (RELR; Android's own packing on phones, which Android 9+ reads).
+# lld does both: it is the Android NDK's linker, and on a desktop Debian's lld-16
+# (15 or later: it marks RELR for glibc). `cargo rustc` gives these to the library's
+# own link only, not to build scripts.
+target=""
+prev=""
+for arg in "$@"; do
+  case "$prev" in --target) target=$arg ;; esac
+  prev=$arg
+done
+kind=cdylib
+case "$target" in
+  *android*) link=(-C link-arg=-Wl,--icf=all -C link-arg=-Wl,--pack-dyn-relocs=android+relr) ;;
+  # iOS links the static library into the app (scripts/build-xcframework.sh); ld64
+  # strips dead code and uses chained fixups there.
+  *apple*) kind=staticlib; link=() ;;
+  *)
+    lld_dir=/usr/lib/llvm-16/bin
+    [ -x "$lld_dir/ld.lld" ] || { echo "install Debian's lld-16 (apt-get install lld-16)" >&2; exit 1; }
+    link=(-C link-arg=-fuse-ld=lld "-C" "link-arg=-B$lld_dir" -C link-arg=-Wl,--icf=all -C link-arg=-Wl,-z,pack-relative-relocs) ;;
+esac
 
-if [ $# -eq 0 ]; then
+cargo rustc --profile mobile -p clavepin-ffi --crate-type "$kind" "$@" -- ${link[@]+"${link[@]}"}
+
+if [ -z "$target" ]; then
   dir=${CARGO_TARGET_DIR:-target}/mobile
   lib=""
   for candidate in "$dir"/libclavepin_ffi.so "$dir"/libclavepin_ffi.dylib; do

@@ -25,15 +25,45 @@ cargo test --workspace --locked
 step "generated bindings are up to date"
 scripts/generate-bindings.sh --check
 
-step "Kotlin library on the JVM (JNA → target/debug/libclavepin_ffi.so, a real clavepin serve)"
+step "Kotlin library on the JVM (JNA → target/debug/libclavepin_ffi.so, real clavepin serve processes)"
 service_dir=$(mktemp -d)
-target/debug/clavepin serve --listen 127.0.0.1:0 --data "$service_dir/data" > "$service_dir/out" 2> "$service_dir/log" &
-service_pid=$!
-trap 'kill "$service_pid" 2>/dev/null; rm -rf "$service_dir"' EXIT
-for _ in $(seq 50); do grep -q listening "$service_dir/out" 2>/dev/null && break; sleep 0.1; done
-service_url=$(sed -n 's/^clavepin service listening on //p' "$service_dir/out")
-[ -n "$service_url" ] || { cat "$service_dir/log" >&2; echo "clavepin serve did not start" >&2; exit 1; }
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$service_dir"' EXIT
+# Starts `clavepin serve` (through the command given before `--`, e.g. faketime) with
+# its data in $service_dir/NAME; sets served_url to the address it listens on.
+serve() {
+  local name=$1; shift
+  local wrapper=()
+  while [ "$1" != "--" ]; do wrapper+=("$1"); shift; done
+  shift
+  ${wrapper[@]+"${wrapper[@]}"} target/debug/clavepin serve --listen 127.0.0.1:0 --data "$service_dir/$name" "$@" \
+    > "$service_dir/$name.out" 2> "$service_dir/$name.log" &
+  pids+=($!)
+  for _ in $(seq 50); do grep -q listening "$service_dir/$name.out" 2>/dev/null && break; sleep 0.1; done
+  served_url=$(sed -n 's/^clavepin service listening on //p' "$service_dir/$name.out")
+  [ -n "$served_url" ] || { cat "$service_dir/$name.log" >&2; echo "clavepin serve ($name) did not start" >&2; exit 1; }
+}
+serve data --
+service_url=$served_url
+# The device tests' clock skew: a service whose clock is 7 minutes behind the JVM's is
+# a phone 7 minutes fast (Debian's faketime moves the service, the device stays real).
+serve skewed faketime -f -7m --
+skewed_url=$served_url
+# TLS with a throwaway CA (Debian's openssl): the certificate names localhost.
+tls=$service_dir/tls
+mkdir -p "$tls"
+p256=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+openssl req -x509 "${p256[@]}" -days 2 -subj "/CN=ClavePIN test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+openssl req "${p256[@]}" -subj /CN=localhost -keyout "$tls/key.pem" -out "$tls/leaf.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$tls/leaf.ext"
+openssl x509 -req -in "$tls/leaf.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 1 \
+  -extfile "$tls/leaf.ext" -out "$tls/cert.pem" 2>/dev/null
+openssl x509 -in "$tls/ca.pem" -outform der -out "$tls/ca.der"
+serve tls -- --tls-cert "$tls/cert.pem" --tls-key "$tls/key.pem"
+tls_url=${served_url/127.0.0.1/localhost}
 mvn -B -q -Dstyle.color=never -f android/lib/pom.xml clean test \
-  -Dclavepin.service.url="$service_url" -Dclavepin.service.data="$service_dir/data"
+  -Dclavepin.service.url="$service_url" -Dclavepin.service.data="$service_dir/data" \
+  -Dclavepin.skewed.url="$skewed_url" -Dclavepin.skewed.data="$service_dir/skewed" \
+  -Dclavepin.tls.url="$tls_url" -Dclavepin.tls.ca="$tls/ca.der" -Dclavepin.tls.cert="$tls/cert.pem"
 # Surefire's own summary lines are quiet under -q: count the reports instead.
 python3 scripts/surefire-summary.py android/lib/target/surefire-reports

@@ -139,6 +139,13 @@ impl ClavePinDevice {
         Ok(Arc::new(Self { device, locale: Arc::new(RwLock::new(locale)), runtime }))
     }
 
+    /// How many seconds the phone's clock is behind the service's (negative: ahead),
+    /// as last heard and kept across restarts: every deadline the core shows is
+    /// already corrected by it; an app may tell the citizen their clock is off.
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.device.clock_offset().num_seconds()
+    }
+
     /// Changes the language of error explanations (the phone's language changed).
     pub fn set_locale(&self, locale: Locale) {
         *self.locale.write().unwrap_or_else(PoisonError::into_inner) = locale;

@@ -286,6 +286,31 @@ async fn the_service_down_and_back_loses_no_pin() {
 }
 
 #[tokio::test]
+async fn a_pin_obtained_while_the_phone_is_offline_arrives_when_it_is_back() {
+    let h = Harness::start().await;
+    let proxy = Proxy::start(h.addr()).await;
+    let device = h.device_with(&h.device_dir("phone"), &proxy.url, |c| c);
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    let recorder = Arc::new(Recorder::default());
+    let _channel = device.start_direct_channel(DNI, recorder.clone()).unwrap();
+    recorder.wait_for("connected", Recorder::connected).await;
+
+    proxy.cut();
+    recorder
+        .wait_for("offline", |r| {
+            matches!(r.statuses.lock().unwrap().last(), Some(ChannelStatus::Reconnecting { .. }))
+        })
+        .await;
+    // The citizen obtains a PIN on the portal while the phone has no network.
+    let created = h.obtain_pin(json!({})).await;
+    assert!(matches!(device.pull(DNI).await, Err(CoreError::Offline(_))));
+    assert!(recorder.pins.lock().unwrap().is_empty());
+    proxy.restore();
+    recorder.wait_for("the PIN once back", |r| !r.pins.lock().unwrap().is_empty()).await;
+    assert_eq!(recorder.pins.lock().unwrap()[0].request_id.as_str(), created["request_id"]);
+}
+
+#[tokio::test]
 async fn a_replaced_device_stops_its_channel_and_says_so() {
     let (h, device) = activated().await;
     let recorder = Arc::new(Recorder::default());

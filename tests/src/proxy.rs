@@ -1,5 +1,6 @@
-//! A TCP relay on loopback in front of the service that can go silent without closing
-//! anything, as a connection does when a phone moves from Wi-Fi to mobile data.
+//! A TCP relay on loopback in front of the service, standing for the phone's network:
+//! it can go silent without closing anything (a Wi-Fi to mobile switch), or cut every
+//! connection and refuse new ones (no network at all).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 /// The relay; dropping it stops accepting.
 #[derive(Debug)]
@@ -15,6 +17,7 @@ pub struct Proxy {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
     frozen: Arc<AtomicBool>,
+    cut: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -28,15 +31,20 @@ async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     frozen: Arc<AtomicBool>,
+    mut cut: watch::Receiver<bool>,
 ) {
     let mut buffer = [0u8; 8192];
-    while let Ok(n) = from.read(&mut buffer).await {
-        if n == 0 {
-            break;
-        }
+    loop {
+        let n = tokio::select! {
+            read = from.read(&mut buffer) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            },
+            _ = cut.wait_for(|cut| *cut) => return,
+        };
         wait_thawed(&frozen).await;
-        if to.write_all(&buffer[..n]).await.is_err() {
-            break;
+        if *cut.borrow() || to.write_all(&buffer[..n]).await.is_err() {
+            return;
         }
     }
     let _ = to.shutdown().await;
@@ -48,21 +56,26 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let frozen = Arc::new(AtomicBool::new(false));
-        let state = frozen.clone();
+        let (cut, _) = watch::channel(false);
+        let (state, cuts) = (frozen.clone(), cut.clone());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let frozen = state.clone();
+                if *cuts.borrow() {
+                    drop(client); // no network: the connection is refused at once
+                    continue;
+                }
+                let (frozen, cut) = (state.clone(), cuts.subscribe());
                 tokio::spawn(async move {
                     wait_thawed(&frozen).await;
                     let Ok(service) = TcpStream::connect(target).await else { return };
                     let (client_read, client_write) = client.into_split();
                     let (service_read, service_write) = service.into_split();
-                    tokio::spawn(pump(client_read, service_write, frozen.clone()));
-                    pump(service_read, client_write, frozen).await;
+                    tokio::spawn(pump(client_read, service_write, frozen.clone(), cut.clone()));
+                    pump(service_read, client_write, frozen, cut).await;
                 });
             }
         });
-        Proxy { url, frozen, task }
+        Proxy { url, frozen, cut, task }
     }
 
     /// Stops forwarding; open connections stay open and silent.
@@ -73,6 +86,16 @@ impl Proxy {
     /// Forwards again.
     pub fn thaw(&self) {
         self.frozen.store(false, Ordering::SeqCst);
+    }
+
+    /// No network: every connection closes, new ones are dropped at once.
+    pub fn cut(&self) {
+        self.cut.send_replace(true);
+    }
+
+    /// The network is back.
+    pub fn restore(&self) {
+        self.cut.send_replace(false);
     }
 }
 

@@ -150,28 +150,41 @@ fn a_truncated_or_foreign_file_is_an_error_and_is_left_alone() {
 #[test]
 fn upgrading_the_first_schema_keeps_citizens_and_equals_a_fresh_store() {
     let old = tempfile::tempdir().unwrap();
+    // A store as version 1 wrote it: its schema, its wrapped data key and canary, and
+    // a citizen whose keys are sealed under that data key. Nothing of a later version.
     {
         let mut conn = rusqlite::Connection::open(old.path().join(STORE_FILE)).unwrap();
         let tx = conn.transaction().unwrap();
         tx.execute_batch(include_str!("schema_v1.sql")).unwrap();
         tx.pragma_update(None, "user_version", 1).unwrap();
-        tx.commit().unwrap();
-    }
-    // Seal a citizen the way version 1 did (the data key is made on first open).
-    let mut store = Store::open(old.path(), &key_store(old.path())).unwrap();
-    store
-        .insert_bound_citizen(
-            &dni(),
-            "dev-1",
-            t0(),
-            b"pkcs8",
-            &SealingKey::from_bytes(&[7u8; 32]).unwrap(),
+        let raw = [9u8; 32];
+        let key = DataKey::from_bytes(&raw).unwrap();
+        let rng = ring::rand::SystemRandom::new();
+        let wrapped = key_store(old.path()).wrap(&raw).unwrap();
+        let canary = key.seal("meta:canary", CANARY, &rng).unwrap();
+        tx.execute(
+            "INSERT INTO meta (name, value) VALUES ('wrapped_data_key', ?1), ('canary', ?2)",
+            params![wrapped, canary],
         )
         .unwrap();
-    drop(store);
+        let sealing = key.seal("citizens:sealing_key:12345678Z", &[7u8; 32], &rng).unwrap();
+        let signing = key.seal("citizens:signing_key:12345678Z", b"pkcs8", &rng).unwrap();
+        tx.execute(
+            "INSERT INTO citizens (document, device_id, state, activated_at, sealing_key, signing_key, unlock_failures, unlock_blocked_until)
+             VALUES ('12345678Z', 'dev-1', 'needs_pattern', ?1, ?2, ?3, 2, 0)",
+            params![t0().timestamp_millis(), sealing, signing],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
 
     let store = Store::open(old.path(), &key_store(old.path())).unwrap();
-    assert_eq!(store.citizens().unwrap().len(), 1);
+    let citizens = store.citizens().unwrap();
+    assert_eq!(citizens.len(), 1, "the citizen crossed the migrations");
+    assert_eq!((citizens[0].device_id.as_str(), citizens[0].unlock_failures), ("dev-1", 2));
+    assert_eq!(store.sealing_key(&dni()).unwrap().expose(), &[7u8; 32]);
+    assert_eq!(store.unlocked_signing_key(&dni()).unwrap().as_slice(), b"pkcs8");
+    assert_eq!(store.push_token_sent(&dni()).unwrap(), 0, "v3's column, defaulted");
     let fresh = tempfile::tempdir().unwrap();
     let fresh_store = Store::open(fresh.path(), &key_store(fresh.path())).unwrap();
     let schema = |s: &Store| -> Vec<String> {

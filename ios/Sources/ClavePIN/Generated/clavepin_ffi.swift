@@ -978,6 +978,13 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func clipboardContent(requestId: RequestId) throws  -> ClipboardContent
     
     /**
+     * How many seconds the phone's clock is behind the service's (negative: ahead),
+     * as last heard and kept across restarts: every deadline the core shows is
+     * already corrected by it; an app may tell the citizen their clock is off.
+     */
+    func clockOffsetSecs()  -> Int64
+    
+    /**
      * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
      * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
@@ -1232,6 +1239,20 @@ open func clipboardContent(requestId: RequestId)throws  -> ClipboardContent  {
     uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(
             self.uniffiCloneHandle(),
         FfiConverterTypeRequestId_lower(requestId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many seconds the phone's clock is behind the service's (negative: ahead),
+     * as last heard and kept across restarts: every deadline the core shows is
+     * already corrected by it; an app may tell the citizen their clock is off.
+     */
+open func clockOffsetSecs() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_clock_offset_secs(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -4236,6 +4257,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() != 56841) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_clock_offset_secs() != 21265) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() != 8936) {

@@ -16,20 +16,19 @@ import javax.crypto.KeyGenerator
 import org.junit.jupiter.api.Assertions.assertEquals
 
 /**
- * The real `clavepin serve` that scripts/test.sh starts, seen as the tests need it: the
+ * A real `clavepin serve` that scripts/test.sh starts, seen as the tests need it: the
  * operator's census and registry, the portal's "Obtain PIN" and "Access", and the
  * outboxes where the embedded SMS and push gateways write.
  */
-object Service {
-    val url: String = requireNotNull(System.getProperty("clavepin.service.url")?.takeIf { it.isNotBlank() }) {
-        "start `clavepin serve` and pass -Dclavepin.service.url (scripts/test.sh does)"
+open class TestService(property: String) {
+    val url: String = requireNotNull(System.getProperty("clavepin.$property.url")?.takeIf { it.isNotBlank() }) {
+        "start `clavepin serve` and pass -Dclavepin.$property.url (scripts/test.sh does)"
     }
-    private val token = Files.readString(Path.of(System.getProperty("clavepin.service.data"), "operator.token")).trim()
+    private val token = Files.readString(Path.of(System.getProperty("clavepin.$property.data"), "operator.token")).trim()
     private val http = HttpClient.newHttpClient()
-    private val next = AtomicLong(System.nanoTime() % 1_000_000)
     val today = CalendarDate(2026, 11u, 23u)
-    const val VALIDITY = "31/01/2030"
-    private const val CONTRAST = """{"kind":"dni_validity","valid_until":"2030-01-31"}"""
+    val VALIDITY = "31/01/2030"
+    private val CONTRAST = """{"kind":"dni_validity","valid_until":"2030-01-31"}"""
 
     fun call(method: String, path: String, body: String? = null, operator: Boolean = false): Pair<Int, String> {
         val request = HttpRequest.newBuilder(URI.create(url + path))
@@ -42,6 +41,7 @@ object Service {
 
     /** A citizen of a test's own: a fresh, valid DNI in the census, registered. */
     fun newCitizen(): DocumentNumber {
+        val next = citizens
         val number = 10_000_000 + next.incrementAndGet()
         val dni = "%08d%c".format(number, "TRWAGMYFPDXBNJZSQVHLCKE"[(number % 23).toInt()])
         call("POST", "/operator/census", """{"records":[{"document":"$dni","full_name":"Kotlin Test","birth_date":"1990-01-01","contrast":$CONTRAST,"fiscal_address":"Calle 1"}]}""", true)
@@ -92,3 +92,12 @@ object Service {
         device.setPattern(document, patternOf(1, 2, 3, 6))
     }
 }
+
+/** Fresh DNIs for every service: each test registers citizens of its own. */
+private val citizens = AtomicLong(System.nanoTime() % 1_000_000)
+
+/** The service most tests use. */
+object Service : TestService("service")
+
+/** A service whose clock is 7 minutes behind the tests' (Debian's faketime): to it, the device is 7 minutes fast. */
+object SkewedService : TestService("skewed")

@@ -869,6 +869,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_clock_offset_secs(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_history(
@@ -968,6 +970,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_clipboard_content(`ptr`: Long,`requestId`: RustBufferRequestId.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferClipboardContent.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_clock_offset_secs(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_handle_push(`ptr`: Long,`payload`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_history(`ptr`: Long,`document`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -1229,6 +1233,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_clipboard_content() and 0xFFFF) != 56841) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_clock_offset_secs() and 0xFFFF) != 21265) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_handle_push() and 0xFFFF) != 8936) {
@@ -2277,6 +2284,13 @@ public interface ClavePinDeviceInterface {
     fun `clipboardContent`(`requestId`: RequestId): ClipboardContent
     
     /**
+     * How many seconds the phone's clock is behind the service's (negative: ahead),
+     * as last heard and kept across restarts: every deadline the core shows is
+     * already corrected by it; an app may tell the citizen their clock is off.
+     */
+    fun `clockOffsetSecs`(): kotlin.Long
+    
+    /**
      * Handles a push payload exactly as FCM or APNs delivered it, as JSON (Android:
      * `RemoteMessage.data` as a JSON object; iOS: `userInfo`).
      */
@@ -2598,6 +2612,24 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         it,
         
         FfiConverterTypeRequestId.lower(`requestId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many seconds the phone's clock is behind the service's (negative: ahead),
+     * as last heard and kept across restarts: every deadline the core shows is
+     * already corrected by it; an app may tell the citizen their clock is off.
+     */override fun `clockOffsetSecs`(): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_clock_offset_secs(
+        it,
+        _status)
 }
     }
     )
