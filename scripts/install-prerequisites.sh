@@ -9,6 +9,8 @@ command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # The desktop companion's wrong-clock test runs it under Debian's faketime.
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
+# Throwaway TLS certificates for the TLS tests.
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq
