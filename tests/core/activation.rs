@@ -118,11 +118,7 @@ async fn a_restart_during_the_code_round_trip_asks_for_a_new_code() {
     let code = h.last_sms_code().await;
     // The app sent the code with its new keys and died before storing the answer:
     // the service completed that attempt, and the X25519 share died with the app.
-    let activation_id: String =
-        rusqlite::Connection::open(h.device_dir("phone").join("clavepin-device.db"))
-            .unwrap()
-            .query_row("SELECT activation_id FROM pending_activation", [], |r| r.get(0))
-            .unwrap();
+    let activation_id = h.pending_activation_id("phone");
     h.complete_activation_elsewhere(&activation_id, &code).await;
     drop(device);
 
@@ -178,11 +174,7 @@ async fn an_app_killed_mid_activation_leaves_the_citizens_working_phone_active()
     let new = h.device("new-phone");
     new.start_activation(DNI, DNI_VALIDITY, false, today()).await.unwrap();
     let code = h.last_sms_code().await;
-    let activation_id: String =
-        rusqlite::Connection::open(h.device_dir("new-phone").join("clavepin-device.db"))
-            .unwrap()
-            .query_row("SELECT activation_id FROM pending_activation", [], |r| r.get(0))
-            .unwrap();
+    let activation_id = h.pending_activation_id("new-phone");
     h.complete_activation_elsewhere(&activation_id, &code).await;
     drop(new);
 

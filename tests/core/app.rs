@@ -2,71 +2,13 @@
 //! follows unlocking and locking at once, a direct channel that notices a silent
 //! connection, push tokens that survive being locked, notifications by the PIN's state.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clavepin_core::{
-    ChannelListener, ChannelStatus, CoreError, Device, Locale, Pattern, PushOutcome, ReceivedPin,
-    ScreenListener, ScreenModel,
-};
+use clavepin_core::{ChannelStatus, CoreError, Device, Locale, Pattern, PushOutcome};
 use clavepin_e2e::*;
 use clavepin_protocol::wire::{PinState, PushPlatform};
 use serde_json::json;
-
-#[derive(Default)]
-struct Recorder {
-    screens: Mutex<Vec<ScreenModel>>,
-    statuses: Mutex<Vec<ChannelStatus>>,
-    pins: Mutex<Vec<ReceivedPin>>,
-    errors: Mutex<Vec<String>>,
-}
-
-impl ScreenListener for Recorder {
-    fn on_screen(&self, screen: ScreenModel) {
-        self.screens.lock().unwrap().push(screen);
-    }
-    fn on_error(&self, error: &CoreError) {
-        self.errors.lock().unwrap().push(error.to_string());
-    }
-}
-
-impl ChannelListener for Recorder {
-    fn on_status(&self, status: ChannelStatus) {
-        self.statuses.lock().unwrap().push(status);
-    }
-    fn on_pin(&self, pin: ReceivedPin) {
-        self.pins.lock().unwrap().push(pin);
-    }
-    fn on_error(&self, error: &CoreError) {
-        self.errors.lock().unwrap().push(error.to_string());
-    }
-}
-
-impl Recorder {
-    /// Waits at most 3 s: well before the screen's 10-s tick, so what arrives came
-    /// from a change, not from the clock.
-    async fn wait_for(&self, what: &str, done: impl Fn(&Recorder) -> bool) {
-        for _ in 0..120 {
-            if done(self) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("timed out waiting for {what}: {:?}", self.statuses.lock().unwrap());
-    }
-
-    fn last_status(&self) -> Option<ChannelStatus> {
-        self.statuses.lock().unwrap().last().cloned()
-    }
-
-    fn pin_shown(&self) -> Option<bool> {
-        self.screens
-            .lock()
-            .unwrap()
-            .last()
-            .map(|s| s.latest.as_ref().is_some_and(|l| l.pin.is_some()))
-    }
-}
 
 fn pattern() -> Pattern {
     Pattern::parse(PATTERN).unwrap()
@@ -139,15 +81,15 @@ async fn the_screen_follows_unlocking_locking_and_removal_at_once() {
     device.lock(DNI).unwrap();
     let recorder = Arc::new(Recorder::default());
     let _ticker = device.subscribe_screen(recorder.clone()).unwrap();
-    recorder.wait_for("the first screen", |r| r.pin_shown() == Some(false)).await;
+    recorder.wait_briefly("the first screen", |r| r.pin_shown() == Some(false)).await;
     // The service's clock does not move: only a change can bring a new screen.
     device.unlock(DNI, &pattern()).await.unwrap();
-    recorder.wait_for("the PIN after unlocking", |r| r.pin_shown() == Some(true)).await;
+    recorder.wait_briefly("the PIN after unlocking", |r| r.pin_shown() == Some(true)).await;
     device.lock(DNI).unwrap();
-    recorder.wait_for("the PIN hidden after locking", |r| r.pin_shown() == Some(false)).await;
+    recorder.wait_briefly("the PIN hidden after locking", |r| r.pin_shown() == Some(false)).await;
     device.remove_citizen(DNI).await.unwrap();
     recorder
-        .wait_for("the citizen gone", |r| {
+        .wait_briefly("the citizen gone", |r| {
             r.screens.lock().unwrap().last().is_some_and(|s| s.citizens.is_empty())
         })
         .await;
@@ -163,7 +105,7 @@ async fn the_channel_ends_at_once_when_the_citizen_is_locked() {
     recorder.wait_for("connected", |r| r.last_status() == Some(ChannelStatus::Connected)).await;
     let locked_at = Instant::now();
     device.lock(DNI).unwrap();
-    recorder.wait_for("locked", |r| r.last_status() == Some(ChannelStatus::Locked)).await;
+    recorder.wait_briefly("locked", |r| r.last_status() == Some(ChannelStatus::Locked)).await;
     assert!(locked_at.elapsed() < Duration::from_secs(2), "not at the next 10-s refresh");
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(channel.is_finished());

@@ -6,59 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use clavepin_core::{
-    ChannelListener, ChannelStatus, Clipboard, CoreError, Locale, Pattern, PushOutcome,
-    ReceivedPin, ScreenListener, ScreenModel,
-};
+use clavepin_core::{ChannelStatus, Clipboard, CoreError, Locale, Pattern, PushOutcome};
 use clavepin_e2e::*;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::{PinState, PushPlatform};
 use serde_json::json;
-
-#[derive(Default)]
-struct Recorder {
-    statuses: Mutex<Vec<ChannelStatus>>,
-    pins: Mutex<Vec<ReceivedPin>>,
-    screens: Mutex<Vec<ScreenModel>>,
-    errors: Mutex<Vec<String>>,
-}
-
-impl ChannelListener for Recorder {
-    fn on_status(&self, status: ChannelStatus) {
-        self.statuses.lock().unwrap().push(status);
-    }
-    fn on_pin(&self, pin: ReceivedPin) {
-        self.pins.lock().unwrap().push(pin);
-    }
-    fn on_error(&self, error: &CoreError) {
-        self.errors.lock().unwrap().push(error.to_string());
-    }
-}
-
-impl ScreenListener for Recorder {
-    fn on_screen(&self, screen: ScreenModel) {
-        self.screens.lock().unwrap().push(screen);
-    }
-    fn on_error(&self, error: &CoreError) {
-        self.errors.lock().unwrap().push(error.to_string());
-    }
-}
-
-impl Recorder {
-    async fn wait_for(&self, what: &str, done: impl Fn(&Recorder) -> bool) {
-        for _ in 0..200 {
-            if done(self) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("timed out waiting for {what}: {:?}", self.statuses.lock().unwrap());
-    }
-
-    fn connected(&self) -> bool {
-        self.statuses.lock().unwrap().last() == Some(&ChannelStatus::Connected)
-    }
-}
 
 async fn activated() -> (Harness, clavepin_core::Device) {
     let h = Harness::start().await;

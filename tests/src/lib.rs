@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 mod proxy;
+mod recorder;
 pub use proxy::Proxy;
+pub use recorder::Recorder;
 
 /// A DNI citizen in the census.
 pub const DNI: &str = "12345678Z";
@@ -202,6 +204,15 @@ impl Harness {
     /// The service's address, for a relay in front of it.
     pub fn addr(&self) -> std::net::SocketAddr {
         self.addr
+    }
+
+    /// The attempt a named device is activating, read from its store as a lost app
+    /// process would have left it.
+    pub fn pending_activation_id(&self, name: &str) -> String {
+        rusqlite::Connection::open(self.device_dir(name).join("clavepin-device.db"))
+            .unwrap()
+            .query_row("SELECT activation_id FROM pending_activation", [], |r| r.get(0))
+            .unwrap()
     }
 
     /// The folder a named device keeps its store in.
