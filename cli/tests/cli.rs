@@ -314,6 +314,24 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
     let history: serde_json::Value =
         serde_json::from_str(&ok(device(&["history", "--json"]))).unwrap();
     assert_eq!(history[0]["state"], "live");
+    // Used on the portal: watch --once and history (given the pattern) say so.
+    let verified = runtime.block_on(async {
+        let body = serde_json::json!({ "code": "WTCH", "pin": screen["pin"] });
+        let url = format!(
+            "{}/portal/pin-requests/{}/verify",
+            served.url,
+            created["request_id"].as_str().unwrap()
+        );
+        reqwest::Client::new().post(url).json(&body).send().await.unwrap().status()
+    });
+    assert_eq!(verified, 200);
+    let screen: serde_json::Value =
+        serde_json::from_str(&ok(device(&["watch", "--once", "--json", "--pattern", "1-2-3-6"])))
+            .unwrap();
+    assert_eq!(screen["state"], "used");
+    let history: serde_json::Value =
+        serde_json::from_str(&ok(device(&["history", "--json", "--pattern", "1-2-3-6"]))).unwrap();
+    assert_eq!(history[0]["state"], "used");
 
     let wrong = device(&["unlock", "--pattern", "9-8-7-4"]);
     assert!(!wrong.status.success());

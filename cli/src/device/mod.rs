@@ -89,11 +89,15 @@ enum Command {
         #[command(flatten)]
         who: Citizen,
     },
-    /// The PINs received, with their outcome.
+    /// The PINs received, with their outcome (asked of the service first when the
+    /// pattern is given: a PIN used on the portal shows as used).
     History {
         /// Only this citizen's.
         #[arg(long)]
         document: Option<String>,
+        /// The security pattern, to refresh the outcomes from the service first.
+        #[arg(long)]
+        pattern: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -216,7 +220,14 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             device.pull(&document).await.map_err(|e| e.to_string())?;
             clipboard::copy_latest(device).await
         }
-        Command::History { document, json } => {
+        Command::History { document, pattern, json } => {
+            if pattern.is_some() {
+                let who = Citizen { document: document.clone(), pattern };
+                let unlocked = unlock(device, &who).await?;
+                if let Err(e) = device.refresh_states(&unlocked).await {
+                    eprintln!("showing the outcomes last known: {e}");
+                }
+            }
             let pins = device.history(document.as_deref(), 50).map_err(|e| e.to_string())?;
             if json {
                 let list: Vec<_> = pins

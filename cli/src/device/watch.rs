@@ -43,6 +43,8 @@ impl ChannelListener for Forward {
 pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Result<(), String> {
     if once {
         device.pull(document).await.map_err(|e| e.to_string())?;
+        // A PIN used on the portal shows as used, not as live.
+        device.refresh_states(document).await.map_err(|e| e.to_string())?;
         let screen = device.screen().map_err(|e| e.to_string())?;
         print_screen(&screen, json, false);
         return Ok(());
