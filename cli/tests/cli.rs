@@ -422,3 +422,71 @@ fn the_desktop_companion_works_from_a_cold_start_with_its_clock_seven_minutes_of
     }
     assert!(served.stop().success());
 }
+
+#[test]
+fn the_pattern_typed_on_a_terminal_is_not_echoed() {
+    let served = Served::start();
+    for args in [
+        &[
+            "census",
+            "add",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--name",
+            "Ana",
+            "--birth-date",
+            "12/04/1985",
+            "--address",
+            "Calle 1",
+        ][..],
+        &[
+            "register",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--mobile",
+            "612345678",
+            "--email",
+            "a@example.es",
+        ][..],
+    ] {
+        assert!(served.admin(args).status.success());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_clavepin");
+    let device = |args: &[&str]| {
+        Command::new(binary)
+            .args(["device", "--url", &served.url, "--data"])
+            .arg(dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
+    let sms: serde_json::Value =
+        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
+    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
+    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    assert!(device(&["activate", "--code", code, "--pattern", "7-5-3-1"]).status.success());
+    // On a terminal (util-linux's `script` gives the command one), typed as a person would.
+    let unlock =
+        format!("{binary} device --url {} --data {} unlock", served.url, dir.path().display());
+    let mut typed = Command::new("script")
+        .args(["-qec", &unlock, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux's script runs a command on a terminal");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    use std::io::Write;
+    typed.stdin.take().unwrap().write_all(b"7-5-3-1\n").unwrap();
+    let out = typed.wait_with_output().unwrap();
+    let screen = stdout(&out);
+    assert!(screen.contains("12345678Z unlocked"), "{screen}");
+    assert!(!screen.contains("7-5-3-1"), "the pattern was echoed: {screen}");
+    assert!(served.stop().success());
+}

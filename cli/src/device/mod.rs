@@ -36,7 +36,8 @@ struct Citizen {
     /// DNI or NIE; may be left out when only one citizen is activated here.
     #[arg(long)]
     document: Option<String>,
-    /// The security pattern as dots 1–9 (e.g. 1-2-3-6); asked for when left out.
+    /// The security pattern as dots 1–9 (e.g. 1-2-3-6); asked for, without echo, when
+    /// left out. For scripts: given here it lands in the shell's history.
     #[arg(long)]
     pattern: Option<String>,
 }
@@ -53,7 +54,8 @@ enum Command {
         /// The SMS code (asked for when left out).
         #[arg(long)]
         code: Option<String>,
-        /// The new security pattern (asked for when left out).
+        /// The new security pattern (asked for, without echo, when left out). For
+        /// scripts: given here it lands in the shell's history.
         #[arg(long)]
         pattern: Option<String>,
     },
@@ -153,7 +155,7 @@ async fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
     let document = pick(device, who.document.as_deref())?;
     let text = match &who.pattern {
         Some(p) => p.clone(),
-        None => prompt::ask("Security pattern (dots 1-9, e.g. 1-2-3-6): ")?,
+        None => prompt::ask_secret("Security pattern (dots 1-9, e.g. 1-2-3-6): ")?,
     };
     let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
     device.unlock(&document, &pattern).await.map_err(|e| e.to_string())?;
@@ -291,9 +293,9 @@ async fn activate(
         ActivationProgress::AwaitingPattern { document } => {
             let text = match pattern {
                 Some(p) => p,
-                None => {
-                    prompt::ask("New security pattern (at least 4 dots of 1-9, e.g. 1-2-3-6): ")?
-                }
+                None => prompt::ask_secret(
+                    "New security pattern (at least 4 dots of 1-9, e.g. 1-2-3-6): ",
+                )?,
             };
             let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
             device.set_pattern(document.as_str(), &pattern).await.map_err(|e| e.to_string())?;
