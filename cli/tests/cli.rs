@@ -278,18 +278,37 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
             .output()
             .unwrap()
     };
-    // Without the code, activation starts and asks; stdin is closed, so it stops there.
+    // Without the code, activation starts and asks; stdin is closed, so it stops there
+    // and says how to go on.
     let asked = device(&["activate", "--document", "12345678z", "--valid-until", "31/01/2030"]);
     assert!(!asked.status.success());
-    assert!(String::from_utf8_lossy(&asked.stderr).contains("SMS code"));
+    let said = String::from_utf8_lossy(&asked.stderr);
+    assert!(said.contains("SMS code") && said.contains("again to go on from here"), "{said}");
     let sms: serde_json::Value =
         serde_json::from_str(&ok(served.admin(&["outbox", "sms", "--json"]))).unwrap();
     let text =
         sms["items"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_owned();
     let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
-    // The next run resumes at the code screen.
-    let done = ok(device(&["activate", "--code", code, "--pattern", "1-2-3-6"]));
-    assert!(done.contains("12345678Z is activated"), "{done}");
+    // The next run resumes at the code screen; a script answers the prompts, and a
+    // wrong code or a short pattern is asked for again instead of ending the run.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut resumed = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["device", "--url", &served.url, "--data"])
+        .arg(device_dir.path())
+        .arg("activate")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    write!(resumed.stdin.take().unwrap(), "{wrong}\n{code}\n1-2\n1-2-3-6\n").unwrap();
+    let done = resumed.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{said}");
+    assert!(said.contains("The SMS code is wrong. 2 tries left."), "{said}");
+    assert!(said.contains("draw it again"), "{said}");
+    assert!(stdout(&done).contains("12345678Z is activated"), "{}", stdout(&done));
     let list: serde_json::Value = serde_json::from_str(&ok(device(&["list", "--json"]))).unwrap();
     assert_eq!(
         (list[0]["document"].as_str(), list[0]["state"].as_str()),

@@ -42,7 +42,7 @@ pub enum ServiceError {
     #[error("no such activation attempt; request a new code")]
     UnknownActivation,
     /// The activation code is wrong.
-    #[error("wrong activation code; {tries_left} tries left")]
+    #[error("wrong activation code; {}", tries(*tries_left))]
     WrongCode {
         /// Tries before the code dies.
         tries_left: u32,
@@ -104,7 +104,7 @@ pub enum ServiceError {
     #[error("no such PIN request")]
     UnknownPinRequest,
     /// Wrong code or PIN.
-    #[error("wrong PIN; {tries_left} tries left")]
+    #[error("wrong PIN; {}", tries(*tries_left))]
     WrongPin {
         /// Tries before the request dies.
         tries_left: u32,
@@ -201,3 +201,22 @@ impl ServiceError {
 
 /// Results of the service's own operations.
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// "1 try left", "2 tries left".
+fn tries(left: u32) -> String {
+    if left == 1 { "1 try left".to_owned() } else { format!("{left} tries left") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_try_is_said_in_the_singular() {
+        assert_eq!(
+            ServiceError::WrongCode { tries_left: 1 }.to_string(),
+            "wrong activation code; 1 try left"
+        );
+        assert_eq!(ServiceError::WrongPin { tries_left: 2 }.to_string(), "wrong PIN; 2 tries left");
+    }
+}

@@ -206,7 +206,8 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
             if json {
                 print_json(&done)
             } else {
-                println!("census: {} records written", done.loaded)
+                let noun = if done.loaded == 1 { "record" } else { "records" };
+                println!("census: {} {noun} written", done.loaded)
             }
         }
         Command::Register { who, mobile, email } => {

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use chrono::Local;
 use clavepin_core::store::{CitizenState, FileKeyStore};
-use clavepin_core::{ActivationProgress, Device, DeviceConfig, Pattern};
+use clavepin_core::{
+    ActivationProgress, CoreError, Device, DeviceConfig, Locale, Pattern, explain,
+};
+use clavepin_protocol::wire::ErrorCode;
 use serde_json::json;
 
 use crate::contrast_args::ContrastArgs;
@@ -256,6 +259,33 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
     }
 }
 
+/// What a person stopped half-way through an activation can do.
+const RESUME: &str = "run `clavepin device activate` again to go on from here";
+
+/// Sends the SMS code, asking again after a wrong one while tries remain. A code given
+/// with --code is sent once.
+async fn submit_code(device: &Device, given: Option<String>) -> Result<ActivationProgress, String> {
+    let mut given = given;
+    loop {
+        let asked = given.is_none();
+        let code = match given.take() {
+            Some(c) => c,
+            None => prompt::ask("SMS code: ").map_err(|e| format!("{e}; {RESUME}"))?,
+        };
+        match device.submit_activation_code(&code).await {
+            Ok(progress) => return Ok(progress),
+            Err(
+                e @ (CoreError::ActivationCode(_)
+                | CoreError::Refused { code: ErrorCode::WrongCode, .. }),
+            ) if asked => eprintln!("{}", explain(&e, Locale::En)),
+            Err(e @ CoreError::ActivationExpired) => {
+                return Err(format!("{e}: start again with --document and its contrast data"));
+            }
+            Err(e) => return Err(format!("{}; {RESUME}", explain(&e, Locale::En))),
+        }
+    }
+}
+
 fn state_name(state: CitizenState) -> &'static str {
     match state {
         CitizenState::NeedsPattern => "needs-pattern",
@@ -283,21 +313,28 @@ async fn activate(
     }
     if let ActivationProgress::AwaitingCode { phone_hint, .. } = &progress {
         eprintln!("an SMS with the activation code was sent to {phone_hint}");
-        let code = match code {
-            Some(c) => c,
-            None => prompt::ask("SMS code: ")?,
-        };
-        progress = device.submit_activation_code(&code).await.map_err(|e| e.to_string())?;
+        progress = submit_code(device, code).await?;
     }
     match progress {
         ActivationProgress::AwaitingPattern { document } => {
-            let text = match pattern {
-                Some(p) => p,
-                None => prompt::ask_secret(
-                    "New security pattern (at least 4 dots of 1-9, e.g. 1-2-3-6): ",
-                )?,
+            // A pattern that breaks a rule is asked for again; one given with
+            // --pattern is not (a script gets the error).
+            let mut given = pattern;
+            let pattern = loop {
+                let asked = given.is_none();
+                let text = match given.take() {
+                    Some(p) => p,
+                    None => prompt::ask_secret(
+                        "New security pattern (at least 4 dots of 1-9, e.g. 1-2-3-6): ",
+                    )
+                    .map_err(|e| format!("{e}; {RESUME}"))?,
+                };
+                match Pattern::parse(&text) {
+                    Ok(pattern) => break pattern,
+                    Err(e) if asked => eprintln!("{e}; draw it again"),
+                    Err(e) => return Err(format!("{e}; {RESUME}")),
+                }
             };
-            let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
             device.set_pattern(document.as_str(), &pattern).await.map_err(|e| e.to_string())?;
             println!("{document} is activated on this device");
             Ok(())

@@ -25,6 +25,8 @@ pub(crate) struct Catalog {
     pub too_many_codes: &'static str,
     /// Wrong SMS code, {tries} tries left.
     pub wrong_code: &'static str,
+    /// Wrong SMS code, one try left.
+    pub wrong_code_last: &'static str,
     /// Too many failed claims: wait.
     pub too_many_attempts: &'static str,
     /// The service refused the request's time.
@@ -59,6 +61,8 @@ pub(crate) struct Catalog {
     pub locked: &'static str,
     /// Wrong pattern, {tries} tries left before the wipe.
     pub wrong_pattern: &'static str,
+    /// Wrong pattern, one try left before the wipe.
+    pub wrong_pattern_last: &'static str,
     /// Too soon after wrong patterns.
     pub unlock_wait: &'static str,
     /// Ten wrong patterns wiped the activation.
@@ -129,6 +133,7 @@ pub(crate) const ES: Catalog = Catalog {
     not_registered: "No está registrado en Cl@ve. Regístrese en una oficina o con la carta de invitación.",
     too_many_codes: "Ha pedido demasiados códigos SMS. Espere {wait} y vuelva a pedirlo.",
     wrong_code: "El código SMS no es correcto. Le quedan {tries} intentos.",
+    wrong_code_last: "El código SMS no es correcto. Le queda un intento.",
     too_many_attempts: "Demasiados intentos fallidos. Espere {wait} antes de volver a intentarlo.",
     stale_request: "La hora del teléfono no coincide con la del servicio. Active la hora automática e inténtelo de nuevo.",
     invalid_document: "El número de DNI o NIE no es válido. Escríbalo como en el documento, por ejemplo 12345678Z.",
@@ -146,6 +151,7 @@ pub(crate) const ES: Catalog = Catalog {
     pattern_already_set: "El patrón ya está establecido. Para cambiarlo use «Cambiar patrón».",
     locked: "Dibuje su patrón de seguridad para continuar.",
     wrong_pattern: "Patrón incorrecto. Le quedan {tries} intentos antes de que se borre la activación.",
+    wrong_pattern_last: "Patrón incorrecto. Le queda un intento antes de que se borre la activación.",
     unlock_wait: "Espere {wait} antes de volver a dibujar el patrón.",
     wiped: "Demasiados patrones incorrectos: la activación se ha borrado de este teléfono. Vuelva a activarlo con su documento.",
     device_replaced: "Se activó Cl@ve PIN en otro teléfono para esta persona; este ya no recibe PIN. Actívelo de nuevo si quiere usarlo.",
@@ -187,6 +193,7 @@ pub(crate) const EN: Catalog = Catalog {
     not_registered: "You are not registered in Cl@ve. Register at an office or with the invitation letter.",
     too_many_codes: "Too many SMS codes were asked for. Wait {wait} and ask again.",
     wrong_code: "The SMS code is wrong. {tries} tries left.",
+    wrong_code_last: "The SMS code is wrong. One try left.",
     too_many_attempts: "Too many failed attempts. Wait {wait} before trying again.",
     stale_request: "The phone's time does not match the service's. Turn on automatic time and try again.",
     invalid_document: "The DNI or NIE number is not valid. Type it as on the card, for example 12345678Z.",
@@ -204,6 +211,7 @@ pub(crate) const EN: Catalog = Catalog {
     pattern_already_set: "The pattern is already set. To change it use \"Change pattern\".",
     locked: "Draw your security pattern to continue.",
     wrong_pattern: "Wrong pattern. {tries} tries left before the activation is erased.",
+    wrong_pattern_last: "Wrong pattern. One try left before the activation is erased.",
     unlock_wait: "Wait {wait} before drawing the pattern again.",
     wiped: "Too many wrong patterns: the activation was erased from this phone. Activate it again with your document.",
     device_replaced: "Cl@ve PIN was activated on another phone for this person; this one no longer gets PINs. Activate it again to use it.",
@@ -245,6 +253,7 @@ pub(crate) const CA: Catalog = Catalog {
     not_registered: "No esteu registrat a Cl@ve. Registreu-vos en una oficina o amb la carta d'invitació.",
     too_many_codes: "Heu demanat massa codis SMS. Espereu {wait} i torneu-lo a demanar.",
     wrong_code: "El codi SMS no és correcte. Us queden {tries} intents.",
+    wrong_code_last: "El codi SMS no és correcte. Us queda un intent.",
     too_many_attempts: "Massa intents fallits. Espereu {wait} abans de tornar-ho a provar.",
     stale_request: "L'hora del telèfon no coincideix amb la del servei. Activeu l'hora automàtica i torneu-ho a provar.",
     invalid_document: "El número de DNI o NIE no és vàlid. Escriviu-lo com al document, per exemple 12345678Z.",
@@ -262,6 +271,7 @@ pub(crate) const CA: Catalog = Catalog {
     pattern_already_set: "El patró ja està establert. Per canviar-lo useu «Canvia el patró».",
     locked: "Dibuixeu el patró de seguretat per continuar.",
     wrong_pattern: "Patró incorrecte. Us queden {tries} intents abans que s'esborri l'activació.",
+    wrong_pattern_last: "Patró incorrecte. Us queda un intent abans que s'esborri l'activació.",
     unlock_wait: "Espereu {wait} abans de tornar a dibuixar el patró.",
     wiped: "Massa patrons incorrectes: l'activació s'ha esborrat d'aquest telèfon. Torneu-lo a activar amb el document.",
     device_replaced: "S'ha activat Cl@ve PIN en un altre telèfon per a aquesta persona; aquest ja no rep PIN. Torneu-lo a activar si el voleu fer servir.",
@@ -303,6 +313,7 @@ pub(crate) const GL: Catalog = Catalog {
     not_registered: "Non está rexistrado en Cl@ve. Rexístrese nunha oficina ou coa carta de invitación.",
     too_many_codes: "Pediu demasiados códigos SMS. Agarde {wait} e volva pedilo.",
     wrong_code: "O código SMS non é correcto. Quédanlle {tries} intentos.",
+    wrong_code_last: "O código SMS non é correcto. Quédalle un intento.",
     too_many_attempts: "Demasiados intentos fallidos. Agarde {wait} antes de tentalo de novo.",
     stale_request: "A hora do teléfono non coincide coa do servizo. Active a hora automática e ténteo de novo.",
     invalid_document: "O número de DNI ou NIE non é válido. Escríbao como no documento, por exemplo 12345678Z.",
@@ -320,6 +331,7 @@ pub(crate) const GL: Catalog = Catalog {
     pattern_already_set: "O patrón xa está establecido. Para cambialo use «Cambiar patrón».",
     locked: "Debuxe o seu patrón de seguridade para continuar.",
     wrong_pattern: "Patrón incorrecto. Quédanlle {tries} intentos antes de que se borre a activación.",
+    wrong_pattern_last: "Patrón incorrecto. Quédalle un intento antes de que se borre a activación.",
     unlock_wait: "Agarde {wait} antes de volver debuxar o patrón.",
     wiped: "Demasiados patróns incorrectos: a activación borrouse deste teléfono. Volva activalo co seu documento.",
     device_replaced: "Activouse Cl@ve PIN noutro teléfono para esta persoa; este xa non recibe PIN. Actíveo de novo se quere usalo.",
@@ -361,6 +373,7 @@ pub(crate) const EU: Catalog = Catalog {
     not_registered: "Ez zaude Cl@ve-n erregistratuta. Erregistratu bulego batean edo gonbidapen-gutunarekin.",
     too_many_codes: "SMS kode gehiegi eskatu dituzu. Itxaron {wait} eta eskatu berriro.",
     wrong_code: "SMS kodea ez da zuzena. {tries} saiakera geratzen zaizkizu.",
+    wrong_code_last: "SMS kodea ez da zuzena. Saiakera bat geratzen zaizu.",
     too_many_attempts: "Huts egindako saiakera gehiegi. Itxaron {wait} berriro saiatu aurretik.",
     stale_request: "Telefonoaren ordua ez dator bat zerbitzuarenarekin. Aktibatu ordu automatikoa eta saiatu berriro.",
     invalid_document: "NAN edo AIZ zenbakia ez da baliozkoa. Idatzi txartelean bezala, adibidez 12345678Z.",
@@ -378,6 +391,7 @@ pub(crate) const EU: Catalog = Catalog {
     pattern_already_set: "Eredua ezarrita dago. Aldatzeko, erabili «Aldatu eredua».",
     locked: "Marraztu zure segurtasun-eredua jarraitzeko.",
     wrong_pattern: "Eredu okerra. {tries} saiakera geratzen zaizkizu aktibazioa ezabatu aurretik.",
+    wrong_pattern_last: "Eredu okerra. Saiakera bat geratzen zaizu aktibazioa ezabatu aurretik.",
     unlock_wait: "Itxaron {wait} eredua berriro marraztu aurretik.",
     wiped: "Eredu oker gehiegi: aktibazioa telefono honetatik ezabatu da. Aktibatu berriro zure dokumentuarekin.",
     device_replaced: "Cl@ve PIN beste telefono batean aktibatu da pertsona honentzat; honek ez du PINik jasoko. Aktibatu berriro erabili nahi baduzu.",

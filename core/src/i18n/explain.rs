@@ -37,7 +37,10 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
         CoreError::PatternAlreadySet => t.pattern_already_set.to_owned(),
         CoreError::Locked => t.locked.to_owned(),
         CoreError::WrongPattern { tries_left, wait_secs } => {
-            let tries = fill(t.wrong_pattern, &[("tries", &tries_left.to_string())]);
+            let tries = match tries_left {
+                1 => t.wrong_pattern_last.to_owned(),
+                n => fill(t.wrong_pattern, &[("tries", &n.to_string())]),
+            };
             if *wait_secs > 0 {
                 format!("{tries} {}", fill(t.unlock_wait, &[("wait", &wait(*wait_secs, t))]))
             } else {
@@ -117,9 +120,10 @@ fn refusal(
         ErrorCode::ContrastDataMismatch => t.contrast_mismatch.to_owned(),
         ErrorCode::NotRegistered => t.not_registered.to_owned(),
         ErrorCode::TooManyCodes => fill(t.too_many_codes, &[("wait", &later())]),
-        ErrorCode::WrongCode => {
-            fill(t.wrong_code, &[("tries", &tries_left.unwrap_or(0).to_string())])
-        }
+        ErrorCode::WrongCode => match tries_left {
+            Some(1) => t.wrong_code_last.to_owned(),
+            n => fill(t.wrong_code, &[("tries", &n.unwrap_or(0).to_string())]),
+        },
         ErrorCode::CodeExpired | ErrorCode::CodeExhausted | ErrorCode::UnknownActivation => {
             t.restart_activation.to_owned()
         }
@@ -184,5 +188,12 @@ mod tests {
              Espere 30 s antes de volver a dibujar el patrón."
         );
         assert_eq!(explain(&errors[3], Locale::En), "Wait 5 min before drawing the pattern again.");
+        let last = CoreError::Refused {
+            code: ErrorCode::WrongCode,
+            message: String::new(),
+            tries_left: Some(1),
+            retry_after_secs: None,
+        };
+        assert_eq!(explain(&last, Locale::En), "The SMS code is wrong. One try left.");
     }
 }
