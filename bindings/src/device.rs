@@ -230,9 +230,20 @@ impl ClavePinDevice {
         self.device.citizens().map_err(self.pins())
     }
 
-    /// Removes a citizen; returns whether the service was told.
+    /// Removes a citizen from this phone and tells the service, so it stops sending
+    /// their PINs here; needs the citizen unlocked (ask for the pattern, then confirm).
+    /// Returns whether the service heard now: offline, the citizen is gone from the
+    /// phone at once and the service is told at the next `pull` or
+    /// `tell_pending_removals`.
     pub async fn remove_citizen(&self, document: DocumentNumber) -> Result<bool, PinsError> {
         self.device.remove_citizen(document.as_str()).await.map_err(self.pins())
+    }
+
+    /// Tells the service of removals made while offline (call it when the network is
+    /// back); returns how many it heard.
+    pub async fn tell_pending_removals(&self) -> Result<u32, PinsError> {
+        let told = self.device.tell_pending_removals().await.map_err(self.pins())?;
+        Ok(u32::try_from(told).unwrap_or(u32::MAX))
     }
 
     /// Asks the service whether this device is still the citizen's.

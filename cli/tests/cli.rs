@@ -355,6 +355,32 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
     let wrong = device(&["unlock", "--pattern", "9-8-7-4"]);
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("9 tries left"));
+
+    // Removing: a wrong pattern removes nothing; the question can be answered no.
+    let refused = device(&["remove", "--pattern", "9-8-7-4", "--yes"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("wrong pattern"));
+    let mut asked = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["device", "--url", &served.url, "--data"])
+        .arg(device_dir.path())
+        .args(["remove", "--pattern", "1-2-3-6"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    asked.stdin.take().unwrap().write_all(b"n\n").unwrap();
+    assert!(stdout(&asked.wait_with_output().unwrap()).contains("nothing removed"));
+    let list: serde_json::Value = serde_json::from_str(&ok(device(&["list", "--json"]))).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    // Removed for real, the service is told and sends the next PIN by SMS.
+    let removed = ok(device(&["remove", "--pattern", "1-2-3-6", "--yes"]));
+    assert!(removed.contains("the service was told"), "{removed}");
+    let next: serde_json::Value = runtime.block_on(async {
+        let body = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
+        reqwest::Client::new().post(format!("{}/portal/pin-requests", served.url)).json(&body).send().await.unwrap().json().await.unwrap()
+    });
+    assert_eq!(next["channel"], "sms", "{next}");
     assert!(served.stop().success());
 }
 

@@ -87,6 +87,11 @@ async fn the_screen_follows_unlocking_locking_and_removal_at_once() {
     recorder.wait_briefly("the PIN after unlocking", |r| r.pin_shown() == Some(true)).await;
     device.lock(DNI).unwrap();
     recorder.wait_briefly("the PIN hidden after locking", |r| r.pin_shown() == Some(false)).await;
+    assert!(
+        matches!(device.remove_citizen(DNI).await, Err(CoreError::Locked)),
+        "removal is signed"
+    );
+    device.unlock(DNI, &pattern()).await.unwrap();
     device.remove_citizen(DNI).await.unwrap();
     recorder
         .wait_briefly("the citizen gone", |r| {
@@ -231,4 +236,26 @@ async fn a_store_error_reaches_the_screen_observer_and_the_ticker_goes_on() {
     // The citizen removes and the ticker, still running, shows the screen again.
     device.remove_citizen(DNI).await.unwrap();
     recorder.wait_for("a screen again", |r| !r.screens.lock().unwrap().is_empty()).await;
+}
+
+#[tokio::test]
+async fn a_removal_made_offline_is_told_to_the_service_once_back() {
+    let h = Harness::start().await;
+    let proxy = Proxy::start(h.addr()).await;
+    let device = h.device_with(&h.device_dir("phone"), &proxy.url, |c| c);
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    proxy.cut();
+    assert!(!device.remove_citizen(DNI).await.unwrap(), "offline: not told yet");
+    assert!(device.citizens().unwrap().is_empty(), "gone from the phone at once");
+    // Until told, the service still thinks the app can receive PINs.
+    assert_eq!(h.obtain_pin(json!({})).await["channel"], "app");
+    assert!(matches!(device.tell_pending_removals().await, Err(CoreError::Offline(_))));
+    proxy.restore();
+    assert_eq!(device.tell_pending_removals().await.unwrap(), 1);
+    assert_eq!(device.tell_pending_removals().await.unwrap(), 0, "told once");
+    assert_eq!(
+        h.obtain_pin(json!({})).await["channel"],
+        "sms",
+        "the service stopped using the phone"
+    );
 }

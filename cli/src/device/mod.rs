@@ -68,10 +68,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Removes a citizen from this device (and tells the service).
+    /// Removes a citizen from this device and tells the service, which then sends their
+    /// PINs by SMS: asks for the pattern and for confirmation.
     Remove {
         #[command(flatten)]
         who: Citizen,
+        /// Do not ask for confirmation (scripts).
+        #[arg(long)]
+        yes: bool,
     },
     /// Checks the pattern: unlocks, or says how long to wait.
     Unlock {
@@ -193,31 +197,40 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Remove { who } => {
-            let document = pick(device, who.document.as_deref())?;
-            // Unlocking lets the service hear of it; a forgotten pattern still removes locally.
-            let unlocked = who.pattern.is_some() && unlock(device, &who).await.is_ok();
-            let told = device.remove_citizen(&document).await.map_err(|e| e.to_string())?;
-            println!(
-                "removed {document} from this device{}",
-                if told {
-                    "; the service was told"
-                } else if unlocked {
-                    "; the service could not be reached"
-                } else {
-                    " (locked: the service was not told)"
+        Command::Remove { who, yes } => {
+            // The removal is signed: the pattern first, and a wrong one removes nothing.
+            let document = unlock(device, &who).await?;
+            if !yes {
+                let answer = prompt::ask(&format!(
+                    "Remove {document} from this device? Their PINs will go by SMS. [y/N] "
+                ))?;
+                if !matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes" | "s" | "si" | "sí")
+                {
+                    println!("nothing removed");
+                    return Ok(());
                 }
-            );
+            }
+            let told = device.remove_citizen(&document).await.map_err(|e| e.to_string())?;
+            if told {
+                println!("removed {document} from this device; the service was told");
+            } else {
+                println!(
+                    "removed {document} from this device; the service could not be reached and \
+                     will be told the next time this device reaches it (any `watch`, `unlock` or `copy`)"
+                );
+            }
             Ok(())
         }
         Command::Unlock { who } => {
             let document = unlock(device, &who).await?;
+            tell_removals(device).await;
             let state = device.check_status(&document).await.map_err(|e| e.to_string())?;
             println!("{document} unlocked; this device is {}", state_name(state));
             Ok(())
         }
         Command::Watch { who, json, once } => {
             let document = unlock(device, &who).await?;
+            tell_removals(device).await;
             watch::run(device, &document, json, once).await
         }
         Command::Copy { who } => {
@@ -256,6 +269,15 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+/// Tells the service of removals made offline; says so when some went.
+async fn tell_removals(device: &Device) {
+    match device.tell_pending_removals().await {
+        Ok(1) => eprintln!("the service was told of a removal made while offline"),
+        Ok(told @ 2..) => eprintln!("the service was told of {told} removals made while offline"),
+        _ => {}
     }
 }
 

@@ -99,7 +99,7 @@ impl DeviceConfig {
 /// An unlocked citizen: its signing key is open in memory.
 pub(crate) struct Session {
     device_id: String,
-    key: DeviceSigningKey,
+    pub(crate) key: DeviceSigningKey,
 }
 
 /// This device. Cheap to clone; every clone is the same device.

@@ -131,8 +131,9 @@ impl Device {
                 Err(e) => return Err(e),
             }
         }
-        // Best effort: a token that cannot go now stays kept for the next pull.
+        // Best effort: a token or a removal that cannot go now stays for the next pull.
         let _ = self.sync_push_token(&citizen.document).await;
+        let _ = self.tell_pending_removals().await;
         Ok(received)
     }
 

@@ -10,6 +10,7 @@ mod lost_key;
 mod meta;
 mod pins;
 mod push_token;
+mod removals;
 mod schema;
 
 use std::path::{Path, PathBuf};

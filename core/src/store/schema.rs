@@ -4,11 +4,12 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 const V1: &str = include_str!("schema_v1.sql");
 const V2: &str = include_str!("schema_v2.sql");
 const V3: &str = include_str!("schema_v3.sql");
+const V4: &str = include_str!("schema_v4.sql");
 
 /// Upgrades to [`VERSION`]; returns the version found if it is newer than ours.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Option<i64>> {
@@ -22,6 +23,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Option<i64>> {
             0 => tx.execute_batch(V1)?,
             1 => tx.execute_batch(V2)?,
             2 => tx.execute_batch(V3)?,
+            3 => tx.execute_batch(V4)?,
             _ => {}
         }
         version += 1;

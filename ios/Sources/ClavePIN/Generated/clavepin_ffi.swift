@@ -1037,7 +1037,11 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func registerPushToken(platform: PushPlatform, token: String) async throws  -> PushTokenReport
     
     /**
-     * Removes a citizen; returns whether the service was told.
+     * Removes a citizen from this phone and tells the service, so it stops sending
+     * their PINs here; needs the citizen unlocked (ask for the pattern, then confirm).
+     * Returns whether the service heard now: offline, the citizen is gone from the
+     * phone at once and the service is told at the next `pull` or
+     * `tell_pending_removals`.
      */
     func removeCitizen(document: DocumentNumber) async throws  -> Bool
     
@@ -1077,6 +1081,12 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
      * Starts the screen ticker.
      */
     func subscribeScreen(observer: ScreenObserver) throws  -> TaskHandle
+    
+    /**
+     * Tells the service of removals made while offline (call it when the network is
+     * back); returns how many it heard.
+     */
+    func tellPendingRemovals() async throws  -> UInt32
     
     /**
      * Unlocks a citizen with the pattern. Stretches off the calling thread; the
@@ -1406,7 +1416,11 @@ open func registerPushToken(platform: PushPlatform, token: String)async throws  
 }
     
     /**
-     * Removes a citizen; returns whether the service was told.
+     * Removes a citizen from this phone and tells the service, so it stops sending
+     * their PINs here; needs the citizen unlocked (ask for the pattern, then confirm).
+     * Returns whether the service heard now: offline, the citizen is gone from the
+     * phone at once and the service is told at the next `pull` or
+     * `tell_pending_removals`.
      */
 open func removeCitizen(document: DocumentNumber)async throws  -> Bool  {
     return
@@ -1532,6 +1546,26 @@ open func subscribeScreen(observer: ScreenObserver)throws  -> TaskHandle  {
         FfiConverterTypeScreenObserver_lower(observer),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Tells the service of removals made while offline (call it when the network is
+     * back); returns how many it heard.
+     */
+open func tellPendingRemovals()async throws  -> UInt32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_tell_pending_removals(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_u32,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_u32,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_u32,
+            liftFunc: FfiConverterUInt32.lift,
+            errorHandler: FfiConverterTypePinsError_lift
+        )
 }
     
     /**
@@ -4289,7 +4323,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() != 7593) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 39823) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 14309) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() != 797) {
@@ -4311,6 +4345,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() != 55694) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_tell_pending_removals() != 4415) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() != 40663) {

@@ -905,6 +905,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_tell_pending_removals(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_taskhandle_cancel(
@@ -1005,6 +1007,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(`ptr`: Long,`code`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_tell_pending_removals(`ptr`: Long,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_unlock(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`dots`: RustBuffer.ByValue,
     ): Long
@@ -1265,7 +1269,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() and 0xFFFF) != 7593) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 39823) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 14309) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() and 0xFFFF) != 797) {
@@ -1287,6 +1291,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() and 0xFFFF) != 55694) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_tell_pending_removals() and 0xFFFF) != 4415) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_unlock() and 0xFFFF) != 40663) {
@@ -2343,7 +2350,11 @@ public interface ClavePinDeviceInterface {
     suspend fun `registerPushToken`(`platform`: PushPlatform, `token`: kotlin.String): PushTokenReport
     
     /**
-     * Removes a citizen; returns whether the service was told.
+     * Removes a citizen from this phone and tells the service, so it stops sending
+     * their PINs here; needs the citizen unlocked (ask for the pattern, then confirm).
+     * Returns whether the service heard now: offline, the citizen is gone from the
+     * phone at once and the service is told at the next `pull` or
+     * `tell_pending_removals`.
      */
     suspend fun `removeCitizen`(`document`: DocumentNumber): kotlin.Boolean
     
@@ -2383,6 +2394,12 @@ public interface ClavePinDeviceInterface {
      * Starts the screen ticker.
      */
     fun `subscribeScreen`(`observer`: ScreenObserver): TaskHandle
+    
+    /**
+     * Tells the service of removals made while offline (call it when the network is
+     * back); returns how many it heard.
+     */
+    suspend fun `tellPendingRemovals`(): kotlin.UInt
     
     /**
      * Unlocks a citizen with the pattern. Stretches off the calling thread; the
@@ -2836,7 +2853,11 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Removes a citizen; returns whether the service was told.
+     * Removes a citizen from this phone and tells the service, so it stops sending
+     * their PINs here; needs the citizen unlocked (ask for the pattern, then confirm).
+     * Returns whether the service heard now: offline, the citizen is gone from the
+     * phone at once and the service is told at the next `pull` or
+     * `tell_pending_removals`.
      */
     @Throws(PinsException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3010,6 +3031,31 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     )
     }
     
+
+    
+    /**
+     * Tells the service of removals made while offline (call it when the network is
+     * back); returns how many it heard.
+     */
+    @Throws(PinsException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `tellPendingRemovals`() : kotlin.UInt {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_tell_pending_removals(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_u32(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_u32(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_u32(future) },
+        // lift function
+        { FfiConverterUInt.lift(it) },
+        // Error FFI converter
+        PinsException.ErrorHandler,
+    )
+    }
 
     
     /**
