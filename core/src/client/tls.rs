@@ -17,7 +17,7 @@ use ring::digest::{SHA256, digest};
 use rustls::DigitallySignedStruct;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 
 use super::ClientError;
 
@@ -26,10 +26,10 @@ use super::ClientError;
 pub struct TlsTrust {
     /// Root certificates (DER) trusted besides Mozilla's: a private CA, a test CA.
     pub extra_roots: Vec<Vec<u8>>,
-    /// Public-key pins: SHA-256 of the SubjectPublicKeyInfo of a certificate the
-    /// service presents (its own, or an intermediate CA's; a root is not sent, so it
-    /// cannot be pinned). Empty: no pinning. Give at least two (the current key and
-    /// the next) so a key rotation does not lock every phone out.
+    /// Public-key pins: SHA-256 of the SubjectPublicKeyInfo of a certificate on the
+    /// verified path (the service's own, an intermediate CA's, or the root's). Empty:
+    /// no pinning. Give at least two (the current key and the next) so a key
+    /// rotation does not lock every phone out.
     pub spki_pins: Vec<[u8; 32]>,
     /// Trust only `extra_roots`, not Mozilla's.
     pub only_extra_roots: bool,
@@ -38,20 +38,27 @@ pub struct TlsTrust {
 /// The TLS configuration for the service's client.
 pub(super) fn client_config(trust: &TlsTrust) -> Result<rustls::ClientConfig, ClientError> {
     let bad = |what: &str| ClientError::Protocol(format!("TLS set-up: {what}"));
-    let mut roots = rustls::RootCertStore::empty();
+    let mut anchors: Vec<TrustAnchor<'static>> = Vec::new();
     if !trust.only_extra_roots {
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        anchors.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     }
     for der in &trust.extra_roots {
-        roots
-            .add(CertificateDer::from(der.clone()))
+        let cert = CertificateDer::from(der.as_slice());
+        let anchor = webpki::anchor_from_trusted_cert(&cert)
             .map_err(|_| bad("a root is not a certificate"))?;
+        anchors.push(anchor.to_owned());
     }
+    let roots = rustls::RootCertStore { roots: anchors.clone() };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|_| bad("no root to trust"))?;
-    let verifier = PinningVerifier { webpki, pins: trust.spki_pins.clone() };
+    let verifier = PinningVerifier {
+        webpki,
+        anchors,
+        algorithms: provider.signature_verification_algorithms.all,
+        pins: trust.spki_pins.clone(),
+    };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|_| bad("protocol versions"))?
@@ -67,11 +74,53 @@ pub fn spki_sha256(certificate_der: &[u8]) -> Option<[u8; 32]> {
     digest(&SHA256, cert.subject_public_key_info().as_ref()).as_ref().try_into().ok()
 }
 
-/// webpki's verification, then the pins.
-#[derive(Debug)]
+/// webpki's verification, then the pins, checked on the path webpki verified (the
+/// end entity, the intermediates it used, the root): a certificate the service merely
+/// sends beside its chain proves nothing, since anyone can append a public one
+/// (OkHttp's CVE-2016-2402).
 struct PinningVerifier {
     webpki: Arc<WebPkiServerVerifier>,
+    anchors: Vec<TrustAnchor<'static>>,
+    algorithms: &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm],
     pins: Vec<[u8; 32]>,
+}
+
+impl std::fmt::Debug for PinningVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinningVerifier").field("pins", &self.pins.len()).finish_non_exhaustive()
+    }
+}
+
+impl PinningVerifier {
+    /// Whether a key on the verified path is pinned.
+    fn path_is_pinned(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> bool {
+        let Ok(cert) = webpki::EndEntityCert::try_from(end_entity) else { return false };
+        let path = cert.verify_for_usage(
+            self.algorithms,
+            &self.anchors,
+            intermediates,
+            now,
+            webpki::KeyUsage::server_auth(),
+            None,
+            None,
+        );
+        let Ok(path) = path else { return false };
+        let hash =
+            |spki: &[u8]| -> Option<[u8; 32]> { digest(&SHA256, spki).as_ref().try_into().ok() };
+        std::iter::once(hash(path.end_entity().subject_public_key_info().as_ref()))
+            .chain(
+                path.intermediate_certificates()
+                    .map(|c| hash(c.subject_public_key_info().as_ref())),
+            )
+            .chain(std::iter::once(hash(webpki::spki_for_anchor(path.anchor()).as_ref())))
+            .flatten()
+            .any(|h| self.pins.contains(&h))
+    }
 }
 
 impl ServerCertVerifier for PinningVerifier {
@@ -93,11 +142,7 @@ impl ServerCertVerifier for PinningVerifier {
         if self.pins.is_empty() {
             return Ok(verified);
         }
-        let pinned = std::iter::once(end_entity)
-            .chain(intermediates)
-            .filter_map(|cert| spki_sha256(cert))
-            .any(|hash| self.pins.contains(&hash));
-        if pinned {
+        if self.path_is_pinned(end_entity, intermediates, now) {
             Ok(verified)
         } else {
             Err(rustls::Error::InvalidCertificate(
