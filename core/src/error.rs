@@ -132,7 +132,12 @@ impl From<ClientError> for CoreError {
             ClientError::Refused { code: ErrorCode::DeviceReplaced, .. } => {
                 CoreError::DeviceReplaced
             }
-            ClientError::Refused { code: ErrorCode::DeviceRemoved, .. } => CoreError::DeviceRemoved,
+            // A device the service does not know (removed, or never confirmed and
+            // forgotten) gets nothing more: the same, final, state as removed.
+            ClientError::Refused {
+                code: ErrorCode::DeviceRemoved | ErrorCode::UnknownDevice,
+                ..
+            } => CoreError::DeviceRemoved,
             ClientError::Refused { code, message, tries_left, retry_after_secs } => {
                 CoreError::Refused { code, message, tries_left, retry_after_secs }
             }

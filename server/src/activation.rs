@@ -263,7 +263,13 @@ pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> Servic
          SELECT id, document, public_key, sealing_key, 'active', bound_at FROM pending_devices WHERE id = ?1",
     )?
     .execute([id])?;
-    tx.prepare_cached("DELETE FROM pending_devices WHERE id = ?1")?.execute([id])?;
+    // This device and any bound before it for the citizen: an older activation that
+    // confirms later must not take the phone back from this one. Ones bound after it
+    // (an activation in progress) stay.
+    tx.prepare_cached(
+        "DELETE FROM pending_devices WHERE document = ?1 AND (id = ?2 OR bound_at <= ?3)",
+    )?
+    .execute(params![device.document.as_str(), id, millis(device.activated_at)])?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
     crate::pins::clear_failures(tx, &device.document)?;
     tracing::info!(document = %device.document.masked(), replaced, "device activated");

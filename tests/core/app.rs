@@ -259,3 +259,24 @@ async fn a_removal_made_offline_is_told_to_the_service_once_back() {
         "the service stopped using the phone"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locking_while_the_pattern_is_stretched_keeps_the_citizen_locked() {
+    let h = Harness::start().await;
+    let device = h.device_with(&h.device_dir("phone"), &h.url, |c| {
+        c.with_pattern_iterations(clavepin_core::pattern::DEFAULT_ITERATIONS)
+    });
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    device.lock(DNI).unwrap();
+    let unlocking = {
+        let device = device.clone();
+        tokio::spawn(async move { device.unlock(DNI, &pattern()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // The phone locks (the screen went off) before the stretching ends.
+    device.lock_all();
+    let unlocked = unlocking.await.unwrap();
+    assert!(matches!(unlocked, Err(CoreError::Locked)), "{unlocked:?}");
+    assert!(!device.is_unlocked(DNI), "the lock wins over an unlock that was still running");
+    device.unlock(DNI, &pattern()).await.unwrap();
+}

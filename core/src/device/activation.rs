@@ -189,10 +189,14 @@ impl Device {
         };
         let key = DeviceSigningKey::from_pkcs8(&pkcs8, self.store().rng())
             .map_err(|_| StoreError::Corrupt("signing key"))?;
+        let epoch = self.lock_epoch();
         let lock = self.stretch_lock(pattern, pkcs8).await?;
         self.store().set_pattern_lock(&document, &lock)?;
-        self.sessions()
-            .insert(document, std::sync::Arc::new(Session { device_id: citizen.device_id, key }));
+        // Locked while stretching: the pattern is set, the citizen stays locked.
+        if self.lock_epoch() == epoch {
+            let session = Session { device_id: citizen.device_id, key };
+            self.sessions().insert(document, std::sync::Arc::new(session));
+        }
         self.notify_changed();
         Ok(())
     }

@@ -117,6 +117,9 @@ struct Inner {
     /// One pattern try at a time: a try reads the failure count, stretches (off the
     /// store's lock) and writes the count back, so two at once must not both read it.
     pattern_gate: tokio::sync::Mutex<()>,
+    /// Bumped by every lock: an unlock whose stretching outlived a lock does not
+    /// open the session (the phone was locked meanwhile).
+    lock_epoch: std::sync::atomic::AtomicU64,
     /// Bumped whenever what the screen shows may have changed.
     changes: tokio::sync::watch::Sender<u64>,
 }
@@ -155,6 +158,7 @@ impl Device {
                     pattern_iterations: config.pattern_iterations,
                     channel_silence_limit: config.channel_silence_limit,
                     pattern_gate: tokio::sync::Mutex::new(()),
+                    lock_epoch: std::sync::atomic::AtomicU64::new(0),
                     changes: tokio::sync::watch::channel(0).0,
                 }
             }),
@@ -180,6 +184,14 @@ impl Device {
 
     pub(crate) fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.inner.changes.subscribe()
+    }
+
+    pub(crate) fn lock_epoch(&self) -> u64 {
+        self.inner.lock_epoch.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub(crate) fn bump_lock_epoch(&self) {
+        self.inner.lock_epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn channel_silence_limit(&self) -> Duration {

@@ -25,7 +25,12 @@ impl Device {
     pub async fn unlock(&self, document: &str, pattern: &Pattern) -> CoreResult<()> {
         let document = Self::document(document)?;
         let _gate = self.inner.pattern_gate.lock().await;
+        let epoch = self.lock_epoch();
         let pkcs8 = self.open_lock(&document, pattern).await?;
+        if self.lock_epoch() != epoch {
+            // Locked while the pattern was being stretched: it stays locked.
+            return Err(CoreError::Locked);
+        }
         let (key, device_id) = {
             let store = self.store();
             let key = DeviceSigningKey::from_pkcs8(&pkcs8, store.rng())
@@ -39,13 +44,16 @@ impl Device {
 
     /// Locks a citizen again (the app went to the background).
     pub fn lock(&self, document: &str) -> CoreResult<()> {
-        self.sessions().remove(&Self::document(document)?);
+        let document = Self::document(document)?;
+        self.bump_lock_epoch();
+        self.sessions().remove(&document);
         self.notify_changed();
         Ok(())
     }
 
     /// Locks every citizen (the phone was locked, or the app left the screen).
     pub fn lock_all(&self) {
+        self.bump_lock_epoch();
         self.sessions().clear();
         self.notify_changed();
     }

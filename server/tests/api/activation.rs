@@ -134,6 +134,22 @@ async fn a_device_killed_before_storing_its_keys_leaves_the_citizens_phone_worki
 }
 
 #[tokio::test]
+async fn an_older_activation_confirmed_late_does_not_take_the_phone_back() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    // Phone B is bound and goes offline before confirming; phone C is activated after.
+    let late = TestDevice::bind(&svc).await;
+    let current = TestDevice::activate(&svc).await;
+    let (status, resp) = late.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unknown_device"))
+    );
+    let (status, resp) = current.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!((status, resp["state"].as_str()), (StatusCode::OK, Some("active")));
+}
+
+#[tokio::test]
 async fn a_new_device_replaces_the_old_which_learns_it_on_its_next_request() {
     let svc = TestService::start().await;
     svc.registered_citizen().await;
