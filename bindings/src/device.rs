@@ -139,6 +139,12 @@ impl ClavePinDevice {
         Ok(Arc::new(Self { device, locale: Arc::new(RwLock::new(locale)), runtime }))
     }
 
+    /// Now, on the service's clock (the phone's corrected by the offset): what a shell
+    /// that draws its own countdown measures against.
+    pub fn now(&self) -> clavepin_protocol::Timestamp {
+        self.device.now()
+    }
+
     /// How many seconds the phone's clock is behind the service's (negative: ahead),
     /// as last heard and kept across restarts: every deadline the core shows is
     /// already corrected by it; an app may tell the citizen their clock is off.

@@ -30,8 +30,17 @@ pub struct ClipboardContent {
     pub text: SecretText,
     /// Always true: keyboards and clipboard managers must not keep it.
     pub sensitive: bool,
-    /// When to clear it: the PIN's expiry.
+    /// When to clear it: the PIN's expiry, on the service's clock.
     pub clear_at: Timestamp,
+    /// Seconds from now until then, never more than a PIN's life: what the app hands
+    /// the platform (a phone's own clock may be minutes off; a duration is not).
+    pub clear_after_secs: u32,
+}
+
+/// Whole seconds from `now` until `at`, between 0 and a PIN's life.
+pub(crate) fn secs_until(at: Timestamp, now: Timestamp) -> u32 {
+    let left = (at - now).clamp(chrono::TimeDelta::zero(), PIN_LIFE);
+    u32::try_from((left.num_milliseconds() + 999) / 1000).unwrap_or(0)
 }
 
 impl Device {
@@ -49,6 +58,7 @@ impl Device {
             text: SecretText::new(value.expose()),
             sensitive: true,
             clear_at: pin.expires_at,
+            clear_after_secs: secs_until(pin.expires_at, self.now()),
         })
     }
 
@@ -62,7 +72,7 @@ impl Device {
         let content = self.clipboard_content(request_id)?;
         clipboard.set_sensitive(content.text.expose(), content.clear_at);
         // At most a PIN's life, whatever the clock says.
-        let wait = (content.clear_at - self.now()).min(PIN_LIFE).to_std().unwrap_or_default();
+        let wait = std::time::Duration::from_secs(content.clear_after_secs.into());
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 tokio::time::sleep(wait).await;

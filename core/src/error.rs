@@ -142,6 +142,7 @@ impl From<ClientError> for CoreError {
                 CoreError::Refused { code, message, tries_left, retry_after_secs }
             }
             ClientError::Protocol(reason) => CoreError::Protocol(reason),
+            ClientError::Local(what) => CoreError::Crypto(what),
         }
     }
 }

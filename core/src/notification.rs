@@ -34,9 +34,12 @@ pub struct NotificationContent {
     pub public_body: String,
     /// The PIN's state now, by the corrected clock.
     pub state: PinState,
-    /// Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
-    /// wait for.
+    /// Dismiss the notification then (the PIN's expiry, on the service's clock);
+    /// `None` if it has nothing to wait for.
     pub timeout_at: Option<Timestamp>,
+    /// The same as seconds from now (at most a PIN's life): what Android's
+    /// `setTimeoutAfter` takes, and what an iPhone adds to its own clock.
+    pub timeout_after_secs: Option<u32>,
 }
 
 /// A document number as a notification may show it: `•••678Z`, `X•••567L`.
@@ -95,6 +98,8 @@ impl Device {
             public_body: t.public_body.to_owned(),
             state,
             timeout_at: (state == PinState::Live).then_some(pin.expires_at),
+            timeout_after_secs: (state == PinState::Live)
+                .then(|| crate::clipboard::secs_until(pin.expires_at, now)),
         })
     }
 
@@ -123,6 +128,7 @@ impl Device {
             public_body: t.public_body.to_owned(),
             state: PinState::Live,
             timeout_at: None,
+            timeout_after_secs: None,
         })
     }
 }

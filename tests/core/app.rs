@@ -280,3 +280,17 @@ async fn locking_while_the_pattern_is_stretched_keeps_the_citizen_locked() {
     assert!(!device.is_unlocked(DNI), "the lock wins over an unlock that was still running");
     device.unlock(DNI, &pattern()).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_push_delivered_after_its_pin_expired_is_not_stored() {
+    let h = Harness::start().await;
+    let device = activated(&h).await;
+    device.register_push_token(PushPlatform::Fcm, "t").await.unwrap();
+    h.obtain_pin(json!({})).await;
+    let payload = h.push_outbox().await.pop().unwrap()["payload"].to_string();
+    // FCM held it for eleven minutes (or someone replays one pruned from the history).
+    h.clock.advance(chrono::TimeDelta::minutes(11));
+    let late = device.handle_push(&payload).await;
+    assert!(matches!(late, Err(CoreError::PinNotLive { state: PinState::Expired })), "{late:?}");
+    assert!(device.history(None, 10).unwrap().is_empty());
+}

@@ -63,6 +63,11 @@ async fn a_cold_start_with_the_clock_seven_minutes_off_is_not_refused() {
         assert_eq!(device.clock_offset(), TimeDelta::minutes(-minutes));
         let latest = device.screen().unwrap().latest.unwrap();
         assert_eq!(latest.countdown.seconds_left, 600, "the expiry shown is on corrected time");
+        // What the app hands the platform is a duration, right whatever its clock says.
+        let copied = device.clipboard_content(&latest.request_id).unwrap();
+        assert_eq!(copied.clear_after_secs, 600);
+        let note = device.notification(&latest.request_id, clavepin_core::Locale::Es).unwrap();
+        assert_eq!(note.timeout_after_secs, Some(600));
     }
 }
 

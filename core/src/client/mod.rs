@@ -49,6 +49,9 @@ pub enum ClientError {
     /// The service answered something this client does not understand.
     #[error("unexpected answer from the PIN service: {0}")]
     Protocol(String),
+    /// Something failed on this device before the request left (signing, TLS set-up).
+    #[error("the request could not be prepared on this device ({0})")]
+    Local(&'static str),
 }
 
 impl ClientError {
@@ -115,6 +118,9 @@ impl ServiceClient {
         clock: Arc<dyn Clock>,
         tls: TlsTrust,
     ) -> Result<Self, ClientError> {
+        // A bad root is said when the device opens, not at its first request.
+        tls::client_config(&tls)
+            .map_err(|_| ClientError::Local("a TLS root is not a certificate"))?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             http: Arc::new(OnceLock::new()),
@@ -254,7 +260,7 @@ impl ServiceClient {
             self.now(),
             self.rng.as_ref(),
         )
-        .map_err(|_| ClientError::Protocol("signing failed".into()))?;
+        .map_err(|_| ClientError::Local("signing"))?;
         Ok(self
             .http()?
             .request(method, self.url(path))

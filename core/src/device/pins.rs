@@ -57,6 +57,11 @@ impl Device {
         let sealed = SealedPin::from_b64(&pending.sealed).map_err(|_| CoreError::TamperedPush)?;
         let envelope = key.open(&context, &sealed).map_err(|_| CoreError::TamperedPush)?;
         let now = self.now();
+        // An expired PIN is never stored: a late delivery shows nothing, and a replay of
+        // one already pruned from the history cannot come back as new.
+        if pending.expires_at <= now {
+            return Err(CoreError::PinNotLive { state: PinState::Expired });
+        }
         let stored = StoredPin {
             request_id,
             document: citizen.document,
@@ -126,7 +131,10 @@ impl Device {
                     }
                 }
                 Err(
-                    CoreError::TamperedPush | CoreError::ForeignPush | CoreError::MalformedPush,
+                    CoreError::TamperedPush
+                    | CoreError::ForeignPush
+                    | CoreError::MalformedPush
+                    | CoreError::PinNotLive { .. },
                 ) => {}
                 Err(e) => return Err(e),
             }

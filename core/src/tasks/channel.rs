@@ -55,6 +55,8 @@ const LONGEST_RETRY: Duration = Duration::from_secs(30);
 /// While connected, the states of live PINs are refreshed this often, so a PIN used
 /// on the portal shows as used.
 const STATE_REFRESH: Duration = Duration::from_secs(10);
+/// A connection that held this long resets the reconnection waits.
+const STEADY_AFTER: Duration = Duration::from_secs(10);
 
 /// The wait before reconnection attempt `attempt` (1-based): exponential, capped, and
 /// "equal jitter" — uniformly between half and all of it.
@@ -105,7 +107,21 @@ impl Device {
         })
     }
 
-    /// One connection: returns when it drops. `attempt` restarts once connected.
+    /// The citizen's session, or why the channel must end: locked, or removed from
+    /// this device (which no lock will undo).
+    fn channel_session(
+        &self,
+        document: &DocumentNumber,
+    ) -> CoreResult<std::sync::Arc<crate::device::Session>> {
+        match self.session(document) {
+            Err(CoreError::Locked) if self.store().citizen(document)?.is_none() => {
+                Err(CoreError::DeviceRemoved)
+            }
+            other => other,
+        }
+    }
+
+    /// One connection: returns when it drops. `attempt` restarts once it held.
     async fn run_channel_once(
         &self,
         document: &DocumentNumber,
@@ -114,11 +130,15 @@ impl Device {
     ) -> CoreResult<()> {
         // Watching from before the session is read, so a lock at any later point is seen.
         let mut changes = self.changes();
-        let session = self.session(document)?;
+        let session = self.channel_session(document)?;
         let opened = self.client().events(session.signer(), self.channel_silence_limit()).await;
         let mut stream = opened.map_err(|e| self.learn_replacement(document, e.into()))?;
         listener.on_status(ChannelStatus::Connected);
-        *attempt = 0;
+        // The waits start again from 1 s only once a connection has held a while: a
+        // service that accepts and drops at once must not be hammered every second.
+        let steady = tokio::time::sleep(STEADY_AFTER);
+        tokio::pin!(steady);
+        let mut held = false;
         let citizen = self.store().citizen(document)?.ok_or(CoreError::UnknownCitizen)?;
         for pin in self.pull(document.as_str()).await? {
             listener.on_pin(pin);
@@ -129,7 +149,11 @@ impl Device {
                 // Locking ends the channel at once: it must not go on receiving for a
                 // citizen who needs the pattern again.
                 _ = changes.changed() => {
-                    self.session(document)?;
+                    self.channel_session(document)?;
+                }
+                () = &mut steady, if !held => {
+                    held = true;
+                    *attempt = 0;
                 }
                 event = stream.next() => match event? {
                     Some(event) if event.event == "pin" => {
@@ -140,7 +164,7 @@ impl Device {
                                 listener.on_pin(pin);
                             }
                             Ok(None)
-                            | Err(CoreError::TamperedPush | CoreError::ForeignPush | CoreError::MalformedPush) => {}
+                            | Err(CoreError::TamperedPush | CoreError::ForeignPush | CoreError::MalformedPush | CoreError::PinNotLive { .. }) => {}
                             Err(e) => return Err(e),
                         }
                     }

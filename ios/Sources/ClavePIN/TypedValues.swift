@@ -41,3 +41,8 @@ public struct SecretText: Hashable, Sendable, CustomStringConvertible, CustomDeb
     public var description: String { "SecretText(***)" }
     public var debugDescription: String { "SecretText(***)" }
 }
+
+extension SecretText: CustomReflectable {
+    /// No children: `dump()`, debuggers and anything that walks a `Mirror` see no text.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

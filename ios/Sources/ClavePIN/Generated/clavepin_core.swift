@@ -793,9 +793,14 @@ public struct ClipboardContent: Equatable, Hashable {
      */
     public let sensitive: Bool
     /**
-     * When to clear it: the PIN's expiry.
+     * When to clear it: the PIN's expiry, on the service's clock.
      */
     public let clearAt: Timestamp
+    /**
+     * Seconds from now until then, never more than a PIN's life: what the app hands
+     * the platform (a phone's own clock may be minutes off; a duration is not).
+     */
+    public let clearAfterSecs: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -807,11 +812,16 @@ public struct ClipboardContent: Equatable, Hashable {
          * Always true: keyboards and clipboard managers must not keep it.
          */sensitive: Bool, 
         /**
-         * When to clear it: the PIN's expiry.
-         */clearAt: Timestamp) {
+         * When to clear it: the PIN's expiry, on the service's clock.
+         */clearAt: Timestamp, 
+        /**
+         * Seconds from now until then, never more than a PIN's life: what the app hands
+         * the platform (a phone's own clock may be minutes off; a duration is not).
+         */clearAfterSecs: UInt32) {
         self.text = text
         self.sensitive = sensitive
         self.clearAt = clearAt
+        self.clearAfterSecs = clearAfterSecs
     }
 
     
@@ -832,7 +842,8 @@ public struct FfiConverterTypeClipboardContent: FfiConverterRustBuffer {
             try ClipboardContent(
                 text: FfiConverterTypeSecretText.read(from: &buf), 
                 sensitive: FfiConverterBool.read(from: &buf), 
-                clearAt: FfiConverterTypeTimestamp.read(from: &buf)
+                clearAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                clearAfterSecs: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -840,6 +851,7 @@ public struct FfiConverterTypeClipboardContent: FfiConverterRustBuffer {
         FfiConverterTypeSecretText.write(value.text, into: &buf)
         FfiConverterBool.write(value.sensitive, into: &buf)
         FfiConverterTypeTimestamp.write(value.clearAt, into: &buf)
+        FfiConverterUInt32.write(value.clearAfterSecs, into: &buf)
     }
 }
 
@@ -986,10 +998,15 @@ public struct NotificationContent: Equatable, Hashable {
      */
     public let state: PinState
     /**
-     * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
-     * wait for.
+     * Dismiss the notification then (the PIN's expiry, on the service's clock);
+     * `None` if it has nothing to wait for.
      */
     public let timeoutAt: Timestamp?
+    /**
+     * The same as seconds from now (at most a PIN's life): what Android's
+     * `setTimeoutAfter` takes, and what an iPhone adds to its own clock.
+     */
+    public let timeoutAfterSecs: UInt32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1020,9 +1037,13 @@ public struct NotificationContent: Equatable, Hashable {
          * The PIN's state now, by the corrected clock.
          */state: PinState, 
         /**
-         * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
-         * wait for.
-         */timeoutAt: Timestamp?) {
+         * Dismiss the notification then (the PIN's expiry, on the service's clock);
+         * `None` if it has nothing to wait for.
+         */timeoutAt: Timestamp?, 
+        /**
+         * The same as seconds from now (at most a PIN's life): what Android's
+         * `setTimeoutAfter` takes, and what an iPhone adds to its own clock.
+         */timeoutAfterSecs: UInt32?) {
         self.document = document
         self.requestId = requestId
         self.title = title
@@ -1032,6 +1053,7 @@ public struct NotificationContent: Equatable, Hashable {
         self.publicBody = publicBody
         self.state = state
         self.timeoutAt = timeoutAt
+        self.timeoutAfterSecs = timeoutAfterSecs
     }
 
     
@@ -1058,7 +1080,8 @@ public struct FfiConverterTypeNotificationContent: FfiConverterRustBuffer {
                 publicTitle: FfiConverterString.read(from: &buf), 
                 publicBody: FfiConverterString.read(from: &buf), 
                 state: FfiConverterTypePinState.read(from: &buf), 
-                timeoutAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                timeoutAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                timeoutAfterSecs: FfiConverterOptionUInt32.read(from: &buf)
         )
     }
 
@@ -1072,6 +1095,7 @@ public struct FfiConverterTypeNotificationContent: FfiConverterRustBuffer {
         FfiConverterString.write(value.publicBody, into: &buf)
         FfiConverterTypePinState.write(value.state, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.timeoutAt, into: &buf)
+        FfiConverterOptionUInt32.write(value.timeoutAfterSecs, into: &buf)
     }
 }
 
@@ -2067,6 +2091,30 @@ public func FfiConverterTypePushOutcome_lower(_ value: PushOutcome) -> RustBuffe
     return FfiConverterTypePushOutcome.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)

@@ -1012,6 +1012,12 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func notification(requestId: RequestId, locale: Locale) throws  -> NotificationContent
     
     /**
+     * Now, on the service's clock (the phone's corrected by the offset): what a shell
+     * that draws its own countdown measures against.
+     */
+    func now()  -> Timestamp
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -1335,6 +1341,19 @@ open func notification(requestId: RequestId, locale: Locale)throws  -> Notificat
             self.uniffiCloneHandle(),
         FfiConverterTypeRequestId_lower(requestId),
         FfiConverterTypeLocale_lower(locale),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Now, on the service's clock (the phone's corrected by the offset): what a shell
+     * that draws its own countdown measures against.
+     */
+open func now() -> Timestamp  {
+    return try!  FfiConverterTypeTimestamp_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_now(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -4309,6 +4328,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() != 10168) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_now() != 64935) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() != 4794) {

@@ -398,6 +398,11 @@ void uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(uint64_t ptr, RustCal
 RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_notification(uint64_t ptr, RustBuffer request_id, RustBuffer locale, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_NOW
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_NOW
+RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_now(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_METHOD_CLAVEPINDEVICE_PENDING_NOTIFICATION
 RustBuffer uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(uint64_t ptr, RustBuffer document, RustBuffer locale, RustCallStatus *_Nonnull out_status
@@ -1010,6 +1015,12 @@ uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOTIFICATION
 uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOW
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_METHOD_CLAVEPINDEVICE_NOW
+uint16_t uniffi_clavepin_ffi_checksum_method_clavepindevice_now(void
     
 );
 #endif

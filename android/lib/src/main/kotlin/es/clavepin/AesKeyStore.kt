@@ -3,6 +3,7 @@ package es.clavepin
 import es.clavepin.ffi.PlatformException
 import es.clavepin.ffi.PlatformKeyStore
 import java.security.GeneralSecurityException
+import java.security.InvalidKeyException
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.SecretKey
@@ -13,7 +14,8 @@ import javax.crypto.spec.GCMParameterSpec
  * the `AndroidKeyStore` provider (it never leaves secure hardware where there is
  * some); on a plain JVM any AES key. The cipher picks the IV itself, as keystore keys
  * require. A wrapped key that does not open with [key] is reported as
- * `PlatformException.KeyUnavailable`: the store cannot be opened without activating again.
+ * `PlatformException.KeyUnavailable`, and so is a key the platform invalidated: the
+ * store cannot be opened without activating again (`setAsideLostStore`).
  */
 class AesKeyStore(private val key: SecretKey) : PlatformKeyStore {
     override fun wrap(dataKey: ByteArray): ByteArray = guarded {
@@ -37,6 +39,10 @@ class AesKeyStore(private val key: SecretKey) : PlatformKeyStore {
             block()
         } catch (e: AEADBadTagException) {
             throw PlatformException.KeyUnavailable("the platform key does not open the stored key")
+        } catch (e: InvalidKeyException) {
+            // Android's KeyPermanentlyInvalidatedException is one: the lock screen was
+            // removed, or the key was made unusable. It will never work again.
+            throw PlatformException.KeyUnavailable("the platform key can no longer be used (${e.javaClass.simpleName})")
         } catch (e: GeneralSecurityException) {
             throw PlatformException.Failure("key store: ${e.javaClass.simpleName}")
         }

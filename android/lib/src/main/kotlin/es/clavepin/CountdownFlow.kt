@@ -26,3 +26,10 @@ fun countdownFlow(expiresAt: Instant, now: () -> Instant = Instant::now): Flow<C
         delay(Duration.between(now(), next).toMillis().coerceAtLeast(0))
     }
 }
+
+/**
+ * The expiry counter of a PIN on the service's clock: the phone's own may be minutes
+ * off, and the core knows by how much. Use this one in the app.
+ */
+fun es.clavepin.ffi.ClavePinDevice.countdownFlow(expiresAt: Instant): Flow<Countdown> =
+    countdownFlow(expiresAt) { now() }

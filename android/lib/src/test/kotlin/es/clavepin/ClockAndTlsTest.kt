@@ -10,6 +10,7 @@ import java.nio.file.Path
 import java.security.MessageDigest
 import java.security.cert.CertificateFactory
 import java.util.Base64
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -28,7 +29,12 @@ class ClockAndTlsTest {
         assertTrue(device.clockOffsetSecs() in -425L..-415L, "learned: ${device.clockOffsetSecs()} s")
         SkewedService.obtainPin(dni, "SKEW")
         assertEquals(1, device.pull(dni).size)
-        val shown = checkNotNull(device.screen().latest).countdown.secondsLeft
+        val latest = checkNotNull(device.screen().latest)
+        // What the app hands the platform is a duration: right whatever the phone's clock says.
+        assertTrue(device.clipboardContent(latest.requestId).clearAfterSecs in 590u..600u)
+        val counted = device.countdownFlow(latest.expiresAt).first().secondsLeft
+        assertTrue(counted in 590u..600u, "the app's own countdown is corrected too: $counted")
+        val shown = latest.countdown.secondsLeft
         assertTrue(shown in 590u..600u, "the countdown is on the service's time: $shown s")
 
         // A cold start: the correction is there before any request.

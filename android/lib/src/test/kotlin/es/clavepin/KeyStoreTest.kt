@@ -67,4 +67,18 @@ class KeyStoreTest {
         Service.activate(fresh, dni)
         assertEquals(listOf(dni), fresh.citizens().map { it.document })
     }
+
+    @Test
+    fun `a key the platform invalidated is a lost key too, and the store can be set aside`() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("device")
+        val key = keystoreKey()
+        val dni = Service.newCitizen()
+        Service.activate(Service.openDevice(dir, AesKeyStore(key)), dni)
+        key.invalidated = true // the citizen removed the phone's lock screen
+        assertThrows<PlatformException.KeyUnavailable> { Service.openDevice(dir, AesKeyStore(key)) }
+        setAsideLostStore(dir.toString(), AesKeyStore(key), Locale.EN)
+        val fresh = AesKeyStore(keystoreKey())
+        Service.activate(Service.openDevice(dir, fresh), dni)
+        assertEquals(listOf(dni), Service.openDevice(dir, fresh).citizens().map { it.document })
+    }
 }

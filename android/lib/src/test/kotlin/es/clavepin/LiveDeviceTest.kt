@@ -39,13 +39,17 @@ class LiveDeviceTest {
         val frames = AtomicInteger()
         withContext(main) {
             val unlocking = async { device.unlock(dni, patternOf(1, 2, 3, 6)) }
-            val screenDuringUnlock = async { device.screen() }
+            delay(20) // the stretching is under way
+            val started = System.nanoTime()
+            device.screen() // reads the store
+            val readMs = (System.nanoTime() - started) / 1_000_000
+            assertTrue(!unlocking.isCompleted, "the unlock was still stretching")
+            assertTrue(readMs < 50, "the screen waited $readMs ms for the store")
             while (!unlocking.isCompleted) {
                 frames.incrementAndGet() // a frame drawn on the main thread
                 delay(5)
             }
             unlocking.await()
-            assertTrue(screenDuringUnlock.isCompleted, "the store is not held while stretching")
         }
         main.close()
         assertTrue(frames.get() > 1, "the main thread drew ${frames.get()} frames during the unlock")
@@ -131,6 +135,22 @@ class LiveDeviceTest {
             val all = events.await() // completes by itself
             assertTrue(all.any { it is ChannelEvent.Pin && it.pin.requestId.value == requestId }, "$all")
             assertEquals(ChannelEvent.Status(ChannelStatus.Locked), all.last())
+        }
+    }
+
+    @Test
+    fun `removing the citizen ends the channel Flow with Removed`() = runBlocking<Unit> {
+        val dni = Service.newCitizen()
+        val device = Service.openDevice()
+        Service.activate(device, dni)
+        val connected = CompletableDeferred<Unit>()
+        withTimeout(15_000) {
+            val events = async {
+                device.directChannel(dni).onEachStatus { if (it is ChannelStatus.Connected) connected.complete(Unit) }.toList()
+            }
+            connected.await()
+            device.removeCitizen(dni)
+            assertEquals(ChannelEvent.Status(ChannelStatus.Removed), events.await().last())
         }
     }
 

@@ -26,8 +26,12 @@ class StrictKeystoreProvider : Provider("StrictKeystore", "1.0", "the Android Ke
     }
 }
 
-/** A key that lives "in hardware": usable only through [StrictKeystoreProvider]. */
-class StrictKey(internal val material: ByteArray) : SecretKey {
+/**
+ * A key that lives "in hardware": usable only through [StrictKeystoreProvider]. An
+ * [invalidated] one throws as Android's `KeyPermanentlyInvalidatedException` does
+ * (an `InvalidKeyException`) once the lock screen is removed.
+ */
+class StrictKey(internal val material: ByteArray, @Volatile var invalidated: Boolean = false) : SecretKey {
     override fun getAlgorithm() = "AES"
     override fun getFormat(): String? = null
     override fun getEncoded(): ByteArray? = null
@@ -38,6 +42,7 @@ class StrictGcm : CipherSpi() {
 
     private fun open(mode: Int, key: Key?, spec: GCMParameterSpec) {
         val strict = key as? StrictKey ?: throw InvalidKeyException("not a keystore key")
+        if (strict.invalidated) throw InvalidKeyException("Key permanently invalidated")
         inner = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE").apply {
             init(mode, SecretKeySpec(strict.material, "AES"), spec)
         }

@@ -881,6 +881,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_now(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pull(
@@ -984,6 +986,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_notification(`ptr`: Long,`requestId`: RustBufferRequestId.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferNotificationContent.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTimestamp.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferNotificationContent.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
@@ -1255,6 +1259,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() and 0xFFFF) != 10168) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_now() and 0xFFFF) != 64935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() and 0xFFFF) != 4794) {
@@ -2325,6 +2332,12 @@ public interface ClavePinDeviceInterface {
     fun `notification`(`requestId`: RequestId, `locale`: Locale): NotificationContent
     
     /**
+     * Now, on the service's clock (the phone's corrected by the offset): what a shell
+     * that draws its own countdown measures against.
+     */
+    fun `now`(): Timestamp
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -2744,6 +2757,23 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         
         FfiConverterTypeRequestId.lower(`requestId`),
         FfiConverterTypeLocale.lower(`locale`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Now, on the service's clock (the phone's corrected by the offset): what a shell
+     * that draws its own countdown measures against.
+     */override fun `now`(): Timestamp {
+            return FfiConverterTypeTimestamp.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_now(
+        it,
+        _status)
 }
     }
     )

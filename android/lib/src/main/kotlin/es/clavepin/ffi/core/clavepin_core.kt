@@ -1217,9 +1217,15 @@ data class ClipboardContent (
     var `sensitive`: kotlin.Boolean
     , 
     /**
-     * When to clear it: the PIN's expiry.
+     * When to clear it: the PIN's expiry, on the service's clock.
      */
     var `clearAt`: Timestamp
+    , 
+    /**
+     * Seconds from now until then, never more than a PIN's life: what the app hands
+     * the platform (a phone's own clock may be minutes off; a duration is not).
+     */
+    var `clearAfterSecs`: kotlin.UInt
     
 ){
     
@@ -1239,19 +1245,22 @@ public object FfiConverterTypeClipboardContent: FfiConverterRustBuffer<Clipboard
             FfiConverterTypeSecretText.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterTypeTimestamp.read(buf),
+            FfiConverterUInt.read(buf),
         )
     }
 
     override fun allocationSize(value: ClipboardContent) = (
             FfiConverterTypeSecretText.allocationSize(value.`text`) +
             FfiConverterBoolean.allocationSize(value.`sensitive`) +
-            FfiConverterTypeTimestamp.allocationSize(value.`clearAt`)
+            FfiConverterTypeTimestamp.allocationSize(value.`clearAt`) +
+            FfiConverterUInt.allocationSize(value.`clearAfterSecs`)
     )
 
     override fun write(value: ClipboardContent, buf: ByteBuffer) {
             FfiConverterTypeSecretText.write(value.`text`, buf)
             FfiConverterBoolean.write(value.`sensitive`, buf)
             FfiConverterTypeTimestamp.write(value.`clearAt`, buf)
+            FfiConverterUInt.write(value.`clearAfterSecs`, buf)
     }
 }
 
@@ -1366,10 +1375,16 @@ data class NotificationContent (
     var `state`: PinState
     , 
     /**
-     * Dismiss the notification then (the PIN's expiry); `None` if it has nothing to
-     * wait for.
+     * Dismiss the notification then (the PIN's expiry, on the service's clock);
+     * `None` if it has nothing to wait for.
      */
     var `timeoutAt`: Timestamp?
+    , 
+    /**
+     * The same as seconds from now (at most a PIN's life): what Android's
+     * `setTimeoutAfter` takes, and what an iPhone adds to its own clock.
+     */
+    var `timeoutAfterSecs`: kotlin.UInt?
     
 ){
     
@@ -1395,6 +1410,7 @@ public object FfiConverterTypeNotificationContent: FfiConverterRustBuffer<Notifi
             FfiConverterString.read(buf),
             FfiConverterTypePinState.read(buf),
             FfiConverterOptionalTypeTimestamp.read(buf),
+            FfiConverterOptionalUInt.read(buf),
         )
     }
 
@@ -1407,7 +1423,8 @@ public object FfiConverterTypeNotificationContent: FfiConverterRustBuffer<Notifi
             FfiConverterString.allocationSize(value.`publicTitle`) +
             FfiConverterString.allocationSize(value.`publicBody`) +
             FfiConverterTypePinState.allocationSize(value.`state`) +
-            FfiConverterOptionalTypeTimestamp.allocationSize(value.`timeoutAt`)
+            FfiConverterOptionalTypeTimestamp.allocationSize(value.`timeoutAt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`timeoutAfterSecs`)
     )
 
     override fun write(value: NotificationContent, buf: ByteBuffer) {
@@ -1420,6 +1437,7 @@ public object FfiConverterTypeNotificationContent: FfiConverterRustBuffer<Notifi
             FfiConverterString.write(value.`publicBody`, buf)
             FfiConverterTypePinState.write(value.`state`, buf)
             FfiConverterOptionalTypeTimestamp.write(value.`timeoutAt`, buf)
+            FfiConverterOptionalUInt.write(value.`timeoutAfterSecs`, buf)
     }
 }
 
@@ -2276,6 +2294,38 @@ public object FfiConverterTypePushOutcome : FfiConverterRustBuffer<PushOutcome>{
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
 
 
 
