@@ -49,6 +49,8 @@ service_url=$served_url
 # a phone 7 minutes fast (Debian's faketime moves the service, the device stays real).
 serve skewed faketime -f -7m --
 skewed_url=$served_url
+serve ahead faketime -f +7m --
+ahead_url=$served_url
 # TLS with a throwaway CA (Debian's openssl): the certificate names localhost.
 tls=$service_dir/tls
 mkdir -p "$tls"
@@ -64,6 +66,7 @@ tls_url=${served_url/127.0.0.1/localhost}
 mvn -B -q -Dstyle.color=never -f android/lib/pom.xml clean test \
   -Dclavepin.service.url="$service_url" -Dclavepin.service.data="$service_dir/data" \
   -Dclavepin.skewed.url="$skewed_url" -Dclavepin.skewed.data="$service_dir/skewed" \
+  -Dclavepin.ahead.url="$ahead_url" -Dclavepin.ahead.data="$service_dir/ahead" \
   -Dclavepin.tls.url="$tls_url" -Dclavepin.tls.ca="$tls/ca.der" -Dclavepin.tls.cert="$tls/cert.pem"
 # Surefire's own summary lines are quiet under -q: count the reports instead.
 python3 scripts/surefire-summary.py android/lib/target/surefire-reports

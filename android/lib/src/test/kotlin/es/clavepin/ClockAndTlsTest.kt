@@ -4,6 +4,7 @@ import es.clavepin.ffi.ActivationException
 import es.clavepin.ffi.ClavePinDevice
 import es.clavepin.ffi.DeviceSettings
 import es.clavepin.ffi.NetworkException
+import es.clavepin.ffi.UnlockException
 import es.clavepin.ffi.core.Locale
 import java.nio.file.Files
 import java.nio.file.Path
@@ -20,14 +21,20 @@ import org.junit.jupiter.api.assertThrows
 /** A phone whose clock is wrong, and the service over TLS. */
 class ClockAndTlsTest {
     @Test
-    fun `a phone seven minutes fast activates and gets its PINs, and keeps the correction across a restart`() = runBlocking<Unit> {
-        val dni = SkewedService.newCitizen()
+    fun `a phone seven minutes fast activates and gets its PINs, and keeps the correction across a restart`() =
+        wrongClock(SkewedService, -425L..-415L)
+
+    @Test
+    fun `a phone seven minutes slow does the same`() = wrongClock(AheadService, 415L..425L)
+
+    private fun wrongClock(service: TestService, offset: LongRange) = runBlocking<Unit> {
+        val dni = service.newCitizen()
         val dir = Files.createTempDirectory("device")
-        val keys = SkewedService.keyStore()
-        val device = SkewedService.openDevice(dir, keys)
-        SkewedService.activate(device, dni)
-        assertTrue(device.clockOffsetSecs() in -425L..-415L, "learned: ${device.clockOffsetSecs()} s")
-        SkewedService.obtainPin(dni, "SKEW")
+        val keys = service.keyStore()
+        val device = service.openDevice(dir, keys)
+        service.activate(device, dni)
+        assertTrue(device.clockOffsetSecs() in offset, "learned: ${device.clockOffsetSecs()} s")
+        service.obtainPin(dni, "SKEW")
         assertEquals(1, device.pull(dni).size)
         val latest = checkNotNull(device.screen().latest)
         // What the app hands the platform is a duration: right whatever the phone's clock says.
@@ -38,11 +45,16 @@ class ClockAndTlsTest {
         assertTrue(shown in 590u..600u, "the countdown is on the service's time: $shown s")
 
         // A cold start: the correction is there before any request.
-        val again = SkewedService.openDevice(dir, keys)
-        assertTrue(again.clockOffsetSecs() in -425L..-415L)
+        val again = service.openDevice(dir, keys)
+        assertTrue(again.clockOffsetSecs() in offset)
         again.unlock(dni, patternOf(1, 2, 3, 6))
-        SkewedService.obtainPin(dni, "SKW2")
+        service.obtainPin(dni, "SKW2")
         assertEquals(1, again.pull(dni).size)
+        // Waits after wrong patterns keep their rule on the wrong clock.
+        again.lock(dni)
+        repeat(5) { assertThrows<UnlockException.WrongPattern> { runBlocking { again.unlock(dni, patternOf(9, 8, 7, 4)) } } }
+        val wait = assertThrows<UnlockException.Wait> { runBlocking { again.unlock(dni, patternOf(1, 2, 3, 6)) } }
+        assertTrue(wait.waitSecs in 1L..30L, "${wait.waitSecs} s")
     }
 
     private val tlsUrl: String = System.getProperty("clavepin.tls.url")

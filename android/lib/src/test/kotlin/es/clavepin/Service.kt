@@ -101,3 +101,6 @@ object Service : TestService("service")
 
 /** A service whose clock is 7 minutes behind the tests' (Debian's faketime): to it, the device is 7 minutes fast. */
 object SkewedService : TestService("skewed")
+
+/** A service 7 minutes ahead: to it, the device is 7 minutes slow. */
+object AheadService : TestService("ahead")
