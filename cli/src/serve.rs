@@ -10,9 +10,10 @@ use crate::paths;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on. Plain HTTP only on loopback; any other address needs TLS.
+    /// Address to listen on (`127.0.0.1:8480`, `localhost:8480`, `[::1]:8480`). Plain
+    /// HTTP only on loopback; any other address needs TLS.
     #[arg(long, default_value = paths::DEFAULT_LISTEN)]
-    listen: SocketAddr,
+    listen: String,
     /// Data folder: database, keys and the operator token [default: the platform's data folder]
     #[arg(long)]
     data: Option<PathBuf>,
@@ -24,9 +25,25 @@ pub struct Args {
     tls_key: Option<PathBuf>,
 }
 
+/// An address as typed: a socket address, or a host name and port.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let unusable = || format!("cannot listen on {text:?}: give an address such as 127.0.0.1:8480");
+    text.to_socket_addrs().map_err(|_| unusable())?.next().ok_or_else(unusable)
+}
+
 pub fn run(args: Args) -> ExitCode {
     crate::logging::init();
+    let listen = match listen_address(&args.listen) {
+        Ok(addr) => addr,
+        Err(e) => {
+            eprintln!("clavepin serve: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let data = args.data.unwrap_or_else(paths::default_service_dir);
+    // A folder this run makes is removed again if the service cannot start.
+    let made_here = !data.exists();
     let service = match Service::open(ServiceConfig::new(&data)) {
         Ok(s) => s,
         Err(e) => {
@@ -48,7 +65,7 @@ pub fn run(args: Args) -> ExitCode {
     let token_file = data.join(OPERATOR_TOKEN_FILE);
     let result = runtime.block_on(clavepin_server::serve_on(
         service,
-        args.listen,
+        listen,
         tls,
         |addr, tls| {
             let scheme = if tls { "https" } else { "http" };
@@ -65,6 +82,9 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(e) => {
             eprintln!("clavepin serve: {e}");
+            if made_here {
+                let _ = std::fs::remove_dir_all(&data);
+            }
             ExitCode::FAILURE
         }
     }

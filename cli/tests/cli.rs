@@ -87,10 +87,23 @@ struct Served {
 
 impl Served {
     fn start() -> Self {
+        Self::start_in(tempfile::tempdir().unwrap())
+    }
+
+    fn start_with(listen: &[&str]) -> Self {
+        Self::spawn(tempfile::tempdir().unwrap(), listen)
+    }
+
+    fn start_in(data: tempfile::TempDir) -> Self {
+        Self::spawn(data, &["--listen", "127.0.0.1:0"])
+    }
+
+    fn spawn(data: tempfile::TempDir, listen: &[&str]) -> Self {
         use std::io::BufRead;
-        let data = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_clavepin"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg("serve")
+            .args(listen)
+            .arg("--data")
             .arg(data.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -534,4 +547,51 @@ fn the_pattern_typed_on_a_terminal_is_not_echoed() {
     assert!(screen.contains("12345678Z unlocked"), "{screen}");
     assert!(!screen.contains("7-5-3-1"), "the pattern was echoed: {screen}");
     assert!(served.stop().success());
+}
+
+#[test]
+fn one_service_per_data_folder_and_a_crash_never_blocks_a_restart() {
+    let served = Served::start();
+    let second = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(served.data.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another clavepin service is using the data folder"), "{said}");
+
+    // Killed without a chance to clean up, the first lets go of the folder all the same.
+    let mut first = served;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let again = Served::start_in(first.data);
+    assert!(again.url.starts_with("http://127.0.0.1:"));
+
+    // A busy port: refused, and the folder this run would have made is not left behind.
+    let port = again.url.rsplit(':').next().unwrap().to_owned();
+    let fresh = tempfile::tempdir().unwrap().path().join("never-made");
+    let busy = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert!(!busy.status.success());
+    assert!(!fresh.exists(), "the data folder was left behind");
+    // A host name works as an address; a typo says what to write.
+    let named = Served::start_with(&["--listen", "localhost:0"]);
+    assert!(
+        named.url.starts_with("http://127.0.0.1:") || named.url.starts_with("http://[::1]:"),
+        "{}",
+        named.url
+    );
+    let typo = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "localhost"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("give an address such as 127.0.0.1:8480")
+    );
+    assert!(again.stop().success());
+    assert!(named.stop().success());
 }

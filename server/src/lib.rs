@@ -113,7 +113,15 @@ pub enum StartError {
     /// The database could not be opened.
     #[error(transparent)]
     Database(#[from] OpenError),
+    /// Another service runs on this data folder (two writers would corrupt nothing,
+    /// SQLite sees to that, but would race for the same keys and outboxes).
+    #[error("another clavepin service is using the data folder {0}; stop it first")]
+    InUse(PathBuf),
 }
+
+/// The lock file in the data folder: held while a service runs, released by the
+/// system when its process ends, crash included, so a restart is never refused.
+pub const LOCK_FILE: &str = "service.lock";
 
 /// A running service's state: open database, keys, clock.
 #[derive(Debug, Clone)]
@@ -121,6 +129,8 @@ pub struct Service {
     state: state::AppState,
     data_dir: PathBuf,
     secure_cookies: bool,
+    /// Holds the data folder's lock for as long as any clone lives.
+    _lock: std::sync::Arc<std::fs::File>,
 }
 
 impl Service {
@@ -129,6 +139,17 @@ impl Service {
         let dir = &config.data_dir;
         let data_err = |source| StartError::DataDir { path: dir.clone(), source };
         create_private_dir(dir).map_err(data_err)?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))
+            .map_err(data_err)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StartError::InUse(dir.clone())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(data_err(e)),
+        }
         let rng = SystemRandom::new();
         let first_start = !dir.join(DATABASE_FILE).exists();
         let keys = keys::ServiceKeys::load_or_create(dir, &rng, first_start).map_err(data_err)?;
@@ -143,7 +164,12 @@ impl Service {
             events: pins::events::EventHub::default(),
             sessions: portal::Sessions::default(),
         });
-        Ok(Self { state, data_dir: config.data_dir, secure_cookies: config.secure_cookies })
+        Ok(Self {
+            state,
+            data_dir: config.data_dir,
+            secure_cookies: config.secure_cookies,
+            _lock: std::sync::Arc::new(lock),
+        })
     }
 
     /// The HTTP routes, for serving or for in-process tests.

@@ -48,7 +48,7 @@ pub struct Harness {
     addr: std::net::SocketAddr,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub clock: Arc<ManualClock>,
-    pub service: Service,
+    service: Option<Service>,
     pub root: tempfile::TempDir,
     http: reqwest::Client,
     token: String,
@@ -78,7 +78,7 @@ impl Harness {
             task: Some(task),
             clock,
             token: service.operator_token().to_owned(),
-            service,
+            service: Some(service),
             root,
             http: reqwest::Client::new(),
             stop: Some(stop),
@@ -121,10 +121,13 @@ impl Harness {
         self.stop().await;
         let config =
             ServiceConfig::new(self.root.path().join("service")).with_clock(self.clock.clone());
-        self.service = Service::open(config).unwrap();
+        // The old one lets go of the data folder's lock first, as a stopped process does.
+        self.service = None;
+        let service = Service::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        self.task = Some(tokio::spawn(self.service.clone().serve(listener, async {
+        self.service = Some(service.clone());
+        self.task = Some(tokio::spawn(service.serve(listener, async {
             let _ = stopped.await;
         })));
         self.stop = Some(stop);
