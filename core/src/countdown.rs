@@ -140,7 +140,9 @@ mod tests {
         assert_eq!(instants.last(), Some(&expires));
         assert!(instants.windows(2).all(|w| w[1] - w[0] == REFRESH_INTERVAL));
         // Each refresh shows a round ten seconds.
-        assert!(instants.iter().all(|&t| Countdown::at(expires, t).seconds_left % 10 == 0));
+        assert!(
+            instants.iter().all(|&t| Countdown::at(expires, t).seconds_left.is_multiple_of(10))
+        );
     }
 
     #[test]

@@ -97,10 +97,10 @@ impl Device {
         for citizen in citizens {
             let newest = self.store().pins(Some(&citizen.document), 1)?.into_iter().next();
             let view = newest.map(|p| self.view(&p, citizen.unlocked, now)).transpose()?;
-            if let Some(v) = &view {
-                if latest.as_ref().is_none_or(|l| v.issued_at > l.issued_at) {
-                    latest = Some(v.clone());
-                }
+            if let Some(v) = &view
+                && latest.as_ref().is_none_or(|l| v.issued_at > l.issued_at)
+            {
+                latest = Some(v.clone());
             }
             screens.push(CitizenScreen {
                 document: citizen.document,

@@ -40,10 +40,11 @@ impl Store {
         platform: PushPlatform,
         token: &str,
     ) -> Result<StoredPushToken, StoreError> {
-        if let Some(current) = self.push_token()? {
-            if current.platform == platform && current.token == token {
-                return Ok(current);
-            }
+        if let Some(current) = self.push_token()?
+            && current.platform == platform
+            && current.token == token
+        {
+            return Ok(current);
         }
         let sealed = self.seal(AAD, token.as_bytes())?;
         self.conn.execute(

@@ -198,10 +198,10 @@ fn issue(
         millis(expires_at),
         sms_sent,
     ])?;
-    if let (Some(pin), Some(device)) = (&pending, &device) {
-        if let Some(target) = &device.push {
-            issuer.push.push(tx, &device.id, target, &push::payload_for(target, pin, now), now)?;
-        }
+    if let (Some(pin), Some(device)) = (&pending, &device)
+        && let Some(target) = &device.push
+    {
+        issuer.push.push(tx, &device.id, target, &push::payload_for(target, pin, now), now)?;
     }
     tracing::info!(document = %document.masked(), channel = channel_text(channel), "PIN issued");
     Ok(Issued {

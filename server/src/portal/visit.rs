@@ -111,10 +111,8 @@ impl Visit {
             let html = pages::message(&frame, t.err.internal, t.err.busy);
             return (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(html)).into_response();
         }
-        if new {
-            if let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
+        if new && let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
         response
     }
