@@ -595,3 +595,26 @@ fn one_service_per_data_folder_and_a_crash_never_blocks_a_restart() {
     assert!(again.stop().success());
     assert!(named.stop().success());
 }
+
+#[test]
+fn a_wrong_or_silent_service_address_says_what_to_do() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("operator.token"), "a-token").unwrap();
+    let admin = |url: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["admin", "--url", url, "--data"])
+            .arg(data.path())
+            .args(["outbox", "sms"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = admin("127.0.0.1:8480");
+    assert!(said.contains("needs its scheme: http://127.0.0.1:8480"), "{said}");
+    // A port where nothing listens (bound, then let go).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let said = admin(&format!("http://127.0.0.1:{port}"));
+    assert!(said.contains("is `clavepin serve` running there?"), "{said}");
+    assert!(!said.contains("error sending request"), "{said}");
+}

@@ -18,6 +18,11 @@ pub struct OperatorClient {
 impl OperatorClient {
     /// A client for `base` (e.g. `http://127.0.0.1:8480`), reading the token file.
     pub fn new(base: &str, token_file: &Path) -> Result<Self, String> {
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(format!(
+                "--url {base:?} needs its scheme: http://{base} (loopback) or https://{base}"
+            ));
+        }
         // reqwest is built without a default TLS provider: one crypto library, ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let token = match std::fs::read_to_string(token_file) {
@@ -55,7 +60,18 @@ impl OperatorClient {
         if let Some(body) = body {
             req = req.json(body);
         }
-        let resp = req.send().await.map_err(|e| format!("cannot reach {}: {e}", self.base))?;
+        let resp = req.send().await.map_err(|e| {
+            if e.is_connect() {
+                format!(
+                    "nothing answers at {}: is `clavepin serve` running there? (--url sets the address)",
+                    self.base
+                )
+            } else if e.is_timeout() {
+                format!("{} did not answer within 30 s", self.base)
+            } else {
+                format!("the request to {} failed", self.base)
+            }
+        })?;
         let status = resp.status();
         let text = resp.text().await.map_err(|e| format!("reading the answer: {e}"))?;
         if status.is_success() {

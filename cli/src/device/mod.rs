@@ -136,6 +136,11 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
 }
 
 fn open(data: &std::path::Path, url: &str) -> Result<Device, String> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "--url {url:?} needs its scheme: http://{url} (loopback) or https://{url}"
+        ));
+    }
     let keys = FileKeyStore::open(
         &data.join("device.key"),
         !data.join(clavepin_core::store::STORE_FILE).exists(),

@@ -32,6 +32,18 @@ pub enum ContrastKind {
     SupportNumber,
 }
 
+impl ContrastKind {
+    /// What it is, in the words of the API (`docs/PROTOCOL.md`'s `kind`s).
+    pub fn described(self) -> &'static str {
+        match self {
+            ContrastKind::DniDate => {
+                "its validity date (kind dni_validity), or a permanent DNI's issue date (permanent_dni)"
+            }
+            ContrastKind::SupportNumber => "its support number (kind nie_support)",
+        }
+    }
+}
+
 /// A NIE support number: `C` (paper certificate) or `E` (TIE card) and 8 digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SupportNumber {

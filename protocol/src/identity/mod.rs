@@ -76,7 +76,7 @@ pub enum IdentityError {
     #[error("a support number is C or E followed by 8 digits")]
     InvalidSupportNumber,
     /// Contrast data of the wrong kind for the document.
-    #[error("a {document:?} needs contrast data of kind {needed:?}")]
+    #[error("a {document} needs {}", needed.described())]
     ContrastKindMismatch {
         /// The document's kind.
         document: DocumentKind,

@@ -41,8 +41,15 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ser
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
     let bytes = if bytes.is_empty() { b"null".as_slice() } else { bytes };
-    serde_json::from_slice(bytes)
-        .map_err(|e| ServiceError::BadRequest(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        // serde's own words say what is wrong; where in the body is noise to a person
+        // (and the field is named in them).
+        let text = e.to_string();
+        let what = text.split(" at line ").next().unwrap_or(&text);
+        ServiceError::BadRequest(format!(
+            "the request body is not what this endpoint takes: {what}"
+        ))
+    })
 }
 
 /// The operator, authenticated by the bearer token from the data folder.

@@ -30,7 +30,14 @@ pub fn load_census(
          ON CONFLICT(document) DO UPDATE SET full_name = ?2, birth_date = ?3, contrast = ?4,
              fiscal_address = ?5, updated_at = ?6",
     )?;
+    let today = now.date_naive();
     for r in records {
+        if r.birth_date > today {
+            return Err(ServiceError::BadRequest(format!(
+                "a census record's birth date ({}) is in the future",
+                r.birth_date.format("%d/%m/%Y")
+            )));
+        }
         if r.full_name.trim().is_empty() || r.fiscal_address.trim().is_empty() {
             return Err(ServiceError::BadRequest(
                 "census records need a name and a fiscal address".into(),
@@ -126,6 +133,16 @@ pub fn register_at_office(
     let record = census_record(tx, &req.document)?.ok_or(ServiceError::NotInCensus)?;
     if record.contrast != req.contrast {
         return Err(ServiceError::ContrastDataMismatch);
+    }
+    // An expired DNI is no proof of identity at an office (its validity date is in
+    // the past): the citizen renews it first, and the census learns the new date.
+    if let clavepin_protocol::ContrastData::DniValidity { valid_until } = record.contrast
+        && valid_until < now.date_naive()
+    {
+        return Err(ServiceError::BadRequest(format!(
+            "the DNI expired on {}: register the citizen with their renewed DNI",
+            valid_until.format("%d/%m/%Y")
+        )));
     }
     let mobile = MobileNumber::parse(&req.mobile)?;
     let email = Email::parse(&req.email)?;

@@ -109,8 +109,16 @@ async fn citizens_must_be_registered_and_match_the_census() {
         (StatusCode::FORBIDDEN, Some("contrast_data_mismatch"))
     );
     let nie_with_date = json!({ "document": NIE, "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
-    let (status, _) = svc.post("/device/activation", &nie_with_date).await;
+    let (status, resp) = svc.post("/device/activation", &nie_with_date).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let said = resp["message"].as_str().unwrap();
+    assert!(said.contains("a NIE needs its support number (kind nie_support)"), "{said}");
+    // A date written the wrong way: what is wrong, not where in the body.
+    let odd_date = json!({ "document": DNI, "contrast": { "kind": "dni_validity", "valid_until": "31/01/2030" } });
+    let (status, resp) = svc.post("/device/activation", &odd_date).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let said = resp["message"].as_str().unwrap();
+    assert!(!said.contains("line 1") && !said.contains("column"), "{said}");
     assert!(svc.sms_outbox().await.is_empty());
 }
 

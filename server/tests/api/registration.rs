@@ -149,3 +149,23 @@ async fn contrast_data_cannot_be_guessed_on_any_public_endpoint() {
     }
     assert!(svc.sms_outbox().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_birth_date_in_the_future_and_an_expired_dni_are_refused_with_the_reason() {
+    let svc = TestService::start().await;
+    let mut unborn = dni_census();
+    unborn["birth_date"] = json!("2085-04-12");
+    let (status, resp) =
+        svc.operator_post("/operator/census", &json!({ "records": [unborn] })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(resp["message"].as_str().unwrap().contains("12/04/2085) is in the future"), "{resp}");
+
+    let mut expired = dni_census();
+    expired["contrast"] = json!({ "kind": "dni_validity", "valid_until": "1990-01-31" });
+    let (status, _) = svc.operator_post("/operator/census", &json!({ "records": [expired] })).await;
+    assert_eq!(status, StatusCode::OK, "the census may hold an old document");
+    let register = json!({ "document": DNI, "contrast": { "kind": "dni_validity", "valid_until": "1990-01-31" }, "mobile": "612345678", "email": "a@example.es" });
+    let (status, resp) = svc.operator_post("/operator/citizens", &register).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(resp["message"].as_str().unwrap().contains("the DNI expired on 31/01/1990"), "{resp}");
+}
