@@ -618,3 +618,93 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
     assert!(said.contains("is `clavepin serve` running there?"), "{said}");
     assert!(!said.contains("error sending request"), "{said}");
 }
+
+#[test]
+fn copy_clears_the_clipboard_when_stopped_with_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let served = Served::start();
+    for args in [
+        &[
+            "census",
+            "add",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--name",
+            "Ana",
+            "--birth-date",
+            "12/04/1985",
+            "--address",
+            "Calle 1",
+        ][..],
+        &[
+            "register",
+            "--document",
+            "12345678Z",
+            "--valid-until",
+            "31/01/2030",
+            "--mobile",
+            "612345678",
+            "--email",
+            "a@example.es",
+        ][..],
+    ] {
+        assert!(served.admin(args).status.success());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A stand-in for xclip: what it is given is the clipboard.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let held = dir.path().join("clipboard");
+    std::fs::write(bin.join("xclip"), format!("#!/bin/sh\ncat > {}\n", held.display())).unwrap();
+    std::fs::set_permissions(bin.join("xclip"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let device = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clavepin"));
+        command
+            .args(["device", "--url", &served.url, "--data"])
+            .arg(dir.path().join("phone"))
+            .args(args);
+        command.env("PATH", &path).env("DISPLAY", ":99").env_remove("WAYLAND_DISPLAY");
+        command.stdin(std::process::Stdio::null());
+        command
+    };
+    device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"])
+        .output()
+        .unwrap();
+    let sms: serde_json::Value =
+        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
+    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
+    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    assert!(
+        device(&["activate", "--code", code, "--pattern", "1-2-3-6"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let body = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
+        reqwest::Client::new().post(format!("{}/portal/pin-requests", served.url)).json(&body).send().await.unwrap();
+    });
+    let mut copying = device(&["copy", "--pattern", "1-2-3-6"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::fs::read_to_string(&held).is_ok_and(|t| t.len() == 3) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&held).unwrap().len(), 3, "the PIN is on the clipboard");
+    Command::new("kill").args(["-TERM", &copying.id().to_string()]).status().unwrap();
+    let out = copying.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("holds the terminal until the PIN expires"), "{said}");
+    assert_eq!(std::fs::read_to_string(&held).unwrap(), "", "SIGTERM cleared it: {said}");
+    assert!(served.stop().success());
+}

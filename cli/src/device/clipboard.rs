@@ -70,17 +70,49 @@ pub async fn copy_latest(device: &Device) -> Result<(), String> {
     let clipboard = Arc::new(DesktopClipboard(tool));
     let content =
         device.copy_pin(&latest.request_id, clipboard.clone()).map_err(|e| e.to_string())?;
-    let wait = (content.clear_at - device.now()).to_std().unwrap_or_default();
+    let wait = std::time::Duration::from_secs(content.clear_after_secs.into());
     eprintln!(
-        "PIN for code {} copied; the clipboard is cleared when it expires, in {} s (Ctrl-C clears it now)",
+        "PIN for code {} copied. This command holds the terminal until the PIN expires, in \
+         {}, and clears the clipboard then; Ctrl-C (or stopping it) clears it now.",
         latest.code,
-        wait.as_secs()
+        minutes_and_seconds(wait.as_secs())
     );
     tokio::select! {
         () = tokio::time::sleep(wait) => {}
-        _ = tokio::signal::ctrl_c() => {}
+        () = stopped() => {}
     }
     clipboard.clear();
     eprintln!("clipboard cleared");
     Ok(())
+}
+
+/// "9 min 50 s", "40 s".
+fn minutes_and_seconds(secs: u64) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// Ctrl-C, or SIGTERM (a service manager, `kill`): either way the PIN does not stay on
+/// the clipboard.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
