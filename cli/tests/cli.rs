@@ -372,7 +372,7 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
     // Removing: a wrong pattern removes nothing; the question can be answered no.
     let refused = device(&["remove", "--pattern", "9-8-7-4", "--yes"]);
     assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("wrong pattern"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Wrong pattern"));
     let mut asked = Command::new(env!("CARGO_BIN_EXE_clavepin"))
         .args(["device", "--url", &served.url, "--data"])
         .arg(device_dir.path())

@@ -146,7 +146,7 @@ fn open(data: &std::path::Path, url: &str) -> Result<Device, String> {
         !data.join(clavepin_core::store::STORE_FILE).exists(),
     )
     .map_err(|e| format!("{e} ({})", data.join("device.key").display()))?;
-    Device::open(DeviceConfig::new(data, url, Arc::new(keys))).map_err(|e| e.to_string())
+    Device::open(DeviceConfig::new(data, url, Arc::new(keys))).map_err(say)
 }
 
 /// The citizen a command is about: the one named, or the only one.
@@ -154,7 +154,7 @@ fn pick(device: &Device, document: Option<&str>) -> Result<String, String> {
     if let Some(document) = document {
         return Ok(document.to_owned());
     }
-    let citizens = device.citizens().map_err(|e| e.to_string())?;
+    let citizens = device.citizens().map_err(say)?;
     match citizens.as_slice() {
         [only] => Ok(only.document.to_string()),
         [] => Err("no citizen is activated on this device: run `clavepin device activate`".into()),
@@ -169,8 +169,8 @@ async fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
         Some(p) => p.clone(),
         None => prompt::ask_secret("Security pattern (dots 1-9, e.g. 1-2-3-6): ")?,
     };
-    let pattern = Pattern::parse(&text).map_err(|e| e.to_string())?;
-    device.unlock(&document, &pattern).await.map_err(|e| e.to_string())?;
+    let pattern = Pattern::parse(&text).map_err(|e| say(e.into()))?;
+    device.unlock(&document, &pattern).await.map_err(say)?;
     Ok(document)
 }
 
@@ -180,7 +180,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             activate(device, document, &contrast, code, pattern).await
         }
         Command::List { json } => {
-            let citizens = device.citizens().map_err(|e| e.to_string())?;
+            let citizens = device.citizens().map_err(say)?;
             if json {
                 let list: Vec<_> = citizens
                     .iter()
@@ -215,7 +215,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
                     return Ok(());
                 }
             }
-            let told = device.remove_citizen(&document).await.map_err(|e| e.to_string())?;
+            let told = device.remove_citizen(&document).await.map_err(say)?;
             if told {
                 println!("removed {document} from this device; the service was told");
             } else {
@@ -229,7 +229,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
         Command::Unlock { who } => {
             let document = unlock(device, &who).await?;
             tell_removals(device).await;
-            let state = device.check_status(&document).await.map_err(|e| e.to_string())?;
+            let state = device.check_status(&document).await.map_err(say)?;
             println!("{document} unlocked; this device is {}", state_name(state));
             Ok(())
         }
@@ -240,7 +240,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
         }
         Command::Copy { who } => {
             let document = unlock(device, &who).await?;
-            device.pull(&document).await.map_err(|e| e.to_string())?;
+            device.pull(&document).await.map_err(say)?;
             clipboard::copy_latest(device).await
         }
         Command::History { document, pattern, json } => {
@@ -251,7 +251,7 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
                     eprintln!("showing the outcomes last known: {e}");
                 }
             }
-            let pins = device.history(document.as_deref(), 50).map_err(|e| e.to_string())?;
+            let pins = device.history(document.as_deref(), 50).map_err(say)?;
             if json {
                 let list: Vec<_> = pins
                     .iter()
@@ -275,6 +275,11 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// A core error as a person reads it: what happened and what to do, waits in minutes.
+pub(crate) fn say(e: CoreError) -> String {
+    explain(&e, Locale::En)
 }
 
 /// Tells the service of removals made offline; says so when some went.
@@ -329,14 +334,14 @@ async fn activate(
     pattern: Option<String>,
 ) -> Result<(), String> {
     // Resume where a previous run stopped.
-    let mut progress = device.activation_progress().map_err(|e| e.to_string())?;
+    let mut progress = device.activation_progress().map_err(say)?;
     if let (ActivationProgress::Idle, Some(document)) = (&progress, &document) {
         let (input, permanent) = contrast.input()?;
         let today = Local::now().date_naive();
         progress = device
             .start_activation(document, input, permanent, today)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(say)?;
     }
     if let ActivationProgress::AwaitingCode { phone_hint, .. } = &progress {
         eprintln!("an SMS with the activation code was sent to {phone_hint}");
@@ -362,7 +367,7 @@ async fn activate(
                     Err(e) => return Err(format!("{e}; {RESUME}")),
                 }
             };
-            device.set_pattern(document.as_str(), &pattern).await.map_err(|e| e.to_string())?;
+            device.set_pattern(document.as_str(), &pattern).await.map_err(say)?;
             println!("{document} is activated on this device");
             Ok(())
         }

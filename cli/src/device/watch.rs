@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
+use super::say;
 use clavepin_core::{
     ChannelListener, ChannelStatus, CoreError, Device, Locale, ReceivedPin, ScreenListener,
     ScreenModel, explain,
@@ -42,18 +43,18 @@ impl ChannelListener for Forward {
 
 pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Result<(), String> {
     if once {
-        device.pull(document).await.map_err(|e| e.to_string())?;
+        device.pull(document).await.map_err(say)?;
         // A PIN used on the portal shows as used, not as live.
-        device.refresh_states(document).await.map_err(|e| e.to_string())?;
-        let screen = device.screen().map_err(|e| e.to_string())?;
+        device.refresh_states(document).await.map_err(say)?;
+        let screen = device.screen().map_err(say)?;
         print_screen(&screen, json, false);
         return Ok(());
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let forward = Arc::new(Forward(tx));
     let _channel =
-        device.start_direct_channel(document, forward.clone()).map_err(|e| e.to_string())?;
-    let _ticker = device.subscribe_screen(forward).map_err(|e| e.to_string())?;
+        device.start_direct_channel(document, forward.clone()).map_err(say)?;
+    let _ticker = device.subscribe_screen(forward).map_err(say)?;
     let live = std::io::stdout().is_terminal() && !json;
     eprintln!("watching for PINs; Ctrl-C to stop");
     loop {
