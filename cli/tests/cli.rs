@@ -690,7 +690,7 @@ fn copy_clears_the_clipboard_when_stopped_with_sigterm() {
         let body = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
         reqwest::Client::new().post(format!("{}/portal/pin-requests", served.url)).json(&body).send().await.unwrap();
     });
-    let mut copying = device(&["copy", "--pattern", "1-2-3-6"])
+    let copying = device(&["copy", "--pattern", "1-2-3-6"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -64,13 +64,11 @@ impl Clipboard for DesktopClipboard {
 
 /// Copies the newest live PIN, then waits to clear it at expiry (or at Ctrl-C).
 pub async fn copy_latest(device: &Device) -> Result<(), String> {
-    let latest =
-        device.screen().map_err(say)?.latest.ok_or("no PIN has arrived yet")?;
+    let latest = device.screen().map_err(say)?.latest.ok_or("no PIN has arrived yet")?;
     let tool =
         find_tool().ok_or("no desktop clipboard found (install wl-clipboard, xclip or xsel)")?;
     let clipboard = Arc::new(DesktopClipboard(tool));
-    let content =
-        device.copy_pin(&latest.request_id, clipboard.clone()).map_err(say)?;
+    let content = device.copy_pin(&latest.request_id, clipboard.clone()).map_err(say)?;
     let wait = std::time::Duration::from_secs(content.clear_after_secs.into());
     eprintln!(
         "PIN for code {} copied. This command holds the terminal until the PIN expires, in \

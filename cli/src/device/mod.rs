@@ -338,10 +338,7 @@ async fn activate(
     if let (ActivationProgress::Idle, Some(document)) = (&progress, &document) {
         let (input, permanent) = contrast.input()?;
         let today = Local::now().date_naive();
-        progress = device
-            .start_activation(document, input, permanent, today)
-            .await
-            .map_err(say)?;
+        progress = device.start_activation(document, input, permanent, today).await.map_err(say)?;
     }
     if let ActivationProgress::AwaitingCode { phone_hint, .. } = &progress {
         eprintln!("an SMS with the activation code was sent to {phone_hint}");

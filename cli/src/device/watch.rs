@@ -52,8 +52,7 @@ pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Res
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let forward = Arc::new(Forward(tx));
-    let _channel =
-        device.start_direct_channel(document, forward.clone()).map_err(say)?;
+    let _channel = device.start_direct_channel(document, forward.clone()).map_err(say)?;
     let _ticker = device.subscribe_screen(forward).map_err(say)?;
     let live = std::io::stdout().is_terminal() && !json;
     eprintln!("watching for PINs; Ctrl-C to stop");
