@@ -12,7 +12,7 @@ mod serve;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +40,14 @@ enum Command {
     /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
     /// datum it needs; exits non-zero with the reason when invalid.
     CheckId(check_id::Args),
+    /// Prints the shell completions for bash, zsh or fish (e.g. `clavepin completions
+    /// bash > /etc/bash_completion.d/clavepin`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Prints the man page (roff; `clavepin man | man -l -`).
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -51,5 +59,19 @@ fn main() -> ExitCode {
         Command::Admin(args) => admin::run(args),
         Command::Device(args) => device::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "clavepin", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("clavepin man: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }

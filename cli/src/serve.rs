@@ -14,9 +14,9 @@ pub struct Args {
     /// HTTP only on loopback; any other address needs TLS.
     #[arg(long, default_value = paths::DEFAULT_LISTEN)]
     listen: String,
-    /// Data folder: database, keys and the operator token [default: the platform's data folder]
-    #[arg(long)]
-    data: Option<PathBuf>,
+    /// Data folder: database, keys and the operator token.
+    #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = paths::default_service_dir())]
+    data: PathBuf,
     /// TLS certificate chain (PEM), required off loopback.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -41,7 +41,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let data = args.data.unwrap_or_else(paths::default_service_dir);
+    let data = args.data;
     // A folder this run makes is removed again if the service cannot start.
     let made_here = !data.exists();
     let service = match Service::open(ServiceConfig::new(&data)) {

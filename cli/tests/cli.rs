@@ -708,3 +708,37 @@ fn copy_clears_the_clipboard_when_stopped_with_sigterm() {
     assert_eq!(std::fs::read_to_string(&held).unwrap(), "", "SIGTERM cleared it: {said}");
     assert!(served.stop().success());
 }
+
+#[test]
+fn the_environment_names_the_service_and_the_folders_and_completions_come_from_the_same_definitions()
+ {
+    let served = Served::start();
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        stdout(&out)
+    };
+    // No --url, no --data: CLAVEPIN_URL and CLAVEPIN_SERVICE_DATA say them.
+    let outbox = ok(Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["admin", "outbox", "sms", "--json"])
+        .env("CLAVEPIN_URL", &served.url)
+        .env("CLAVEPIN_SERVICE_DATA", served.data.path())
+        .output()
+        .unwrap());
+    assert!(outbox.contains("\"items\""), "{outbox}");
+    let phone = tempfile::tempdir().unwrap();
+    let listed = ok(Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["device", "list", "--json"])
+        .env("CLAVEPIN_DATA", phone.path())
+        .output()
+        .unwrap());
+    assert_eq!(listed.trim(), "[]");
+    assert!(phone.path().join("clavepin-device.db").exists(), "CLAVEPIN_DATA was used");
+    let help = ok(clavepin(&["device", "--help"]));
+    assert!(help.contains("[env: CLAVEPIN_DATA=]") && help.contains("[default: "), "{help}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = ok(clavepin(&["completions", shell]));
+        assert!(script.contains("clavepin") && script.contains("watch"), "{shell}");
+    }
+    assert!(ok(clavepin(&["man"])).contains(".TH clavepin 1"));
+    assert!(served.stop().success());
+}

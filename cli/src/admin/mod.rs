@@ -23,11 +23,11 @@ pub use client::OperatorClient;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The service's address.
-    #[arg(long, global = true, default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
     url: String,
     /// The service's data folder, where `serve` wrote the operator token.
-    #[arg(long, global = true)]
-    data: Option<PathBuf>,
+    #[arg(long, global = true, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = paths::default_service_dir())]
+    data: PathBuf,
     /// The operator token file, if not in the data folder.
     #[arg(long, global = true)]
     token_file: Option<PathBuf>,
@@ -136,12 +136,10 @@ impl Who {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let token_file = args.token_file.clone().unwrap_or_else(|| {
-        args.data
-            .clone()
-            .unwrap_or_else(paths::default_service_dir)
-            .join(clavepin_server::OPERATOR_TOKEN_FILE)
-    });
+    let token_file = args
+        .token_file
+        .clone()
+        .unwrap_or_else(|| args.data.join(clavepin_server::OPERATOR_TOKEN_FILE));
     let outcome = OperatorClient::new(&args.url, &token_file).and_then(|client| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -23,11 +23,11 @@ use crate::paths;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// This device's data folder [default: the platform's data folder]
-    #[arg(long, global = true)]
-    data: Option<PathBuf>,
+    /// This device's data folder.
+    #[arg(long, global = true, env = "CLAVEPIN_DATA", default_value_os_t = paths::data_home().join("device"))]
+    data: PathBuf,
     /// The PIN service.
-    #[arg(long, global = true, default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
     url: String,
     #[command(subcommand)]
     command: Command,
@@ -119,7 +119,7 @@ pub fn run(args: Args) -> ExitCode {
             Ok(rt) => rt,
             Err(e) => return fail(e),
         };
-    let data = args.data.clone().unwrap_or_else(|| paths::data_home().join("device"));
+    let data = args.data.clone();
     let outcome = runtime.block_on(async {
         let device = open(&data, &args.url)?;
         execute(&device, args.command).await
