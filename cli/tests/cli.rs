@@ -217,6 +217,15 @@ fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
         "john@example.com",
     ]));
 
+    // An operator lets a citizen obtain PINs again, and reads the push outbox.
+    let unlocked = ok(served.admin(&["unlock", "--document", "12345678Z"]));
+    assert!(unlocked.contains("can obtain PINs again"), "{unlocked}");
+    let nobody = served.admin(&["unlock", "--document", "87654321X"]);
+    assert!(!nobody.status.success());
+    let pushes: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["outbox", "push", "--json"]))).unwrap();
+    assert!(pushes["items"].is_array(), "{pushes}");
+
     let bad = served.admin(&[
         "census",
         "add",

@@ -75,7 +75,8 @@ impl OperatorClient {
         let status = resp.status();
         let text = resp.text().await.map_err(|e| format!("reading the answer: {e}"))?;
         if status.is_success() {
-            serde_json::from_str(&text)
+            let text = if text.is_empty() { "null" } else { text.as_str() };
+            serde_json::from_str(text)
                 .map_err(|e| format!("unexpected answer from the service: {e}"))
         } else {
             match serde_json::from_str::<ErrorBody>(&text) {

@@ -9,7 +9,7 @@ use chrono::{Local, NaiveDate};
 use clavepin_protocol::identity::parse_date;
 use clavepin_protocol::wire::{
     CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration, InvitationSent,
-    LoadCensus, Outbox, OutboxLetter, OutboxSms, RegisterCitizen, RequestInvitation,
+    LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen, RequestInvitation,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use reqwest::Method;
@@ -73,9 +73,16 @@ enum Command {
         #[arg(long)]
         email: String,
     },
-    /// Reads what the service sent: SMS or letters.
+    /// Lets a citizen stopped at 100 consecutive wrong PINs obtain PINs again (after
+    /// checking it is them: the stop protects against guessing).
+    Unlock {
+        /// DNI or NIE.
+        #[arg(long)]
+        document: String,
+    },
+    /// Reads what the service sent: SMS, letters or push messages.
     Outbox {
-        /// `sms` or `letters`.
+        /// `sms`, `letters` or `push`.
         #[arg(value_enum)]
         kind: OutboxKind,
         /// Only items after this id.
@@ -111,6 +118,7 @@ enum CensusCommand {
 enum OutboxKind {
     Sms,
     Letters,
+    Push,
 }
 
 /// A document number and its contrast datum.
@@ -266,6 +274,49 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                         sms.sent_at.format("%Y-%m-%d %H:%M:%S"),
                         sms.to,
                         sms.text
+                    );
+                }
+            }
+        }
+        Command::Unlock { document } => {
+            let document = DocumentNumber::parse(&document).map_err(|e| e.to_string())?;
+            client
+                .call::<(), serde_json::Value>(
+                    Method::POST,
+                    &format!("/operator/citizens/{document}/unlock"),
+                    None,
+                    true,
+                )
+                .await?;
+            if json {
+                print_json(&serde_json::json!({ "document": document, "unlocked": true }));
+            } else {
+                println!("{document} can obtain PINs again; their wrong-PIN count starts from 0");
+            }
+        }
+        Command::Outbox { kind: OutboxKind::Push, after } => {
+            let outbox: Outbox<OutboxPush> = client
+                .call::<(), _>(
+                    Method::GET,
+                    &format!("/operator/outbox/push?after={after}"),
+                    None,
+                    true,
+                )
+                .await?;
+            if json {
+                print_json(&outbox)
+            } else {
+                for push in &outbox.items {
+                    let platform = match push.platform {
+                        clavepin_protocol::wire::PushPlatform::Fcm => "FCM",
+                        clavepin_protocol::wire::PushPlatform::Apns => "APNs",
+                    };
+                    println!(
+                        "#{} {} {platform} to device {}: {} bytes",
+                        push.id,
+                        push.sent_at.format("%Y-%m-%d %H:%M:%S"),
+                        push.device_id,
+                        push.payload.to_string().len()
                     );
                 }
             }
