@@ -225,6 +225,20 @@ fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
     let pushes: serde_json::Value =
         serde_json::from_str(&ok(served.admin(&["outbox", "push", "--json"]))).unwrap();
     assert!(pushes["items"].is_array(), "{pushes}");
+    // The census and the registered citizens, listed.
+    let census: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["census", "list", "--json"]))).unwrap();
+    assert_eq!(census["items"].as_array().unwrap().len(), 2, "{census}");
+    let citizens = ok(served.admin(&["citizens"]));
+    assert!(
+        citizens.contains("12345678Z  registered") && citizens.contains("no app: PINs by SMS"),
+        "{citizens}"
+    );
+    assert!(!citizens.contains("612345678"), "the mobile is masked: {citizens}");
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["citizens", "--after", "12345678Z", "--json"])))
+            .unwrap();
+    assert!(after["items"].as_array().unwrap().iter().all(|c| c["document"] != "12345678Z"));
 
     let bad = served.admin(&[
         "census",

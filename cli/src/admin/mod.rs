@@ -9,7 +9,8 @@ use chrono::{Local, NaiveDate};
 use clavepin_protocol::identity::parse_date;
 use clavepin_protocol::wire::{
     CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration, InvitationSent,
-    LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen, RequestInvitation,
+    LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen, RegisteredCitizen,
+    RequestInvitation,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use reqwest::Method;
@@ -73,6 +74,13 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Lists registered citizens in document order, 500 at a time: how they registered
+    /// and whether an app receives their PINs.
+    Citizens {
+        /// Start after this document (the last one of the previous page).
+        #[arg(long, default_value = "")]
+        after: String,
+    },
     /// Lets a citizen stopped at 100 consecutive wrong PINs obtain PINs again (after
     /// checking it is them: the stop protects against guessing).
     Unlock {
@@ -111,6 +119,12 @@ enum CensusCommand {
     Load {
         /// The file.
         file: PathBuf,
+    },
+    /// Lists census records in document order, 500 at a time.
+    List {
+        /// Start after this document (the last one of the previous page).
+        #[arg(long, default_value = "")]
+        after: String,
     },
 }
 
@@ -274,6 +288,47 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                         sms.sent_at.format("%Y-%m-%d %H:%M:%S"),
                         sms.to,
                         sms.text
+                    );
+                }
+            }
+        }
+        Command::Census(CensusCommand::List { after }) => {
+            let page: Outbox<CensusRecord> = client
+                .call::<(), _>(Method::GET, &format!("/operator/census?after={after}"), None, true)
+                .await?;
+            if json {
+                print_json(&page)
+            } else {
+                for r in &page.items {
+                    println!(
+                        "{}  {}  born {}",
+                        r.document,
+                        r.full_name,
+                        r.birth_date.format("%d/%m/%Y")
+                    );
+                }
+            }
+        }
+        Command::Citizens { after } => {
+            let page: Outbox<RegisteredCitizen> = client
+                .call::<(), _>(
+                    Method::GET,
+                    &format!("/operator/citizens?after={after}"),
+                    None,
+                    true,
+                )
+                .await?;
+            if json {
+                print_json(&page)
+            } else {
+                for c in &page.items {
+                    println!(
+                        "{}  registered {} by {}  mobile {}  {}",
+                        c.document,
+                        c.registered_at.with_timezone(&Local).format("%d/%m/%Y"),
+                        c.channel,
+                        c.mobile_hint,
+                        if c.app_activated { "app activated" } else { "no app: PINs by SMS" }
                     );
                 }
             }

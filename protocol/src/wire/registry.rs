@@ -133,6 +133,21 @@ pub struct OutboxLetter {
     pub sent_at: Timestamp,
 }
 
+/// A registered citizen, as `GET /operator/citizens` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredCitizen {
+    /// DNI or NIE.
+    pub document: DocumentNumber,
+    /// The last digits of the registered mobile.
+    pub mobile_hint: String,
+    /// `office` or `letter`.
+    pub channel: String,
+    /// When.
+    pub registered_at: Timestamp,
+    /// Whether an activated device receives their PINs.
+    pub app_activated: bool,
+}
+
 /// A push message the gateway sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxPush {

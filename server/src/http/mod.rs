@@ -24,8 +24,8 @@ use crate::state::AppState;
 pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
         .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
-        .route("/operator/census", post(operator::load_census))
-        .route("/operator/citizens", post(operator::register_citizen))
+        .route("/operator/census", post(operator::load_census).get(operator::census_page))
+        .route("/operator/citizens", post(operator::register_citizen).get(operator::citizens_page))
         .route("/operator/outbox/sms", get(operator::sms_outbox))
         .route("/operator/outbox/letters", get(operator::letters_outbox))
         .route("/operator/outbox/push", get(operator::push_outbox))

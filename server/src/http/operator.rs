@@ -151,3 +151,30 @@ pub async fn unlock(
     let found = state.db.write(move |tx| pins::clear_failures(tx, &document)).await?;
     if found { Ok(StatusCode::NO_CONTENT) } else { Err(ServiceError::NotRegistered) }
 }
+
+/// `?after=DOCUMENT`: the page after that document.
+#[derive(Debug, serde::Deserialize)]
+pub struct AfterDocument {
+    #[serde(default)]
+    after: String,
+}
+
+/// `GET /operator/census`
+pub async fn census_page(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiQuery(AfterDocument { after }): ApiQuery<AfterDocument>,
+) -> ServiceResult<Json<Outbox<clavepin_protocol::wire::CensusRecord>>> {
+    let items = state.db.read(move |c| registry::listing::census_page(c, &after)).await?;
+    Ok(Json(Outbox { items }))
+}
+
+/// `GET /operator/citizens`
+pub async fn citizens_page(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiQuery(AfterDocument { after }): ApiQuery<AfterDocument>,
+) -> ServiceResult<Json<Outbox<clavepin_protocol::wire::RegisteredCitizen>>> {
+    let items = state.db.read(move |c| registry::listing::citizens_page(c, &after)).await?;
+    Ok(Json(Outbox { items }))
+}

@@ -4,6 +4,7 @@
 mod contact;
 pub mod guard;
 mod invitation;
+pub mod listing;
 
 use chrono::NaiveDate;
 use clavepin_protocol::wire::{
