@@ -218,6 +218,8 @@ fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
     ]));
 
     // An operator lets a citizen obtain PINs again, and reads the push outbox.
+    let cleared = ok(served.admin(&["clear-code-limit", "--document", "12345678Z"]));
+    assert!(cleared.contains("can ask for activation codes again"), "{cleared}");
     let unlocked = ok(served.admin(&["unlock", "--document", "12345678Z"]));
     assert!(unlocked.contains("can obtain PINs again"), "{unlocked}");
     let nobody = served.admin(&["unlock", "--document", "87654321X"]);

@@ -45,7 +45,11 @@ pub fn start(
     let citizen = registry::registered_citizen(tx, claim)?;
     let document = claim.document();
     let hour_ago = millis(now - TimeDelta::hours(1));
-    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached("SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2")?.query_row(params![document.as_str(), hour_ago],
+    // Codes sent before an operator cleared the limit do not count.
+    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached(
+        "SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2
+           AND created_at > coalesce((SELECT reset_at FROM code_limit_resets WHERE document = ?1), 0)",
+    )?.query_row(params![document.as_str(), hour_ago],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= MAX_CODES_PER_HOUR {
@@ -285,4 +289,21 @@ pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usiz
     Ok(tx
         .prepare_cached("DELETE FROM pending_devices WHERE bound_at < ?1")?
         .execute([millis(now - PENDING_DEVICE_LIFE)])?)
+}
+
+/// An operator clears the citizen's activation-code limit; `false` if not registered.
+pub fn clear_code_limit(
+    tx: &Transaction<'_>,
+    document: &DocumentNumber,
+    now: Timestamp,
+) -> ServiceResult<bool> {
+    if registry::citizen(tx, document)?.is_none() {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO code_limit_resets (document, reset_at) VALUES (?1, ?2)
+         ON CONFLICT (document) DO UPDATE SET reset_at = ?2",
+    )?
+    .execute(params![document.as_str(), millis(now)])?;
+    Ok(true)
 }

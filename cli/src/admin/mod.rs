@@ -88,6 +88,13 @@ enum Command {
         #[arg(long)]
         document: String,
     },
+    /// Clears a citizen's activation-code limit (3 an hour), after checking it is them:
+    /// codes sent before no longer count.
+    ClearCodeLimit {
+        /// DNI or NIE.
+        #[arg(long)]
+        document: String,
+    },
     /// Reads what the service sent: SMS, letters or push messages.
     Outbox {
         /// `sms`, `letters` or `push`.
@@ -331,6 +338,18 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                         if c.app_activated { "app activated" } else { "no app: PINs by SMS" }
                     );
                 }
+            }
+        }
+        Command::ClearCodeLimit { document } => {
+            let document = DocumentNumber::parse(&document).map_err(|e| e.to_string())?;
+            let path = format!("/operator/citizens/{document}/clear-code-limit");
+            client.call::<(), serde_json::Value>(Method::POST, &path, None, true).await?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "document": document, "code_limit_cleared": true }),
+                );
+            } else {
+                println!("{document} can ask for activation codes again (3 an hour from now)");
             }
         }
         Command::Unlock { document } => {

@@ -4,11 +4,12 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const V1: &str = include_str!("schema_v1.sql");
 const V2: &str = include_str!("schema_v2.sql");
 const V3: &str = include_str!("schema_v3.sql");
+const V4: &str = include_str!("schema_v4.sql");
 
 pub enum Migrated {
     Ok,
@@ -35,6 +36,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         0 => tx.execute_batch(V1),
         1 => tx.execute_batch(V2),
         2 => tx.execute_batch(V3),
+        3 => tx.execute_batch(V4),
         _ => Ok(()),
     }
 }

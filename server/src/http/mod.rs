@@ -30,6 +30,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/operator/outbox/letters", get(operator::letters_outbox))
         .route("/operator/outbox/push", get(operator::push_outbox))
         .route("/operator/citizens/{document}/unlock", post(operator::unlock))
+        .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit))
         .route("/portal/pin-requests", post(portal::obtain))
         .route("/portal/pin-requests/{id}/sms", post(portal::send_by_sms))
         .route("/portal/pin-requests/{id}/again", post(portal::request_again))

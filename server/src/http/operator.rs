@@ -178,3 +178,17 @@ pub async fn citizens_page(
     let items = state.db.read(move |c| registry::listing::citizens_page(c, &after)).await?;
     Ok(Json(Outbox { items }))
 }
+
+/// `POST /operator/citizens/{document}/clear-code-limit`
+pub async fn clear_code_limit(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiPath(document): ApiPath<String>,
+) -> ServiceResult<StatusCode> {
+    let document =
+        DocumentNumber::parse(&document).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    let now = state.now();
+    let found =
+        state.db.write(move |tx| crate::activation::clear_code_limit(tx, &document, now)).await?;
+    if found { Ok(StatusCode::NO_CONTENT) } else { Err(ServiceError::NotRegistered) }
+}

@@ -220,3 +220,28 @@ async fn a_lost_answer_can_be_fetched_again_with_the_same_request() {
     let (status, _) = svc.post(&path, &stolen).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_operator_clears_the_code_limit_and_only_later_codes_count() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    for _ in 0..3 {
+        let (status, _) = svc.post("/device/activation", &dni_claim()).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, resp) = svc.post("/device/activation", &dni_claim()).await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_codes"))
+    );
+    let (status, _) = svc
+        .operator_post(&format!("/operator/citizens/{DNI}/clear-code-limit"), &json!(null))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, resp) = svc.post("/device/activation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::CREATED, "{resp}");
+    let (status, resp) = svc
+        .operator_post(&format!("/operator/citizens/{NIE}/clear-code-limit"), &json!(null))
+        .await;
+    assert_eq!((status, resp["error"].as_str()), (StatusCode::FORBIDDEN, Some("not_registered")));
+}
