@@ -637,6 +637,13 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
     };
     let said = admin("127.0.0.1:8480");
     assert!(said.contains("needs its scheme: http://127.0.0.1:8480"), "{said}");
+    // Asked for JSON, the error comes as JSON on standard output too.
+    let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["admin", "--url", "127.0.0.1:8480", "--json", "outbox", "sms"])
+        .output()
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(error["error"].as_str().unwrap().contains("needs its scheme"), "{error}");
     // A port where nothing listens (bound, then let go).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let said = admin(&format!("http://127.0.0.1:{port}"));

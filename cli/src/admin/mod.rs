@@ -165,6 +165,7 @@ impl Who {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    let json = args.json;
     let token_file = args
         .token_file
         .clone()
@@ -174,11 +175,15 @@ pub fn run(args: Args) -> ExitCode {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the runtime: {e}"))?;
-        runtime.block_on(execute(&client, args.command, args.json))
+        runtime.block_on(execute(&client, args.command, json))
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            if json {
+                // Scripts that asked for JSON get their error in JSON too.
+                println!("{}", serde_json::json!({ "error": e }));
+            }
             eprintln!("clavepin admin: {e}");
             ExitCode::FAILURE
         }

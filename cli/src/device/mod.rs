@@ -120,13 +120,25 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return fail(e),
         };
     let data = args.data.clone();
+    let json = matches!(
+        args.command,
+        Command::List { json: true }
+            | Command::Watch { json: true, .. }
+            | Command::History { json: true, .. }
+    );
     let outcome = runtime.block_on(async {
         let device = open(&data, &args.url)?;
         execute(&device, args.command).await
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e),
+        Err(e) => {
+            if json {
+                // Scripts that asked for JSON get their error in JSON too.
+                println!("{}", json!({ "error": e }));
+            }
+            fail(e)
+        }
     }
 }
 
