@@ -9,6 +9,7 @@ mod device;
 mod logging;
 mod paths;
 mod serve;
+mod signals;
 
 use std::process::ExitCode;
 

@@ -73,7 +73,8 @@ pub fn run(args: Args) -> ExitCode {
             println!("data folder: {}", data.display());
             println!("operator token: {}", token_file.display());
         },
-        shutdown_signal(),
+        // Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+        crate::signals::stop_requested(),
     ));
     match result {
         Ok(()) => {
@@ -87,27 +88,5 @@ pub fn run(args: Args) -> ExitCode {
             }
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }

@@ -115,6 +115,51 @@ impl Served {
         Served { child, url, data }
     }
 
+    /// A service with Ana (12345678Z, valid until 31/01/2030) in its census and registered.
+    fn with_citizen() -> Self {
+        let served = Self::start();
+        for args in [
+            &[
+                "census",
+                "add",
+                "--document",
+                "12345678Z",
+                "--valid-until",
+                "31/01/2030",
+                "--name",
+                "Ana",
+                "--birth-date",
+                "12/04/1985",
+                "--address",
+                "Calle 1",
+            ][..],
+            &[
+                "register",
+                "--document",
+                "12345678Z",
+                "--valid-until",
+                "31/01/2030",
+                "--mobile",
+                "612345678",
+                "--email",
+                "a@example.es",
+            ][..],
+        ] {
+            let out = served.admin(args);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        served
+    }
+
+    /// The SMS code of the newest SMS.
+    fn last_sms_code(&self) -> String {
+        let sms: serde_json::Value =
+            serde_json::from_str(&stdout(&self.admin(&["outbox", "sms", "--json"]))).unwrap();
+        let text =
+            sms["items"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_owned();
+        text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
+    }
+
     fn admin(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_clavepin"));
         cmd.args(["admin", "--url", &self.url, "--data"]).arg(self.data.path()).args(args);
@@ -428,37 +473,7 @@ fn the_desktop_companion_works_from_a_cold_start_with_its_clock_seven_minutes_of
         Command::new("faketime").arg("--help").output().is_ok(),
         "Debian's faketime is missing (scripts/install-prerequisites.sh installs it)"
     );
-    let served = Served::start();
-    for args in [
-        &[
-            "census",
-            "add",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--name",
-            "Ana",
-            "--birth-date",
-            "12/04/1985",
-            "--address",
-            "Calle 1",
-        ][..],
-        &[
-            "register",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--mobile",
-            "612345678",
-            "--email",
-            "a@example.es",
-        ][..],
-    ] {
-        let out = served.admin(args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    let served = Served::with_citizen();
     let device_dir = tempfile::tempdir().unwrap();
     // The companion under a clock `skew` off (faketime's syntax, "+7m"); "" is the real one.
     let device = |skew: &str, args: &[&str]| {
@@ -491,10 +506,8 @@ fn the_desktop_companion_works_from_a_cold_start_with_its_clock_seven_minutes_of
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&asked.stderr).contains("SMS code"));
-    let sms: serde_json::Value =
-        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
-    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
-    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    let code = served.last_sms_code();
+    let code = code.as_str();
     device("", &["activate", "--code", code, "--pattern", "1-2-3-6"]);
     for skew in ["+7m", "-7m"] {
         // A fresh process each time: nothing in memory, only what the store kept.
@@ -508,36 +521,7 @@ fn the_desktop_companion_works_from_a_cold_start_with_its_clock_seven_minutes_of
 
 #[test]
 fn the_pattern_typed_on_a_terminal_is_not_echoed() {
-    let served = Served::start();
-    for args in [
-        &[
-            "census",
-            "add",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--name",
-            "Ana",
-            "--birth-date",
-            "12/04/1985",
-            "--address",
-            "Calle 1",
-        ][..],
-        &[
-            "register",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--mobile",
-            "612345678",
-            "--email",
-            "a@example.es",
-        ][..],
-    ] {
-        assert!(served.admin(args).status.success());
-    }
+    let served = Served::with_citizen();
     let dir = tempfile::tempdir().unwrap();
     let binary = env!("CARGO_BIN_EXE_clavepin");
     let device = |args: &[&str]| {
@@ -550,10 +534,8 @@ fn the_pattern_typed_on_a_terminal_is_not_echoed() {
             .unwrap()
     };
     device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
-    let sms: serde_json::Value =
-        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
-    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
-    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    let code = served.last_sms_code();
+    let code = code.as_str();
     assert!(device(&["activate", "--code", code, "--pattern", "7-5-3-1"]).status.success());
     // On a terminal (util-linux's `script` gives the command one), typed as a person would.
     let unlock =
@@ -654,36 +636,7 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
 #[test]
 fn copy_clears_the_clipboard_when_stopped_with_sigterm() {
     use std::os::unix::fs::PermissionsExt;
-    let served = Served::start();
-    for args in [
-        &[
-            "census",
-            "add",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--name",
-            "Ana",
-            "--birth-date",
-            "12/04/1985",
-            "--address",
-            "Calle 1",
-        ][..],
-        &[
-            "register",
-            "--document",
-            "12345678Z",
-            "--valid-until",
-            "31/01/2030",
-            "--mobile",
-            "612345678",
-            "--email",
-            "a@example.es",
-        ][..],
-    ] {
-        assert!(served.admin(args).status.success());
-    }
+    let served = Served::with_citizen();
     let dir = tempfile::tempdir().unwrap();
     // A stand-in for xclip: what it is given is the clipboard.
     let bin = dir.path().join("bin");
@@ -705,10 +658,8 @@ fn copy_clears_the_clipboard_when_stopped_with_sigterm() {
     device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"])
         .output()
         .unwrap();
-    let sms: serde_json::Value =
-        serde_json::from_str(&stdout(&served.admin(&["outbox", "sms", "--json"]))).unwrap();
-    let text = sms["items"][0]["text"].as_str().unwrap().to_owned();
-    let code = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap();
+    let code = served.last_sms_code();
+    let code = code.as_str();
     assert!(
         device(&["activate", "--code", code, "--pattern", "1-2-3-6"])
             .output()

@@ -78,7 +78,8 @@ pub async fn copy_latest(device: &Device) -> Result<(), String> {
     );
     tokio::select! {
         () = tokio::time::sleep(wait) => {}
-        () = stopped() => {}
+        // Ctrl-C or SIGTERM: either way the PIN does not stay on the clipboard.
+        () = crate::signals::stop_requested() => {}
     }
     clipboard.clear();
     eprintln!("clipboard cleared");
@@ -92,26 +93,4 @@ fn minutes_and_seconds(secs: u64) -> String {
         (m, 0) => format!("{m} min"),
         (m, s) => format!("{m} min {s} s"),
     }
-}
-
-/// Ctrl-C, or SIGTERM (a service manager, `kill`): either way the PIN does not stay on
-/// the clipboard.
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminate => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
