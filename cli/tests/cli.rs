@@ -416,6 +416,15 @@ fn the_desktop_companion_activates_watches_and_lists_its_history() {
     let history: serde_json::Value =
         serde_json::from_str(&ok(device(&["history", "--json"]))).unwrap();
     assert_eq!(history[0]["state"], "live");
+    // For people, the README's line: code, PIN, a 10-cell bar, the time left.
+    let line = ok(device(&["watch", "--once", "--pattern", "1-2-3-6"]));
+    let pin = screen["pin"].as_str().unwrap();
+    let line = line.trim();
+    assert!(line.starts_with(&format!("code WTCH  PIN {pin}  [██████████] ")), "{line}");
+    assert!(
+        line.ends_with(" left") && (line.contains("] 10:00") || line.contains("] 9:5")),
+        "{line}"
+    );
     // Used on the portal: watch --once and history (given the pattern) say so.
     let verified = runtime.block_on(async {
         let body = serde_json::json!({ "code": "WTCH", "pin": screen["pin"] });

@@ -60,7 +60,7 @@ pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Res
         tokio::select! {
             update = rx.recv() => match update {
                 Some(Update::Screen(screen)) => print_screen(&screen, json, live),
-                Some(Update::Status(status)) => print_status(&status, json),
+                Some(Update::Status(status)) => print_status(&status, json, live),
                 Some(Update::Problem(text)) => if !json { eprintln!("{text}") },
                 None => return Ok(()),
             },
@@ -72,9 +72,16 @@ pub async fn run(device: &Device, document: &str, json: bool, once: bool) -> Res
     }
 }
 
-fn print_status(status: &ChannelStatus, json: bool) {
+fn print_status(status: &ChannelStatus, json: bool, live: bool) {
     if json {
         return;
+    }
+    if live {
+        // The countdown line is being redrawn in place: clear it first, so the status
+        // is a line of its own and the next redraw starts afresh.
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "\r\x1b[2K");
+        let _ = out.flush();
     }
     let text = match status {
         ChannelStatus::Connecting => "connecting to the PIN service…".to_owned(),
@@ -121,13 +128,14 @@ fn print_screen(screen: &ScreenModel, json: bool, live: bool) {
         PinState::Superseded => "replaced by a newer PIN".into(),
         PinState::Dead => "too many wrong tries".into(),
     };
+    // The README's line: a 10-cell bar of the ten minutes, one cell a minute.
+    let filled = (pin.countdown.seconds_left as usize).div_ceil(60).min(10);
+    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled));
     if live {
-        // A 30-cell bar of the ten minutes, redrawn in place.
-        let filled = (pin.countdown.seconds_left as usize * 30).div_ceil(600).min(30);
-        let bar = format!("{}{}", "█".repeat(filled), "░".repeat(30 - filled));
+        // Redrawn in place on a terminal.
         let _ = write!(out, "\r\x1b[2Kcode {}  PIN {shown}  [{bar}] {status}", pin.code);
         let _ = out.flush();
     } else {
-        let _ = writeln!(out, "code {}  PIN {shown}  {status}", pin.code);
+        let _ = writeln!(out, "code {}  PIN {shown}  [{bar}] {status}", pin.code);
     }
 }
