@@ -162,7 +162,21 @@ impl ClavePinDevice {
         self.device.activation_progress().map_err(self.activation())
     }
 
+    /// Where one citizen's activation stands (each citizen's is their own).
+    pub fn activation_progress_for(
+        &self,
+        document: DocumentNumber,
+    ) -> Result<ActivationProgress, ActivationError> {
+        self.device.activation_progress_for(document.as_str()).map_err(self.activation())
+    }
+
+    /// The activations waiting for their SMS codes, newest first.
+    pub fn pending_activations(&self) -> Result<Vec<ActivationProgress>, ActivationError> {
+        self.device.pending_activations().map_err(self.activation())
+    }
+
     /// Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+    /// `AlreadyActivated` if the citizen is active on this device.
     pub async fn start_activation(
         &self,
         document: DocumentNumber,
@@ -176,7 +190,17 @@ impl ClavePinDevice {
         started.map_err(self.activation())
     }
 
-    /// Activation, step 2: the SMS code.
+    /// Activation, step 2, for one citizen (a family phone may activate two at once).
+    pub async fn submit_activation_code_for(
+        &self,
+        document: DocumentNumber,
+        code: String,
+    ) -> Result<ActivationProgress, ActivationError> {
+        let progress = self.device.submit_activation_code_for(document.as_str(), &code).await;
+        progress.map_err(self.activation())
+    }
+
+    /// Activation, step 2: the SMS code, for the newest activation waiting for one.
     pub async fn submit_activation_code(
         &self,
         code: String,
@@ -195,9 +219,14 @@ impl ClavePinDevice {
         self.device.set_pattern(document.as_str(), &pattern).await.map_err(self.activation())
     }
 
-    /// Abandons an activation waiting for its code.
+    /// Abandons the newest activation waiting for its code.
     pub fn cancel_activation(&self) -> Result<(), ActivationError> {
         self.device.cancel_activation().map_err(self.activation())
+    }
+
+    /// Abandons one citizen's activation waiting for its code.
+    pub fn cancel_activation_for(&self, document: DocumentNumber) -> Result<(), ActivationError> {
+        self.device.cancel_activation_for(document.as_str()).map_err(self.activation())
     }
 
     /// Unlocks a citizen with the pattern. Stretches off the calling thread; the

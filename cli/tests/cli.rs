@@ -734,3 +734,90 @@ fn the_environment_names_the_service_and_the_folders_and_completions_come_from_t
     assert!(ok(clavepin(&["man"])).contains(".TH clavepin 1"));
     assert!(served.stop().success());
 }
+
+#[test]
+fn each_citizens_activation_is_its_own_and_list_shows_the_pending_ones() {
+    let served = Served::with_citizen();
+    for args in [
+        &[
+            "census",
+            "add",
+            "--document",
+            "X1234567L",
+            "--support",
+            "E12345678",
+            "--name",
+            "John",
+            "--birth-date",
+            "30/09/1979",
+            "--address",
+            "Diagonal 100",
+        ][..],
+        &[
+            "register",
+            "--document",
+            "X1234567L",
+            "--support",
+            "E12345678",
+            "--mobile",
+            "699000111",
+            "--email",
+            "j@example.es",
+        ][..],
+    ] {
+        let out = served.admin(args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let device = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["device", "--url", &served.url, "--data"])
+            .arg(dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let ana = device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
+    assert!(err(&ana).contains("was sent to •••••••78"), "{}", err(&ana));
+    let ana_code = served.last_sms_code();
+    let john = device(&["activate", "--document", "X1234567L", "--support", "E12345678"]);
+    assert!(
+        err(&john).contains("was sent to •••••••11"),
+        "John's own SMS, not Ana's: {}",
+        err(&john)
+    );
+    let listed = stdout(&device(&["list"]));
+    assert!(
+        listed.contains("12345678Z  DNI  waiting for the SMS code")
+            && listed.contains("X1234567L  NIE  waiting"),
+        "{listed}"
+    );
+    // Resuming says which SMS it waits for, and never that one was sent.
+    let resumed = device(&["activate", "--document", "12345678Z"]);
+    assert!(
+        err(&resumed).contains("12345678Z: waiting for the SMS code sent to •••••••78"),
+        "{}",
+        err(&resumed)
+    );
+    assert!(!err(&resumed).contains("was sent"), "{}", err(&resumed));
+    let which = device(&["activate"]);
+    assert!(err(&which).contains("choose one with --document"), "{}", err(&which));
+    assert!(device(&["cancel-activation", "--document", "X1234567L"]).status.success());
+    assert!(!stdout(&device(&["list"])).contains("X1234567L"));
+    let done = device(&[
+        "activate",
+        "--document",
+        "12345678Z",
+        "--code",
+        &ana_code,
+        "--pattern",
+        "1-2-3-6",
+    ]);
+    assert!(stdout(&done).contains("12345678Z is activated"), "{}", err(&done));
+    let again = device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
+    assert!(!again.status.success());
+    assert!(err(&again).contains("already activated on this phone"), "{}", err(&again));
+    assert!(served.stop().success());
+}

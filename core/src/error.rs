@@ -63,6 +63,9 @@ pub enum CoreError {
     /// The key confirmation from the service does not match this device's key.
     #[error("the keys agreed with the service do not match; nothing was stored, start again")]
     KeyConfirmationFailed,
+    /// The citizen is already activated on this device.
+    #[error("this citizen is already activated on this device")]
+    AlreadyActivated,
     /// No such citizen on this device.
     #[error("that citizen is not activated on this device")]
     UnknownCitizen,

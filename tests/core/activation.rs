@@ -192,3 +192,30 @@ async fn an_app_killed_mid_activation_leaves_the_citizens_working_phone_active()
     h.activate(&new, DNI, DNI_VALIDITY).await;
     assert_eq!(working.check_status(DNI).await.unwrap(), CitizenState::Replaced);
 }
+
+#[tokio::test]
+async fn two_citizens_activate_on_one_phone_each_with_their_own_code() {
+    let h = Harness::start().await;
+    let device = h.device("family-phone");
+    device.start_activation(DNI, DNI_VALIDITY, false, today()).await.unwrap();
+    let dni_code = h.last_sms_code().await;
+    device.start_activation(NIE, NIE_SUPPORT, false, today()).await.unwrap();
+    let nie_code = h.last_sms_code().await;
+    assert_eq!(
+        device.pending_activations().unwrap().len(),
+        2,
+        "the second did not replace the first"
+    );
+    device.submit_activation_code_for(DNI, &dni_code).await.unwrap();
+    assert!(matches!(
+        device.activation_progress_for(NIE).unwrap(),
+        ActivationProgress::AwaitingCode { .. }
+    ));
+    device.set_pattern(DNI, &Pattern::parse(PATTERN).unwrap()).await.unwrap();
+    device.submit_activation_code_for(NIE, &nie_code).await.unwrap();
+    device.set_pattern(NIE, &Pattern::parse("7-5-3-1").unwrap()).await.unwrap();
+    assert_eq!(device.citizens().unwrap().len(), 2);
+    assert!(device.pending_activations().unwrap().is_empty());
+    let again = device.start_activation(DNI, DNI_VALIDITY, false, today()).await;
+    assert!(matches!(again, Err(CoreError::AlreadyActivated)), "{again:?}");
+}

@@ -214,7 +214,11 @@ impl Harness {
     pub fn pending_activation_id(&self, name: &str) -> String {
         rusqlite::Connection::open(self.device_dir(name).join("clavepin-device.db"))
             .unwrap()
-            .query_row("SELECT activation_id FROM pending_activation", [], |r| r.get(0))
+            .query_row(
+                "SELECT activation_id FROM pending_activations ORDER BY started_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .unwrap()
     }
 

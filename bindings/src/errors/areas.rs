@@ -53,6 +53,12 @@ pub enum ActivationError {
         /// What to tell the citizen.
         explanation: String,
     },
+    /// The citizen is already activated on this device: nothing to do.
+    #[error("{explanation}")]
+    AlreadyActivated {
+        /// What to tell the citizen.
+        explanation: String,
+    },
     /// The pattern is already set; change it instead.
     #[error("{explanation}")]
     PatternAlreadySet {
@@ -246,6 +252,7 @@ impl ActivationError {
                 Self::StartAgain { explanation }
             }
             CoreError::PatternAlreadySet => Self::PatternAlreadySet { explanation },
+            CoreError::AlreadyActivated => Self::AlreadyActivated { explanation },
             CoreError::UnknownCitizen => Self::UnknownCitizen { explanation },
             _ => Self::Platform { error: PlatformError::Failure { explanation } },
         }

@@ -62,7 +62,14 @@ enum Command {
         #[arg(long)]
         pattern: Option<String>,
     },
-    /// Lists the citizens activated on this device.
+    /// Stops a citizen's activation that waits for its SMS code.
+    CancelActivation {
+        /// DNI or NIE.
+        #[arg(long)]
+        document: String,
+    },
+    /// Lists the citizens activated on this device, and the activations waiting for
+    /// their SMS codes.
     List {
         /// Print JSON.
         #[arg(long)]
@@ -193,14 +200,40 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
         }
         Command::List { json } => {
             let citizens = device.citizens().map_err(say)?;
+            let pending = device.pending_activations().map_err(say)?;
             if json {
-                let list: Vec<_> = citizens
+                let mut list: Vec<_> = citizens
                     .iter()
                     .map(|c| json!({ "document": c.document.as_str(), "kind": c.kind.to_string(), "state": state_name(c.state), "activated_at": c.activated_at }))
                     .collect();
+                for p in &pending {
+                    if let ActivationProgress::AwaitingCode {
+                        document,
+                        phone_hint,
+                        code_expires_at,
+                    } = p
+                    {
+                        list.push(json!({ "document": document.as_str(), "kind": document.kind().to_string(), "state": "awaiting-code", "phone_hint": phone_hint, "code_expires_at": code_expires_at }));
+                    }
+                }
                 println!("{}", serde_json::Value::Array(list));
-            } else if citizens.is_empty() {
-                println!("no citizen is activated on this device");
+                return Ok(());
+            }
+            for p in &pending {
+                if let ActivationProgress::AwaitingCode { document, phone_hint, code_expires_at } =
+                    p
+                {
+                    println!(
+                        "{document}  {}  waiting for the SMS code sent to {phone_hint} (valid until {}; `activate --document {document}` goes on, `cancel-activation` stops)",
+                        document.kind(),
+                        code_expires_at.with_timezone(&Local).format("%H:%M")
+                    );
+                }
+            }
+            if citizens.is_empty() {
+                if pending.is_empty() {
+                    println!("no citizen is activated on this device");
+                }
             } else {
                 for c in citizens {
                     println!(
@@ -236,6 +269,11 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
                      will be told the next time this device reaches it (any `watch`, `unlock` or `copy`)"
                 );
             }
+            Ok(())
+        }
+        Command::CancelActivation { document } => {
+            device.cancel_activation_for(&document).map_err(say)?;
+            println!("the activation of {document} on this device was stopped");
             Ok(())
         }
         Command::Unlock { who } => {
@@ -308,7 +346,11 @@ const RESUME: &str = "run `clavepin device activate` again to go on from here";
 
 /// Sends the SMS code, asking again after a wrong one while tries remain. A code given
 /// with --code is sent once.
-async fn submit_code(device: &Device, given: Option<String>) -> Result<ActivationProgress, String> {
+async fn submit_code(
+    device: &Device,
+    document: &str,
+    given: Option<String>,
+) -> Result<ActivationProgress, String> {
     let mut given = given;
     loop {
         let asked = given.is_none();
@@ -316,7 +358,7 @@ async fn submit_code(device: &Device, given: Option<String>) -> Result<Activatio
             Some(c) => c,
             None => prompt::ask("SMS code: ").map_err(|e| format!("{e}; {RESUME}"))?,
         };
-        match device.submit_activation_code(&code).await {
+        match device.submit_activation_code_for(document, &code).await {
             Ok(progress) => return Ok(progress),
             Err(
                 e @ (CoreError::ActivationCode(_)
@@ -345,16 +387,37 @@ async fn activate(
     code: Option<String>,
     pattern: Option<String>,
 ) -> Result<(), String> {
-    // Resume where a previous run stopped.
-    let mut progress = device.activation_progress().map_err(say)?;
+    // Resume where a previous run stopped: this citizen's activation, each its own.
+    let mut progress = match &document {
+        Some(document) => device.activation_progress_for(document).map_err(say)?,
+        None => {
+            if device.pending_activations().map_err(say)?.len() > 1 {
+                return Err("several activations wait for their SMS codes: choose one with \
+                            --document (`clavepin device list` shows them)"
+                    .into());
+            }
+            device.activation_progress().map_err(say)?
+        }
+    };
+    let mut sent_now = false;
     if let (ActivationProgress::Idle, Some(document)) = (&progress, &document) {
         let (input, permanent) = contrast.input()?;
         let today = Local::now().date_naive();
         progress = device.start_activation(document, input, permanent, today).await.map_err(say)?;
+        sent_now = true;
     }
-    if let ActivationProgress::AwaitingCode { phone_hint, .. } = &progress {
-        eprintln!("an SMS with the activation code was sent to {phone_hint}");
-        progress = submit_code(device, code).await?;
+    if let ActivationProgress::AwaitingCode { document, phone_hint, code_expires_at } = &progress {
+        // "Sent" only when an SMS went out now; resuming says which one it waits for.
+        if sent_now {
+            eprintln!("an SMS with the activation code was sent to {phone_hint}");
+        } else {
+            eprintln!(
+                "{document}: waiting for the SMS code sent to {phone_hint} (valid until {})",
+                code_expires_at.with_timezone(&Local).format("%H:%M")
+            );
+        }
+        let document = document.to_string();
+        progress = submit_code(device, &document, code).await?;
     }
     match progress {
         ActivationProgress::AwaitingPattern { document } => {

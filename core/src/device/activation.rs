@@ -45,7 +45,8 @@ pub enum ActivationProgress {
 }
 
 impl Device {
-    /// Where activation stands (after a restart too).
+    /// Where activation stands (after a restart too): a citizen waiting for their
+    /// pattern first, then the newest activation waiting for its code.
     pub fn activation_progress(&self) -> CoreResult<ActivationProgress> {
         let store = self.store();
         if let Some(citizen) =
@@ -53,14 +54,26 @@ impl Device {
         {
             return Ok(ActivationProgress::AwaitingPattern { document: citizen.document });
         }
-        Ok(match store.pending_activation()? {
-            Some(p) => ActivationProgress::AwaitingCode {
-                document: p.document,
-                phone_hint: p.phone_hint,
-                code_expires_at: p.code_expires_at,
-            },
-            None => ActivationProgress::Idle,
-        })
+        Ok(store
+            .pending_activations()?
+            .into_iter()
+            .next()
+            .map_or(ActivationProgress::Idle, awaiting))
+    }
+
+    /// Where one citizen's activation stands: each citizen's is their own.
+    pub fn activation_progress_for(&self, document: &str) -> CoreResult<ActivationProgress> {
+        let document = Self::document(document)?;
+        let store = self.store();
+        if store.citizen(&document)?.is_some_and(|c| c.state == CitizenState::NeedsPattern) {
+            return Ok(ActivationProgress::AwaitingPattern { document });
+        }
+        Ok(store.pending_activation(&document)?.map_or(ActivationProgress::Idle, awaiting))
+    }
+
+    /// The activations waiting for their SMS codes, newest first.
+    pub fn pending_activations(&self) -> CoreResult<Vec<ActivationProgress>> {
+        Ok(self.store().pending_activations()?.into_iter().map(awaiting).collect())
     }
 
     /// Step 1: the citizen's document and contrast datum, as typed. The service
@@ -75,6 +88,14 @@ impl Device {
         let document = Self::document(document)?;
         let contrast = ContrastData::parse_for(&document, contrast, permanent_dni, today)?;
         let claim = IdentityClaim::new(document, contrast)?;
+        match self.store().citizen(&document)?.map(|c| c.state) {
+            // Activating again would replace this very device: say so instead.
+            Some(CitizenState::Active) => return Err(CoreError::AlreadyActivated),
+            Some(CitizenState::NeedsPattern) => {
+                return Ok(ActivationProgress::AwaitingPattern { document });
+            }
+            Some(CitizenState::Replaced) | None => {}
+        }
         let started = self
             .client()
             .start_activation(&StartActivation {
@@ -87,6 +108,7 @@ impl Device {
             activation_id: started.activation_id,
             code_expires_at: started.code_expires_at,
             phone_hint: started.phone_hint,
+            started_at: self.now(),
         };
         self.store().save_pending_activation(&pending)?;
         Ok(ActivationProgress::AwaitingCode {
@@ -96,12 +118,33 @@ impl Device {
         })
     }
 
-    /// Step 2: the SMS code. Makes the keys, proves the code, agrees the sealing key
-    /// and checks the service's key confirmation; only then stores anything.
+    /// Step 2, for the newest activation waiting for its code.
     pub async fn submit_activation_code(&self, code: &str) -> CoreResult<ActivationProgress> {
-        let code = ActivationCode::parse(code)?;
+        let newest = self.store().pending_activations()?.into_iter().next();
+        let pending = newest.ok_or(CoreError::NoActivationInProgress)?;
+        self.submit_code(pending, code).await
+    }
+
+    /// Step 2, for one citizen's activation.
+    pub async fn submit_activation_code_for(
+        &self,
+        document: &str,
+        code: &str,
+    ) -> CoreResult<ActivationProgress> {
+        let document = Self::document(document)?;
         let pending =
-            self.store().pending_activation()?.ok_or(CoreError::NoActivationInProgress)?;
+            self.store().pending_activation(&document)?.ok_or(CoreError::NoActivationInProgress)?;
+        self.submit_code(pending, code).await
+    }
+
+    /// The SMS code. Makes the keys, proves the code, agrees the sealing key and checks
+    /// the service's key confirmation; only then stores anything.
+    async fn submit_code(
+        &self,
+        pending: PendingActivation,
+        code: &str,
+    ) -> CoreResult<ActivationProgress> {
+        let code = ActivationCode::parse(code)?;
         let rng = ring::rand::SystemRandom::new();
         let signing =
             DeviceSigningKey::generate(&rng).map_err(|_| CoreError::Crypto("key generation"))?;
@@ -126,7 +169,7 @@ impl Device {
                 ..
             }) => {
                 // The attempt is over: the next screen asks for the document again.
-                self.store().clear_pending_activation()?;
+                self.store().clear_pending_activation(&pending.document)?;
                 return Err(CoreError::ActivationExpired);
             }
             Err(e) => return Err(e.into()),
@@ -201,8 +244,28 @@ impl Device {
         Ok(())
     }
 
-    /// Abandons an activation waiting for its code.
+    /// Abandons the newest activation waiting for its code.
     pub fn cancel_activation(&self) -> CoreResult<()> {
-        Ok(self.store().clear_pending_activation()?)
+        if let Some(newest) = self.store().pending_activations()?.into_iter().next() {
+            self.store().clear_pending_activation(&newest.document)?;
+        }
+        Ok(())
+    }
+
+    /// Abandons one citizen's activation waiting for its code.
+    pub fn cancel_activation_for(&self, document: &str) -> CoreResult<()> {
+        let document = Self::document(document)?;
+        if self.store().pending_activation(&document)?.is_none() {
+            return Err(CoreError::NoActivationInProgress);
+        }
+        Ok(self.store().clear_pending_activation(&document)?)
+    }
+}
+
+fn awaiting(p: PendingActivation) -> ActivationProgress {
+    ActivationProgress::AwaitingCode {
+        document: p.document,
+        phone_hint: p.phone_hint,
+        code_expires_at: p.code_expires_at,
     }
 }

@@ -53,6 +53,8 @@ pub(crate) struct Catalog {
     pub no_activation: &'static str,
     /// No such citizen on this phone.
     pub unknown_citizen: &'static str,
+    /// Activating a citizen already active here.
+    pub already_activated: &'static str,
     /// The pattern is not set yet.
     pub pattern_not_set: &'static str,
     /// The pattern is already set.
@@ -147,6 +149,7 @@ pub(crate) const ES: Catalog = Catalog {
     restart_activation: "Esta activación ya no puede completarse. Vuelva a empezar con su documento para recibir un código nuevo.",
     no_activation: "No hay ninguna activación en curso. Empiece por su documento y su dato de contraste.",
     unknown_citizen: "Esa persona no está activada en este teléfono.",
+    already_activated: "Esta persona ya está activada en este teléfono; no hace falta volver a activarla.",
     pattern_not_set: "Dibuje primero su patrón de seguridad para terminar la activación.",
     pattern_already_set: "El patrón ya está establecido. Para cambiarlo use «Cambiar patrón».",
     locked: "Dibuje su patrón de seguridad para continuar.",
@@ -207,6 +210,7 @@ pub(crate) const EN: Catalog = Catalog {
     restart_activation: "This activation can no longer be completed. Start again with your document to get a new code.",
     no_activation: "No activation is in progress. Start with your document and its contrast datum.",
     unknown_citizen: "That person is not activated on this phone.",
+    already_activated: "This person is already activated on this phone; there is no need to activate again.",
     pattern_not_set: "Draw your security pattern first to finish the activation.",
     pattern_already_set: "The pattern is already set. To change it use \"Change pattern\".",
     locked: "Draw your security pattern to continue.",
@@ -267,6 +271,7 @@ pub(crate) const CA: Catalog = Catalog {
     restart_activation: "Aquesta activació ja no es pot completar. Torneu a començar amb el document per rebre un codi nou.",
     no_activation: "No hi ha cap activació en curs. Comenceu pel document i la dada de contrast.",
     unknown_citizen: "Aquesta persona no està activada en aquest telèfon.",
+    already_activated: "Aquesta persona ja està activada en aquest telèfon; no cal tornar-la a activar.",
     pattern_not_set: "Dibuixeu primer el patró de seguretat per acabar l'activació.",
     pattern_already_set: "El patró ja està establert. Per canviar-lo useu «Canvia el patró».",
     locked: "Dibuixeu el patró de seguretat per continuar.",
@@ -327,6 +332,7 @@ pub(crate) const GL: Catalog = Catalog {
     restart_activation: "Esta activación xa non pode completarse. Volva empezar co seu documento para recibir un código novo.",
     no_activation: "Non hai ningunha activación en curso. Comece polo seu documento e o dato de contraste.",
     unknown_citizen: "Esa persoa non está activada neste teléfono.",
+    already_activated: "Esta persoa xa está activada neste teléfono; non fai falta volver activala.",
     pattern_not_set: "Debuxe primeiro o seu patrón de seguridade para rematar a activación.",
     pattern_already_set: "O patrón xa está establecido. Para cambialo use «Cambiar patrón».",
     locked: "Debuxe o seu patrón de seguridade para continuar.",
@@ -387,6 +393,7 @@ pub(crate) const EU: Catalog = Catalog {
     restart_activation: "Aktibazio hau ezin da osatu. Hasi berriro zure dokumentuarekin kode berri bat jasotzeko.",
     no_activation: "Ez dago aktibaziorik abian. Hasi zure dokumentuarekin eta kontraste-datuarekin.",
     unknown_citizen: "Pertsona hori ez dago telefono honetan aktibatuta.",
+    already_activated: "Pertsona hau telefono honetan aktibatuta dago jada; ez da berriro aktibatu behar.",
     pattern_not_set: "Marraztu lehenik segurtasun-eredua aktibazioa amaitzeko.",
     pattern_already_set: "Eredua ezarrita dago. Aldatzeko, erabili «Aldatu eredua».",
     locked: "Marraztu zure segurtasun-eredua jarraitzeko.",

@@ -33,6 +33,7 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
             t.restart_activation.to_owned()
         }
         CoreError::UnknownCitizen => t.unknown_citizen.to_owned(),
+        CoreError::AlreadyActivated => t.already_activated.to_owned(),
         CoreError::PatternNotSet => t.pattern_not_set.to_owned(),
         CoreError::PatternAlreadySet => t.pattern_already_set.to_owned(),
         CoreError::Locked => t.locked.to_owned(),

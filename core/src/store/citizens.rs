@@ -69,6 +69,8 @@ pub struct PendingActivation {
     pub code_expires_at: Timestamp,
     /// Where the SMS went.
     pub phone_hint: String,
+    /// When the code was asked for.
+    pub started_at: Timestamp,
 }
 
 fn citizen_from_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, i64, i64, i64)> {
@@ -82,41 +84,60 @@ const CITIZEN_COLUMNS: &str =
     "document, device_id, state, activated_at, unlock_failures, unlock_blocked_until";
 
 impl Store {
-    /// Remembers an activation waiting for its code (replacing any earlier one).
+    /// Remembers an activation waiting for its code (replacing that citizen's earlier
+    /// one; other citizens' stay).
     pub fn save_pending_activation(&self, pending: &PendingActivation) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO pending_activation (slot, document, activation_id, code_expires_at, phone_hint)
-             VALUES (1, ?1, ?2, ?3, ?4)",
-            params![pending.document.as_str(), pending.activation_id, ms(pending.code_expires_at), pending.phone_hint],
+            "INSERT OR REPLACE INTO pending_activations (document, activation_id, code_expires_at, phone_hint, started_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![pending.document.as_str(), pending.activation_id, ms(pending.code_expires_at), pending.phone_hint, ms(pending.started_at)],
         )?;
         Ok(())
     }
 
-    /// The activation waiting for its code, if any.
-    pub fn pending_activation(&self) -> Result<Option<PendingActivation>, StoreError> {
-        let row: Option<(String, String, i64, String)> = self
-            .conn
-            .query_row(
-                "SELECT document, activation_id, code_expires_at, phone_hint FROM pending_activation",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        row.map(|(document, activation_id, expires, phone_hint)| {
-            Ok(PendingActivation {
-                document: DocumentNumber::parse(&document)
-                    .map_err(|_| StoreError::Corrupt("pending document"))?,
-                activation_id,
-                code_expires_at: from_ms(expires),
-                phone_hint,
+    /// The activations waiting for their codes, newest first.
+    pub fn pending_activations(&self) -> Result<Vec<PendingActivation>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT document, activation_id, code_expires_at, phone_hint, started_at
+             FROM pending_activations ORDER BY started_at DESC, document",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<(String, String, i64, String, i64)>, _>>()?;
+        rows.into_iter()
+            .map(|(document, activation_id, expires, phone_hint, started)| {
+                Ok(PendingActivation {
+                    document: DocumentNumber::parse(&document)
+                        .map_err(|_| StoreError::Corrupt("pending document"))?,
+                    activation_id,
+                    code_expires_at: from_ms(expires),
+                    phone_hint,
+                    started_at: from_ms(started),
+                })
             })
-        })
-        .transpose()
+            .collect()
     }
 
-    /// Forgets the activation in progress.
-    pub fn clear_pending_activation(&self) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM pending_activation", [])?;
+    /// A citizen's activation waiting for its code, if any.
+    pub fn pending_activation(
+        &self,
+        document: &DocumentNumber,
+    ) -> Result<Option<PendingActivation>, StoreError> {
+        Ok(self.pending_activations()?.into_iter().find(|p| p.document == *document))
+    }
+
+    /// Forgets a citizen's activation in progress.
+    pub fn clear_pending_activation(&self, document: &DocumentNumber) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM pending_activations WHERE document = ?1", [document.as_str()])?;
         Ok(())
     }
 
@@ -142,7 +163,7 @@ impl Store {
              VALUES (?1, ?2, 'needs_pattern', ?3, ?4, ?5)",
             params![doc, device_id, ms(activated_at), sealed_sealing, sealed_signing],
         )?;
-        tx.execute("DELETE FROM pending_activation", [])?;
+        tx.execute("DELETE FROM pending_activations WHERE document = ?1", [doc])?;
         tx.commit()?;
         Ok(())
     }

@@ -4,12 +4,13 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 const V1: &str = include_str!("schema_v1.sql");
 const V2: &str = include_str!("schema_v2.sql");
 const V3: &str = include_str!("schema_v3.sql");
 const V4: &str = include_str!("schema_v4.sql");
+const V5: &str = include_str!("schema_v5.sql");
 
 /// Upgrades to [`VERSION`]; returns the version found if it is newer than ours.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Option<i64>> {
@@ -24,6 +25,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Option<i64>> {
             1 => tx.execute_batch(V2)?,
             2 => tx.execute_batch(V3)?,
             3 => tx.execute_batch(V4)?,
+            4 => tx.execute_batch(V5)?,
             _ => {}
         }
         version += 1;

@@ -953,9 +953,19 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func activationProgress() throws  -> ActivationProgress
     
     /**
-     * Abandons an activation waiting for its code.
+     * Where one citizen's activation stands (each citizen's is their own).
+     */
+    func activationProgressFor(document: DocumentNumber) throws  -> ActivationProgress
+    
+    /**
+     * Abandons the newest activation waiting for its code.
      */
     func cancelActivation() throws 
+    
+    /**
+     * Abandons one citizen's activation waiting for its code.
+     */
+    func cancelActivationFor(document: DocumentNumber) throws 
     
     /**
      * Changes a citizen's pattern; the old one must be right (wrong tries count).
@@ -1018,6 +1028,11 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func now()  -> Timestamp
     
     /**
+     * The activations waiting for their SMS codes, newest first.
+     */
+    func pendingActivations() throws  -> [ActivationProgress]
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -1069,6 +1084,7 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     * `AlreadyActivated` if the citizen is active on this device.
      */
     func startActivation(document: DocumentNumber, contrast: String, permanentDni: Bool, today: CalendarDate) async throws  -> ActivationProgress
     
@@ -1079,9 +1095,14 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func startDirectChannel(document: DocumentNumber, observer: ChannelObserver) throws  -> TaskHandle
     
     /**
-     * Activation, step 2: the SMS code.
+     * Activation, step 2: the SMS code, for the newest activation waiting for one.
      */
     func submitActivationCode(code: String) async throws  -> ActivationProgress
+    
+    /**
+     * Activation, step 2, for one citizen (a family phone may activate two at once).
+     */
+    func submitActivationCodeFor(document: DocumentNumber, code: String) async throws  -> ActivationProgress
     
     /**
      * Starts the screen ticker.
@@ -1186,12 +1207,37 @@ open func activationProgress()throws  -> ActivationProgress  {
 }
     
     /**
-     * Abandons an activation waiting for its code.
+     * Where one citizen's activation stands (each citizen's is their own).
+     */
+open func activationProgressFor(document: DocumentNumber)throws  -> ActivationProgress  {
+    return try  FfiConverterTypeActivationProgress_lift(try rustCallWithError(FfiConverterTypeActivationError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress_for(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDocumentNumber_lower(document),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Abandons the newest activation waiting for its code.
      */
 open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeActivationError_lift) {
         uniffiCallStatus in
     uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Abandons one citizen's activation waiting for its code.
+     */
+open func cancelActivationFor(document: DocumentNumber)throws   {try rustCallWithError(FfiConverterTypeActivationError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation_for(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDocumentNumber_lower(document),uniffiCallStatus
     )
 }
 }
@@ -1359,6 +1405,18 @@ open func now() -> Timestamp  {
 }
     
     /**
+     * The activations waiting for their SMS codes, newest first.
+     */
+open func pendingActivations()throws  -> [ActivationProgress]  {
+    return try  FfiConverterSequenceTypeActivationProgress.lift(try rustCallWithError(FfiConverterTypeActivationError_lift) {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_clavepindevice_pending_activations(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -1503,6 +1561,7 @@ open func setPattern(document: DocumentNumber, dots: Data)async throws   {
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     * `AlreadyActivated` if the citizen is active on this device.
      */
 open func startActivation(document: DocumentNumber, contrast: String, permanentDni: Bool, today: CalendarDate)async throws  -> ActivationProgress  {
     return
@@ -1536,7 +1595,7 @@ open func startDirectChannel(document: DocumentNumber, observer: ChannelObserver
 }
     
     /**
-     * Activation, step 2: the SMS code.
+     * Activation, step 2: the SMS code, for the newest activation waiting for one.
      */
 open func submitActivationCode(code: String)async throws  -> ActivationProgress  {
     return
@@ -1544,6 +1603,25 @@ open func submitActivationCode(code: String)async throws  -> ActivationProgress 
             rustFutureFunc: {
                 uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(
                         self.uniffiCloneHandle(),FfiConverterString.lower(code)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivationProgress_lift,
+            errorHandler: FfiConverterTypeActivationError_lift
+        )
+}
+    
+    /**
+     * Activation, step 2, for one citizen (a family phone may activate two at once).
+     */
+open func submitActivationCodeFor(document: DocumentNumber, code: String)async throws  -> ActivationProgress  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code_for(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterString.lower(code)
                 )
             },
             pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
@@ -2813,6 +2891,14 @@ enum ActivationError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
          */explanation: String
     )
     /**
+     * The citizen is already activated on this device: nothing to do.
+     */
+    case AlreadyActivated(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
      * The pattern is already set; change it instead.
      */
     case PatternAlreadySet(
@@ -2897,13 +2983,16 @@ public struct FfiConverterTypeActivationError: FfiConverterRustBuffer {
         case 6: return .UnknownCitizen(
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .PatternAlreadySet(
+        case 7: return .AlreadyActivated(
             explanation: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Network(
+        case 8: return .PatternAlreadySet(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .Network(
             error: try FfiConverterTypeNetworkError.read(from: &buf)
             )
-        case 9: return .Platform(
+        case 10: return .Platform(
             error: try FfiConverterTypePlatformError.read(from: &buf)
             )
 
@@ -2950,18 +3039,23 @@ public struct FfiConverterTypeActivationError: FfiConverterRustBuffer {
             FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .PatternAlreadySet(explanation):
+        case let .AlreadyActivated(explanation):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(explanation, into: &buf)
             
         
-        case let .Network(error):
+        case let .PatternAlreadySet(explanation):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Network(error):
+            writeInt(&buf, Int32(9))
             FfiConverterTypeNetworkError.write(error, into: &buf)
             
         
         case let .Platform(error):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterTypePlatformError.write(error, into: &buf)
             
         }
@@ -4103,6 +4197,31 @@ fileprivate struct FfiConverterSequenceTypeReceivedPin: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivationProgress: FfiConverterRustBuffer {
+    typealias SwiftType = [ActivationProgress]
+
+    public static func write(_ value: [ActivationProgress], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivationProgress.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ActivationProgress] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ActivationProgress]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivationProgress.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -4297,7 +4416,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() != 6981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 34842) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for() != 52493) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 20134) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation_for() != 27532) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() != 20949) {
@@ -4333,6 +4458,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_now() != 64935) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_activations() != 39872) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() != 4794) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4357,13 +4485,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() != 52811) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() != 17100) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() != 43417) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() != 32345) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() != 46364) {
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() != 17243) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code_for() != 31134) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() != 55694) {

@@ -859,7 +859,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation_for(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern(
     ): Int
@@ -883,6 +887,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_now(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_activations(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pull(
@@ -904,6 +910,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code_for(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen(
     ): Int
@@ -964,7 +972,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivationProgress.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress_for(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferActivationProgress.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation_for(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_change_pattern(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`oldDots`: RustBuffer.ByValue,`newDots`: RustBuffer.ByValue,
     ): Long
@@ -988,6 +1000,8 @@ internal object UniffiLib {
     ): RustBufferNotificationContent.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTimestamp.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pending_activations(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pending_notification(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferNotificationContent.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
@@ -1009,6 +1023,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_start_direct_channel(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(`ptr`: Long,`code`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code_for(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`code`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_subscribe_screen(`ptr`: Long,`observer`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1228,7 +1244,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress() and 0xFFFF) != 6981) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 34842) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for() and 0xFFFF) != 52493) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 20134) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation_for() and 0xFFFF) != 27532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_change_pattern() and 0xFFFF) != 20949) {
@@ -1264,6 +1286,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_now() and 0xFFFF) != 64935) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_activations() and 0xFFFF) != 39872) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_pending_notification() and 0xFFFF) != 4794) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1288,13 +1313,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_set_pattern() and 0xFFFF) != 52811) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() and 0xFFFF) != 17100) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_activation() and 0xFFFF) != 43417) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_start_direct_channel() and 0xFFFF) != 32345) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() and 0xFFFF) != 46364) {
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code() and 0xFFFF) != 17243) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_submit_activation_code_for() and 0xFFFF) != 31134) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_subscribe_screen() and 0xFFFF) != 55694) {
@@ -2273,9 +2301,19 @@ public interface ClavePinDeviceInterface {
     fun `activationProgress`(): ActivationProgress
     
     /**
-     * Abandons an activation waiting for its code.
+     * Where one citizen's activation stands (each citizen's is their own).
+     */
+    fun `activationProgressFor`(`document`: DocumentNumber): ActivationProgress
+    
+    /**
+     * Abandons the newest activation waiting for its code.
      */
     fun `cancelActivation`()
+    
+    /**
+     * Abandons one citizen's activation waiting for its code.
+     */
+    fun `cancelActivationFor`(`document`: DocumentNumber)
     
     /**
      * Changes a citizen's pattern; the old one must be right (wrong tries count).
@@ -2338,6 +2376,11 @@ public interface ClavePinDeviceInterface {
     fun `now`(): Timestamp
     
     /**
+     * The activations waiting for their SMS codes, newest first.
+     */
+    fun `pendingActivations`(): List<ActivationProgress>
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -2389,6 +2432,7 @@ public interface ClavePinDeviceInterface {
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     * `AlreadyActivated` if the citizen is active on this device.
      */
     suspend fun `startActivation`(`document`: DocumentNumber, `contrast`: kotlin.String, `permanentDni`: kotlin.Boolean, `today`: CalendarDate): ActivationProgress
     
@@ -2399,9 +2443,14 @@ public interface ClavePinDeviceInterface {
     fun `startDirectChannel`(`document`: DocumentNumber, `observer`: ChannelObserver): TaskHandle
     
     /**
-     * Activation, step 2: the SMS code.
+     * Activation, step 2: the SMS code, for the newest activation waiting for one.
      */
     suspend fun `submitActivationCode`(`code`: kotlin.String): ActivationProgress
+    
+    /**
+     * Activation, step 2, for one citizen (a family phone may activate two at once).
+     */
+    suspend fun `submitActivationCodeFor`(`document`: DocumentNumber, `code`: kotlin.String): ActivationProgress
     
     /**
      * Starts the screen ticker.
@@ -2546,7 +2595,25 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Abandons an activation waiting for its code.
+     * Where one citizen's activation stands (each citizen's is their own).
+     */
+    @Throws(ActivationException::class)override fun `activationProgressFor`(`document`: DocumentNumber): ActivationProgress {
+            return FfiConverterTypeActivationProgress.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ActivationException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress_for(
+        it,
+        
+        FfiConverterTypeDocumentNumber.lower(`document`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Abandons the newest activation waiting for its code.
      */
     @Throws(ActivationException::class)override fun `cancelActivation`()
         = 
@@ -2555,6 +2622,23 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(
         it,
         _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Abandons one citizen's activation waiting for its code.
+     */
+    @Throws(ActivationException::class)override fun `cancelActivationFor`(`document`: DocumentNumber)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ActivationException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation_for(
+        it,
+        
+        FfiConverterTypeDocumentNumber.lower(`document`),_status)
 }
     }
     
@@ -2782,6 +2866,23 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
+     * The activations waiting for their SMS codes, newest first.
+     */
+    @Throws(ActivationException::class)override fun `pendingActivations`(): List<ActivationProgress> {
+            return FfiConverterSequenceTypeActivationProgress.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ActivationException) { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_pending_activations(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The notification for `PushOutcome.PendingUnlock`: a PIN arrived for a locked
      * citizen.
      */
@@ -2974,6 +3075,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
     
     /**
      * Activation, step 1: document and contrast datum as typed; an SMS code is sent.
+     * `AlreadyActivated` if the citizen is active on this device.
      */
     @Throws(ActivationException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3021,7 +3123,7 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
-     * Activation, step 2: the SMS code.
+     * Activation, step 2: the SMS code, for the newest activation waiting for one.
      */
     @Throws(ActivationException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3031,6 +3133,32 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
             UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code(
                 uniffiHandle,
                 
+        FfiConverterString.lower(`code`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferActivationProgress.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeActivationProgress.lift(it) },
+        // Error FFI converter
+        ActivationException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Activation, step 2, for one citizen (a family phone may activate two at once).
+     */
+    @Throws(ActivationException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `submitActivationCodeFor`(`document`: DocumentNumber, `code`: kotlin.String) : ActivationProgress {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_submit_activation_code_for(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
         FfiConverterString.lower(`code`),
             )
         },
@@ -4604,6 +4732,20 @@ sealed class ActivationException: kotlin.Exception() {
     }
     
     /**
+     * The citizen is already activated on this device: nothing to do.
+     */
+    class AlreadyActivated(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ActivationException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
      * The pattern is already set; change it instead.
      */
     class PatternAlreadySet(
@@ -4694,13 +4836,16 @@ public object FfiConverterTypeActivationError : FfiConverterRustBuffer<Activatio
             6 -> ActivationException.UnknownCitizen(
                 FfiConverterString.read(buf),
                 )
-            7 -> ActivationException.PatternAlreadySet(
+            7 -> ActivationException.AlreadyActivated(
                 FfiConverterString.read(buf),
                 )
-            8 -> ActivationException.Network(
+            8 -> ActivationException.PatternAlreadySet(
+                FfiConverterString.read(buf),
+                )
+            9 -> ActivationException.Network(
                 FfiConverterTypeNetworkError.read(buf),
                 )
-            9 -> ActivationException.Platform(
+            10 -> ActivationException.Platform(
                 FfiConverterTypePlatformError.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4737,6 +4882,11 @@ public object FfiConverterTypeActivationError : FfiConverterRustBuffer<Activatio
                 + FfiConverterString.allocationSize(value.`explanation`)
             )
             is ActivationException.UnknownCitizen -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ActivationException.AlreadyActivated -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`explanation`)
@@ -4793,18 +4943,23 @@ public object FfiConverterTypeActivationError : FfiConverterRustBuffer<Activatio
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is ActivationException.PatternAlreadySet -> {
+            is ActivationException.AlreadyActivated -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`explanation`, buf)
                 Unit
             }
-            is ActivationException.Network -> {
+            is ActivationException.PatternAlreadySet -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ActivationException.Network -> {
+                buf.putInt(9)
                 FfiConverterTypeNetworkError.write(value.`error`, buf)
                 Unit
             }
             is ActivationException.Platform -> {
-                buf.putInt(9)
+                buf.putInt(10)
                 FfiConverterTypePlatformError.write(value.`error`, buf)
                 Unit
             }
@@ -6227,6 +6382,34 @@ public object FfiConverterSequenceTypeReceivedPin: FfiConverterRustBuffer<List<R
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeReceivedPin.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeActivationProgress: FfiConverterRustBuffer<List<ActivationProgress>> {
+    override fun read(buf: ByteBuffer): List<ActivationProgress> {
+        val len = buf.getInt()
+        return List<ActivationProgress>(len) {
+            FfiConverterTypeActivationProgress.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ActivationProgress>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeActivationProgress.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ActivationProgress>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeActivationProgress.write(it, buf)
         }
     }
 }
