@@ -121,6 +121,14 @@ impl Device {
         }
     }
 
+    /// A catch-up pull, bounded by the silence limit: on a network that died it must
+    /// not hold the channel for a whole request timeout.
+    async fn pull_within_silence(&self, document: &DocumentNumber) -> CoreResult<Vec<ReceivedPin>> {
+        tokio::time::timeout(self.channel_silence_limit(), self.pull(document.as_str()))
+            .await
+            .map_err(|_| CoreError::Offline("the connection fell silent".into()))?
+    }
+
     /// One connection: returns when it drops. `attempt` restarts once it held.
     async fn run_channel_once(
         &self,
@@ -140,10 +148,12 @@ impl Device {
         tokio::pin!(steady);
         let mut held = false;
         let citizen = self.store().citizen(document)?.ok_or(CoreError::UnknownCitizen)?;
-        for pin in self.pull(document.as_str()).await? {
+        for pin in self.pull_within_silence(document).await? {
             listener.on_pin(pin);
         }
-        let mut refresh = tokio::time::interval(STATE_REFRESH);
+        // The first refresh comes a period after connecting: the pull above just synced.
+        let mut refresh =
+            tokio::time::interval_at(tokio::time::Instant::now() + STATE_REFRESH, STATE_REFRESH);
         loop {
             tokio::select! {
                 // Locking ends the channel at once: it must not go on receiving for a
@@ -160,7 +170,10 @@ impl Device {
                         let Ok(pending) = serde_json::from_str::<PendingPin>(&event.data) else { continue };
                         match self.store_pending(&citizen, &pending) {
                             Ok(Some(pin)) => {
-                                self.acknowledge_if_unlocked(document, &pin.request_id).await;
+                                // Bounded too; an acknowledgement that does not go now goes with
+                                // the next pull.
+                                let ack = self.acknowledge_if_unlocked(document, &pin.request_id);
+                                let _ = tokio::time::timeout(self.channel_silence_limit(), ack).await;
                                 listener.on_pin(pin);
                             }
                             Ok(None)
@@ -169,17 +182,23 @@ impl Device {
                         }
                     }
                     Some(_) => {
-                        for pin in self.pull(document.as_str()).await? {
+                        for pin in self.pull_within_silence(document).await? {
                             listener.on_pin(pin);
                         }
                     }
                     None => return Ok(()),
                 },
                 _ = refresh.tick() => {
-                    if let Err(e @ (CoreError::Locked | CoreError::DeviceReplaced | CoreError::DeviceRemoved)) =
-                        self.refresh_states(document.as_str()).await
-                    {
-                        return Err(e);
+                    // Bounded by the silence limit: a refresh stuck on a dead network must
+                    // not keep the channel from noticing that it is dead.
+                    let refreshed =
+                        tokio::time::timeout(self.channel_silence_limit(), self.refresh_states(document.as_str())).await;
+                    match refreshed {
+                        Err(_) => return Err(CoreError::Offline("the connection fell silent".into())),
+                        Ok(Err(e @ (CoreError::Locked | CoreError::DeviceReplaced | CoreError::DeviceRemoved))) => {
+                            return Err(e);
+                        }
+                        Ok(_) => {}
                     }
                 }
             }
