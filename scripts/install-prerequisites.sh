@@ -11,6 +11,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 # Throwaway TLS certificates for the TLS tests.
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# The README's walk-through, which a test runs, asks for a PIN with curl.
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq

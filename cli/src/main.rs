@@ -3,6 +3,7 @@
 mod admin;
 mod bench;
 mod check_id;
+mod config;
 mod contrast_args;
 mod demo;
 mod device;
@@ -19,7 +20,11 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[command(
     name = "clavepin",
     version,
-    about = "Cl@ve PIN: the companion app's core, the reference PIN service, and a demo of both"
+    about = "Cl@ve PIN: the companion app's core, the reference PIN service, and a demo of both",
+    after_help = "Defaults for --url, --listen and the data folders can come from a config file: \
+        the one CLAVEPIN_CONFIG names, or ~/.config/clavepin/config.toml, with the keys url, \
+        listen, device_data and service_data. A flag wins over the environment, which wins \
+        over the file."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,6 +57,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before parsing: the file gives clap its defaults.
+    if let Err(e) = config::load() {
+        eprintln!("clavepin: {e}");
+        return ExitCode::from(78);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Demo(args) => demo::run(args),

@@ -1,18 +1,37 @@
-//! Default folders, following each platform's convention for application data.
+//! Default folders, following each platform's convention for application data and
+//! configuration.
 
 use std::path::PathBuf;
+
+pub fn home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+}
 
 /// `$XDG_DATA_HOME/clavepin` (or `~/.local/share/clavepin`) on Linux,
 /// `~/Library/Application Support/clavepin` on macOS.
 pub fn data_home() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    xdg_or("XDG_DATA_HOME", ".local/share")
+}
+
+/// `$XDG_CONFIG_HOME/clavepin` (or `~/.config/clavepin`) on Linux,
+/// `~/Library/Application Support/clavepin` on macOS.
+pub fn config_home() -> PathBuf {
+    xdg_or("XDG_CONFIG_HOME", ".config")
+}
+
+fn xdg_or(variable: &str, fallback: &str) -> PathBuf {
     if cfg!(target_os = "macos") {
-        return home.join("Library/Application Support/clavepin");
+        return home().join("Library/Application Support/clavepin");
     }
-    match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+    match std::env::var_os(variable).filter(|v| !v.is_empty()) {
         Some(xdg) => PathBuf::from(xdg).join("clavepin"),
-        None => home.join(".local/share/clavepin"),
+        None => home().join(fallback).join("clavepin"),
     }
+}
+
+/// Where the desktop companion keeps its store by default.
+pub fn default_device_dir() -> PathBuf {
+    data_home().join("device")
 }
 
 /// Where `clavepin serve` keeps its database and keys by default.

@@ -6,16 +6,16 @@ use std::process::ExitCode;
 
 use clavepin_server::{OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles};
 
-use crate::paths;
+use crate::config;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on (`127.0.0.1:8480`, `localhost:8480`, `[::1]:8480`). Plain
     /// HTTP only on loopback; any other address needs TLS.
-    #[arg(long, default_value = paths::DEFAULT_LISTEN)]
+    #[arg(long, default_value_t = config::listen())]
     listen: String,
     /// Data folder: database, keys and the operator token.
-    #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = paths::default_service_dir())]
+    #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
     /// TLS certificate chain (PEM), required off loopback.
     #[arg(long, requires = "tls_key")]

@@ -17,17 +17,17 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::config;
 use crate::contrast_args::ContrastArgs;
-use crate::paths;
 pub use client::OperatorClient;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The service's address.
-    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = config::url())]
     url: String,
     /// The service's data folder, where `serve` wrote the operator token.
-    #[arg(long, global = true, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = paths::default_service_dir())]
+    #[arg(long, global = true, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
     /// The operator token file, if not in the data folder.
     #[arg(long, global = true)]

@@ -18,16 +18,16 @@ use clavepin_core::{
 use clavepin_protocol::wire::ErrorCode;
 use serde_json::json;
 
+use crate::config;
 use crate::contrast_args::ContrastArgs;
-use crate::paths;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// This device's data folder.
-    #[arg(long, global = true, env = "CLAVEPIN_DATA", default_value_os_t = paths::data_home().join("device"))]
+    #[arg(long, global = true, env = "CLAVEPIN_DATA", default_value_os_t = config::device_data())]
     data: PathBuf,
     /// The PIN service.
-    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = format!("http://{}", paths::DEFAULT_LISTEN))]
+    #[arg(long, global = true, env = "CLAVEPIN_URL", default_value_t = config::url())]
     url: String,
     #[command(subcommand)]
     command: Command,

@@ -1,0 +1,68 @@
+//! The commands that need no service: check-id and the demo.
+
+use crate::{clavepin, stdout};
+
+#[test]
+fn check_id_prints_the_normalised_number_kind_and_datum() {
+    let out = clavepin(&["check-id", "12.345.678-z"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.starts_with("12345678Z  DNI  needs: validity date"), "{text}");
+
+    let out = clavepin(&["check-id", "--json", "x-1234567-l"]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["document"], "X1234567L");
+    assert_eq!(json["kind"], "NIE");
+    assert_eq!(json["contrast"], "support_number");
+}
+
+#[test]
+fn check_id_refuses_invalid_numbers_with_the_reason() {
+    let out = clavepin(&["check-id", "12345678A"]);
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("control letter does not match"), "{err}");
+    assert!(!err.contains("12345678"), "errors never echo the number: {err}");
+
+    let out = clavepin(&["check-id", "--json", "K1234567L"]);
+    assert_eq!(out.status.code(), Some(65));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["valid"], false);
+}
+
+#[test]
+fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
+    let out = clavepin(&["demo", "--json"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let steps: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for step in &steps {
+        assert!(step["step"].is_string() && step["detail"].is_string(), "{step}");
+        assert_eq!(step["ok"], true, "{step}");
+    }
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    for expected in [
+        "start-service",
+        "load-census",
+        "register-citizen",
+        "activate-device",
+        "obtain-pin",
+        "pin-arrives-by-push",
+        "countdown",
+        "copy-pin",
+        "log-in",
+        "used-pin-refused",
+        "wrong-pin-refused",
+        "expired-pin-refused",
+        "second-device-replaces-first",
+    ] {
+        assert!(names.contains(&expected), "missing step {expected}: {names:?}");
+    }
+    // Steps that involve a PIN say which: the device's PIN is what logged in.
+    let pushed = steps.iter().find(|s| s["step"] == "pin-arrives-by-push").unwrap();
+    let logged_in = steps.iter().find(|s| s["step"] == "log-in").unwrap();
+    assert_eq!(pushed["code"], "DEMO");
+    assert_eq!(pushed["pin"].as_str().unwrap().len(), 3);
+    assert_eq!(pushed["pin"], logged_in["pin"]);
+}

@@ -1,0 +1,216 @@
+//! `serve` and `admin`: the operator's side.
+
+use crate::served::Served;
+use crate::{ok, stdout};
+use std::process::Command;
+
+#[test]
+fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
+    let served = Served::start();
+    assert!(served.url.starts_with("http://127.0.0.1:"), "{}", served.url);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let token = served.data.path().join("operator.token");
+        assert_eq!(std::fs::metadata(token).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    ok(served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "12345678z",
+        "--valid-until",
+        "31/01/2030",
+        "--name",
+        "Ana García",
+        "--birth-date",
+        "12/04/1985",
+        "--address",
+        "Calle Mayor 1, Madrid",
+    ]));
+    ok(served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "X1234567L",
+        "--support",
+        "E12345678",
+        "--name",
+        "John Smith",
+        "--birth-date",
+        "1979-09-30",
+        "--address",
+        "Diagonal 100, Barcelona",
+    ]));
+    let register = [
+        "register",
+        "--document",
+        "12345678Z",
+        "--valid-until",
+        "2030-01-31",
+        "--mobile",
+        "612345678",
+        "--email",
+        "ana@example.es",
+    ];
+    let text = ok(served.admin(&register));
+    assert!(text.contains("registered 12345678Z"), "{text}");
+
+    let again = served.admin(&register);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
+
+    ok(served.admin(&["invite", "--document", "X1234567L", "--support", "E12345678"]));
+    let letters: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["outbox", "letters", "--json"]))).unwrap();
+    let letter = &letters["items"][0];
+    assert_eq!(letter["address"], "Diagonal 100, Barcelona");
+    let text = letter["text"].as_str().unwrap();
+    let csv = text.lines().find_map(|l| l.strip_prefix("CSV: ")).unwrap();
+    ok(served.admin(&[
+        "complete-registration",
+        "--document",
+        "X1234567L",
+        "--support",
+        "E12345678",
+        "--csv",
+        csv,
+        "--mobile",
+        "+34 699 000 111",
+        "--email",
+        "john@example.com",
+    ]));
+
+    // An operator lets a citizen obtain PINs again, and reads the push outbox.
+    let cleared = ok(served.admin(&["clear-code-limit", "--document", "12345678Z"]));
+    assert!(cleared.contains("can ask for activation codes again"), "{cleared}");
+    let unlocked = ok(served.admin(&["unlock", "--document", "12345678Z"]));
+    assert!(unlocked.contains("can obtain PINs again"), "{unlocked}");
+    let nobody = served.admin(&["unlock", "--document", "87654321X"]);
+    assert!(!nobody.status.success());
+    let pushes: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["outbox", "push", "--json"]))).unwrap();
+    assert!(pushes["items"].is_array(), "{pushes}");
+    // The census and the registered citizens, listed.
+    let census: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["census", "list", "--json"]))).unwrap();
+    assert_eq!(census["items"].as_array().unwrap().len(), 2, "{census}");
+    let citizens = ok(served.admin(&["citizens"]));
+    assert!(
+        citizens.contains("12345678Z  registered") && citizens.contains("no app: PINs by SMS"),
+        "{citizens}"
+    );
+    assert!(!citizens.contains("612345678"), "the mobile is masked: {citizens}");
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["citizens", "--after", "12345678Z", "--json"])))
+            .unwrap();
+    assert!(after["items"].as_array().unwrap().iter().all(|c| c["document"] != "12345678Z"));
+
+    let bad = served.admin(&[
+        "census",
+        "add",
+        "--document",
+        "12345678A",
+        "--valid-until",
+        "2030-01-31",
+        "--name",
+        "X",
+        "--birth-date",
+        "2000-01-01",
+        "--address",
+        "Y",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("control letter"));
+
+    assert!(served.stop().success(), "SIGTERM stops the service gracefully");
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_tls() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
+}
+
+#[test]
+fn one_service_per_data_folder_and_a_crash_never_blocks_a_restart() {
+    let served = Served::start();
+    let second = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(served.data.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another clavepin service is using the data folder"), "{said}");
+
+    // Killed without a chance to clean up, the first lets go of the folder all the same.
+    let mut first = served;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let again = Served::start_in(first.data);
+    assert!(again.url.starts_with("http://127.0.0.1:"));
+
+    // A busy port: refused, and the folder this run would have made is not left behind.
+    let port = again.url.rsplit(':').next().unwrap().to_owned();
+    let fresh = tempfile::tempdir().unwrap().path().join("never-made");
+    let busy = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert!(!busy.status.success());
+    assert!(!fresh.exists(), "the data folder was left behind");
+    // A host name works as an address; a typo says what to write.
+    let named = Served::start_with(&["--listen", "localhost:0"]);
+    assert!(
+        named.url.starts_with("http://127.0.0.1:") || named.url.starts_with("http://[::1]:"),
+        "{}",
+        named.url
+    );
+    let typo = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--listen", "localhost"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("give an address such as 127.0.0.1:8480")
+    );
+    assert!(again.stop().success());
+    assert!(named.stop().success());
+}
+
+#[test]
+fn a_wrong_or_silent_service_address_says_what_to_do() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("operator.token"), "a-token").unwrap();
+    let admin = |url: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["admin", "--url", url, "--data"])
+            .arg(data.path())
+            .args(["outbox", "sms"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = admin("127.0.0.1:8480");
+    assert!(said.contains("needs its scheme: http://127.0.0.1:8480"), "{said}");
+    // Asked for JSON, the error comes as JSON on standard output too.
+    let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["admin", "--url", "127.0.0.1:8480", "--json", "outbox", "sms"])
+        .output()
+        .unwrap();
+    let error: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(error["error"].as_str().unwrap().contains("needs its scheme"), "{error}");
+    // A port where nothing listens (bound, then let go).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let said = admin(&format!("http://127.0.0.1:{port}"));
+    assert!(said.contains("is `clavepin serve` running there?"), "{said}");
+    assert!(!said.contains("error sending request"), "{said}");
+}
