@@ -24,6 +24,12 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 cargo --version
 mvn -v 2>/dev/null | sed -n 1p
+# The Android platform code's Robolectric tests run API 36's framework: Java 21+.
+if ! java21=$(scripts/java21-home.sh); then
+  echo "no JDK 21 or newer: the Robolectric tests need one (set JAVA21_HOME to it)" >&2
+  exit 1
+fi
+echo "Robolectric tests on $java21"
 
 # The portal's browser test (server/tests/portal) drives Debian's Chromium through
 # chromedriver (WebDriver). Browser downloaders do not work here; Debian's packages do.

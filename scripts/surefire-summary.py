@@ -10,5 +10,6 @@ for report in reports:
     tests += int(suite.get("tests", 0))
     failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
     skipped += int(suite.get("skipped", 0))
-print(f"kotlin: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
+label = sys.argv[2] if len(sys.argv) > 2 else "kotlin"
+print(f"{label}: {tests - failed - skipped} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if tests == 0 or failed else 0)

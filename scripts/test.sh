@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test ClavePIN has, the way CI does: formatting, one debug build that
 # serves clippy, the Rust tests and the bindings, the bindings freshness check, and
-# the Kotlin library's tests on the JVM through JNA against that same build.
+# the Kotlin library's tests on the JVM through JNA against that same build, and the
+# Android platform code under Robolectric.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,3 +71,7 @@ mvn -B -q -Dstyle.color=never -f android/lib/pom.xml clean test \
   -Dclavepin.tls.url="$tls_url" -Dclavepin.tls.ca="$tls/ca.der" -Dclavepin.tls.cert="$tls/cert.pem"
 # Surefire's own summary lines are quiet under -q: count the reports instead.
 python3 scripts/surefire-summary.py android/lib/target/surefire-reports
+
+step "Android platform code under Robolectric (notification, clipboard, Keystore key, push entry; API 36)"
+JAVA_HOME=$(scripts/java21-home.sh) mvn -B -q -Dstyle.color=never -f android/lib/pom-android.xml clean test
+python3 scripts/surefire-summary.py android/lib/target/android/surefire-reports robolectric
