@@ -129,6 +129,13 @@ pub fn parse_calendar_date(input: String) -> Result<CalendarDate, IdentityError>
     Ok(CalendarDate { year: d.year(), month: d.month(), day: d.day() })
 }
 
+/// What to tell the citizen about a document or contrast datum that is not valid, in
+/// their language: the text beside the field the error flags.
+#[uniffi::export]
+pub fn explain_identity_error(error: IdentityError, locale: clavepin_core::Locale) -> String {
+    clavepin_core::explain(&clavepin_core::CoreError::Identity(error), locale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

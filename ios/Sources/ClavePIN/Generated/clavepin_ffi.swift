@@ -4318,6 +4318,19 @@ public func documentInputState(input: String) -> DocumentInputState  {
 })
 }
 /**
+ * What to tell the citizen about a document or contrast datum that is not valid, in
+ * their language: the text beside the field the error flags.
+ */
+public func explainIdentityError(error: IdentityError, locale: Locale) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_func_explain_identity_error(
+        FfiConverterTypeIdentityError_lower(error),
+        FfiConverterTypeLocale_lower(locale),uniffiCallStatus
+    )
+})
+}
+/**
  * Parses a date as a Spanish form writes it (`DD/MM/YYYY`, `DD-MM-YYYY`) or in ISO
  * form, for date fields that are typed rather than picked.
  */
@@ -4399,6 +4412,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_func_document_input_state() != 32781) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_func_explain_identity_error() != 21669) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_func_parse_calendar_date() != 27608) {

@@ -638,6 +638,11 @@ RustBuffer uniffi_clavepin_ffi_fn_func_locale_for_tag(RustBuffer tag, RustCallSt
 RustBuffer uniffi_clavepin_ffi_fn_func_document_input_state(RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_EXPLAIN_IDENTITY_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_EXPLAIN_IDENTITY_ERROR
+RustBuffer uniffi_clavepin_ffi_fn_func_explain_identity_error(RustBuffer error, RustBuffer locale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_PARSE_CALENDAR_DATE
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_FN_FUNC_PARSE_CALENDAR_DATE
 RustBuffer uniffi_clavepin_ffi_fn_func_parse_calendar_date(RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -939,6 +944,12 @@ uint16_t uniffi_clavepin_ffi_checksum_func_locale_for_tag(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_DOCUMENT_INPUT_STATE
 #define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_DOCUMENT_INPUT_STATE
 uint16_t uniffi_clavepin_ffi_checksum_func_document_input_state(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_EXPLAIN_IDENTITY_ERROR
+#define UNIFFI_FFIDEF_UNIFFI_CLAVEPIN_FFI_CHECKSUM_FUNC_EXPLAIN_IDENTITY_ERROR
+uint16_t uniffi_clavepin_ffi_checksum_func_explain_identity_error(void
     
 );
 #endif

@@ -849,6 +849,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_document_input_state(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_func_explain_identity_error(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_func_parse_calendar_date(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_func_validate_contrast_data(
@@ -1090,6 +1092,8 @@ internal object UniffiLib {
     ): RustBufferLocale.ByValue
     external fun uniffi_clavepin_ffi_fn_func_document_input_state(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_func_explain_identity_error(`error`: RustBufferIdentityError.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_func_parse_calendar_date(`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_func_validate_contrast_data(`document`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`permanentDni`: Byte,`today`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1227,6 +1231,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_func_document_input_state() and 0xFFFF) != 32781) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_func_explain_identity_error() and 0xFFFF) != 21669) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_func_parse_calendar_date() and 0xFFFF) != 27608) {
@@ -6543,6 +6550,22 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
     
         
         FfiConverterString.lower(`input`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * What to tell the citizen about a document or contrast datum that is not valid, in
+         * their language: the text beside the field the error flags.
+         */ fun `explainIdentityError`(`error`: IdentityException, `locale`: Locale): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_func_explain_identity_error(
+    
+        
+        FfiConverterTypeIdentityError.lower(`error`),
+        FfiConverterTypeLocale.lower(`locale`),_status)
 }
     )
     }

@@ -1,0 +1,63 @@
+package es.clavepin.screens
+
+import es.clavepin.DocumentNumber
+import es.clavepin.ffi.core.ActivationProgress
+import es.clavepin.ffi.core.CitizenSummary
+import es.clavepin.ffi.core.PinView
+import java.time.Instant
+
+/**
+ * The screen the app shows. [CitizenApp] decides it from the core's answers; the
+ * Compose (and SwiftUI) layer only draws it and passes the citizen's input back.
+ * Texts in `error` fields come from the core, in the device's language.
+ */
+sealed interface AppScreen {
+    /** The citizens on this phone (a family phone has several) and the activations waiting for their SMS code. */
+    data class Home(
+        val citizens: List<CitizenSummary>,
+        val waiting: List<ActivationProgress.AwaitingCode>,
+        val notice: Notice? = null,
+    ) : AppScreen
+
+    /** Activation, first step: the DNI or NIE and its contrast datum. */
+    data class EnterDocument(val error: FieldError? = null) : AppScreen
+
+    /** Activation, second step: the SMS code sent to the phone ending in [phoneHint]. */
+    data class EnterCode(
+        val document: DocumentNumber,
+        val phoneHint: String,
+        val codeExpiresAt: Instant,
+        val error: String? = null,
+    ) : AppScreen
+
+    /** Activation, last step: the citizen's new security pattern. */
+    data class NewPattern(val document: DocumentNumber, val error: String? = null) : AppScreen
+
+    /** The pattern, to see a citizen's PINs; [retryAt] when the core makes them wait. */
+    data class Unlock(val document: DocumentNumber, val error: String? = null, val retryAt: Instant? = null) : AppScreen
+
+    /** The PIN screen of an unlocked citizen: its model comes from `screenUpdates()`. */
+    data class Pins(val document: DocumentNumber, val notice: Notice? = null) : AppScreen
+
+    /** The PINs received, without their values. */
+    data class History(val document: DocumentNumber, val pins: List<PinView>) : AppScreen
+
+    /** The current pattern, then the new one. */
+    data class ChangePattern(val document: DocumentNumber, val error: String? = null) : AppScreen
+}
+
+/** Which field an identity error is shown beside; null for the form as a whole. */
+enum class Field { DOCUMENT, CONTRAST }
+
+data class FieldError(val field: Field?, val text: String)
+
+/** Something that just happened, said once on the next screen. */
+sealed interface Notice {
+    /** The app's own words for its own events: the shell has them in its resources. */
+    data class Removed(val document: DocumentNumber, val serviceTold: Boolean) : Notice
+
+    data object PatternChanged : Notice
+
+    /** The core's words. */
+    data class Said(val text: String) : Notice
+}
