@@ -7,6 +7,8 @@ need_apt=()
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+# The app sources' parse check runs tree-sitter in a venv of its own.
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # The desktop companion's wrong-clock test runs it under Debian's faketime.
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 # Throwaway TLS certificates for the TLS tests.

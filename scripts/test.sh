@@ -75,3 +75,11 @@ python3 scripts/surefire-summary.py android/lib/target/surefire-reports
 step "Android platform code under Robolectric (notification, clipboard, Keystore key, push entry; API 36)"
 JAVA_HOME=$(scripts/java21-home.sh) mvn -B -q -Dstyle.color=never -f android/lib/pom-android.xml clean test
 python3 scripts/surefire-summary.py android/lib/target/android/surefire-reports robolectric
+
+step "app sources only the Android SDK and Xcode build: parsed, resources cross-checked"
+# tree-sitter's Kotlin and Swift grammars, from PyPI, in a venv of the build's own.
+if [ ! -x target/pyenv/bin/python ]; then
+  python3 -m venv target/pyenv
+  target/pyenv/bin/pip install -q tree-sitter==0.26.1 tree-sitter-kotlin==1.1.0 tree-sitter-swift==0.7.4
+fi
+target/pyenv/bin/python scripts/check-sources.py

@@ -80,6 +80,22 @@ class CitizenAppTest {
     }
 
     @Test
+    fun `going to the background locks even while the pattern is being checked`() = runBlocking<Unit> {
+        // Real stretching, so the lock lands while the pattern is still being checked.
+        val device = Service.openDevice(iterations = 200_000u)
+        val app = app(device)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        app.step { lockAll() }
+        val unlocking = app.unlock(listOf(1, 2, 3, 6))!!
+        kotlinx.coroutines.yield() // the unlock is now stretching the pattern
+        app.lockAll().join()
+        unlocking.join()
+        assertEquals(AppScreen.Unlock(ana), app.screen.value.let { if (it is AppScreen.Unlock) it.copy(error = null) else it })
+        assertEquals(listOf(false), device.citizens().map { it.unlocked })
+    }
+
+    @Test
     fun `five wrong patterns bring a wait the screen can count down`() = runBlocking<Unit> {
         val app = app()
         val ana = Service.newCitizen()

@@ -41,6 +41,16 @@ object KeystoreKey {
         }
     }
 
+    /**
+     * A new key under [alias] in place of one the Keystore can no longer use (the lock
+     * screen was removed, or the store it opened came from elsewhere). The store it
+     * wrapped must have been set aside first (`setAsideLostStore`): it is lost.
+     */
+    fun renew(context: Context, alias: String = DEFAULT_ALIAS): AesKeyStore {
+        KeyStore.getInstance(PROVIDER).apply { load(null) }.deleteEntry(alias)
+        return keyStore(context, alias)
+    }
+
     fun spec(alias: String, strongBox: Boolean): KeyGenParameterSpec =
         KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
             .setBlockModes(KeyProperties.BLOCK_MODE_GCM)

@@ -23,6 +23,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 
 /**
  * The app's screens as states over the core: what to show next is decided here from
@@ -154,14 +155,24 @@ class CitizenApp(
         }
     }
 
-    /** The app went to the background: every citizen is locked, and an open PIN screen asks for the pattern again. */
-    fun lockAll(): Job? = act {
+    /**
+     * The app went to the background: every citizen is locked at once, even while
+     * another action runs (the core makes a pattern being stretched lose to the lock),
+     * and once that action ends an open PIN screen asks for the pattern again.
+     */
+    fun lockAll(): Job {
         device.lockAll()
-        when (val shown = current.value) {
-            is AppScreen.Pins -> AppScreen.Unlock(shown.document)
-            is AppScreen.History -> AppScreen.Unlock(shown.document)
-            is AppScreen.ChangePattern -> AppScreen.Unlock(shown.document)
-            else -> shown
+        return scope.launch {
+            turn.withLock {
+                // Again: an unlock that started after the first lock has just finished.
+                device.lockAll()
+                current.value = when (val shown = current.value) {
+                    is AppScreen.Pins -> AppScreen.Unlock(shown.document)
+                    is AppScreen.History -> AppScreen.Unlock(shown.document)
+                    is AppScreen.ChangePattern -> AppScreen.Unlock(shown.document)
+                    else -> shown
+                }
+            }
         }
     }
 

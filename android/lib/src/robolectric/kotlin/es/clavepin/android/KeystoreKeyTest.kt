@@ -79,4 +79,14 @@ class KeystoreKeyTest {
         assertFalse(wrapped.toList().windowed(32).any { it == dataKey.toList() })
         assertArrayEquals(dataKey, adapter.unwrapKey(wrapped))
     }
+
+    @Test
+    fun `a key the Keystore gave up on is replaced by a new one, which the old wrapping does not open with`() {
+        val old = KeystoreKey.keyStore(context)
+        val wrapped = old.wrap(ByteArray(32) { 7 })
+        val renewed = KeystoreKey.renew(context)
+        assertEquals(2, FakeAndroidKeyStore.specs.size)
+        assertThrows(es.clavepin.ffi.PlatformException.KeyUnavailable::class.java) { renewed.unwrapKey(wrapped) }
+        assertArrayEquals(ByteArray(32) { 7 }, renewed.unwrapKey(renewed.wrap(ByteArray(32) { 7 })))
+    }
 }
