@@ -23,6 +23,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ANDROID = ROOT / "android"
 APP = ANDROID / "app" / "src"
 RES = APP / "main" / "res"
+IOS_APP = ROOT / "ios" / "App"
+IOS_STRINGS = IOS_APP / "ClavePIN" / "Resources"
+IOS_PLACEHOLDER = re.compile(r"%(\d+\$)?[@df]")
+IOS_LINE = re.compile(r'^"([^"]+)" = "((?:[^"\\]|\\.)*)";$')
 LANGUAGES = ["en", "ca", "gl", "eu"]
 PLACEHOLDER = re.compile(r"%(\d+\$)?[sdf]")
 
@@ -152,6 +156,49 @@ def check_xml() -> int:
     return len(files)
 
 
+def ios_strings(path: pathlib.Path) -> dict[str, str]:
+    found = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("/*"):
+            continue
+        match = IOS_LINE.match(line)
+        if match is None:
+            problems.append(f"{rel(path)}:{number}: not a \"key\" = \"text\"; line")
+            continue
+        found[match.group(1)] = match.group(2)
+    return found
+
+
+def check_ios_strings() -> int:
+    spanish = ios_strings(IOS_STRINGS / "es.lproj" / "Localizable.strings")
+    for language in LANGUAGES:
+        path = IOS_STRINGS / f"{language}.lproj" / "Localizable.strings"
+        other = ios_strings(path)
+        for name in spanish.keys() - other.keys():
+            problems.append(f"{rel(path)}: {name} is missing")
+        for name in other.keys() - spanish.keys():
+            problems.append(f"{rel(path)}: {name} is not in es.lproj")
+        for name in spanish.keys() & other.keys():
+            mine = sorted(m.group(0) for m in IOS_PLACEHOLDER.finditer(spanish[name]))
+            theirs = sorted(m.group(0) for m in IOS_PLACEHOLDER.finditer(other[name]))
+            if mine != theirs:
+                problems.append(f"{rel(path)}: {name} has placeholders {theirs}, not {mine}")
+    # Every key the app's Swift asks for, and the alert keys the service's APNs payload names.
+    used = set()
+    for path in IOS_APP.rglob("*.swift"):
+        used |= {(key, rel(path)) for key in re.findall(r'\bL\("(\w+)"', path.read_text())}
+    # The views name keys in ternaries and tuples too: every snake_case literal there is one.
+    for path in (IOS_APP / "ClavePIN" / "Views").rglob("*.swift"):
+        used |= {(key, rel(path)) for key in re.findall(r'"([a-z]+(?:_[a-z]+)+_?)"', path.read_text())}
+    push = (ROOT / "server" / "src" / "pins" / "push.rs").read_text()
+    used |= {(key, "server/src/pins/push.rs") for key in re.findall(r'"(?:title-)?loc-key": "(\w+)"', push)}
+    for key, where in sorted(used):
+        if key not in spanish:
+            problems.append(f"{where}: the iOS string {key} is not defined")
+    return len(spanish)
+
+
 def main() -> int:
     kotlin = sorted((ANDROID / "app").rglob("*.kt")) + sorted(ANDROID.rglob("*.gradle.kts"))
     swift = sorted(p for p in (ROOT / "ios").rglob("*.swift") if "Generated" not in p.parts)
@@ -162,6 +209,7 @@ def main() -> int:
         # Only on well-formed files: a broken one was reported above.
         "strings in 5 languages": check_strings() if not any(".xml:" in p for p in problems) else 0,
         "resource references": check_references(),
+        "iOS strings in 5 languages": check_ios_strings(),
     }
     print("sources: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     for problem in problems:

@@ -51,8 +51,8 @@ dependencies {
 }
 
 // The Rust library for each ABI the app ships, from the workspace's `mobile` profile
-// (size first, see Cargo.toml), with cargo-ndk. Android RELR packing needs API 28.
-val abis = listOf("arm64-v8a", "armeabi-v7a", "x86_64")
+// (size first, see Cargo.toml) with cargo-ndk: scripts/build-android-libs.sh, which
+// carries the same SQLite build flags as the other platforms' scripts.
 val cargoNdk by tasks.registering(Exec::class) {
     val workspace = rootDir.parentFile
     val out = layout.buildDirectory.dir("rustJniLibs")
@@ -62,11 +62,6 @@ val cargoNdk by tasks.registering(Exec::class) {
     inputs.dir(workspace.resolve("bindings/src"))
     inputs.file(workspace.resolve("Cargo.lock"))
     outputs.dir(out)
-    environment("RUSTFLAGS", "-C link-arg=-Wl,--icf=all -C link-arg=-Wl,--pack-dyn-relocs=android+relr")
-    commandLine(
-        listOf("cargo", "ndk", "--platform", "28") +
-            abis.flatMap { listOf("-t", it) } +
-            listOf("-o", out.get().asFile.path, "build", "--profile", "mobile", "-p", "clavepin-ffi"),
-    )
+    commandLine("scripts/build-android-libs.sh", out.get().asFile.path)
 }
 tasks.named("preBuild") { dependsOn(cargoNdk) }

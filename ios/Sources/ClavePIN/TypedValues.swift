@@ -15,7 +15,9 @@ public struct DocumentNumber: Hashable, Sendable, CustomStringConvertible {
 
 /// A PIN request's id, as the core hands it out.
 public struct RequestId: Hashable, Sendable, CustomStringConvertible {
-    let value: String
+    /// The id's text, to carry in a notification's `userInfo` (see
+    /// `ClavePinDevice.clipboardContent(notifiedRequest:)`).
+    public let value: String
 
     init(value: String) {
         self.value = value

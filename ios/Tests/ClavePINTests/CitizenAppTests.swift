@@ -1,0 +1,102 @@
+import XCTest
+@testable import ClavePIN
+
+/// The app's screens over the core, against the real service: what the SwiftUI views
+/// draw. The same cases as the Kotlin library's `CitizenAppTest`.
+@MainActor
+final class CitizenAppTests: XCTestCase {
+    private func app(_ service: TestService, device: ClavePinDevice? = nil) throws -> CitizenApp {
+        CitizenApp(device: try device ?? service.openDevice(), locale: { .es }, today: { TestService.today })
+    }
+
+    /// Runs one action to its end; the app refuses a second while one runs.
+    @discardableResult
+    private func step(_ app: CitizenApp, _ action: (CitizenApp) -> Task<Void, Never>?) async throws -> AppScreen {
+        let task = try XCTUnwrap(action(app), "the app was still busy")
+        await task.value
+        return app.screen
+    }
+
+    private func activate(_ app: CitizenApp, _ service: TestService, _ document: DocumentNumber) async throws {
+        try await step(app) { $0.addCitizen() }
+        try await step(app) { $0.submitDocument(document.normalised, contrast: TestService.validity) }
+        let code = try await service.lastSmsCode()
+        try await step(app) { $0.submitCode(code) }
+        try await step(app) { $0.submitNewPattern([1, 2, 3, 6]) }
+    }
+
+    func testActivationWalksDocumentCodeAndPatternAskingAgainAfterEachMistake() async throws {
+        let service = try TestService.running()
+        let app = try app(service)
+        let ana = try await service.newCitizen()
+        guard case let .enterDocument(badDocument) = try await step(app, { $0.submitDocument("12345678A", contrast: TestService.validity) }) else {
+            return XCTFail("\(app.screen)")
+        }
+        XCTAssertEqual(badDocument?.field, .document)
+        guard case let .enterDocument(badDate) = try await step(app, { $0.submitDocument(ana.normalised, contrast: "31/02/2030") }) else {
+            return XCTFail("\(app.screen)")
+        }
+        XCTAssertEqual(badDate?.field, .contrast)
+        guard case let .enterCode(document, hint, _, nil) = try await step(app, { $0.submitDocument(ana.normalised, contrast: TestService.validity) }) else {
+            return XCTFail("\(app.screen)")
+        }
+        XCTAssertEqual(document, ana)
+        XCTAssertTrue(hint.hasSuffix("78"), hint)
+        let real = try await service.lastSmsCode()
+        guard case .enterCode(_, _, _, .some) = try await step(app, { $0.submitCode(real == "000000" ? "111111" : "000000") }) else {
+            return XCTFail("a wrong code is asked for again: \(app.screen)")
+        }
+        guard case .newPattern = try await step(app, { $0.submitCode(real) }) else { return XCTFail("\(app.screen)") }
+        guard case .newPattern(_, .some) = try await step(app, { $0.submitNewPattern([1, 2]) }) else {
+            return XCTFail("a short pattern is refused: \(app.screen)")
+        }
+        let pins = try await step(app) { $0.submitNewPattern([1, 2, 3, 6]) }
+        XCTAssertEqual(pins, .pins(document: ana, notice: nil))
+        guard case let .home(citizens, _, _) = try await step(app, { $0.home() }) else { return XCTFail("\(app.screen)") }
+        XCTAssertEqual(citizens.map(\.document), [ana])
+    }
+
+    func testLeavingTheScreenLocksAndAWrongPatternSaysTheTriesLeft() async throws {
+        let service = try TestService.running()
+        let app = try app(service)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        app.lockAll()
+        XCTAssertEqual(app.screen, .unlock(document: ana, error: nil, retryAt: nil))
+        guard case let .unlock(_, error?, nil) = try await step(app, { $0.unlock([9, 8, 7, 4]) }) else {
+            return XCTFail("\(app.screen)")
+        }
+        XCTAssertTrue(error.contains("9"), error)
+        let unlocked = try await step(app) { $0.unlock([1, 2, 3, 6]) }
+        XCTAssertEqual(unlocked, .pins(document: ana, notice: nil))
+    }
+
+    func testLockingWhileThePatternIsCheckedStillLocks() async throws {
+        let service = try TestService.running()
+        let device = try service.openDevice()
+        let app = try app(service, device: device)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        app.lockAll()
+        let unlocking = try XCTUnwrap(app.unlock([1, 2, 3, 6]))
+        app.lockAll()
+        await unlocking.value
+        guard case .unlock = app.screen else { return XCTFail("\(app.screen)") }
+        XCTAssertEqual(try device.citizens().map(\.unlocked), [false])
+    }
+
+    func testHistoryListsThePinsAndRemovingTellsTheService() async throws {
+        let service = try TestService.running()
+        let device = try service.openDevice()
+        let app = try app(service, device: device)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        _ = try await service.obtainPin(ana, code: "HIST")
+        _ = try await device.pull(document: ana)
+        guard case let .history(_, pins) = try await step(app, { $0.history(ana) }) else { return XCTFail("\(app.screen)") }
+        XCTAssertEqual(pins.map(\.code), ["HIST"])
+        guard case let .home(citizens, _, notice) = try await step(app, { $0.remove(ana) }) else { return XCTFail("\(app.screen)") }
+        XCTAssertEqual(notice, .removed(ana, serviceTold: true))
+        XCTAssertTrue(citizens.isEmpty)
+    }
+}
