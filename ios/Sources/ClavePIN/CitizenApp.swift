@@ -82,15 +82,15 @@ public final class CitizenApp: ObservableObject {
         busy = true
         return Task { @MainActor in
             let next = await step()
-            if lockWhenDone {
+            if self.lockWhenDone {
                 // An unlock that began before the lock has just finished: lock again.
-                lockWhenDone = false
-                device.lockAll()
-                screen = Self.locked(next)
+                self.lockWhenDone = false
+                self.device.lockAll()
+                self.screen = Self.locked(next)
             } else {
-                screen = next
+                self.screen = next
             }
-            busy = false
+            self.busy = false
         }
     }
 
@@ -120,7 +120,7 @@ public final class CitizenApp: ObservableObject {
         act {
             do {
                 guard let citizen = try self.device.citizens().first(where: { $0.document == document }) else {
-                    return self.screen(for: try self.device.activationProgressFor(document: document))
+                    return self.next(after: try self.device.activationProgressFor(document: document))
                 }
                 if citizen.state == .needsPattern { return .newPattern(document: document, error: nil) }
                 return citizen.unlocked
@@ -168,7 +168,7 @@ public final class CitizenApp: ObservableObject {
         act {
             guard case let .enterCode(document, phoneHint, expiresAt, _) = self.screen else { return self.screen }
             do {
-                return self.screen(for: try await self.device.submitActivationCodeFor(document: document, code: code))
+                return self.next(after: try await self.device.submitActivationCodeFor(document: document, code: code))
             } catch let error as ActivationError {
                 if case .StartAgain = error {
                     // The code expired or its tries ran out: a new SMS is needed.
@@ -311,7 +311,7 @@ public final class CitizenApp: ObservableObject {
         waitSecs > 0 ? device.now().addingTimeInterval(TimeInterval(waitSecs)) : nil
     }
 
-    private func screen(for progress: ActivationProgress) -> AppScreen {
+    private func next(after progress: ActivationProgress) -> AppScreen {
         switch progress {
         case let .awaitingCode(document, phoneHint, codeExpiresAt):
             return .enterCode(document: document, phoneHint: phoneHint, codeExpiresAt: codeExpiresAt, error: nil)

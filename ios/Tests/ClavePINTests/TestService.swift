@@ -45,7 +45,7 @@ struct TestService {
 
     func lastSmsCode() async throws -> String {
         let (_, body) = try await call("GET", "/operator/outbox/sms?after=0", operator: true)
-        let codes = body.matches(of: /\b\d{6}\b/).map { String($0.output) }
+        let codes = body.matches(of: #/\b\d{6}\b/#).map { String($0.output) }
         return try XCTUnwrap(codes.last)
     }
 
