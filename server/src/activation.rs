@@ -15,7 +15,7 @@ use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp
 use ring::rand::SecureRandom;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::devices::Device;
+use crate::devices::{Device, sealing_key_aad};
 use crate::error::{ServiceError, ServiceResult};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
@@ -231,11 +231,6 @@ pub fn complete(
     Ok(Ok(answer))
 }
 
-/// The associated data that binds a stored sealing key to its device row.
-pub fn sealing_key_aad(device_id: &str) -> String {
-    format!("device-sealing-key:{device_id}")
-}
-
 /// A device bound by the round trip and not yet confirmed, by id.
 pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ServiceResult<Option<Device>> {
     let row: Option<(String, Vec<u8>, i64)> = conn
@@ -275,7 +270,7 @@ pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> Servic
     )?
     .execute(params![device.document.as_str(), id, millis(device.activated_at)])?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
-    crate::pins::clear_failures(tx, &device.document)?;
+    crate::pins::throttle::clear_failures(tx, &device.document)?;
     tracing::info!(document = %device.document.masked(), replaced, "device activated");
     Ok(())
 }

@@ -8,7 +8,10 @@ use clavepin_protocol::wire::{
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use clavepin_protocol::crypto::SealingKey;
+
 use crate::error::{ServiceError, ServiceResult};
+use crate::keys::ServiceKeys;
 use crate::time::{from_millis, millis};
 
 /// A device as the service knows it.
@@ -130,4 +133,19 @@ pub fn set_push_token(
         return Err(ServiceError::DeviceReplaced);
     }
     Ok(())
+}
+
+/// The associated data that binds a stored sealing key to its device row.
+pub fn sealing_key_aad(device_id: &str) -> String {
+    format!("device-sealing-key:{device_id}")
+}
+
+/// The device's PIN sealing key, stored encrypted under the service's storage key.
+pub fn sealing_key(
+    keys: &ServiceKeys,
+    device_id: &str,
+    stored: &[u8],
+) -> ServiceResult<SealingKey> {
+    let raw = keys.decrypt(&sealing_key_aad(device_id), stored)?;
+    SealingKey::from_bytes(&raw).map_err(|_| ServiceError::Internal("stored sealing key"))
 }

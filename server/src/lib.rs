@@ -127,6 +127,8 @@ pub const LOCK_FILE: &str = "service.lock";
 #[derive(Debug, Clone)]
 pub struct Service {
     state: state::AppState,
+    /// The portal's sessions: one store for every router this service makes.
+    sessions: Arc<portal::Sessions>,
     data_dir: PathBuf,
     secure_cookies: bool,
     /// Holds the data folder's lock for as long as any clone lives.
@@ -162,10 +164,10 @@ impl Service {
             sms: config.sms,
             push: config.push,
             events: pins::events::EventHub::default(),
-            sessions: portal::Sessions::default(),
         });
         Ok(Self {
             state,
+            sessions: Arc::new(portal::Sessions::default()),
             data_dir: config.data_dir,
             secure_cookies: config.secure_cookies,
             _lock: std::sync::Arc::new(lock),
@@ -174,7 +176,7 @@ impl Service {
 
     /// The HTTP routes, for serving or for in-process tests.
     pub fn router(&self) -> axum::Router {
-        http::router(self.state.clone(), self.secure_cookies)
+        http::router(self.state.clone(), self.sessions.clone(), self.secure_cookies)
     }
 
     /// The same service, its portal cookies marked `Secure`: it is served over TLS.

@@ -24,8 +24,6 @@ pub struct Inner {
     pub sms: Arc<dyn SmsGateway>,
     pub push: Arc<dyn PushGateway>,
     pub events: EventHub,
-    /// The portal pages' sessions.
-    pub sessions: crate::portal::Sessions,
 }
 
 impl AppState {
@@ -35,6 +33,19 @@ impl AppState {
 
     pub fn now(&self) -> Timestamp {
         self.0.clock.now()
+    }
+
+    /// Runs `f` behind the contrast-data guess guard (`registry::guard`), at now.
+    pub async fn guarded<T, F>(
+        &self,
+        document: clavepin_protocol::DocumentNumber,
+        f: F,
+    ) -> crate::error::ServiceResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> crate::error::ServiceResult<T> + Send + 'static,
+    {
+        crate::registry::guard::guarded(&self.db, self.now(), document, f).await
     }
 
     /// What issuing a PIN needs, at `now`.

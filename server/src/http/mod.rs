@@ -1,6 +1,5 @@
 //! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
 
-pub(crate) mod claims;
 mod device;
 mod error;
 mod extract;
@@ -21,7 +20,11 @@ use crate::state::AppState;
 
 /// The service's routes; the portal's pages mark their cookie `Secure` if
 /// `secure_cookies` (the service is reached over TLS).
-pub fn router(state: AppState, secure_cookies: bool) -> Router {
+pub fn router(
+    state: AppState,
+    sessions: std::sync::Arc<crate::portal::Sessions>,
+    secure_cookies: bool,
+) -> Router {
     Router::new()
         .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .route("/operator/census", post(operator::load_census).get(operator::census_page))
@@ -46,7 +49,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
         .route("/device/events", get(device::events))
-        .merge(crate::portal::routes(state.clone(), secure_cookies))
+        .merge(crate::portal::routes(state.clone(), sessions, secure_cookies))
         .fallback(|| async { ServiceError::NotFound })
         .method_not_allowed_fallback(|| async {
             ServiceError::BadRequest("method not allowed on this endpoint".into())

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use clavepin_protocol::wire::{AccessGranted, ObtainPin, PinRequestCreated, PinSmsSent, VerifyPin};
 use serde::Deserialize;
 
-use super::claims::guarded;
 use super::extract::{ApiJson, ApiPath};
 use crate::error::ServiceResult;
 use crate::pins::{self, Issued};
@@ -28,7 +27,7 @@ pub async fn obtain(
     let now = state.now();
     let s = state.clone();
     let issued =
-        guarded(&state, req.document, move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
+        state.guarded(req.document, move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
     Ok(announce(&state, issued))
 }
 

@@ -10,7 +10,6 @@ use clavepin_protocol::wire::{
     CompleteRegistration, InvitationSent, RequestInvitation, StartActivation,
 };
 
-use super::claims::guarded;
 use super::extract::{ApiJson, ApiPath};
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -31,10 +30,11 @@ pub async fn request_invitation(
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
-    let sent = guarded(&state, claim.document(), move |tx| {
-        registry::send_invitation(tx, &claim, now, &s.rng, &s.keys)
-    })
-    .await?;
+    let sent = state
+        .guarded(claim.document(), move |tx| {
+            registry::send_invitation(tx, &claim, now, &s.rng, &s.keys)
+        })
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
@@ -46,10 +46,9 @@ pub async fn complete_registration(
     let now = state.now();
     let s = state.clone();
     let document = req.document;
-    let done = guarded(&state, document, move |tx| {
-        registry::complete_registration(tx, &req, now, &s.keys)
-    })
-    .await??;
+    let done = state
+        .guarded(document, move |tx| registry::complete_registration(tx, &req, now, &s.keys))
+        .await??;
     Ok((StatusCode::CREATED, Json(done)))
 }
 
@@ -61,10 +60,11 @@ pub async fn start_activation(
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
-    let started = guarded(&state, claim.document(), move |tx| {
-        activation::start(tx, &claim, now, &s.rng, &s.keys, s.sms.as_ref())
-    })
-    .await?;
+    let started = state
+        .guarded(claim.document(), move |tx| {
+            activation::start(tx, &claim, now, &s.rng, &s.keys, s.sms.as_ref())
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(started)))
 }
 

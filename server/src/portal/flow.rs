@@ -14,7 +14,6 @@ use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other};
 use crate::error::ServiceError;
-use crate::http::claims::guarded;
 use crate::{pins, registry};
 
 /// `GET /`: "Enter your DNI or NIE to start the process."
@@ -144,11 +143,13 @@ pub async fn submit_contrast(
         Ok(claim) => claim,
         Err(e) => return field_error(visit, t.contrast_error(&e)),
     };
-    let checked = guarded(&p.app, document, move |tx| {
-        registry::registered_citizen(tx, &claim)?;
-        pins::app_available(tx, &claim.document())
-    })
-    .await;
+    let checked = p
+        .app
+        .guarded(document, move |tx| {
+            registry::registered_citizen(tx, &claim)?;
+            pins::app_available(tx, &claim.document())
+        })
+        .await;
     match checked {
         Ok(app_available) => {
             visit.session.flow = Flow::Obtain { claim, app_available };
@@ -266,9 +267,10 @@ pub async fn submit_obtain(
     };
     let app = p.app.clone();
     let now = app.now();
-    let issued =
-        guarded(&p.app, claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
-            .await;
+    let issued = p
+        .app
+        .guarded(claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
+        .await;
     match issued {
         Ok(issued) => {
             if let Some(pending) = issued.pending {

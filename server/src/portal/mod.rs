@@ -12,7 +12,7 @@
 //! 5. `/access/signed-in` — who signed in, and "Sign out".
 //!
 //! The pages call the same domain functions as the JSON API (`pins::obtain`,
-//! `pins::verify`…, claims through [`crate::http::claims::guarded`]), so the same
+//! `pins::verify`…, claims through [`crate::registry::guard::guarded`]), so the same
 //! throttling applies. Every POST needs the session's CSRF token; every answer
 //! carries a strict Content-Security-Policy and is not cached. Document numbers and
 //! PINs travel only in POST bodies, never in addresses, and are never logged.
@@ -70,6 +70,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 #[derive(Clone, Debug)]
 pub struct Portal {
     app: AppState,
+    sessions: std::sync::Arc<Sessions>,
     secure_cookies: bool,
 }
 
@@ -92,8 +93,12 @@ impl Portal {
 
 /// The pages' routes, to merge into the service's router. `secure_cookies` when the
 /// service is reached over TLS.
-pub fn routes(app: AppState, secure_cookies: bool) -> Router<AppState> {
-    let portal = Portal { app, secure_cookies };
+pub fn routes(
+    app: AppState,
+    sessions: std::sync::Arc<Sessions>,
+    secure_cookies: bool,
+) -> Router<AppState> {
+    let portal = Portal { app, sessions, secure_cookies };
     Router::new()
         .route(paths::START, get(flow::document_page).post(flow::submit_document))
         .route(paths::CONTRAST, get(flow::contrast_page).post(flow::submit_contrast))

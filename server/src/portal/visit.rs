@@ -33,7 +33,7 @@ impl FromRequestParts<Portal> for Visit {
     async fn from_request_parts(parts: &mut Parts, portal: &Portal) -> Result<Self, Response> {
         let now = portal.app.now();
         let loaded = session_cookie(&parts.headers, portal.cookie_name())
-            .and_then(|id| portal.app.sessions.load(id, now).map(|s| (id.to_owned(), s)));
+            .and_then(|id| portal.sessions.load(id, now).map(|s| (id.to_owned(), s)));
         let (id, mut session) = match loaded {
             Some((id, session)) => (Some(id), session),
             None => (None, Session::default()),
@@ -81,7 +81,7 @@ impl Visit {
     pub fn rotate(&mut self, portal: &Portal) -> ServiceResult<()> {
         self.session.csrf = csrf::new_token(&portal.app.rng)?;
         if let Some(old) = self.id.take() {
-            portal.app.sessions.remove(&old);
+            portal.sessions.remove(&old);
         }
         Ok(())
     }
@@ -105,7 +105,7 @@ impl Visit {
             },
         };
         let now = portal.app.now();
-        if portal.app.sessions.save(&id, self.session, now).is_err() {
+        if portal.sessions.save(&id, self.session, now).is_err() {
             let t = self.lang.text();
             let frame = Frame { lang: self.lang, csrf: "", path: super::paths::START };
             let html = pages::message(&frame, t.err.internal, t.err.busy);

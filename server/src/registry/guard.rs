@@ -6,6 +6,7 @@ use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, Transaction, params};
 
+use crate::db::Db;
 use crate::error::{ServiceError, ServiceResult};
 use crate::time::{millis, retry_after_secs};
 
@@ -13,6 +14,31 @@ use crate::time::{millis, retry_after_secs};
 pub const MAX_FAILURES: i64 = 5;
 /// The rolling window.
 pub const WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// Runs `f` in a write transaction once the document is not throttled; a contrast
+/// mismatch is then counted in a transaction of its own (the refused one rolls back).
+/// Every endpoint and page that checks a citizen's claim goes through here.
+pub async fn guarded<T, F>(
+    db: &Db,
+    now: Timestamp,
+    document: DocumentNumber,
+    f: F,
+) -> ServiceResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Transaction<'_>) -> ServiceResult<T> + Send + 'static,
+{
+    let outcome = db
+        .write(move |tx| {
+            check(tx, &document, now)?;
+            f(tx)
+        })
+        .await;
+    if matches!(outcome, Err(ServiceError::ContrastDataMismatch)) {
+        db.write(move |tx| record_failure(tx, &document, now)).await?;
+    }
+    outcome
+}
 
 /// Refuses while a document has had too many failed claims.
 pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> ServiceResult<()> {

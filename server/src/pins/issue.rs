@@ -1,0 +1,211 @@
+//! "Obtain PIN" and "Request again": the channel (the app where there is one, SMS
+//! otherwise, the citizen's choice when they made one), the push cap, the PIN sealed
+//! for the device or sent by SMS, and the push.
+
+use clavepin_protocol::crypto::{PinEnvelope, SealingContext};
+use clavepin_protocol::wire::{ObtainPin, PendingPin, PinChannel, PinRequestCreated, PushPlatform};
+use clavepin_protocol::{DocumentNumber, IdentityClaim, Pin, PinCode, Timestamp};
+use ring::rand::SecureRandom;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::push::{self, PushGateway, PushTarget};
+use super::request::load_request;
+use super::sms_text::pin_sms;
+use super::throttle::{self, check_not_throttled};
+use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
+use crate::devices::sealing_key;
+use crate::error::{ServiceError, ServiceResult};
+use crate::ids::random_id;
+use crate::keys::ServiceKeys;
+use crate::registry::{self, MobileNumber};
+use crate::sms::SmsGateway;
+use crate::time::{from_millis, millis, retry_after_secs};
+
+/// What issuing needs besides the transaction.
+#[derive(Clone, Copy)]
+pub struct Issuer<'a> {
+    pub now: Timestamp,
+    pub rng: &'a dyn SecureRandom,
+    pub keys: &'a ServiceKeys,
+    pub sms: &'a dyn SmsGateway,
+    pub push: &'a dyn PushGateway,
+}
+
+/// A new request, and the PIN to announce on the direct channel once committed.
+#[derive(Debug)]
+pub struct Issued {
+    pub created: PinRequestCreated,
+    pub pending: Option<PendingPin>,
+}
+
+struct ActiveDevice {
+    id: String,
+    sealing_key: Vec<u8>,
+    push: Option<PushTarget>,
+}
+
+fn active_device(
+    conn: &Connection,
+    document: &DocumentNumber,
+) -> ServiceResult<Option<ActiveDevice>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, sealing_key, push_platform, push_token FROM devices
+             WHERE document = ?1 AND state = 'active'",
+        )?
+        .query_row([document.as_str()], |r| {
+            let platform = match r.get::<_, Option<String>>(2)?.as_deref() {
+                Some("fcm") => Some(PushPlatform::Fcm),
+                Some("apns") => Some(PushPlatform::Apns),
+                _ => None,
+            };
+            let token: Option<String> = r.get(3)?;
+            let push = platform.zip(token).map(|(platform, token)| PushTarget { platform, token });
+            Ok(ActiveDevice { id: r.get(0)?, sealing_key: r.get(1)?, push })
+        })
+        .optional()?)
+}
+
+/// Whether the citizen has an activated app that a PIN could be pushed to: the
+/// portal then offers the choice of app or SMS (seed 001).
+pub fn app_available(conn: &Connection, document: &DocumentNumber) -> ServiceResult<bool> {
+    Ok(active_device(conn, document)?.is_some())
+}
+
+/// "Obtain PIN".
+pub fn obtain(tx: &Transaction<'_>, req: &ObtainPin, issuer: Issuer<'_>) -> ServiceResult<Issued> {
+    let claim = IdentityClaim::new(req.document, req.contrast)
+        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    let citizen = registry::registered_citizen(tx, &claim)?;
+    let code = match &req.code {
+        Some(text) => PinCode::parse(text).map_err(|e| ServiceError::BadRequest(e.to_string()))?,
+        None => PinCode::random(issuer.rng).map_err(|_| ServiceError::Internal("randomness"))?,
+    };
+    issue(tx, &claim.document(), &citizen.mobile, code, req.channel, issuer)
+}
+
+fn issue(
+    tx: &Transaction<'_>,
+    document: &DocumentNumber,
+    mobile: &MobileNumber,
+    code: PinCode,
+    choice: Option<PinChannel>,
+    issuer: Issuer<'_>,
+) -> ServiceResult<Issued> {
+    let now = issuer.now;
+    check_not_throttled(tx, document, now)?;
+    let window_start = millis(now - throttle::PUSH_CAP_WINDOW);
+    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached("SELECT count(*), min(issued_at) FROM pin_requests WHERE document = ?1 AND issued_at > ?2")?.query_row(params![document.as_str(), window_start],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if recent >= throttle::PUSH_CAP {
+        return Err(ServiceError::TooManyPins {
+            retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
+        });
+    }
+    let device = active_device(tx, document)?;
+    let channel = match (choice, &device) {
+        (Some(PinChannel::App), None) => return Err(ServiceError::AppNotActivated),
+        (Some(channel), _) => channel,
+        (None, Some(_)) => PinChannel::App,
+        (None, None) => PinChannel::Sms,
+    };
+    tx.prepare_cached(
+        "UPDATE pin_requests SET state = 'superseded' WHERE document = ?1 AND state = 'live'",
+    )?
+    .execute([document.as_str()])?;
+
+    let request_id = random_id(issuer.rng)?;
+    let pin = Pin::random(issuer.rng).map_err(|_| ServiceError::Internal("randomness"))?;
+    let expires_at = from_millis(millis(now + PIN_LIFE));
+    let mut pending = None;
+    let mut sms_sent = 0;
+    match (channel, &device) {
+        (PinChannel::App, Some(device)) => {
+            let key = sealing_key(issuer.keys, &device.id, &device.sealing_key)?;
+            let context = SealingContext {
+                device_id: &device.id,
+                document,
+                request_id: &request_id,
+                expires_at,
+            };
+            let sealed = key
+                .seal(&context, &PinEnvelope { code, pin: pin.clone() }, issuer.rng)
+                .map_err(|_| ServiceError::Internal("sealing"))?;
+            pending = Some(PendingPin {
+                request_id: request_id.clone(),
+                device_id: device.id.clone(),
+                sealed: sealed.to_b64(),
+                issued_at: from_millis(millis(now)),
+                expires_at,
+            });
+        }
+        _ => {
+            issuer.sms.send(tx, mobile, &pin_sms(&code, &pin), now)?;
+            sms_sent = 1;
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO pin_requests (id, document, code_hash, pin_hash, channel, device_id, sealed,
+                                   issued_at, expires_at, state, sms_sent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'live', ?10)",
+    )?
+    .execute(params![
+        request_id,
+        document.as_str(),
+        issuer.keys.keyed_hash(CODE_PURPOSE, &request_id, code.as_str()),
+        issuer.keys.keyed_hash(PIN_PURPOSE, &request_id, pin.expose()),
+        channel_text(channel),
+        pending.as_ref().map(|p| p.device_id.clone()),
+        pending.as_ref().map(|p| p.sealed.clone()),
+        millis(now),
+        millis(expires_at),
+        sms_sent,
+    ])?;
+    if let (Some(pin), Some(device)) = (&pending, &device)
+        && let Some(target) = &device.push
+    {
+        issuer.push.push(tx, &device.id, target, &push::payload_for(target, pin, now), now)?;
+    }
+    tracing::info!(document = %document.masked(), channel = channel_text(channel), "PIN issued");
+    Ok(Issued {
+        created: PinRequestCreated {
+            request_id,
+            code: code.to_string(),
+            channel,
+            expires_at,
+            phone_hint: mobile.hint(),
+            app_available: device.is_some(),
+        },
+        pending,
+    })
+}
+
+fn channel_text(channel: PinChannel) -> &'static str {
+    match channel {
+        PinChannel::App => "app",
+        PinChannel::Sms => "sms",
+    }
+}
+
+/// "Request again": a fresh PIN with the same code, replacing the request. The code
+/// proves the caller holds the form the first request gave.
+pub fn request_again(
+    tx: &Transaction<'_>,
+    request_id: &str,
+    code: &str,
+    issuer: Issuer<'_>,
+) -> ServiceResult<Issued> {
+    let request = load_request(tx, request_id)?;
+    let code = PinCode::parse(code).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    if !issuer.keys.keyed_hash_matches(CODE_PURPOSE, request_id, code.as_str(), &request.code_hash)
+    {
+        return Err(ServiceError::UnknownPinRequest);
+    }
+    if request.state == "used" {
+        return Err(ServiceError::PinUsed);
+    }
+    let citizen = registry::citizen(tx, &request.document)?.ok_or(ServiceError::NotRegistered)?;
+    let channel = if request.channel == "app" { PinChannel::App } else { PinChannel::Sms };
+    issue(tx, &request.document, &citizen.mobile, code, Some(channel), issuer)
+}
