@@ -15,12 +15,13 @@ use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp
 use ring::rand::SecureRandom;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use crate::delivery::gateways::SmsMessage;
+use crate::delivery::outbox;
 use crate::devices::{Device, sealing_key_aad};
 use crate::error::{ServiceError, ServiceResult};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry;
-use crate::sms::SmsGateway;
 use crate::time::{from_millis, millis, retry_after_secs};
 
 /// An activation code lives 10 minutes (SPEC.md's table).
@@ -40,7 +41,6 @@ pub fn start(
     now: Timestamp,
     rng: &dyn SecureRandom,
     keys: &ServiceKeys,
-    sms: &dyn SmsGateway,
 ) -> ServiceResult<ActivationStarted> {
     let citizen = registry::registered_citizen(tx, claim)?;
     let document = claim.document();
@@ -80,7 +80,7 @@ pub fn start(
         code.expose(),
         code.expose()
     );
-    sms.send(tx, &citizen.mobile, &text, now)?;
+    outbox::queue_sms(tx, &SmsMessage { to: citizen.mobile.clone(), text }, now)?;
     Ok(ActivationStarted {
         activation_id: id,
         code_expires_at: expires_at,

@@ -2,9 +2,7 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::crypto::{DevicePublicKey, SignedRequest};
-use clavepin_protocol::wire::{
-    DeviceState, DeviceStatus, MAX_REQUEST_AGE, PushPlatform, RegisterPushToken,
-};
+use clavepin_protocol::wire::{DeviceState, DeviceStatus, MAX_REQUEST_AGE, RegisterPushToken};
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -122,10 +120,7 @@ pub fn set_push_token(
             "the push token is empty, too long or not printable".into(),
         ));
     }
-    let platform = match req.platform {
-        PushPlatform::Fcm => "fcm",
-        PushPlatform::Apns => "apns",
-    };
+    let platform = req.platform.as_str();
     let updated = tx.prepare_cached("UPDATE devices SET push_platform = ?2, push_token = ?3 WHERE id = ?1 AND state = 'active'")?.execute(params![id, platform, token],
     )?;
     // Replaced between authentication and this write: say so, as the next request would.

@@ -13,6 +13,7 @@
 
 mod activation;
 mod db;
+mod delivery;
 mod devices;
 mod error;
 mod http;
@@ -22,7 +23,6 @@ mod listen;
 mod pins;
 mod portal;
 mod registry;
-mod sms;
 mod state;
 mod time;
 
@@ -35,13 +35,13 @@ use clavepin_protocol::{Clock, SystemClock};
 use ring::rand::SystemRandom;
 
 pub use db::OpenError;
+pub use delivery::gateways::{
+    EmailGateway, EmailMessage, Embedded, GatewayError, PushGateway, PushMessage, PushTarget,
+    Sending, SmsGateway, SmsMessage,
+};
+pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
 pub use error::ServiceError;
 pub use listen::{ListenError, TlsFiles, serve_on};
-pub use pins::push::{
-    OutboxPushGateway, PushGateway, PushTarget, apns_payload, fcm_payload,
-    payload_for as push_payload,
-};
-pub use sms::{OutboxGateway, SmsGateway};
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "clavepin.db";
@@ -59,13 +59,14 @@ pub struct ServiceConfig {
 }
 
 impl ServiceConfig {
-    /// The real clock and the embedded SMS outbox, with data in `data_dir`.
+    /// The real clock and the embedded gateways (the outboxes are where SMS and pushes
+    /// end), with data in `data_dir`.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
             clock: Arc::new(SystemClock),
-            sms: Arc::new(OutboxGateway),
-            push: Arc::new(OutboxPushGateway),
+            sms: Arc::new(Embedded),
+            push: Arc::new(Embedded),
             secure_cookies: false,
         }
     }
@@ -161,8 +162,7 @@ impl Service {
             clock: config.clock,
             keys,
             rng,
-            sms: config.sms,
-            push: config.push,
+            delivery: delivery::worker::Delivery::new(config.sms, config.push),
             events: pins::events::EventHub::default(),
         });
         Ok(Self {
@@ -203,6 +203,7 @@ impl Service {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let pruning = self.spawn_pruning();
+        let delivering = self.spawn_delivery();
         // Open event streams never end by themselves: close them when shutdown starts.
         let events = self.state.events.clone();
         let shutdown = async move {
@@ -211,12 +212,26 @@ impl Service {
         };
         let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         pruning.abort();
+        delivering.abort();
         result
     }
 
     /// Starts the minute-by-minute pruning; abort the handle when serving stops.
     pub(crate) fn spawn_pruning(&self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(prune_forever(self.state.clone()))
+    }
+
+    /// Starts the outbox's worker; abort the handle when serving stops.
+    pub(crate) fn spawn_delivery(&self) -> tokio::task::JoinHandle<()> {
+        let state = &self.state;
+        tokio::spawn(state.delivery.clone().run(state.db.clone(), state.clock.clone()))
+    }
+
+    /// Hands what the outboxes hold to the gateways once (the worker does this after
+    /// every commit that queued something, and every second); for tests and the demo
+    /// that run the service without serving. Returns how many messages went.
+    pub async fn deliver(&self) -> Result<usize, ServiceError> {
+        self.state.delivery.drain(&self.state.db, self.state.clock.as_ref()).await
     }
 
     /// Ends open event streams, so a graceful shutdown does not wait on them.
@@ -237,18 +252,11 @@ async fn prune_once(state: &state::AppState) -> Result<usize, ServiceError> {
     state
         .db
         .write(move |tx| {
-            let outbox_horizon = time::millis(now - chrono::TimeDelta::days(7));
-            let mut pruned = devices::prune_nonces(tx, now)?
+            Ok(devices::prune_nonces(tx, now)?
                 + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
-                + registry::guard::prune(tx, now)?;
-            for table in ["sms_outbox", "letters", "push_outbox"] {
-                pruned += tx.execute(
-                    &format!("DELETE FROM {table} WHERE sent_at < ?1"),
-                    [outbox_horizon],
-                )?;
-            }
-            Ok(pruned)
+                + registry::guard::prune(tx, now)?
+                + delivery::outbox::prune(tx, now)?)
         })
         .await
 }

@@ -71,6 +71,7 @@ pub async fn serve_on(
             });
             let service = service.over_tls();
             let pruning = service.spawn_pruning();
+            let delivering = service.spawn_delivery();
             let served = axum_server::from_tcp_rustls(std_listener, config)
                 .map_err(io_err)?
                 .handle(handle)
@@ -78,6 +79,7 @@ pub async fn serve_on(
                 .await
                 .map_err(io_err);
             pruning.abort();
+            delivering.abort();
             served
         }
     }

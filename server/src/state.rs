@@ -6,10 +6,9 @@ use clavepin_protocol::{Clock, Timestamp};
 use ring::rand::SystemRandom;
 
 use crate::db::Db;
+use crate::delivery::worker::Delivery;
 use crate::keys::ServiceKeys;
 use crate::pins::events::EventHub;
-use crate::pins::push::PushGateway;
-use crate::sms::SmsGateway;
 
 /// The service's shared state; cloning is cheap.
 #[derive(Clone, Debug)]
@@ -21,8 +20,8 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     pub keys: ServiceKeys,
     pub rng: SystemRandom,
-    pub sms: Arc<dyn SmsGateway>,
-    pub push: Arc<dyn PushGateway>,
+    /// The outbox's worker and the gateways behind it.
+    pub delivery: Delivery,
     pub events: EventHub,
 }
 
@@ -50,13 +49,7 @@ impl AppState {
 
     /// What issuing a PIN needs, at `now`.
     pub fn issuer(&self, now: Timestamp) -> crate::pins::Issuer<'_> {
-        crate::pins::Issuer {
-            now,
-            rng: &self.0.rng,
-            keys: &self.0.keys,
-            sms: self.0.sms.as_ref(),
-            push: self.0.push.as_ref(),
-        }
+        crate::pins::Issuer { now, rng: &self.0.rng, keys: &self.0.keys }
     }
 }
 

@@ -100,6 +100,21 @@ pub enum PushPlatform {
     Apns,
 }
 
+impl PushPlatform {
+    /// The name on the wire and in storage: `fcm`, `apns`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fcm => "fcm",
+            Self::Apns => "apns",
+        }
+    }
+
+    /// The platform a stored or sent name stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Fcm, Self::Apns].into_iter().find(|p| p.as_str() == name)
+    }
+}
+
 /// `PUT /device/push-token` (signed): register or refresh the device's push token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,5 +128,20 @@ pub struct RegisterPushToken {
 impl std::fmt::Debug for CompleteActivation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompleteActivation").field("code", &"***").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PushPlatform;
+
+    #[test]
+    fn a_platform_has_one_name_on_the_wire_and_in_storage() {
+        for platform in [PushPlatform::Fcm, PushPlatform::Apns] {
+            let wire = serde_json::to_value(platform).unwrap_or_default();
+            assert_eq!(wire, platform.as_str());
+            assert_eq!(PushPlatform::from_name(platform.as_str()), Some(platform));
+        }
+        assert_eq!(PushPlatform::from_name("gcm"), None);
     }
 }

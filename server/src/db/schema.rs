@@ -4,12 +4,13 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const V1: &str = include_str!("schema_v1.sql");
 const V2: &str = include_str!("schema_v2.sql");
 const V3: &str = include_str!("schema_v3.sql");
 const V4: &str = include_str!("schema_v4.sql");
+const V5: &str = include_str!("schema_v5.sql");
 
 pub enum Migrated {
     Ok,
@@ -37,6 +38,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         1 => tx.execute_batch(V2),
         2 => tx.execute_batch(V3),
         3 => tx.execute_batch(V4),
+        4 => tx.execute_batch(V5),
         _ => Ok(()),
     }
 }

@@ -11,9 +11,9 @@ use clavepin_protocol::wire::{
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
+use crate::delivery::outbox;
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
-use crate::time::from_millis;
 use crate::{pins, registry};
 
 /// `POST /operator/census`
@@ -45,8 +45,14 @@ pub struct After {
     after: i64,
 }
 
-/// Most items one outbox read returns.
-const OUTBOX_PAGE: i64 = 500;
+/// An outbox's page after the item the operator read last.
+async fn outbox_page<T: Send + 'static>(
+    state: &AppState,
+    after: i64,
+    page: fn(&rusqlite::Connection, i64) -> ServiceResult<Vec<T>>,
+) -> ServiceResult<Json<Outbox<T>>> {
+    Ok(Json(Outbox { items: state.db.read(move |c| page(c, after)).await? }))
+}
 
 /// `GET /operator/outbox/sms`
 pub async fn sms_outbox(
@@ -54,19 +60,7 @@ pub async fn sms_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxSms>>> {
-    let items = state
-        .db
-        .read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id, to_number, text, sent_at FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
-            )?;
-            let rows = stmt.query_map([after, OUTBOX_PAGE], |r| {
-                Ok(OutboxSms { id: r.get(0)?, to: r.get(1)?, text: r.get(2)?, sent_at: from_millis(r.get(3)?) })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await?;
-    Ok(Json(Outbox { items }))
+    outbox_page(&state, after, outbox::sms_page).await
 }
 
 /// `GET /operator/outbox/letters`
@@ -75,25 +69,7 @@ pub async fn letters_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxLetter>>> {
-    let items = state
-        .db
-        .read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id, to_name, address, text, sent_at FROM letters WHERE id > ?1 ORDER BY id LIMIT ?2",
-            )?;
-            let rows = stmt.query_map([after, OUTBOX_PAGE], |r| {
-                Ok(OutboxLetter {
-                    id: r.get(0)?,
-                    to_name: r.get(1)?,
-                    address: r.get(2)?,
-                    text: r.get(3)?,
-                    sent_at: from_millis(r.get(4)?),
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await?;
-    Ok(Json(Outbox { items }))
+    outbox_page(&state, after, outbox::letters_page).await
 }
 
 /// `GET /operator/outbox/push`
@@ -102,41 +78,7 @@ pub async fn push_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> ServiceResult<Json<Outbox<OutboxPush>>> {
-    let items = state
-        .db
-        .read(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT id, device_id, platform, token, payload, sent_at FROM push_outbox
-                 WHERE id > ?1 ORDER BY id LIMIT ?2",
-            )?;
-            let rows = stmt.query_map([after, OUTBOX_PAGE], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get(5)?,
-                ))
-            })?;
-            let mut items = Vec::new();
-            for row in rows {
-                let (id, device_id, platform, token, payload, sent_at) = row?;
-                items.push(OutboxPush {
-                    id,
-                    device_id,
-                    platform: serde_json::from_value(serde_json::Value::String(platform))
-                        .map_err(|_| ServiceError::Internal("corrupt push row"))?,
-                    token,
-                    payload: serde_json::from_str(&payload)
-                        .map_err(|_| ServiceError::Internal("corrupt push row"))?,
-                    sent_at: from_millis(sent_at),
-                });
-            }
-            Ok(items)
-        })
-        .await?;
-    Ok(Json(Outbox { items }))
+    outbox_page(&state, after, outbox::push_page).await
 }
 
 /// `POST /operator/citizens/{document}/unlock`: lets a citizen stopped after 100

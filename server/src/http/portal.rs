@@ -11,8 +11,10 @@ use crate::error::ServiceResult;
 use crate::pins::{self, Issued};
 use crate::state::AppState;
 
-/// Announces an app PIN on the direct channel once its transaction has committed.
+/// Once its transaction has committed: the push or SMS goes out, and an app PIN is
+/// announced on the direct channel.
 fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCreated>) {
+    state.delivery.wake();
     if let Some(pending) = issued.pending {
         state.events.publish(pending);
     }
@@ -38,7 +40,9 @@ pub async fn send_by_sms(
 ) -> ServiceResult<Json<PinSmsSent>> {
     let now = state.now();
     let s = state.clone();
-    Ok(Json(state.db.write(move |tx| pins::send_by_sms(tx, &id, s.issuer(now))).await?))
+    let sent = state.db.write(move |tx| pins::send_by_sms(tx, &id, s.issuer(now))).await?;
+    state.delivery.wake();
+    Ok(Json(sent))
 }
 
 /// The code the form holds, proving the caller made the first request.

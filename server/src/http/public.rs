@@ -61,10 +61,9 @@ pub async fn start_activation(
     let now = state.now();
     let s = state.clone();
     let started = state
-        .guarded(claim.document(), move |tx| {
-            activation::start(tx, &claim, now, &s.rng, &s.keys, s.sms.as_ref())
-        })
+        .guarded(claim.document(), move |tx| activation::start(tx, &claim, now, &s.rng, &s.keys))
         .await?;
+    state.delivery.wake();
     Ok((StatusCode::CREATED, Json(started)))
 }
 

@@ -10,6 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::issue::Issuer;
 use super::request::{effective_state, load_request, refuse_unless_live};
 use super::sms_text::pin_sms;
+use crate::delivery::gateways::SmsMessage;
+use crate::delivery::outbox;
 use crate::devices::sealing_key;
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry;
@@ -50,7 +52,8 @@ pub fn send_by_sms(
     let envelope =
         key.open(&context, &sealed).map_err(|_| ServiceError::Internal("stored sealed PIN"))?;
     let citizen = registry::citizen(tx, &request.document)?.ok_or(ServiceError::NotRegistered)?;
-    issuer.sms.send(tx, &citizen.mobile, &pin_sms(&envelope.code, &envelope.pin), issuer.now)?;
+    let text = pin_sms(&envelope.code, &envelope.pin);
+    outbox::queue_sms(tx, &SmsMessage { to: citizen.mobile.clone(), text }, issuer.now)?;
     tx.prepare_cached("UPDATE pin_requests SET sms_sent = sms_sent + 1 WHERE id = ?1")?
         .execute([request_id])?;
     Ok(PinSmsSent { phone_hint: citizen.mobile.hint() })

@@ -8,17 +8,17 @@ use clavepin_protocol::{DocumentNumber, IdentityClaim, Pin, PinCode, Timestamp};
 use ring::rand::SecureRandom;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::push::{self, PushGateway, PushTarget};
 use super::request::load_request;
 use super::sms_text::pin_sms;
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
+use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
+use crate::delivery::{outbox, payloads};
 use crate::devices::sealing_key;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry::{self, MobileNumber};
-use crate::sms::SmsGateway;
 use crate::time::{from_millis, millis, retry_after_secs};
 
 /// What issuing needs besides the transaction.
@@ -27,8 +27,6 @@ pub struct Issuer<'a> {
     pub now: Timestamp,
     pub rng: &'a dyn SecureRandom,
     pub keys: &'a ServiceKeys,
-    pub sms: &'a dyn SmsGateway,
-    pub push: &'a dyn PushGateway,
 }
 
 /// A new request, and the PIN to announce on the direct channel once committed.
@@ -54,11 +52,8 @@ fn active_device(
              WHERE document = ?1 AND state = 'active'",
         )?
         .query_row([document.as_str()], |r| {
-            let platform = match r.get::<_, Option<String>>(2)?.as_deref() {
-                Some("fcm") => Some(PushPlatform::Fcm),
-                Some("apns") => Some(PushPlatform::Apns),
-                _ => None,
-            };
+            let platform =
+                r.get::<_, Option<String>>(2)?.as_deref().and_then(PushPlatform::from_name);
             let token: Option<String> = r.get(3)?;
             let push = platform.zip(token).map(|(platform, token)| PushTarget { platform, token });
             Ok(ActiveDevice { id: r.get(0)?, sealing_key: r.get(1)?, push })
@@ -141,7 +136,8 @@ fn issue(
             });
         }
         _ => {
-            issuer.sms.send(tx, mobile, &pin_sms(&code, &pin), now)?;
+            let text = pin_sms(&code, &pin);
+            outbox::queue_sms(tx, &SmsMessage { to: mobile.clone(), text }, now)?;
             sms_sent = 1;
         }
     }
@@ -165,7 +161,9 @@ fn issue(
     if let (Some(pin), Some(device)) = (&pending, &device)
         && let Some(target) = &device.push
     {
-        issuer.push.push(tx, &device.id, target, &push::payload_for(target, pin, now), now)?;
+        let payload = payloads::payload_for(target, pin, now);
+        let message = PushMessage { device_id: device.id.clone(), target: target.clone(), payload };
+        outbox::queue_push(tx, &message, now)?;
     }
     tracing::info!(document = %document.masked(), channel = channel_text(channel), "PIN issued");
     Ok(Issued {

@@ -2,13 +2,12 @@
 //! and push cap (`issue`), sealing for the device and the SMS text (`sms_text`),
 //! verification (`verify`), delivery to the device and the SMS fallback
 //! (`delivery`), the stored request and its retention (`request`), throttling
-//! (`throttle`), push payloads and the gateway (`push`), the direct channel's hub
-//! (`events`).
+//! (`throttle`), the direct channel's hub (`events`). Messages go out through
+//! `delivery`'s outbox.
 
 mod delivery;
 pub mod events;
 mod issue;
-pub mod push;
 mod request;
 mod sms_text;
 pub mod throttle;

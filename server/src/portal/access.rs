@@ -116,6 +116,7 @@ pub async fn request_sms(
     let id = step.request_id.clone();
     let app = p.app.clone();
     let sent = p.app.db.write(move |tx| pins::send_by_sms(tx, &id, app.issuer(app.now()))).await;
+    p.app.delivery.wake();
     match sent {
         Ok(sent) => {
             step.sms_sent = true;
@@ -145,6 +146,7 @@ pub async fn request_again(
     let app = p.app.clone();
     let issued =
         p.app.db.write(move |tx| pins::request_again(tx, &id, &code, app.issuer(app.now()))).await;
+    p.app.delivery.wake();
     match issued {
         Ok(issued) => {
             if let Some(pending) = issued.pending {

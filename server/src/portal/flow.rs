@@ -271,6 +271,7 @@ pub async fn submit_obtain(
         .app
         .guarded(claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
         .await;
+    p.app.delivery.wake();
     match issued {
         Ok(issued) => {
             if let Some(pending) = issued.pending {

@@ -6,6 +6,7 @@
 mod activation;
 mod delivery;
 mod operator;
+mod outbox;
 mod pins;
 mod registration;
 mod robustness;

@@ -69,9 +69,26 @@ impl TestService {
     }
 
     pub async fn start_in(dir: &Path, clock: Arc<ManualClock>) -> Self {
+        Self::start_configured(dir, clock, |config| config).await
+    }
+
+    /// A service whose configuration the test adjusts (its gateways, say).
+    pub async fn start_with(configure: impl FnOnce(ServiceConfig) -> ServiceConfig) -> Self {
+        let tempdir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_800_000_000, 0).unwrap()));
+        let mut svc = Self::start_configured(tempdir.path(), clock, configure).await;
+        svc._tempdir = Some(tempdir);
+        svc
+    }
+
+    async fn start_configured(
+        dir: &Path,
+        clock: Arc<ManualClock>,
+        configure: impl FnOnce(ServiceConfig) -> ServiceConfig,
+    ) -> Self {
         // reqwest is built without a default TLS provider: one crypto library, ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let config = ServiceConfig::new(dir).with_clock(clock.clone());
+        let config = configure(ServiceConfig::new(dir).with_clock(clock.clone()));
         let service = Service::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

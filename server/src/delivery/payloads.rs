@@ -1,66 +1,13 @@
-//! Push delivery. The production targets are FCM HTTP v1 (Android) and APNs (iOS);
-//! their payloads are built here, each a few hundred bytes (both allow 4 KB), carrying
-//! the sealed PIN so the notification can show it without a round trip.
+//! The push bodies for FCM HTTP v1 (Android) and APNs (iOS), each a few hundred bytes
+//! (both allow 4 KB), carrying the sealed PIN so the notification can show it
+//! without a round trip.
 
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::{PUSH_VERSION, PendingPin, PushData, PushPlatform};
-use rusqlite::{Transaction, params};
 use serde_json::{Value, json};
 
-use crate::error::ServiceResult;
+use super::gateways::PushTarget;
 use crate::time::millis;
-
-/// Where one device's pushes go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushTarget {
-    /// FCM or APNs.
-    pub platform: PushPlatform,
-    /// The token the app registered.
-    pub token: String,
-}
-
-/// Sends push messages. The service calls it inside the transaction that issued the
-/// PIN, so a production gateway queues there and delivers after commit (a
-/// transactional outbox), and a PIN is never pushed without being stored.
-pub trait PushGateway: Send + Sync + std::fmt::Debug {
-    /// Hands one message over.
-    fn push(
-        &self,
-        tx: &Transaction<'_>,
-        device_id: &str,
-        target: &PushTarget,
-        payload: &Value,
-        now: Timestamp,
-    ) -> ServiceResult<()>;
-}
-
-/// The embedded gateway: the outbox table is the destination; the demo and tests read
-/// it (`GET /operator/outbox/push`) and hand the payload to the device as FCM or APNs
-/// would.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OutboxPushGateway;
-
-impl PushGateway for OutboxPushGateway {
-    fn push(
-        &self,
-        tx: &Transaction<'_>,
-        device_id: &str,
-        target: &PushTarget,
-        payload: &Value,
-        now: Timestamp,
-    ) -> ServiceResult<()> {
-        let platform = match target.platform {
-            PushPlatform::Fcm => "fcm",
-            PushPlatform::Apns => "apns",
-        };
-        tx.prepare_cached(
-            "INSERT INTO push_outbox (device_id, platform, token, payload, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![device_id, platform, target.token, payload.to_string(), millis(now)])?;
-        tracing::info!(push_id = tx.last_insert_rowid(), platform, "push sent");
-        Ok(())
-    }
-}
 
 /// The push data for a pending PIN.
 pub fn push_data(pin: &PendingPin) -> PushData {
