@@ -15,10 +15,11 @@ use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp
 use ring::rand::SecureRandom;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use crate::db::StoreResult;
 use crate::delivery::gateways::SmsMessage;
 use crate::delivery::outbox;
 use crate::devices::{Device, sealing_key_aad};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{ActivationError, ActivationResult, Fault};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry;
@@ -41,7 +42,7 @@ pub fn start(
     now: Timestamp,
     rng: &dyn SecureRandom,
     keys: &ServiceKeys,
-) -> ServiceResult<ActivationStarted> {
+) -> ActivationResult<ActivationStarted> {
     let citizen = registry::registered_citizen(tx, claim)?;
     let document = claim.document();
     let hour_ago = millis(now - TimeDelta::hours(1));
@@ -54,14 +55,14 @@ pub fn start(
     )?;
     if recent >= MAX_CODES_PER_HOUR {
         let retry_after_secs = retry_after_secs(oldest, TimeDelta::hours(1), now);
-        return Err(ServiceError::TooManyCodes { retry_after_secs });
+        return Err(ActivationError::TooManyCodes { retry_after_secs });
     }
     tx.prepare_cached(
         "UPDATE activations SET state = 'dead' WHERE document = ?1 AND state = 'pending'",
     )?
     .execute([document.as_str()])?;
     let id = random_id(rng)?;
-    let code = ActivationCode::random(rng).map_err(|_| ServiceError::Internal("randomness"))?;
+    let code = ActivationCode::random(rng).map_err(|_| Fault("randomness"))?;
     let expires_at = now + CODE_LIFE;
     tx.prepare_cached(
         "INSERT INTO activations (id, document, code_hash, expires_at, state, created_at)
@@ -100,7 +101,7 @@ struct Attempt {
     answer: Option<String>,
 }
 
-fn load_attempt(tx: &Transaction<'_>, id: &str) -> ServiceResult<Option<Attempt>> {
+fn load_attempt(tx: &Transaction<'_>, id: &str) -> ActivationResult<Option<Attempt>> {
     Ok(tx
         .query_row(
             "SELECT document, code_hash, expires_at, tries, state, signing_key, agreement_share, answer
@@ -132,8 +133,8 @@ pub fn complete(
     now: Timestamp,
     rng: &dyn SecureRandom,
     keys: &ServiceKeys,
-) -> ServiceResult<ServiceResult<ActivationCompleted>> {
-    let attempt = load_attempt(tx, activation_id)?.ok_or(ServiceError::UnknownActivation)?;
+) -> ActivationResult<ActivationResult<ActivationCompleted>> {
+    let attempt = load_attempt(tx, activation_id)?.ok_or(ActivationError::UnknownActivation)?;
     let code_ok = ActivationCode::parse(&req.code).is_ok_and(|code| {
         keys.keyed_hash_matches(CODE_PURPOSE, activation_id, code.expose(), &attempt.code_hash)
     });
@@ -148,12 +149,12 @@ pub fn complete(
         return match (same_request, attempt.answer) {
             (true, Some(answer)) => serde_json::from_str(&answer)
                 .map(Ok)
-                .map_err(|_| ServiceError::Internal("corrupt activation answer")),
-            _ => Err(ServiceError::UnknownActivation),
+                .map_err(|_| Fault("corrupt activation answer").into()),
+            _ => Err(ActivationError::UnknownActivation),
         };
     }
     if attempt.state != "pending" {
-        return Err(ServiceError::UnknownActivation);
+        return Err(ActivationError::UnknownActivation);
     }
     let kill = |tx: &Transaction<'_>| {
         tx.prepare_cached("UPDATE activations SET state = 'dead' WHERE id = ?1")?
@@ -161,7 +162,7 @@ pub fn complete(
     };
     if millis(now) >= attempt.expires_at {
         kill(tx)?;
-        return Ok(Err(ServiceError::CodeExpired));
+        return Ok(Err(ActivationError::CodeExpired));
     }
     if !code_ok {
         let tries = attempt.tries + 1;
@@ -169,26 +170,26 @@ pub fn complete(
             .execute(params![activation_id, tries])?;
         if tries >= MAX_TRIES {
             kill(tx)?;
-            return Ok(Err(ServiceError::CodeExhausted));
+            return Ok(Err(ActivationError::CodeExhausted));
         }
-        return Ok(Err(ServiceError::WrongCode { tries_left: (MAX_TRIES - tries) as u32 }));
+        return Ok(Err(ActivationError::WrongCode { tries_left: (MAX_TRIES - tries) as u32 }));
     }
     // The code is right. Now the keys: malformed ones, or a proof that does not
     // verify, are refused without using up the code.
     let signing_key = DevicePublicKey::from_b64(&req.signing_key)
-        .map_err(|_| ServiceError::BadRequest("signing_key is not a P-256 public key".into()))?;
+        .map_err(|_| ActivationError::Invalid("signing_key is not a P-256 public key".into()))?;
     let device_share = AgreementShare::from_b64(&req.agreement_share)
-        .map_err(|_| ServiceError::BadRequest("agreement_share is not an X25519 share".into()))?;
-    let proof = RequestSignature::from_b64(&req.proof).map_err(|_| ServiceError::BadProof)?;
+        .map_err(|_| ActivationError::Invalid("agreement_share is not an X25519 share".into()))?;
+    let proof = RequestSignature::from_b64(&req.proof).map_err(|_| ActivationError::BadProof)?;
     // The device shows it holds the private key before the key is trusted.
     let proof_input = activation_proof_input(activation_id, &req.agreement_share);
     if signing_key.verify(&proof_input, &proof).is_err() {
-        return Err(ServiceError::BadProof);
+        return Err(ActivationError::BadProof);
     }
-    let document = DocumentNumber::parse(&attempt.document)
-        .map_err(|_| ServiceError::Internal("corrupt activation row"))?;
+    let document =
+        DocumentNumber::parse(&attempt.document).map_err(|_| Fault("corrupt activation row"))?;
 
-    let service = KeyAgreement::start(rng).map_err(|_| ServiceError::Internal("key agreement"))?;
+    let service = KeyAgreement::start(rng).map_err(|_| Fault("key agreement"))?;
     let service_share = service.share();
     let transcript = ActivationTranscript {
         activation_id,
@@ -199,7 +200,7 @@ pub fn complete(
     };
     let sealing_key = service
         .finish(&device_share, &transcript)
-        .map_err(|_| ServiceError::BadRequest("agreement_share is not usable".into()))?;
+        .map_err(|_| ActivationError::Invalid("agreement_share is not usable".into()))?;
 
     let device_id = random_id(rng)?;
     let sealed = keys.encrypt(&sealing_key_aad(&device_id), sealing_key.expose(), rng)?;
@@ -223,7 +224,7 @@ pub fn complete(
         activated_at: from_millis(millis(now)),
         key_confirmation: b64_encode(&sealing_key.confirmation(&transcript.hash())),
     };
-    let stored = serde_json::to_string(&answer).map_err(|_| ServiceError::Internal("serialise"))?;
+    let stored = serde_json::to_string(&answer).map_err(|_| Fault("serialise"))?;
     tx.prepare_cached("UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
          WHERE id = ?1")?.execute(params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
     )?;
@@ -232,13 +233,13 @@ pub fn complete(
 }
 
 /// A device bound by the round trip and not yet confirmed, by id.
-pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ServiceResult<Option<Device>> {
+pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ActivationResult<Option<Device>> {
     let row: Option<(String, Vec<u8>, i64)> = conn
         .prepare_cached("SELECT document, public_key, bound_at FROM pending_devices WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((document, key, bound_at)) = row else { return Ok(None) };
-    let corrupt = || ServiceError::Internal("corrupt pending device row");
+    let corrupt = || Fault("corrupt pending device row");
     Ok(Some(Device {
         id: id.to_owned(),
         document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
@@ -250,7 +251,7 @@ pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ServiceResult<Opti
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
-pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<()> {
+pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ActivationResult<()> {
     let Some(device) = load_pending(tx, id)? else { return Ok(()) };
     let replaced = tx
         .prepare_cached(
@@ -280,7 +281,7 @@ pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> Servic
 pub const PENDING_DEVICE_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// Forgets devices that never confirmed.
-pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     Ok(tx
         .prepare_cached("DELETE FROM pending_devices WHERE bound_at < ?1")?
         .execute([millis(now - PENDING_DEVICE_LIFE)])?)
@@ -291,7 +292,7 @@ pub fn clear_code_limit(
     tx: &Transaction<'_>,
     document: &DocumentNumber,
     now: Timestamp,
-) -> ServiceResult<bool> {
+) -> ActivationResult<bool> {
     if registry::citizen(tx, document)?.is_none() {
         return Ok(false);
     }

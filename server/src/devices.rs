@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use clavepin_protocol::crypto::SealingKey;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::db::StoreResult;
+use crate::error::{DeviceError, DeviceResult, Fault};
 use crate::keys::ServiceKeys;
 use crate::time::{from_millis, millis};
 
@@ -40,7 +41,7 @@ impl Device {
 }
 
 /// Loads a device by id.
-pub fn load(conn: &Connection, id: &str) -> ServiceResult<Option<Device>> {
+pub fn load(conn: &Connection, id: &str) -> DeviceResult<Option<Device>> {
     let row: Option<(String, Vec<u8>, String, i64)> = conn
         .prepare_cached(
             "SELECT document, public_key, state, activated_at FROM devices WHERE id = ?1",
@@ -50,7 +51,7 @@ pub fn load(conn: &Connection, id: &str) -> ServiceResult<Option<Device>> {
     let Some((document, key, state, activated_at)) = row else {
         return Ok(None);
     };
-    let corrupt = || ServiceError::Internal("corrupt device row");
+    let corrupt = || Fault("corrupt device row");
     Ok(Some(Device {
         id: id.to_owned(),
         document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
@@ -59,7 +60,7 @@ pub fn load(conn: &Connection, id: &str) -> ServiceResult<Option<Device>> {
             "active" => DeviceState::Active,
             "replaced" => DeviceState::Replaced,
             "removed" => DeviceState::Removed,
-            _ => return Err(corrupt()),
+            _ => return Err(corrupt().into()),
         },
         activated_at: from_millis(activated_at),
     }))
@@ -72,14 +73,14 @@ pub fn is_fresh(timestamp_ms: i64, now: Timestamp) -> bool {
 }
 
 /// Remembers a request's nonce; a nonce seen before is a replay.
-pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> ServiceResult<()> {
+pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> DeviceResult<()> {
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO nonces (device_id, nonce, signed_at) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![request.device_id, request.nonce, request.timestamp_ms])?;
     if inserted == 0 {
-        return Err(ServiceError::ReplayedRequest);
+        return Err(DeviceError::ReplayedRequest);
     }
     Ok(())
 }
@@ -87,13 +88,13 @@ pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> ServiceRes
 /// Forgets nonces whose requests are too old to pass the freshness check again. Kept
 /// by the request's own timestamp, so a device clock running ahead cannot open a
 /// window for a replay.
-pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     let horizon = now - MAX_REQUEST_AGE - TimeDelta::minutes(1);
     Ok(tx.prepare_cached("DELETE FROM nonces WHERE signed_at < ?1")?.execute([millis(horizon)])?)
 }
 
 /// The citizen removes this device: it stops receiving PINs.
-pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<()> {
+pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> DeviceResult<()> {
     tx.prepare_cached(
         "UPDATE devices SET state = 'removed', ended_at = ?2 WHERE id = ?1 AND state = 'active'",
     )?
@@ -106,17 +107,13 @@ pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ServiceResult<(
 const MAX_PUSH_TOKEN: usize = 4096;
 
 /// Registers or refreshes where pushes for this device go.
-pub fn set_push_token(
-    tx: &Transaction<'_>,
-    id: &str,
-    req: &RegisterPushToken,
-) -> ServiceResult<()> {
+pub fn set_push_token(tx: &Transaction<'_>, id: &str, req: &RegisterPushToken) -> DeviceResult<()> {
     let token = req.token.as_str();
     if token.is_empty()
         || token.len() > MAX_PUSH_TOKEN
         || !token.bytes().all(|b| b.is_ascii_graphic())
     {
-        return Err(ServiceError::BadRequest(
+        return Err(DeviceError::Invalid(
             "the push token is empty, too long or not printable".into(),
         ));
     }
@@ -125,7 +122,7 @@ pub fn set_push_token(
     )?;
     // Replaced between authentication and this write: say so, as the next request would.
     if updated == 0 {
-        return Err(ServiceError::DeviceReplaced);
+        return Err(DeviceError::DeviceReplaced);
     }
     Ok(())
 }
@@ -140,7 +137,7 @@ pub fn sealing_key(
     keys: &ServiceKeys,
     device_id: &str,
     stored: &[u8],
-) -> ServiceResult<SealingKey> {
+) -> Result<SealingKey, Fault> {
     let raw = keys.decrypt(&sealing_key_aad(device_id), stored)?;
-    SealingKey::from_bytes(&raw).map_err(|_| ServiceError::Internal("stored sealing key"))
+    SealingKey::from_bytes(&raw).map_err(|_| Fault("stored sealing key"))
 }

@@ -1,21 +1,23 @@
-//! The service's errors: each names what went wrong and maps to one HTTP status and
-//! one wire [`ErrorCode`]. Messages carry no personal data.
+//! The rules' errors, one enum per area (the registry, activation, signed device
+//! requests, PINs), each naming what went wrong. Storage failures come wrapped as
+//! [`StoreError`], failures of the service's own machinery as [`Fault`]. The HTTP
+//! layer maps every variant to a status and a wire code, once (`http/error.rs`).
+//! Messages carry no personal data.
 
-use axum::http::StatusCode;
-use clavepin_protocol::wire::ErrorCode;
+pub use crate::db::StoreError;
 
-/// Why the service refused or failed a request.
+/// A failure inside the service (randomness, key material): the request fails and
+/// the log says which.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("internal failure: {0}")]
+pub struct Fault(pub &'static str);
+
+/// The census and the registry, and the guard on contrast data.
 #[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// The body or a field is not what the endpoint takes.
+pub enum RegistryError {
+    /// A field is not what the rule takes (a phone number, an e-mail address).
     #[error("bad request: {0}")]
-    BadRequest(String),
-    /// The body is larger than the service reads.
-    #[error("the request body is too large")]
-    BodyTooLarge,
-    /// Missing or wrong operator token.
-    #[error("a valid operator token is required")]
-    Unauthorized,
+    Invalid(String),
     /// The operator named a document the census does not have.
     #[error("no census record for that document")]
     NotInCensus,
@@ -32,6 +34,24 @@ pub enum ServiceError {
     /// The invitation code is wrong, used, expired or void.
     #[error("the invitation letter's code is not valid")]
     InvalidInvitation,
+    /// Too many failed claims for a document: contrast data cannot be guessed.
+    #[error("too many failed attempts for this document; try again in {retry_after_secs} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Device activation.
+#[derive(Debug, thiserror::Error)]
+pub enum ActivationError {
+    /// A field is not what the rule takes.
+    #[error("bad request: {0}")]
+    Invalid(String),
     /// More activation codes than the hourly limit.
     #[error("too many activation codes requested; try again in {retry_after_secs} s")]
     TooManyCodes {
@@ -56,6 +76,21 @@ pub enum ServiceError {
     /// The device's proof of key possession does not verify.
     #[error("the proof of key possession does not verify")]
     BadProof,
+    /// The claim behind the activation.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// Signed device requests and the device's own state.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// A field is not what the rule takes.
+    #[error("bad request: {0}")]
+    Invalid(String),
     /// Missing or invalid request signature.
     #[error("missing or invalid request signature")]
     BadSignature,
@@ -74,12 +109,18 @@ pub enum ServiceError {
     /// The device was removed.
     #[error("this device was removed")]
     DeviceRemoved,
-    /// Too many failed claims for a document: contrast data cannot be guessed.
-    #[error("too many failed attempts for this document; try again in {retry_after_secs} s")]
-    TooManyAttempts {
-        /// Seconds to wait.
-        retry_after_secs: i64,
-    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// PIN requests: issuing, delivery, verification.
+#[derive(Debug, thiserror::Error)]
+pub enum PinError {
+    /// A field is not what the rule takes (a code, a PIN, too many ids).
+    #[error("bad request: {0}")]
+    Invalid(String),
     /// The citizen chose the app but has no activated device.
     #[error("the Cl@ve PIN app is not activated for this citizen; choose SMS")]
     AppNotActivated,
@@ -124,83 +165,67 @@ pub enum ServiceError {
     /// SMS resend limit for a request.
     #[error("the PIN was already sent by SMS; obtain a new one")]
     SmsLimit,
-    /// No such route.
-    #[error("no such endpoint")]
-    NotFound,
-    /// The database failed; the transaction was rolled back.
-    #[error("storage failure")]
-    Storage(#[from] rusqlite::Error),
-    /// Anything else internal (randomness, key material).
-    #[error("internal failure: {0}")]
-    Internal(&'static str),
+    /// The claim behind the request.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
 }
 
-impl ServiceError {
-    /// The HTTP status and wire code for this error.
-    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
-        use ServiceError::*;
-        match self {
-            BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
-            BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
-            Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
-            NotInCensus => (StatusCode::NOT_FOUND, ErrorCode::NotInCensus),
-            ContrastDataMismatch => (StatusCode::FORBIDDEN, ErrorCode::ContrastDataMismatch),
-            NotRegistered => (StatusCode::FORBIDDEN, ErrorCode::NotRegistered),
-            AlreadyRegistered => (StatusCode::CONFLICT, ErrorCode::AlreadyRegistered),
-            InvalidInvitation => (StatusCode::FORBIDDEN, ErrorCode::InvalidInvitation),
-            TooManyCodes { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyCodes),
-            UnknownActivation => (StatusCode::NOT_FOUND, ErrorCode::UnknownActivation),
-            WrongCode { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongCode),
-            CodeExpired => (StatusCode::GONE, ErrorCode::CodeExpired),
-            CodeExhausted => (StatusCode::GONE, ErrorCode::CodeExhausted),
-            BadProof => (StatusCode::BAD_REQUEST, ErrorCode::BadProof),
-            BadSignature => (StatusCode::UNAUTHORIZED, ErrorCode::BadSignature),
-            StaleRequest => (StatusCode::UNAUTHORIZED, ErrorCode::StaleRequest),
-            ReplayedRequest => (StatusCode::UNAUTHORIZED, ErrorCode::ReplayedRequest),
-            UnknownDevice => (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice),
-            DeviceReplaced => (StatusCode::GONE, ErrorCode::DeviceReplaced),
-            DeviceRemoved => (StatusCode::GONE, ErrorCode::DeviceRemoved),
-            TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
-            AppNotActivated => (StatusCode::CONFLICT, ErrorCode::AppNotActivated),
-            TooManyPins { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyPins),
-            Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled),
-            PinsLocked => (StatusCode::FORBIDDEN, ErrorCode::PinsLocked),
-            UnknownPinRequest => (StatusCode::NOT_FOUND, ErrorCode::UnknownPinRequest),
-            WrongPin { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongPin),
-            PinUsed => (StatusCode::GONE, ErrorCode::PinUsed),
-            PinExpired => (StatusCode::GONE, ErrorCode::PinExpired),
-            PinSuperseded => (StatusCode::GONE, ErrorCode::PinSuperseded),
-            PinRequestDead => (StatusCode::GONE, ErrorCode::PinRequestDead),
-            SmsLimit => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::SmsLimit),
-            NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
-            Storage(_) | Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
-        }
-    }
-
-    /// Tries left, for errors that allow another try.
-    pub fn tries_left(&self) -> Option<u32> {
-        match self {
-            ServiceError::WrongCode { tries_left } | ServiceError::WrongPin { tries_left } => {
-                Some(*tries_left)
-            }
-            _ => None,
-        }
-    }
-
-    /// Seconds to wait, for errors that are a wait.
-    pub fn retry_after_secs(&self) -> Option<i64> {
-        match self {
-            ServiceError::TooManyCodes { retry_after_secs }
-            | ServiceError::TooManyPins { retry_after_secs }
-            | ServiceError::Throttled { retry_after_secs }
-            | ServiceError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        }
+impl From<rusqlite::Error> for RegistryError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
     }
 }
 
-/// Results of the service's own operations.
-pub type ServiceResult<T> = Result<T, ServiceError>;
+impl From<rusqlite::Error> for ActivationError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl From<rusqlite::Error> for DeviceError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl From<rusqlite::Error> for PinError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Errors of steps that check a citizen's claim: the guard counts a mismatch.
+pub trait ClaimOutcome: From<RegistryError> + From<StoreError> {
+    /// Whether this refusal is the contrast data not matching the census.
+    fn is_contrast_mismatch(&self) -> bool;
+}
+
+impl ClaimOutcome for RegistryError {
+    fn is_contrast_mismatch(&self) -> bool {
+        matches!(self, Self::ContrastDataMismatch)
+    }
+}
+
+impl ClaimOutcome for ActivationError {
+    fn is_contrast_mismatch(&self) -> bool {
+        matches!(self, Self::Registry(RegistryError::ContrastDataMismatch))
+    }
+}
+
+impl ClaimOutcome for PinError {
+    fn is_contrast_mismatch(&self) -> bool {
+        matches!(self, Self::Registry(RegistryError::ContrastDataMismatch))
+    }
+}
+
+pub type RegistryResult<T> = Result<T, RegistryError>;
+pub type ActivationResult<T> = Result<T, ActivationError>;
+pub type DeviceResult<T> = Result<T, DeviceError>;
+pub type PinResult<T> = Result<T, PinError>;
 
 /// "1 try left", "2 tries left".
 fn tries(left: u32) -> String {
@@ -214,9 +239,9 @@ mod tests {
     #[test]
     fn one_try_is_said_in_the_singular() {
         assert_eq!(
-            ServiceError::WrongCode { tries_left: 1 }.to_string(),
+            ActivationError::WrongCode { tries_left: 1 }.to_string(),
             "wrong activation code; 1 try left"
         );
-        assert_eq!(ServiceError::WrongPin { tries_left: 2 }.to_string(), "wrong PIN; 2 tries left");
+        assert_eq!(PinError::WrongPin { tries_left: 2 }.to_string(), "wrong PIN; 2 tries left");
     }
 }

@@ -4,11 +4,11 @@
 use clavepin_protocol::crypto::b64_encode;
 use ring::rand::SecureRandom;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::Fault;
 
 /// A fresh random id.
-pub fn random_id(rng: &dyn SecureRandom) -> ServiceResult<String> {
+pub fn random_id(rng: &dyn SecureRandom) -> Result<String, Fault> {
     let mut bytes = [0u8; 16];
-    rng.fill(&mut bytes).map_err(|_| ServiceError::Internal("randomness"))?;
+    rng.fill(&mut bytes).map_err(|_| Fault("randomness"))?;
     Ok(b64_encode(&bytes))
 }

@@ -15,7 +15,7 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::Fault;
 
 const MASTER_FILE: &str = "service.key";
 const TOKEN_FILE: &str = "operator.token";
@@ -111,9 +111,9 @@ impl ServiceKeys {
         aad: &str,
         plaintext: &[u8],
         rng: &dyn SecureRandom,
-    ) -> ServiceResult<Vec<u8>> {
+    ) -> Result<Vec<u8>, Fault> {
         let mut nonce = [0u8; NONCE_LEN];
-        rng.fill(&mut nonce).map_err(|_| ServiceError::Internal("randomness"))?;
+        rng.fill(&mut nonce).map_err(|_| Fault("randomness"))?;
         let mut buffer = plaintext.to_vec();
         self.storage
             .seal_in_place_append_tag(
@@ -121,24 +121,22 @@ impl ServiceKeys {
                 Aad::from(aad.as_bytes()),
                 &mut buffer,
             )
-            .map_err(|_| ServiceError::Internal("encryption"))?;
+            .map_err(|_| Fault("encryption"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buffer);
         Ok(out)
     }
 
     /// Decrypts a stored secret; fails if it was tampered with or moved to another row.
-    pub fn decrypt(&self, aad: &str, stored: &[u8]) -> ServiceResult<Zeroizing<Vec<u8>>> {
-        let (nonce, ciphertext) = stored
-            .split_at_checked(NONCE_LEN)
-            .ok_or(ServiceError::Internal("stored key truncated"))?;
-        let nonce = Nonce::try_assume_unique_for_key(nonce)
-            .map_err(|_| ServiceError::Internal("stored key"))?;
+    pub fn decrypt(&self, aad: &str, stored: &[u8]) -> Result<Zeroizing<Vec<u8>>, Fault> {
+        let (nonce, ciphertext) =
+            stored.split_at_checked(NONCE_LEN).ok_or(Fault("stored key truncated"))?;
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| Fault("stored key"))?;
         let mut buffer = Zeroizing::new(ciphertext.to_vec());
         let len = self
             .storage
             .open_in_place(nonce, Aad::from(aad.as_bytes()), &mut buffer)
-            .map_err(|_| ServiceError::Internal("stored key does not decrypt"))?
+            .map_err(|_| Fault("stored key does not decrypt"))?
             .len();
         buffer.truncate(len);
         Ok(buffer)

@@ -22,6 +22,7 @@ mod keys;
 mod listen;
 mod pins;
 mod portal;
+mod refusal;
 mod registry;
 mod state;
 mod time;
@@ -35,12 +36,12 @@ use clavepin_protocol::{Clock, SystemClock};
 use ring::rand::SystemRandom;
 
 pub use db::OpenError;
+pub use db::StoreError;
 pub use delivery::gateways::{
     EmailGateway, EmailMessage, Embedded, GatewayError, PushGateway, PushMessage, PushTarget,
     Sending, SmsGateway, SmsMessage,
 };
 pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
-pub use error::ServiceError;
 pub use listen::{ListenError, TlsFiles, serve_on};
 
 /// The database file inside the data folder.
@@ -230,7 +231,7 @@ impl Service {
     /// Hands what the outboxes hold to the gateways once (the worker does this after
     /// every commit that queued something, and every second); for tests and the demo
     /// that run the service without serving. Returns how many messages went.
-    pub async fn deliver(&self) -> Result<usize, ServiceError> {
+    pub async fn deliver(&self) -> Result<usize, StoreError> {
         self.state.delivery.drain(&self.state.db, self.state.clock.as_ref()).await
     }
 
@@ -242,12 +243,12 @@ impl Service {
     /// Forgets what is no longer needed: old nonces, requests a day past expiry,
     /// outbox rows a week old. Runs every minute while serving; public so tests and
     /// the demo can run it after moving their clock. Returns how many rows went.
-    pub async fn prune(&self) -> Result<usize, ServiceError> {
+    pub async fn prune(&self) -> Result<usize, StoreError> {
         prune_once(&self.state).await
     }
 }
 
-async fn prune_once(state: &state::AppState) -> Result<usize, ServiceError> {
+async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
     let now = state.now();
     state
         .db

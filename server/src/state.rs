@@ -35,14 +35,15 @@ impl AppState {
     }
 
     /// Runs `f` behind the contrast-data guess guard (`registry::guard`), at now.
-    pub async fn guarded<T, F>(
+    pub async fn guarded<T, E, F>(
         &self,
         document: clavepin_protocol::DocumentNumber,
         f: F,
-    ) -> crate::error::ServiceResult<T>
+    ) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> crate::error::ServiceResult<T> + Send + 'static,
+        E: crate::error::ClaimOutcome + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         crate::registry::guard::guarded(&self.db, self.now(), document, f).await
     }

@@ -11,6 +11,7 @@
 //! back alone), commits once, and only then answers each caller. Under load that
 //! turns many small WAL writes of the same pages into one.
 
+mod error;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +21,7 @@ use std::thread;
 use rusqlite::{Connection, OpenFlags, Transaction};
 use tokio::sync::oneshot;
 
-use crate::error::{ServiceError, ServiceResult};
-
+pub use error::{StoreError, StoreResult};
 pub use schema::SCHEMA_VERSION;
 
 /// A queued write: runs in its savepoint of the batch's transaction and returns
@@ -139,31 +139,33 @@ impl Db {
 
     /// Runs `f` on the writer thread; its changes are kept if it returns `Ok`, and the
     /// answer comes once they are committed.
-    pub async fn write<T, F>(&self, f: F) -> ServiceResult<T>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> ServiceResult<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |tx| {
             let outcome = in_savepoint(tx, f);
             Box::new(move |committed| {
                 let answer = match outcome {
-                    Ok(_) if !committed => Err(ServiceError::Internal("the commit failed")),
+                    Ok(_) if !committed => Err(StoreError::CommitFailed.into()),
                     other => other,
                 };
                 let _ = done.send(answer);
             })
         });
-        self.writer.send(job).map_err(|_| ServiceError::Internal("database writer stopped"))?;
-        result.await.map_err(|_| ServiceError::Internal("database writer stopped"))?
+        self.writer.send(job).map_err(|_| StoreError::Stopped)?;
+        result.await.map_err(|_| StoreError::Stopped)?
     }
 
     /// Runs `f` on a reader connection, off the async threads.
-    pub async fn read<T, F>(&self, f: F) -> ServiceResult<T>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> ServiceResult<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let readers = Arc::clone(&self.readers);
         let path = Arc::clone(&self.path);
@@ -173,7 +175,8 @@ impl Db {
                 Some(conn) => conn,
                 None => {
                     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    Connection::open_with_flags(path.as_path(), flags)?
+                    Connection::open_with_flags(path.as_path(), flags)
+                        .map_err(|e| E::from(e.into()))?
                 }
             };
             let outcome = f(&conn);
@@ -184,7 +187,7 @@ impl Db {
             outcome
         })
         .await
-        .map_err(|_| ServiceError::Internal("database reader panicked"))?
+        .map_err(|_| StoreError::Stopped)?
     }
 }
 
@@ -211,18 +214,19 @@ fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> rusqlite::Resu
 }
 
 /// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.
-fn in_savepoint<T>(
+fn in_savepoint<T, E: From<StoreError>>(
     tx: &Transaction<'_>,
-    f: impl FnOnce(&Transaction<'_>) -> ServiceResult<T>,
-) -> ServiceResult<T> {
-    tx.execute_batch("SAVEPOINT job")?;
+    f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    let sql = |batch: &str| tx.execute_batch(batch).map_err(|e| E::from(e.into()));
+    sql("SAVEPOINT job")?;
     match f(tx) {
         Ok(value) => {
-            tx.execute_batch("RELEASE job")?;
+            sql("RELEASE job")?;
             Ok(value)
         }
         Err(e) => {
-            tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+            sql("ROLLBACK TO job; RELEASE job")?;
             Err(e)
         }
     }
@@ -269,12 +273,16 @@ mod tests {
                 "INSERT INTO letters (to_name, address, text, sent_at) VALUES ('a','b','c',0)",
                 [],
             )?;
-            Err::<(), _>(ServiceError::BadRequest("no".into()))
+            Err::<(), _>(StoreError::Corrupt("refused job"))
         })
         .await
         .unwrap_err();
         let count: i64 = db
-            .read(|c| Ok(c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?))
+            .read(|c| {
+                Ok::<i64, StoreError>(
+                    c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?,
+                )
+            })
             .await
             .unwrap();
         assert_eq!(count, 0);
@@ -290,7 +298,7 @@ mod tests {
                 db.write(move |tx| {
                     tx.execute("INSERT INTO letters (to_name, address, text, sent_at) VALUES ('a','b','c',?1)", [i])?;
                     if i % 10 == 0 {
-                        return Err(ServiceError::BadRequest("refused".into()));
+                        return Err(StoreError::Corrupt("refused job"));
                     }
                     Ok(i)
                 })
@@ -301,7 +309,11 @@ mod tests {
         let accepted = outcomes.into_iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
         assert_eq!(accepted, 180);
         let stored: i64 = db
-            .read(|c| Ok(c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?))
+            .read(|c| {
+                Ok::<i64, StoreError>(
+                    c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?,
+                )
+            })
             .await
             .unwrap();
         assert_eq!(stored, 180, "each refused write rolled back alone");

@@ -8,7 +8,7 @@ use clavepin_protocol::wire::{OutboxLetter, OutboxPush, OutboxSms, PushPlatform}
 use rusqlite::{Connection, Transaction, params};
 
 use super::gateways::{PushMessage, PushTarget, SmsMessage};
-use crate::error::{ServiceError, ServiceResult};
+use crate::db::{StoreError, StoreResult};
 use crate::registry::MobileNumber;
 use crate::time::{from_millis, millis};
 
@@ -35,7 +35,7 @@ impl Kind {
 }
 
 /// Queues an SMS; the worker sends it after commit.
-pub fn queue_sms(tx: &Transaction<'_>, message: &SmsMessage, now: Timestamp) -> ServiceResult<()> {
+pub fn queue_sms(tx: &Transaction<'_>, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
     tx.prepare_cached("INSERT INTO sms_outbox (to_number, text, sent_at) VALUES (?1, ?2, ?3)")?
         .execute(params![message.to.as_str(), message.text, millis(now)])?;
     tracing::info!(sms_id = tx.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
@@ -43,11 +43,7 @@ pub fn queue_sms(tx: &Transaction<'_>, message: &SmsMessage, now: Timestamp) -> 
 }
 
 /// Queues a push; the worker sends it after commit.
-pub fn queue_push(
-    tx: &Transaction<'_>,
-    message: &PushMessage,
-    now: Timestamp,
-) -> ServiceResult<()> {
+pub fn queue_push(tx: &Transaction<'_>, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
     let platform = message.target.platform.as_str();
     tx.prepare_cached(
         "INSERT INTO push_outbox (device_id, platform, token, payload, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -66,7 +62,7 @@ pub struct Due<M> {
 }
 
 /// SMS not yet taken by the gateway whose next try is due, oldest first.
-pub fn due_sms(conn: &Connection, now: Timestamp) -> ServiceResult<Vec<Due<SmsMessage>>> {
+pub fn due_sms(conn: &Connection, now: Timestamp) -> StoreResult<Vec<Due<SmsMessage>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, attempts, to_number, text FROM sms_outbox
          WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
@@ -77,14 +73,14 @@ pub fn due_sms(conn: &Connection, now: Timestamp) -> ServiceResult<Vec<Due<SmsMe
     let mut due = Vec::new();
     for row in rows {
         let (id, attempts, to, text) = row?;
-        let to = MobileNumber::parse(&to).map_err(|_| ServiceError::Internal("corrupt SMS row"))?;
+        let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
         due.push(Due { id, attempts, message: SmsMessage { to, text } });
     }
     Ok(due)
 }
 
 /// Pushes not yet taken by the gateway whose next try is due, oldest first.
-pub fn due_pushes(conn: &Connection, now: Timestamp) -> ServiceResult<Vec<Due<PushMessage>>> {
+pub fn due_pushes(conn: &Connection, now: Timestamp) -> StoreResult<Vec<Due<PushMessage>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, attempts, device_id, platform, token, payload FROM push_outbox
          WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
@@ -102,7 +98,7 @@ pub fn due_pushes(conn: &Connection, now: Timestamp) -> ServiceResult<Vec<Due<Pu
     let mut due = Vec::new();
     for row in rows {
         let (id, attempts, device_id, platform, token, payload) = row?;
-        let corrupt = || ServiceError::Internal("corrupt push row");
+        let corrupt = || StoreError::Corrupt("push row");
         let platform = PushPlatform::from_name(&platform).ok_or_else(corrupt)?;
         let payload = serde_json::from_str(&payload).map_err(|_| corrupt())?;
         due.push(Due {
@@ -115,7 +111,7 @@ pub fn due_pushes(conn: &Connection, now: Timestamp) -> ServiceResult<Vec<Due<Pu
 }
 
 /// The gateway took the message.
-pub fn delivered(tx: &Transaction<'_>, kind: Kind, id: i64, now: Timestamp) -> ServiceResult<()> {
+pub fn delivered(tx: &Transaction<'_>, kind: Kind, id: i64, now: Timestamp) -> StoreResult<()> {
     tx.execute(
         &format!("UPDATE {} SET delivered_at = ?2 WHERE id = ?1", kind.table()),
         params![id, millis(now)],
@@ -132,7 +128,7 @@ pub fn failed(
     attempts: i64,
     permanent: bool,
     now: Timestamp,
-) -> ServiceResult<()> {
+) -> StoreResult<()> {
     let attempts = if permanent { MAX_ATTEMPTS } else { attempts + 1 };
     let next = now + retry_wait(attempts);
     tx.execute(
@@ -148,7 +144,7 @@ pub fn retry_wait(attempts: i64) -> TimeDelta {
 }
 
 /// A page of the SMS outbox, after the item `after`.
-pub fn sms_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxSms>> {
+pub fn sms_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxSms>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, to_number, text, sent_at FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
@@ -164,7 +160,7 @@ pub fn sms_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxSms>> 
 }
 
 /// A page of the letters sent by post, after the item `after`.
-pub fn letters_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxLetter>> {
+pub fn letters_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxLetter>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, to_name, address, text, sent_at FROM letters WHERE id > ?1 ORDER BY id LIMIT ?2",
     )?;
@@ -181,7 +177,7 @@ pub fn letters_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxLe
 }
 
 /// A page of the push outbox, after the item `after`.
-pub fn push_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxPush>> {
+pub fn push_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxPush>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, device_id, platform, token, payload, sent_at FROM push_outbox
          WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -199,7 +195,7 @@ pub fn push_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxPush>
     let mut items = Vec::new();
     for row in rows {
         let (id, device_id, platform, token, payload, sent_at) = row?;
-        let corrupt = || ServiceError::Internal("corrupt push row");
+        let corrupt = || StoreError::Corrupt("push row");
         items.push(OutboxPush {
             id,
             device_id,
@@ -213,7 +209,7 @@ pub fn push_page(conn: &Connection, after: i64) -> ServiceResult<Vec<OutboxPush>
 }
 
 /// Forgets what was sent (or given up on) a week ago.
-pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     let horizon = millis(now - TimeDelta::days(7));
     let mut pruned = 0;
     for table in ["sms_outbox", "letters", "push_outbox"] {

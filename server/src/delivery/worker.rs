@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use super::gateways::{GatewayError, PushGateway, SmsGateway};
 use super::outbox::{self, Kind};
 use crate::db::Db;
-use crate::error::ServiceResult;
+use crate::db::{StoreError, StoreResult};
 use clavepin_protocol::Clock;
 
 /// The gateways, and the bell that wakes the worker.
@@ -35,11 +35,14 @@ impl Delivery {
     }
 
     /// Hands everything due to the gateways once; returns how many messages they took.
-    pub async fn drain(&self, db: &Db, clock: &dyn Clock) -> ServiceResult<usize> {
+    pub async fn drain(&self, db: &Db, clock: &dyn Clock) -> StoreResult<usize> {
         let _round = self.round.lock().await;
         let now = clock.now();
-        let (sms, pushes) =
-            db.read(move |c| Ok((outbox::due_sms(c, now)?, outbox::due_pushes(c, now)?))).await?;
+        let (sms, pushes) = db
+            .read(move |c| {
+                Ok::<_, StoreError>((outbox::due_sms(c, now)?, outbox::due_pushes(c, now)?))
+            })
+            .await?;
         let mut outcomes = Vec::with_capacity(sms.len() + pushes.len());
         for due in &sms {
             outcomes.push((Kind::Sms, due.id, due.attempts, self.sms.send(&due.message).await));

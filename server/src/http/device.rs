@@ -13,9 +13,9 @@ use clavepin_protocol::wire::{
 use futures_util::{Stream, StreamExt, stream};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::error::HttpResult;
 use super::extract::{ApiPath, Signed};
 use crate::devices;
-use crate::error::ServiceResult;
 use crate::pins;
 use crate::state::AppState;
 
@@ -26,10 +26,7 @@ pub async fn status(signed: Signed<()>) -> Json<DeviceStatus> {
 }
 
 /// `DELETE /device`: the citizen removes this device.
-pub async fn remove(
-    State(state): State<AppState>,
-    signed: Signed<()>,
-) -> ServiceResult<StatusCode> {
+pub async fn remove(State(state): State<AppState>, signed: Signed<()>) -> HttpResult<StatusCode> {
     let now = state.now();
     let id = signed.device.id;
     state.db.write(move |tx| devices::remove(tx, &id, now)).await?;
@@ -40,7 +37,7 @@ pub async fn remove(
 pub async fn set_push_token(
     State(state): State<AppState>,
     signed: Signed<RegisterPushToken>,
-) -> ServiceResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let Signed { device, body } = signed;
     state.db.write(move |tx| devices::set_push_token(tx, &device.id, &body)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -50,7 +47,7 @@ pub async fn set_push_token(
 pub async fn pending(
     State(state): State<AppState>,
     signed: Signed<()>,
-) -> ServiceResult<Json<PendingPins>> {
+) -> HttpResult<Json<PendingPins>> {
     let now = state.now();
     let id = signed.device.id;
     let pins = state.db.read(move |c| pins::pending_for(c, &id, now)).await?;
@@ -62,7 +59,7 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     ApiPath(request_id): ApiPath<String>,
     signed: Signed<()>,
-) -> ServiceResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let now = state.now();
     let device_id = signed.device.id;
     state.db.write(move |tx| pins::acknowledge(tx, &device_id, &request_id, now)).await?;
@@ -73,7 +70,7 @@ pub async fn acknowledge(
 pub async fn states(
     State(state): State<AppState>,
     signed: Signed<PinStatesQuery>,
-) -> ServiceResult<Json<PinStates>> {
+) -> HttpResult<Json<PinStates>> {
     let now = state.now();
     let Signed { device, body } = signed;
     let states =
@@ -93,7 +90,7 @@ fn pin_event(pin: &PendingPin) -> Event {
 pub async fn events(
     State(state): State<AppState>,
     signed: Signed<()>,
-) -> ServiceResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> HttpResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let device_id = signed.device.id;
     // Subscribe before reading what is pending, so nothing falls in between (a PIN
     // may come twice; the device keeps one per request id).

@@ -1,24 +1,130 @@
-//! Errors become a status and a JSON body `{"error", "message"}`.
+//! The one place errors become HTTP: a status and a JSON body `{"error", "message"}`
+//! with the wire code, for the HTTP layer's own refusals and every rule's.
 
 use axum::Json;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use clavepin_protocol::wire::ErrorBody;
+use clavepin_protocol::wire::{ErrorBody, ErrorCode};
 
-use crate::error::ServiceError;
+use crate::error::{ActivationError, DeviceError, Fault, PinError, RegistryError, StoreError};
+use crate::refusal::{INTERNAL, Refusal};
 
-impl IntoResponse for ServiceError {
+/// Why a request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// The body, the path or a field is not what the endpoint takes.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The body is larger than the service reads.
+    #[error("the request body is too large")]
+    BodyTooLarge,
+    /// Missing or wrong operator token.
+    #[error("a valid operator token is required")]
+    Unauthorized,
+    /// No such route.
+    #[error("no such endpoint")]
+    NotFound,
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Activation(#[from] ActivationError),
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    #[error(transparent)]
+    Pin(#[from] PinError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+pub type HttpResult<T> = Result<T, HttpError>;
+
+impl HttpError {
+    /// The HTTP status and wire code.
+    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::Registry(e) => e.status_and_code(),
+            Self::Activation(e) => e.status_and_code(),
+            Self::Device(e) => e.status_and_code(),
+            Self::Pin(e) => e.status_and_code(),
+            Self::Store(_) | Self::Fault(_) => INTERNAL,
+        }
+    }
+
+    /// Tries left, for refusals that allow another try.
+    pub fn tries_left(&self) -> Option<u32> {
+        match self {
+            Self::Activation(ActivationError::WrongCode { tries_left })
+            | Self::Pin(PinError::WrongPin { tries_left }) => Some(*tries_left),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait, for refusals that are a wait.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        let registry = |e: &RegistryError| match e {
+            RegistryError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        match self {
+            Self::Registry(e)
+            | Self::Activation(ActivationError::Registry(e))
+            | Self::Pin(PinError::Registry(e)) => registry(e),
+            Self::Activation(ActivationError::TooManyCodes { retry_after_secs })
+            | Self::Pin(
+                PinError::TooManyPins { retry_after_secs }
+                | PinError::Throttled { retry_after_secs },
+            ) => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         if status.is_server_error() {
             // The cause stays in the log; the client learns only that it failed.
             tracing::error!(error = ?self, "request failed");
         }
+        // A failure of the service says nothing of its insides.
+        let message = if status.is_server_error() {
+            "the service failed; try again later".to_owned()
+        } else {
+            self.to_string()
+        };
         let body = ErrorBody {
             error: code,
-            message: self.to_string(),
+            message,
             tries_left: self.tries_left(),
             retry_after_secs: self.retry_after_secs(),
         };
         (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_nested_in_another_area_keeps_its_status_and_wait() {
+        let nested = HttpError::Pin(PinError::Registry(RegistryError::TooManyAttempts {
+            retry_after_secs: 60,
+        }));
+        assert_eq!(
+            nested.status_and_code(),
+            (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
+        );
+        assert_eq!(nested.retry_after_secs(), Some(60));
+        let internal = HttpError::Activation(ActivationError::Store(StoreError::Stopped));
+        assert_eq!(internal.status_and_code(), INTERNAL);
+        let body = internal.into_response();
+        assert_eq!(body.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

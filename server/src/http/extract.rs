@@ -11,9 +11,10 @@ use clavepin_protocol::wire::{
 };
 use serde::de::DeserializeOwned;
 
+use super::error::HttpError;
 use crate::activation;
 use crate::devices::{self, Device};
-use crate::error::ServiceError;
+use crate::error::DeviceError;
 use crate::state::AppState;
 
 /// A JSON body, refused with a typed error when malformed or too large.
@@ -21,7 +22,7 @@ use crate::state::AppState;
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ServiceError;
+    type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req, state).await?;
@@ -29,26 +30,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ServiceError> {
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, HttpError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ServiceError::BodyTooLarge
+            HttpError::BodyTooLarge
         } else {
-            ServiceError::BadRequest("the request body could not be read".into())
+            HttpError::BadRequest("the request body could not be read".into())
         }
     })
 }
 
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
     let bytes = if bytes.is_empty() { b"null".as_slice() } else { bytes };
     serde_json::from_slice(bytes).map_err(|e| {
         // serde's own words say what is wrong; where in the body is noise to a person
         // (and the field is named in them).
         let text = e.to_string();
         let what = text.split(" at line ").next().unwrap_or(&text);
-        ServiceError::BadRequest(format!(
-            "the request body is not what this endpoint takes: {what}"
-        ))
+        HttpError::BadRequest(format!("the request body is not what this endpoint takes: {what}"))
     })
 }
 
@@ -57,7 +56,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
 pub struct Operator;
 
 impl FromRequestParts<AppState> for Operator {
-    type Rejection = ServiceError;
+    type Rejection = HttpError;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -70,11 +69,11 @@ impl FromRequestParts<AppState> for Operator {
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token)
-            .ok_or(ServiceError::Unauthorized)?;
+            .ok_or(HttpError::Unauthorized)?;
         if state.keys.operator_token_matches(token.trim()) {
             Ok(Operator)
         } else {
-            Err(ServiceError::Unauthorized)
+            Err(HttpError::Unauthorized)
         }
     }
 }
@@ -88,35 +87,35 @@ pub struct Signed<T> {
     pub body: T,
 }
 
-fn signature_headers(headers: &HeaderMap) -> Result<SignedRequest, ServiceError> {
+fn signature_headers(headers: &HeaderMap) -> Result<SignedRequest, DeviceError> {
     let get = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty() && v.len() <= 256)
-            .ok_or(ServiceError::BadSignature)
+            .ok_or(DeviceError::BadSignature)
     };
     // Decimal, no sign or leading zeros: the text signed is the number printed back.
     let timestamp = get(HEADER_TIMESTAMP)?;
-    let timestamp_ms: i64 = timestamp.parse().map_err(|_| ServiceError::BadSignature)?;
+    let timestamp_ms: i64 = timestamp.parse().map_err(|_| DeviceError::BadSignature)?;
     if timestamp_ms.to_string() != timestamp {
-        return Err(ServiceError::BadSignature);
+        return Err(DeviceError::BadSignature);
     }
     let nonce = get(HEADER_NONCE)?;
     if b64_decode(nonce).is_none_or(|bytes| bytes.len() != 16) {
-        return Err(ServiceError::BadSignature);
+        return Err(DeviceError::BadSignature);
     }
     Ok(SignedRequest {
         device_id: get(HEADER_DEVICE)?.to_owned(),
         timestamp_ms,
         nonce: nonce.to_owned(),
         signature: RequestSignature::from_b64(get(HEADER_SIGNATURE)?)
-            .map_err(|_| ServiceError::BadSignature)?,
+            .map_err(|_| DeviceError::BadSignature)?,
     })
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
-    type Rejection = ServiceError;
+    type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let signed = signature_headers(req.headers())?;
@@ -125,20 +124,20 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
         let bytes = read_body(req, state).await?;
         let now = state.now();
         if !devices::is_fresh(signed.timestamp_ms, now) {
-            return Err(ServiceError::StaleRequest);
+            return Err(DeviceError::StaleRequest.into());
         }
         let id = signed.device_id.clone();
         let (device, pending) = state
             .db
             .read(move |c| match devices::load(c, &id)? {
-                Some(device) => Ok(Some((device, false))),
+                Some(device) => Ok::<_, HttpError>(Some((device, false))),
                 None => Ok(activation::load_pending(c, &id)?.map(|device| (device, true))),
             })
             .await?
-            .ok_or(ServiceError::UnknownDevice)?;
+            .ok_or(HttpError::from(DeviceError::UnknownDevice))?;
         signed
             .verify(&device.public_key, &method, &path, &bytes)
-            .map_err(|_| ServiceError::BadSignature)?;
+            .map_err(|_| DeviceError::BadSignature)?;
         // A bound device's first signed request confirms it kept its keys.
         state
             .db
@@ -147,13 +146,13 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
                 if pending {
                     activation::confirm_pending(tx, &signed.device_id, now)?;
                 }
-                Ok(())
+                Ok::<_, HttpError>(())
             })
             .await?;
         match device.state {
             DeviceState::Active => {}
-            DeviceState::Replaced => return Err(ServiceError::DeviceReplaced),
-            DeviceState::Removed => return Err(ServiceError::DeviceRemoved),
+            DeviceState::Replaced => return Err(DeviceError::DeviceReplaced.into()),
+            DeviceState::Removed => return Err(DeviceError::DeviceRemoved.into()),
         }
         Ok(Signed { device, body: parse_json(&bytes)? })
     }
@@ -164,13 +163,13 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ServiceError;
+    type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|e| ServiceError::BadRequest(format!("invalid query: {}", e.body_text())))
+            .map_err(|e| HttpError::BadRequest(format!("invalid query: {}", e.body_text())))
     }
 }
 
@@ -179,12 +178,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ServiceError;
+    type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|_| ServiceError::BadRequest("invalid path".into()))
+            .map_err(|_| HttpError::BadRequest("invalid path".into()))
     }
 }

@@ -1,7 +1,7 @@
 //! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
 
 mod device;
-mod error;
+pub(crate) mod error;
 mod extract;
 mod operator;
 mod portal;
@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use clavepin_protocol::wire::{HEADER_SERVICE_TIME, MAX_BODY_BYTES};
 
-use crate::error::ServiceError;
+use self::error::HttpError;
 use crate::state::AppState;
 
 /// The service's routes; the portal's pages mark their cookie `Secure` if
@@ -50,9 +50,9 @@ pub fn router(
         .route("/device/pins/{id}/ack", post(device::acknowledge))
         .route("/device/events", get(device::events))
         .merge(crate::portal::routes(state.clone(), sessions, secure_cookies))
-        .fallback(|| async { ServiceError::NotFound })
+        .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async {
-            ServiceError::BadRequest("method not allowed on this endpoint".into())
+            HttpError::BadRequest("method not allowed on this endpoint".into())
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))

@@ -10,9 +10,11 @@ use clavepin_protocol::wire::{
 };
 use serde::Deserialize;
 
+use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
+use crate::db::StoreResult;
 use crate::delivery::outbox;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::RegistryError;
 use crate::state::AppState;
 use crate::{pins, registry};
 
@@ -21,7 +23,7 @@ pub async fn load_census(
     _: Operator,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoadCensus>,
-) -> ServiceResult<Json<CensusLoaded>> {
+) -> HttpResult<Json<CensusLoaded>> {
     let now = state.now();
     let loaded = state.db.write(move |tx| registry::load_census(tx, &req.records, now)).await?;
     Ok(Json(CensusLoaded { loaded }))
@@ -32,7 +34,7 @@ pub async fn register_citizen(
     _: Operator,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RegisterCitizen>,
-) -> ServiceResult<(StatusCode, Json<CitizenRegistered>)> {
+) -> HttpResult<(StatusCode, Json<CitizenRegistered>)> {
     let now = state.now();
     let done = state.db.write(move |tx| registry::register_at_office(tx, &req, now)).await?;
     Ok((StatusCode::CREATED, Json(done)))
@@ -49,8 +51,8 @@ pub struct After {
 async fn outbox_page<T: Send + 'static>(
     state: &AppState,
     after: i64,
-    page: fn(&rusqlite::Connection, i64) -> ServiceResult<Vec<T>>,
-) -> ServiceResult<Json<Outbox<T>>> {
+    page: fn(&rusqlite::Connection, i64) -> StoreResult<Vec<T>>,
+) -> HttpResult<Json<Outbox<T>>> {
     Ok(Json(Outbox { items: state.db.read(move |c| page(c, after)).await? }))
 }
 
@@ -59,7 +61,7 @@ pub async fn sms_outbox(
     _: Operator,
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
-) -> ServiceResult<Json<Outbox<OutboxSms>>> {
+) -> HttpResult<Json<Outbox<OutboxSms>>> {
     outbox_page(&state, after, outbox::sms_page).await
 }
 
@@ -68,7 +70,7 @@ pub async fn letters_outbox(
     _: Operator,
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
-) -> ServiceResult<Json<Outbox<OutboxLetter>>> {
+) -> HttpResult<Json<Outbox<OutboxLetter>>> {
     outbox_page(&state, after, outbox::letters_page).await
 }
 
@@ -77,7 +79,7 @@ pub async fn push_outbox(
     _: Operator,
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
-) -> ServiceResult<Json<Outbox<OutboxPush>>> {
+) -> HttpResult<Json<Outbox<OutboxPush>>> {
     outbox_page(&state, after, outbox::push_page).await
 }
 
@@ -87,11 +89,11 @@ pub async fn unlock(
     _: Operator,
     State(state): State<AppState>,
     ApiPath(document): ApiPath<String>,
-) -> ServiceResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let document =
-        DocumentNumber::parse(&document).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        DocumentNumber::parse(&document).map_err(|e| HttpError::BadRequest(e.to_string()))?;
     let found = state.db.write(move |tx| pins::clear_failures(tx, &document)).await?;
-    if found { Ok(StatusCode::NO_CONTENT) } else { Err(ServiceError::NotRegistered) }
+    if found { Ok(StatusCode::NO_CONTENT) } else { Err(RegistryError::NotRegistered.into()) }
 }
 
 /// `?after=DOCUMENT`: the page after that document.
@@ -106,7 +108,7 @@ pub async fn census_page(
     _: Operator,
     State(state): State<AppState>,
     ApiQuery(AfterDocument { after }): ApiQuery<AfterDocument>,
-) -> ServiceResult<Json<Outbox<clavepin_protocol::wire::CensusRecord>>> {
+) -> HttpResult<Json<Outbox<clavepin_protocol::wire::CensusRecord>>> {
     let items = state.db.read(move |c| registry::listing::census_page(c, &after)).await?;
     Ok(Json(Outbox { items }))
 }
@@ -116,7 +118,7 @@ pub async fn citizens_page(
     _: Operator,
     State(state): State<AppState>,
     ApiQuery(AfterDocument { after }): ApiQuery<AfterDocument>,
-) -> ServiceResult<Json<Outbox<clavepin_protocol::wire::RegisteredCitizen>>> {
+) -> HttpResult<Json<Outbox<clavepin_protocol::wire::RegisteredCitizen>>> {
     let items = state.db.read(move |c| registry::listing::citizens_page(c, &after)).await?;
     Ok(Json(Outbox { items }))
 }
@@ -126,11 +128,11 @@ pub async fn clear_code_limit(
     _: Operator,
     State(state): State<AppState>,
     ApiPath(document): ApiPath<String>,
-) -> ServiceResult<StatusCode> {
+) -> HttpResult<StatusCode> {
     let document =
-        DocumentNumber::parse(&document).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        DocumentNumber::parse(&document).map_err(|e| HttpError::BadRequest(e.to_string()))?;
     let now = state.now();
     let found =
         state.db.write(move |tx| crate::activation::clear_code_limit(tx, &document, now)).await?;
-    if found { Ok(StatusCode::NO_CONTENT) } else { Err(ServiceError::NotRegistered) }
+    if found { Ok(StatusCode::NO_CONTENT) } else { Err(RegistryError::NotRegistered.into()) }
 }

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use clavepin_protocol::wire::{AccessGranted, ObtainPin, PinRequestCreated, PinSmsSent, VerifyPin};
 use serde::Deserialize;
 
+use super::error::HttpResult;
 use super::extract::{ApiJson, ApiPath};
-use crate::error::ServiceResult;
 use crate::pins::{self, Issued};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCre
 pub async fn obtain(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<ObtainPin>,
-) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
+) -> HttpResult<(StatusCode, Json<PinRequestCreated>)> {
     let now = state.now();
     let s = state.clone();
     let issued =
@@ -37,7 +37,7 @@ pub async fn obtain(
 pub async fn send_by_sms(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> ServiceResult<Json<PinSmsSent>> {
+) -> HttpResult<Json<PinSmsSent>> {
     let now = state.now();
     let s = state.clone();
     let sent = state.db.write(move |tx| pins::send_by_sms(tx, &id, s.issuer(now))).await?;
@@ -57,7 +57,7 @@ pub async fn request_again(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<AgainBody>,
-) -> ServiceResult<(StatusCode, Json<PinRequestCreated>)> {
+) -> HttpResult<(StatusCode, Json<PinRequestCreated>)> {
     let now = state.now();
     let s = state.clone();
     let issued =
@@ -70,7 +70,7 @@ pub async fn verify(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<VerifyPin>,
-) -> ServiceResult<Json<AccessGranted>> {
+) -> HttpResult<Json<AccessGranted>> {
     let now = state.now();
     let s = state.clone();
     Ok(Json(state.db.write(move |tx| pins::verify(tx, &id, &req, now, &s.keys)).await??))

@@ -10,23 +10,23 @@ use clavepin_protocol::wire::{
     CompleteRegistration, InvitationSent, RequestInvitation, StartActivation,
 };
 
+use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath};
-use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::{activation, registry};
 
 fn claim(
     document: clavepin_protocol::DocumentNumber,
     contrast: clavepin_protocol::ContrastData,
-) -> ServiceResult<IdentityClaim> {
-    IdentityClaim::new(document, contrast).map_err(|e| ServiceError::BadRequest(e.to_string()))
+) -> HttpResult<IdentityClaim> {
+    IdentityClaim::new(document, contrast).map_err(|e| HttpError::BadRequest(e.to_string()))
 }
 
 /// `POST /registration/invitation`
 pub async fn request_invitation(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RequestInvitation>,
-) -> ServiceResult<(StatusCode, Json<InvitationSent>)> {
+) -> HttpResult<(StatusCode, Json<InvitationSent>)> {
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
@@ -42,7 +42,7 @@ pub async fn request_invitation(
 pub async fn complete_registration(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<CompleteRegistration>,
-) -> ServiceResult<(StatusCode, Json<CitizenRegistered>)> {
+) -> HttpResult<(StatusCode, Json<CitizenRegistered>)> {
     let now = state.now();
     let s = state.clone();
     let document = req.document;
@@ -56,7 +56,7 @@ pub async fn complete_registration(
 pub async fn start_activation(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<StartActivation>,
-) -> ServiceResult<(StatusCode, Json<ActivationStarted>)> {
+) -> HttpResult<(StatusCode, Json<ActivationStarted>)> {
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
@@ -72,7 +72,7 @@ pub async fn complete_activation(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CompleteActivation>,
-) -> ServiceResult<Json<ActivationCompleted>> {
+) -> HttpResult<Json<ActivationCompleted>> {
     let now = state.now();
     let s = state.clone();
     let done = state

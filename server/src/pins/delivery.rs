@@ -13,7 +13,7 @@ use super::sms_text::pin_sms;
 use crate::delivery::gateways::SmsMessage;
 use crate::delivery::outbox;
 use crate::devices::sealing_key;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::registry;
 use crate::time::{from_millis, millis};
 
@@ -26,16 +26,16 @@ pub fn send_by_sms(
     tx: &Transaction<'_>,
     request_id: &str,
     issuer: Issuer<'_>,
-) -> ServiceResult<PinSmsSent> {
+) -> PinResult<PinSmsSent> {
     let request = load_request(tx, request_id)?;
     refuse_unless_live(&request, issuer.now)?;
     let (Some(device_id), Some(sealed), "app") =
         (&request.device_id, &request.sealed, request.channel.as_str())
     else {
-        return Err(ServiceError::SmsLimit);
+        return Err(PinError::SmsLimit);
     };
     if request.sms_sent >= SMS_PER_APP_REQUEST {
-        return Err(ServiceError::SmsLimit);
+        return Err(PinError::SmsLimit);
     }
     let stored: Vec<u8> = tx
         .prepare_cached("SELECT sealing_key FROM devices WHERE id = ?1")?
@@ -47,11 +47,9 @@ pub fn send_by_sms(
         request_id,
         expires_at: from_millis(request.expires_at),
     };
-    let sealed =
-        SealedPin::from_b64(sealed).map_err(|_| ServiceError::Internal("stored sealed PIN"))?;
-    let envelope =
-        key.open(&context, &sealed).map_err(|_| ServiceError::Internal("stored sealed PIN"))?;
-    let citizen = registry::citizen(tx, &request.document)?.ok_or(ServiceError::NotRegistered)?;
+    let sealed = SealedPin::from_b64(sealed).map_err(|_| Fault("stored sealed PIN"))?;
+    let envelope = key.open(&context, &sealed).map_err(|_| Fault("stored sealed PIN"))?;
+    let citizen = registry::citizen(tx, &request.document)?.ok_or(RegistryError::NotRegistered)?;
     let text = pin_sms(&envelope.code, &envelope.pin);
     outbox::queue_sms(tx, &SmsMessage { to: citizen.mobile.clone(), text }, issuer.now)?;
     tx.prepare_cached("UPDATE pin_requests SET sms_sent = sms_sent + 1 WHERE id = ?1")?
@@ -64,7 +62,7 @@ pub fn pending_for(
     conn: &Connection,
     device_id: &str,
     now: Timestamp,
-) -> ServiceResult<Vec<PendingPin>> {
+) -> PinResult<Vec<PendingPin>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, sealed, issued_at, expires_at FROM pin_requests
          WHERE device_id = ?1 AND state = 'live' AND delivered_at IS NULL AND expires_at > ?2
@@ -89,7 +87,7 @@ pub fn acknowledge(
     device_id: &str,
     request_id: &str,
     now: Timestamp,
-) -> ServiceResult<()> {
+) -> PinResult<()> {
     let known: Option<Option<i64>> = tx
         .query_row(
             "SELECT delivered_at FROM pin_requests WHERE id = ?1 AND device_id = ?2",
@@ -98,7 +96,7 @@ pub fn acknowledge(
         )
         .optional()?;
     match known {
-        None => Err(ServiceError::UnknownPinRequest),
+        None => Err(PinError::UnknownPinRequest),
         Some(Some(_)) => Ok(()),
         Some(None) => {
             tx.prepare_cached("UPDATE pin_requests SET delivered_at = ?2 WHERE id = ?1")?
@@ -117,9 +115,9 @@ pub fn states(
     device_id: &str,
     ids: &[String],
     now: Timestamp,
-) -> ServiceResult<Vec<PinStateEntry>> {
+) -> PinResult<Vec<PinStateEntry>> {
     if ids.len() > MAX_STATE_QUERY {
-        return Err(ServiceError::BadRequest(format!("at most {MAX_STATE_QUERY} request ids")));
+        return Err(PinError::Invalid(format!("at most {MAX_STATE_QUERY} request ids")));
     }
     let mut stmt = conn.prepare_cached(
         "SELECT state, expires_at FROM pin_requests WHERE id = ?1 AND device_id = ?2",

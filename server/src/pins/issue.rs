@@ -15,7 +15,7 @@ use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
 use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
 use crate::delivery::{outbox, payloads};
 use crate::devices::sealing_key;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry::{self, MobileNumber};
@@ -42,10 +42,7 @@ struct ActiveDevice {
     push: Option<PushTarget>,
 }
 
-fn active_device(
-    conn: &Connection,
-    document: &DocumentNumber,
-) -> ServiceResult<Option<ActiveDevice>> {
+fn active_device(conn: &Connection, document: &DocumentNumber) -> PinResult<Option<ActiveDevice>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, sealing_key, push_platform, push_token FROM devices
@@ -63,18 +60,18 @@ fn active_device(
 
 /// Whether the citizen has an activated app that a PIN could be pushed to: the
 /// portal then offers the choice of app or SMS (seed 001).
-pub fn app_available(conn: &Connection, document: &DocumentNumber) -> ServiceResult<bool> {
+pub fn app_available(conn: &Connection, document: &DocumentNumber) -> PinResult<bool> {
     Ok(active_device(conn, document)?.is_some())
 }
 
 /// "Obtain PIN".
-pub fn obtain(tx: &Transaction<'_>, req: &ObtainPin, issuer: Issuer<'_>) -> ServiceResult<Issued> {
+pub fn obtain(tx: &Transaction<'_>, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
     let claim = IdentityClaim::new(req.document, req.contrast)
-        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        .map_err(|e| PinError::Invalid(e.to_string()))?;
     let citizen = registry::registered_citizen(tx, &claim)?;
     let code = match &req.code {
-        Some(text) => PinCode::parse(text).map_err(|e| ServiceError::BadRequest(e.to_string()))?,
-        None => PinCode::random(issuer.rng).map_err(|_| ServiceError::Internal("randomness"))?,
+        Some(text) => PinCode::parse(text).map_err(|e| PinError::Invalid(e.to_string()))?,
+        None => PinCode::random(issuer.rng).map_err(|_| Fault("randomness"))?,
     };
     issue(tx, &claim.document(), &citizen.mobile, code, req.channel, issuer)
 }
@@ -86,7 +83,7 @@ fn issue(
     code: PinCode,
     choice: Option<PinChannel>,
     issuer: Issuer<'_>,
-) -> ServiceResult<Issued> {
+) -> PinResult<Issued> {
     let now = issuer.now;
     check_not_throttled(tx, document, now)?;
     let window_start = millis(now - throttle::PUSH_CAP_WINDOW);
@@ -94,13 +91,13 @@ fn issue(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if recent >= throttle::PUSH_CAP {
-        return Err(ServiceError::TooManyPins {
+        return Err(PinError::TooManyPins {
             retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
         });
     }
     let device = active_device(tx, document)?;
     let channel = match (choice, &device) {
-        (Some(PinChannel::App), None) => return Err(ServiceError::AppNotActivated),
+        (Some(PinChannel::App), None) => return Err(PinError::AppNotActivated),
         (Some(channel), _) => channel,
         (None, Some(_)) => PinChannel::App,
         (None, None) => PinChannel::Sms,
@@ -111,7 +108,7 @@ fn issue(
     .execute([document.as_str()])?;
 
     let request_id = random_id(issuer.rng)?;
-    let pin = Pin::random(issuer.rng).map_err(|_| ServiceError::Internal("randomness"))?;
+    let pin = Pin::random(issuer.rng).map_err(|_| Fault("randomness"))?;
     let expires_at = from_millis(millis(now + PIN_LIFE));
     let mut pending = None;
     let mut sms_sent = 0;
@@ -126,7 +123,7 @@ fn issue(
             };
             let sealed = key
                 .seal(&context, &PinEnvelope { code, pin: pin.clone() }, issuer.rng)
-                .map_err(|_| ServiceError::Internal("sealing"))?;
+                .map_err(|_| Fault("sealing"))?;
             pending = Some(PendingPin {
                 request_id: request_id.clone(),
                 device_id: device.id.clone(),
@@ -193,17 +190,17 @@ pub fn request_again(
     request_id: &str,
     code: &str,
     issuer: Issuer<'_>,
-) -> ServiceResult<Issued> {
+) -> PinResult<Issued> {
     let request = load_request(tx, request_id)?;
-    let code = PinCode::parse(code).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+    let code = PinCode::parse(code).map_err(|e| PinError::Invalid(e.to_string()))?;
     if !issuer.keys.keyed_hash_matches(CODE_PURPOSE, request_id, code.as_str(), &request.code_hash)
     {
-        return Err(ServiceError::UnknownPinRequest);
+        return Err(PinError::UnknownPinRequest);
     }
     if request.state == "used" {
-        return Err(ServiceError::PinUsed);
+        return Err(PinError::PinUsed);
     }
-    let citizen = registry::citizen(tx, &request.document)?.ok_or(ServiceError::NotRegistered)?;
+    let citizen = registry::citizen(tx, &request.document)?.ok_or(RegistryError::NotRegistered)?;
     let channel = if request.channel == "app" { PinChannel::App } else { PinChannel::Sms };
     issue(tx, &request.document, &citizen.mobile, code, Some(channel), issuer)
 }

@@ -7,7 +7,8 @@ use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::PinState;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::db::StoreResult;
+use crate::error::{Fault, PinError, PinResult};
 use crate::time::millis;
 
 pub(super) struct RequestRow {
@@ -23,7 +24,7 @@ pub(super) struct RequestRow {
     pub(super) sms_sent: i64,
 }
 
-pub(super) fn load_request(conn: &Connection, id: &str) -> ServiceResult<RequestRow> {
+pub(super) fn load_request(conn: &Connection, id: &str) -> PinResult<RequestRow> {
     let row = conn
         .prepare_cached(
             "SELECT document, code_hash, pin_hash, channel, device_id, sealed, expires_at, state, tries, sms_sent
@@ -44,11 +45,10 @@ pub(super) fn load_request(conn: &Connection, id: &str) -> ServiceResult<Request
         (expires_at, state, tries, sms_sent),
     )) = row
     else {
-        return Err(ServiceError::UnknownPinRequest);
+        return Err(PinError::UnknownPinRequest);
     };
     Ok(RequestRow {
-        document: DocumentNumber::parse(&document)
-            .map_err(|_| ServiceError::Internal("corrupt PIN request"))?,
+        document: DocumentNumber::parse(&document).map_err(|_| Fault("corrupt PIN request"))?,
         code_hash,
         pin_hash,
         channel,
@@ -72,18 +72,18 @@ pub(super) fn effective_state(state: &str, expires_at: i64, now: Timestamp) -> P
     }
 }
 
-pub(super) fn refuse_unless_live(request: &RequestRow, now: Timestamp) -> ServiceResult<()> {
+pub(super) fn refuse_unless_live(request: &RequestRow, now: Timestamp) -> PinResult<()> {
     match effective_state(&request.state, request.expires_at, now) {
         PinState::Live => Ok(()),
-        PinState::Used => Err(ServiceError::PinUsed),
-        PinState::Expired => Err(ServiceError::PinExpired),
-        PinState::Superseded => Err(ServiceError::PinSuperseded),
-        PinState::Dead => Err(ServiceError::PinRequestDead),
+        PinState::Used => Err(PinError::PinUsed),
+        PinState::Expired => Err(PinError::PinExpired),
+        PinState::Superseded => Err(PinError::PinSuperseded),
+        PinState::Dead => Err(PinError::PinRequestDead),
     }
 }
 
 /// Forgets requests a day past expiry (the device keeps its own history).
-pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     let horizon = millis(now - TimeDelta::days(1));
     Ok(tx.prepare_cached("DELETE FROM pin_requests WHERE expires_at < ?1")?.execute([horizon])?)
 }

@@ -8,7 +8,8 @@ use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, Transaction};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::db::StoreResult;
+use crate::error::{PinError, PinResult};
 use crate::time::millis;
 
 /// Wrong tries before a PIN request dies.
@@ -44,22 +45,22 @@ pub fn check_not_throttled(
     conn: &Connection,
     document: &DocumentNumber,
     now: Timestamp,
-) -> ServiceResult<()> {
+) -> PinResult<()> {
     let (blocked_until, locked): (i64, i64) = conn
         .prepare_cached("SELECT pin_blocked_until, pin_locked FROM citizens WHERE document = ?1")?
         .query_row([document.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if locked != 0 {
-        return Err(ServiceError::PinsLocked);
+        return Err(PinError::PinsLocked);
     }
     let wait_ms = blocked_until - millis(now);
     if wait_ms > 0 {
-        return Err(ServiceError::Throttled { retry_after_secs: (wait_ms + 999) / 1000 });
+        return Err(PinError::Throttled { retry_after_secs: (wait_ms + 999) / 1000 });
     }
     Ok(())
 }
 
 /// Clears a citizen's PIN failures (operator unlock, or a new activation).
-pub fn clear_failures(tx: &Transaction<'_>, document: &DocumentNumber) -> ServiceResult<bool> {
+pub fn clear_failures(tx: &Transaction<'_>, document: &DocumentNumber) -> StoreResult<bool> {
     let n = tx.prepare_cached("UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, pin_locked = 0 WHERE document = ?1")?.execute([document.as_str()],
     )?;
     Ok(n > 0)

@@ -8,7 +8,7 @@ use rusqlite::{Transaction, params};
 use super::request::{load_request, refuse_unless_live};
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_PURPOSE};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{PinError, PinResult};
 use crate::keys::ServiceKeys;
 use crate::registry;
 use crate::time::millis;
@@ -21,9 +21,9 @@ pub fn verify(
     req: &VerifyPin,
     now: Timestamp,
     keys: &ServiceKeys,
-) -> ServiceResult<ServiceResult<AccessGranted>> {
-    let pin = Pin::parse(&req.pin).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
-    let code = PinCode::parse(&req.code).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+) -> PinResult<PinResult<AccessGranted>> {
+    let pin = Pin::parse(&req.pin).map_err(|e| PinError::Invalid(e.to_string()))?;
+    let code = PinCode::parse(&req.code).map_err(|e| PinError::Invalid(e.to_string()))?;
     let request = load_request(tx, request_id)?;
     check_not_throttled(tx, &request.document, now)?;
     refuse_unless_live(&request, now)?;
@@ -59,8 +59,8 @@ pub fn verify(
     .execute(params![document, blocked_until, failures >= throttle::LOCK_AT])?;
     tracing::info!(document = %request.document.masked(), failures, "wrong PIN");
     Ok(Err(if dead {
-        ServiceError::PinRequestDead
+        PinError::PinRequestDead
     } else {
-        ServiceError::WrongPin { tries_left: (throttle::TRIES_PER_REQUEST - tries) as u32 }
+        PinError::WrongPin { tries_left: (throttle::TRIES_PER_REQUEST - tries) as u32 }
     }))
 }

@@ -11,7 +11,7 @@ use super::pages::{self, PinView};
 use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other};
-use crate::error::ServiceError;
+use crate::error::PinError;
 use crate::pins;
 
 fn render_pin(
@@ -90,7 +90,7 @@ pub async fn submit_pin(
                 Flow::SignedIn { document: granted.document, full_name: granted.full_name };
             visit.respond(&p, see_other(paths::SIGNED_IN))
         }
-        Err(e @ (ServiceError::WrongPin { .. } | ServiceError::BadRequest(_))) => {
+        Err(e @ (PinError::WrongPin { .. } | PinError::Invalid(_))) => {
             let message = t.service_error(&e);
             render_pin(&p, visit, refusal_status(&e), Some(&message), None)
         }

@@ -5,14 +5,14 @@
 
 use ring::rand::SecureRandom;
 
-use crate::error::ServiceResult;
+use crate::error::Fault;
 use crate::ids::random_id;
 
 /// The hidden field's name.
 pub const FIELD: &str = "csrf";
 
 /// A fresh token: 128 random bits, base64url.
-pub fn new_token(rng: &dyn SecureRandom) -> ServiceResult<String> {
+pub fn new_token(rng: &dyn SecureRandom) -> Result<String, Fault> {
     random_id(rng)
 }
 

@@ -13,7 +13,7 @@ use super::pages::{self, ContrastView, DocumentView, ObtainView};
 use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other};
-use crate::error::ServiceError;
+use crate::error::{PinError, RegistryError};
 use crate::{pins, registry};
 
 /// `GET /`: "Enter your DNI or NIE to start the process."
@@ -155,7 +155,7 @@ pub async fn submit_contrast(
             visit.session.flow = Flow::Obtain { claim, app_available };
             visit.respond(&p, see_other(paths::OBTAIN))
         }
-        Err(ServiceError::ContrastDataMismatch) => {
+        Err(PinError::Registry(RegistryError::ContrastDataMismatch)) => {
             let status = StatusCode::FORBIDDEN;
             let message = t.err.contrast_mismatch;
             render_contrast(&p, visit, status, document, edit, (Some(message), None))
@@ -291,7 +291,7 @@ pub async fn submit_obtain(
             visit.respond(&p, see_other(paths::PIN))
         }
         Err(e) => {
-            if matches!(e, ServiceError::AppNotActivated) {
+            if matches!(e, PinError::AppNotActivated) {
                 // The device went away since step 2: offer only what still works.
                 visit.session.flow = Flow::Obtain { claim, app_available: false };
             }

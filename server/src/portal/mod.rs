@@ -34,7 +34,8 @@ use axum::routing::get;
 
 pub use session::Sessions;
 
-use crate::error::ServiceError;
+use crate::error::PinError;
+use crate::refusal::Refusal;
 use crate::state::AppState;
 
 /// The pages' addresses.
@@ -156,7 +157,7 @@ fn see_other(path: &'static str) -> Response {
 
 /// The status of a refused step. Failures of the service itself are logged; refusals
 /// are not (the citizen sees them, and the log must not learn who tried what).
-fn refusal_status(e: &ServiceError) -> StatusCode {
+fn refusal_status(e: &PinError) -> StatusCode {
     let (status, _) = e.status_and_code();
     if status.is_server_error() {
         tracing::error!(error = ?e, "portal page failed");

@@ -11,7 +11,7 @@ use super::html::Frame;
 use super::i18n::Lang;
 use super::session::Session;
 use super::{Portal, csrf, pages};
-use crate::error::ServiceResult;
+use crate::error::Fault;
 use crate::ids::random_id;
 
 /// The request's session (a fresh one if it brought none that is alive) and the
@@ -78,7 +78,7 @@ impl Visit {
 
     /// Gives the session a new id and CSRF token, dropping the old id (at sign-in, so
     /// an id planted before it, or seen on the way, is worth nothing after).
-    pub fn rotate(&mut self, portal: &Portal) -> ServiceResult<()> {
+    pub fn rotate(&mut self, portal: &Portal) -> Result<(), Fault> {
         self.session.csrf = csrf::new_token(&portal.app.rng)?;
         if let Some(old) = self.id.take() {
             portal.sessions.remove(&old);

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::ServiceError;
+use crate::error::RegistryError;
 
 /// A mobile number in E.164 form (`+34612345678`).
 #[derive(Clone, PartialEq, Eq)]
@@ -12,8 +12,8 @@ impl MobileNumber {
     /// Accepts Spanish mobiles as 9 digits starting with 6 or 7 (with or without +34
     /// or 0034), and other countries' numbers in international form. Spaces, dots,
     /// hyphens and parentheses are ignored.
-    pub fn parse(input: &str) -> Result<Self, ServiceError> {
-        let bad = || ServiceError::BadRequest("the mobile number is not valid".into());
+    pub fn parse(input: &str) -> Result<Self, RegistryError> {
+        let bad = || RegistryError::Invalid("the mobile number is not valid".into());
         let compact: String =
             input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
         let international = if let Some(rest) = compact.strip_prefix('+') {
@@ -64,8 +64,8 @@ pub struct Email(String);
 
 impl Email {
     /// Parses an address; the domain is lower-cased.
-    pub fn parse(input: &str) -> Result<Self, ServiceError> {
-        let bad = || ServiceError::BadRequest("the e-mail address is not valid".into());
+    pub fn parse(input: &str) -> Result<Self, RegistryError> {
+        let bad = || RegistryError::Invalid("the e-mail address is not valid".into());
         let input = input.trim();
         let (local, domain) = input.split_once('@').ok_or_else(bad)?;
         let labels_ok = domain.split('.').count() >= 2

@@ -6,8 +6,8 @@ use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::{Connection, Transaction, params};
 
-use crate::db::Db;
-use crate::error::{ServiceError, ServiceResult};
+use crate::db::{Db, StoreResult};
+use crate::error::{ClaimOutcome, RegistryError, RegistryResult};
 use crate::time::{millis, retry_after_secs};
 
 /// Failed claims allowed per document in [`WINDOW`].
@@ -18,15 +18,16 @@ pub const WINDOW: TimeDelta = TimeDelta::hours(1);
 /// Runs `f` in a write transaction once the document is not throttled; a contrast
 /// mismatch is then counted in a transaction of its own (the refused one rolls back).
 /// Every endpoint and page that checks a citizen's claim goes through here.
-pub async fn guarded<T, F>(
+pub async fn guarded<T, E, F>(
     db: &Db,
     now: Timestamp,
     document: DocumentNumber,
     f: F,
-) -> ServiceResult<T>
+) -> Result<T, E>
 where
     T: Send + 'static,
-    F: FnOnce(&Transaction<'_>) -> ServiceResult<T> + Send + 'static,
+    E: ClaimOutcome + Send + 'static,
+    F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
 {
     let outcome = db
         .write(move |tx| {
@@ -34,20 +35,20 @@ where
             f(tx)
         })
         .await;
-    if matches!(outcome, Err(ServiceError::ContrastDataMismatch)) {
-        db.write(move |tx| record_failure(tx, &document, now)).await?;
+    if matches!(&outcome, Err(e) if e.is_contrast_mismatch()) {
+        db.write(move |tx| record_failure(tx, &document, now).map_err(E::from)).await?;
     }
     outcome
 }
 
 /// Refuses while a document has had too many failed claims.
-pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> ServiceResult<()> {
+pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> RegistryResult<()> {
     let since = millis(now - WINDOW);
     let (count, oldest): (i64, Option<i64>) = conn
         .prepare_cached("SELECT count(*), min(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2")?
         .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if count >= MAX_FAILURES {
-        return Err(ServiceError::TooManyAttempts {
+        return Err(RegistryError::TooManyAttempts {
             retry_after_secs: retry_after_secs(oldest, WINDOW, now),
         });
     }
@@ -59,14 +60,14 @@ pub fn record_failure(
     tx: &Transaction<'_>,
     document: &DocumentNumber,
     now: Timestamp,
-) -> ServiceResult<()> {
+) -> RegistryResult<()> {
     tx.prepare_cached("INSERT INTO claim_failures (document, failed_at) VALUES (?1, ?2)")?
         .execute(params![document.as_str(), millis(now)])?;
     Ok(())
 }
 
 /// Forgets failures older than the window.
-pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> ServiceResult<usize> {
+pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     Ok(tx
         .prepare_cached("DELETE FROM claim_failures WHERE failed_at < ?1")?
         .execute([millis(now - WINDOW)])?)

@@ -11,7 +11,7 @@ use clavepin_protocol::{IdentityClaim, Timestamp};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::keys::ServiceKeys;
 use crate::time::millis;
 
@@ -33,14 +33,13 @@ pub fn send_invitation(
     now: Timestamp,
     rng: &dyn ring::rand::SecureRandom,
     keys: &ServiceKeys,
-) -> ServiceResult<InvitationSent> {
+) -> RegistryResult<InvitationSent> {
     let record = verify_claim(tx, claim)?;
     if citizen(tx, &record.document)?.is_some() {
-        return Err(ServiceError::AlreadyRegistered);
+        return Err(RegistryError::AlreadyRegistered);
     }
-    let symbols: [u8; CSV_LEN] =
-        alphabet::random_symbols(rng).map_err(|_| ServiceError::Internal("randomness"))?;
-    let csv = String::from_utf8(symbols.to_vec()).map_err(|_| ServiceError::Internal("csv"))?;
+    let symbols: [u8; CSV_LEN] = alphabet::random_symbols(rng).map_err(|_| Fault("randomness"))?;
+    let csv = String::from_utf8(symbols.to_vec()).map_err(|_| Fault("csv"))?;
     let document = record.document.as_str();
     let valid_until = now + INVITATION_LIFE;
     tx.prepare_cached(
@@ -72,11 +71,11 @@ pub fn complete_registration(
     req: &CompleteRegistration,
     now: Timestamp,
     keys: &ServiceKeys,
-) -> ServiceResult<ServiceResult<CitizenRegistered>> {
+) -> RegistryResult<RegistryResult<CitizenRegistered>> {
     let mobile = MobileNumber::parse(&req.mobile)?;
     let email = Email::parse(&req.email)?;
     let claim = IdentityClaim::new(req.document, req.contrast)
-        .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        .map_err(|e| RegistryError::Invalid(e.to_string()))?;
     verify_claim(tx, &claim)?;
     let document = req.document.as_str();
     let live: Option<(i64, Vec<u8>, i64, i64)> = tx
@@ -87,11 +86,11 @@ pub fn complete_registration(
         )
         .optional()?;
     let Some((id, hash, expires_at, tries)) = live else {
-        return Err(ServiceError::InvalidInvitation);
+        return Err(RegistryError::InvalidInvitation);
     };
     if millis(now) >= expires_at {
         tx.prepare_cached("UPDATE invitations SET state = 'void' WHERE id = ?1")?.execute([id])?;
-        return Ok(Err(ServiceError::InvalidInvitation));
+        return Ok(Err(RegistryError::InvalidInvitation));
     }
     let typed: String = req
         .csv
@@ -103,7 +102,7 @@ pub fn complete_registration(
         let state = if tries + 1 >= MAX_TRIES { "void" } else { "live" };
         tx.prepare_cached("UPDATE invitations SET tries = tries + 1, state = ?2 WHERE id = ?1")?
             .execute(params![id, state])?;
-        return Ok(Err(ServiceError::InvalidInvitation));
+        return Ok(Err(RegistryError::InvalidInvitation));
     }
     tx.prepare_cached("UPDATE invitations SET state = 'used' WHERE id = ?1")?.execute([id])?;
     insert_citizen(tx, &req.document, &mobile, &email, RegistrationChannel::Letter, now).map(Ok)

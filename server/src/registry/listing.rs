@@ -6,14 +6,14 @@ use clavepin_protocol::wire::{CensusRecord, RegisteredCitizen};
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use rusqlite::Connection;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Fault, RegistryResult};
 use crate::time::from_millis;
 
 /// Most items one page holds.
 pub const PAGE: i64 = 500;
 
 /// Census records after `after`.
-pub fn census_page(conn: &Connection, after: &str) -> ServiceResult<Vec<CensusRecord>> {
+pub fn census_page(conn: &Connection, after: &str) -> RegistryResult<Vec<CensusRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT document, full_name, birth_date, contrast, fiscal_address FROM census
          WHERE document > ?1 ORDER BY document LIMIT ?2",
@@ -27,7 +27,7 @@ pub fn census_page(conn: &Connection, after: &str) -> ServiceResult<Vec<CensusRe
             r.get(4)?,
         ))
     })?;
-    let corrupt = || ServiceError::Internal("corrupt census row");
+    let corrupt = || Fault("corrupt census row");
     rows.map(|row| {
         let (document, full_name, birth_date, contrast, fiscal_address) = row?;
         Ok(CensusRecord {
@@ -42,7 +42,7 @@ pub fn census_page(conn: &Connection, after: &str) -> ServiceResult<Vec<CensusRe
 }
 
 /// Registered citizens after `after`, with whether a device receives their PINs.
-pub fn citizens_page(conn: &Connection, after: &str) -> ServiceResult<Vec<RegisteredCitizen>> {
+pub fn citizens_page(conn: &Connection, after: &str) -> RegistryResult<Vec<RegisteredCitizen>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.document, c.mobile, c.channel, c.registered_at,
                 EXISTS (SELECT 1 FROM devices d WHERE d.document = c.document AND d.state = 'active')
@@ -51,7 +51,7 @@ pub fn citizens_page(conn: &Connection, after: &str) -> ServiceResult<Vec<Regist
     let rows = stmt.query_map(rusqlite::params![after, PAGE], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })?;
-    let corrupt = || ServiceError::Internal("corrupt citizen row");
+    let corrupt = || Fault("corrupt citizen row");
     rows.map(|row| {
         let (document, mobile, channel, registered_at, app): (String, String, String, i64, bool) =
             row?;

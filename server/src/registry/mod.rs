@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 pub use contact::{Email, MobileNumber};
 pub use invitation::{complete_registration, send_invitation};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::time::millis;
 
 /// Loads or updates census records; returns how many were written.
@@ -24,7 +24,7 @@ pub fn load_census(
     tx: &Transaction<'_>,
     records: &[CensusRecord],
     now: Timestamp,
-) -> ServiceResult<u32> {
+) -> RegistryResult<u32> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO census (document, full_name, birth_date, contrast, fiscal_address, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -34,23 +34,22 @@ pub fn load_census(
     let today = now.date_naive();
     for r in records {
         if r.birth_date > today {
-            return Err(ServiceError::BadRequest(format!(
+            return Err(RegistryError::Invalid(format!(
                 "a census record's birth date ({}) is in the future",
                 r.birth_date.format("%d/%m/%Y")
             )));
         }
         if r.full_name.trim().is_empty() || r.fiscal_address.trim().is_empty() {
-            return Err(ServiceError::BadRequest(
+            return Err(RegistryError::Invalid(
                 "census records need a name and a fiscal address".into(),
             ));
         }
         if !r.contrast.fits(&r.document) {
-            return Err(ServiceError::BadRequest(
+            return Err(RegistryError::Invalid(
                 "a census record's contrast data does not fit its document".into(),
             ));
         }
-        let contrast =
-            serde_json::to_string(&r.contrast).map_err(|_| ServiceError::Internal("serialise"))?;
+        let contrast = serde_json::to_string(&r.contrast).map_err(|_| Fault("serialise"))?;
         stmt.execute(params![
             r.document.as_str(),
             r.full_name.trim(),
@@ -67,7 +66,7 @@ pub fn load_census(
 pub fn census_record(
     conn: &Connection,
     document: &DocumentNumber,
-) -> ServiceResult<Option<CensusRecord>> {
+) -> RegistryResult<Option<CensusRecord>> {
     let row = conn
         .prepare_cached("SELECT full_name, birth_date, contrast, fiscal_address FROM census WHERE document = ?1")?
         .query_row([document.as_str()], |r| {
@@ -77,7 +76,7 @@ pub fn census_record(
     let Some((full_name, birth_date, contrast, fiscal_address)) = row else {
         return Ok(None);
     };
-    let corrupt = || ServiceError::Internal("corrupt census row");
+    let corrupt = || Fault("corrupt census row");
     Ok(Some(CensusRecord {
         document: *document,
         full_name,
@@ -89,10 +88,10 @@ pub fn census_record(
 
 /// Checks a citizen's claim against the census. An unknown document and wrong
 /// contrast data give the same error, so the check cannot be used to probe the census.
-pub fn verify_claim(conn: &Connection, claim: &IdentityClaim) -> ServiceResult<CensusRecord> {
+pub fn verify_claim(conn: &Connection, claim: &IdentityClaim) -> RegistryResult<CensusRecord> {
     match census_record(conn, &claim.document())? {
         Some(record) if record.contrast == claim.contrast() => Ok(record),
-        _ => Err(ServiceError::ContrastDataMismatch),
+        _ => Err(RegistryError::ContrastDataMismatch),
     }
 }
 
@@ -104,7 +103,7 @@ pub struct Citizen {
 }
 
 /// The registered citizen for a document, if any.
-pub fn citizen(conn: &Connection, document: &DocumentNumber) -> ServiceResult<Option<Citizen>> {
+pub fn citizen(conn: &Connection, document: &DocumentNumber) -> RegistryResult<Option<Citizen>> {
     let mobile: Option<String> = conn
         .prepare_cached("SELECT mobile FROM citizens WHERE document = ?1")?
         .query_row([document.as_str()], |r| r.get(0))
@@ -113,15 +112,15 @@ pub fn citizen(conn: &Connection, document: &DocumentNumber) -> ServiceResult<Op
         .map(|m| {
             MobileNumber::parse(&m)
                 .map(|mobile| Citizen { mobile })
-                .map_err(|_| ServiceError::Internal("corrupt citizen row"))
+                .map_err(|_| Fault("corrupt citizen row").into())
         })
         .transpose()
 }
 
 /// Verifies a claim and returns the registered citizen it names.
-pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> ServiceResult<Citizen> {
+pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> RegistryResult<Citizen> {
     verify_claim(conn, claim)?;
-    citizen(conn, &claim.document())?.ok_or(ServiceError::NotRegistered)
+    citizen(conn, &claim.document())?.ok_or(RegistryError::NotRegistered)
 }
 
 /// Registration at a registry office: the operator has seen the document, and the
@@ -130,17 +129,17 @@ pub fn register_at_office(
     tx: &Transaction<'_>,
     req: &RegisterCitizen,
     now: Timestamp,
-) -> ServiceResult<CitizenRegistered> {
-    let record = census_record(tx, &req.document)?.ok_or(ServiceError::NotInCensus)?;
+) -> RegistryResult<CitizenRegistered> {
+    let record = census_record(tx, &req.document)?.ok_or(RegistryError::NotInCensus)?;
     if record.contrast != req.contrast {
-        return Err(ServiceError::ContrastDataMismatch);
+        return Err(RegistryError::ContrastDataMismatch);
     }
     // An expired DNI is no proof of identity at an office (its validity date is in
     // the past): the citizen renews it first, and the census learns the new date.
     if let clavepin_protocol::ContrastData::DniValidity { valid_until } = record.contrast
         && valid_until < now.date_naive()
     {
-        return Err(ServiceError::BadRequest(format!(
+        return Err(RegistryError::Invalid(format!(
             "the DNI expired on {}: register the citizen with their renewed DNI",
             valid_until.format("%d/%m/%Y")
         )));
@@ -157,9 +156,9 @@ fn insert_citizen(
     email: &Email,
     channel: RegistrationChannel,
     now: Timestamp,
-) -> ServiceResult<CitizenRegistered> {
+) -> RegistryResult<CitizenRegistered> {
     if citizen(tx, document)?.is_some() {
-        return Err(ServiceError::AlreadyRegistered);
+        return Err(RegistryError::AlreadyRegistered);
     }
     let channel_text = match channel {
         RegistrationChannel::Office => "office",

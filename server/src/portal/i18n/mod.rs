@@ -8,7 +8,7 @@ mod es;
 
 use clavepin_protocol::{CodeError, IdentityError};
 
-use crate::error::ServiceError;
+use crate::error::{PinError, RegistryError};
 
 /// A language the pages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,14 +233,15 @@ impl Text {
         self.err.code_shape
     }
 
-    /// A refusal from the service's domain functions, in words.
-    pub fn service_error(&self, e: &ServiceError) -> String {
-        use ServiceError as E;
+    /// A refusal from the PIN and registry rules, in words.
+    pub fn service_error(&self, e: &PinError) -> String {
+        use PinError as E;
+        use RegistryError as R;
         let err = &self.err;
         match e {
-            E::ContrastDataMismatch => err.contrast_mismatch.into(),
-            E::NotRegistered => err.not_registered.into(),
-            E::TooManyAttempts { retry_after_secs } => {
+            E::Registry(R::ContrastDataMismatch) => err.contrast_mismatch.into(),
+            E::Registry(R::NotRegistered) => err.not_registered.into(),
+            E::Registry(R::TooManyAttempts { retry_after_secs }) => {
                 (err.too_many_attempts)(&self.wait(*retry_after_secs))
             }
             E::AppNotActivated => err.app_not_activated.into(),
@@ -256,8 +257,8 @@ impl Text {
             E::PinRequestDead => err.pin_dead.into(),
             E::UnknownPinRequest => err.unknown_request.into(),
             E::SmsLimit => err.sms_limit.into(),
-            E::BadRequest(_) => err.pin_shape.into(),
-            _ => err.internal.into(),
+            E::Invalid(_) => err.pin_shape.into(),
+            E::Registry(_) | E::Store(_) | E::Fault(_) => err.internal.into(),
         }
     }
 }
@@ -265,6 +266,7 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Fault;
 
     #[test]
     fn accept_language_picks_the_heaviest_supported_tag() {
@@ -289,11 +291,11 @@ mod tests {
 
     #[test]
     fn every_refusal_a_page_can_meet_has_its_own_words() {
-        use ServiceError as E;
+        use PinError as E;
         let refusals = [
-            E::ContrastDataMismatch,
-            E::NotRegistered,
-            E::TooManyAttempts { retry_after_secs: 120 },
+            E::Registry(RegistryError::ContrastDataMismatch),
+            E::Registry(RegistryError::NotRegistered),
+            E::Registry(RegistryError::TooManyAttempts { retry_after_secs: 120 }),
             E::AppNotActivated,
             E::TooManyPins { retry_after_secs: 30 },
             E::Throttled { retry_after_secs: 300 },
@@ -305,7 +307,7 @@ mod tests {
             E::PinRequestDead,
             E::UnknownPinRequest,
             E::SmsLimit,
-            E::BadRequest("pin".into()),
+            E::Invalid("pin".into()),
         ];
         for lang in [Lang::Es, Lang::En] {
             let t = lang.text();
@@ -315,7 +317,7 @@ mod tests {
                 assert_ne!(words, t.err.internal, "{e:?}");
                 assert!(seen.insert(words), "{e:?} shares its words");
             }
-            assert_eq!(t.service_error(&E::Internal("x")), t.err.internal);
+            assert_eq!(t.service_error(&E::Fault(Fault("x"))), t.err.internal);
         }
         assert_eq!(
             Lang::En.text().service_error(&E::Throttled { retry_after_secs: 300 }),

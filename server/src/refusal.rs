@@ -1,0 +1,89 @@
+//! How each rule's refusal reads to a client, decided once: an HTTP status and a
+//! wire code. The JSON API (`http/error.rs`) and the portal's pages both use it.
+
+use axum::http::StatusCode;
+use clavepin_protocol::wire::ErrorCode;
+
+use crate::error::{ActivationError, DeviceError, PinError, RegistryError};
+
+/// A failure of the service itself.
+pub const INTERNAL: (StatusCode, ErrorCode) =
+    (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
+
+/// A rule error's status and wire code.
+pub trait Refusal {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode);
+}
+
+impl Refusal for RegistryError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        use RegistryError as E;
+        match self {
+            E::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            E::NotInCensus => (StatusCode::NOT_FOUND, ErrorCode::NotInCensus),
+            E::ContrastDataMismatch => (StatusCode::FORBIDDEN, ErrorCode::ContrastDataMismatch),
+            E::NotRegistered => (StatusCode::FORBIDDEN, ErrorCode::NotRegistered),
+            E::AlreadyRegistered => (StatusCode::CONFLICT, ErrorCode::AlreadyRegistered),
+            E::InvalidInvitation => (StatusCode::FORBIDDEN, ErrorCode::InvalidInvitation),
+            E::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
+            }
+            E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+}
+
+impl Refusal for ActivationError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        use ActivationError as E;
+        match self {
+            E::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            E::TooManyCodes { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyCodes),
+            E::UnknownActivation => (StatusCode::NOT_FOUND, ErrorCode::UnknownActivation),
+            E::WrongCode { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongCode),
+            E::CodeExpired => (StatusCode::GONE, ErrorCode::CodeExpired),
+            E::CodeExhausted => (StatusCode::GONE, ErrorCode::CodeExhausted),
+            E::BadProof => (StatusCode::BAD_REQUEST, ErrorCode::BadProof),
+            E::Registry(e) => e.status_and_code(),
+            E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+}
+
+impl Refusal for DeviceError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        use DeviceError as E;
+        match self {
+            E::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            E::BadSignature => (StatusCode::UNAUTHORIZED, ErrorCode::BadSignature),
+            E::StaleRequest => (StatusCode::UNAUTHORIZED, ErrorCode::StaleRequest),
+            E::ReplayedRequest => (StatusCode::UNAUTHORIZED, ErrorCode::ReplayedRequest),
+            E::UnknownDevice => (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice),
+            E::DeviceReplaced => (StatusCode::GONE, ErrorCode::DeviceReplaced),
+            E::DeviceRemoved => (StatusCode::GONE, ErrorCode::DeviceRemoved),
+            E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+}
+
+impl Refusal for PinError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        use PinError as E;
+        match self {
+            E::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            E::AppNotActivated => (StatusCode::CONFLICT, ErrorCode::AppNotActivated),
+            E::TooManyPins { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyPins),
+            E::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled),
+            E::PinsLocked => (StatusCode::FORBIDDEN, ErrorCode::PinsLocked),
+            E::UnknownPinRequest => (StatusCode::NOT_FOUND, ErrorCode::UnknownPinRequest),
+            E::WrongPin { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongPin),
+            E::PinUsed => (StatusCode::GONE, ErrorCode::PinUsed),
+            E::PinExpired => (StatusCode::GONE, ErrorCode::PinExpired),
+            E::PinSuperseded => (StatusCode::GONE, ErrorCode::PinSuperseded),
+            E::PinRequestDead => (StatusCode::GONE, ErrorCode::PinRequestDead),
+            E::SmsLimit => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::SmsLimit),
+            E::Registry(e) => e.status_and_code(),
+            E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+}
