@@ -24,6 +24,16 @@ use tokio::sync::oneshot;
 pub use error::{StoreError, StoreResult};
 pub use schema::SCHEMA_VERSION;
 
+/// A fresh database in memory at this build's schema, for unit tests of the SQL.
+#[cfg(test)]
+pub fn in_memory() -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    match schema::migrate(&mut conn) {
+        Ok(schema::Migrated::Ok) => conn,
+        _ => panic!("migrations failed"),
+    }
+}
+
 /// A queued write: runs in its savepoint of the batch's transaction and returns
 /// what to tell its caller once the batch's commit succeeded (`true`) or not.
 type Job = Box<dyn FnOnce(&Transaction<'_>) -> Reply + Send>;

@@ -1,15 +1,22 @@
 -- Schema version 5: the SMS and push outboxes become a transactional outbox that a
--- worker drains to the gateways after commit. `sent_at` stays when the service
--- decided to send; a row is delivered once a gateway took it, and a failed try waits
--- until `next_attempt_at`. What earlier versions wrote was handed over at once.
-ALTER TABLE sms_outbox ADD COLUMN delivered_at INTEGER;
-ALTER TABLE sms_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE sms_outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
-UPDATE sms_outbox SET delivered_at = sent_at;
-CREATE INDEX sms_outbox_due ON sms_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+-- worker drains to the gateways after commit. Rows stay as written; a cursor per
+-- outbox says up to which id everything was handed over (each round moves it once,
+-- so delivery adds one small write per round, not one per message), and what a
+-- gateway could not take waits in `outbox_retries`. What earlier versions wrote was
+-- handed over at once.
+CREATE TABLE outbox_cursors (
+    outbox             TEXT PRIMARY KEY CHECK (outbox IN ('sms', 'push')),
+    delivered_through  INTEGER NOT NULL
+) STRICT;
+INSERT INTO outbox_cursors VALUES
+    ('sms', (SELECT coalesce(max(id), 0) FROM sms_outbox)),
+    ('push', (SELECT coalesce(max(id), 0) FROM push_outbox));
 
-ALTER TABLE push_outbox ADD COLUMN delivered_at INTEGER;
-ALTER TABLE push_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE push_outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
-UPDATE push_outbox SET delivered_at = sent_at;
-CREATE INDEX push_outbox_due ON push_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+CREATE TABLE outbox_retries (
+    outbox           TEXT NOT NULL CHECK (outbox IN ('sms', 'push')),
+    id               INTEGER NOT NULL,
+    attempts         INTEGER NOT NULL,
+    next_attempt_at  INTEGER NOT NULL,
+    given_up         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (outbox, id)
+) STRICT;

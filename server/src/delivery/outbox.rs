@@ -32,6 +32,13 @@ impl Kind {
             Kind::Push => "push_outbox",
         }
     }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Sms => "sms",
+            Kind::Push => "push",
+        }
+    }
 }
 
 /// Queues an SMS; the worker sends it after commit.
@@ -53,7 +60,7 @@ pub fn queue_push(tx: &Transaction<'_>, message: &PushMessage, now: Timestamp) -
     Ok(())
 }
 
-/// A queued message and how often it was tried.
+/// A queued message, and how often a gateway already failed to take it.
 #[derive(Debug)]
 pub struct Due<M> {
     pub id: i64,
@@ -61,81 +68,139 @@ pub struct Due<M> {
     pub message: M,
 }
 
-/// SMS not yet taken by the gateway whose next try is due, oldest first.
-pub fn due_sms(conn: &Connection, now: Timestamp) -> StoreResult<Vec<Due<SmsMessage>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, attempts, to_number, text FROM sms_outbox
-         WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![MAX_ATTEMPTS, millis(now), PAGE], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?))
-    })?;
-    let mut due = Vec::new();
-    for row in rows {
-        let (id, attempts, to, text) = row?;
-        let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
-        due.push(Due { id, attempts, message: SmsMessage { to, text } });
-    }
-    Ok(due)
+/// What one round hands over: the messages new since the cursor, then the retries
+/// that fell due.
+#[derive(Debug)]
+pub struct Round<M> {
+    pub fresh: Vec<Due<M>>,
+    pub retries: Vec<Due<M>>,
 }
 
-/// Pushes not yet taken by the gateway whose next try is due, oldest first.
-pub fn due_pushes(conn: &Connection, now: Timestamp) -> StoreResult<Vec<Due<PushMessage>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, attempts, device_id, platform, token, payload FROM push_outbox
-         WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
+/// Up to which id everything was handed over; a table whose ids started again
+/// (emptied by pruning) is read from the start.
+fn cursor(conn: &Connection, kind: Kind) -> StoreResult<i64> {
+    let (cursor, max): (i64, i64) = conn.query_row(
+        &format!(
+            "SELECT (SELECT delivered_through FROM outbox_cursors WHERE outbox = ?1),
+                    (SELECT coalesce(max(id), 0) FROM {})",
+            kind.table()
+        ),
+        [kind.name()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let rows = stmt.query_map(params![MAX_ATTEMPTS, millis(now), PAGE], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get::<_, String>(3)?,
-            r.get(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut due = Vec::new();
-    for row in rows {
-        let (id, attempts, device_id, platform, token, payload) = row?;
-        let corrupt = || StoreError::Corrupt("push row");
-        let platform = PushPlatform::from_name(&platform).ok_or_else(corrupt)?;
-        let payload = serde_json::from_str(&payload).map_err(|_| corrupt())?;
-        due.push(Due {
+    Ok(if max < cursor { 0 } else { cursor })
+}
+
+/// The SMS due now.
+pub fn due_sms(conn: &Connection, now: Timestamp) -> StoreResult<Round<SmsMessage>> {
+    let cursor = cursor(conn, Kind::Sms)?;
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, i64, String, String)> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    };
+    let parse = |(id, attempts, to, text): (i64, i64, String, String)| {
+        let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
+        Ok(Due { id, attempts, message: SmsMessage { to, text } })
+    };
+    let fresh = conn
+        .prepare_cached(
+            "SELECT id, 0, to_number, text FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?
+        .query_map(params![cursor, PAGE], row)?
+        .map(|r| parse(r?))
+        .collect::<StoreResult<_>>()?;
+    let retries = conn
+        .prepare_cached(
+            "SELECT o.id, r.attempts, o.to_number, o.text FROM outbox_retries r JOIN sms_outbox o ON o.id = r.id
+             WHERE r.outbox = 'sms' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
+        )?
+        .query_map(params![millis(now), PAGE], row)?
+        .map(|r| parse(r?))
+        .collect::<StoreResult<_>>()?;
+    Ok(Round { fresh, retries })
+}
+
+/// The pushes due now.
+pub fn due_pushes(conn: &Connection, now: Timestamp) -> StoreResult<Round<PushMessage>> {
+    let cursor = cursor(conn, Kind::Push)?;
+    type Row = (i64, i64, String, String, String, String);
+    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    };
+    let parse = |(id, attempts, device_id, platform, token, payload): Row| {
+        let platform = PushPlatform::from_name(&platform).ok_or(StoreError::Corrupt("push row"))?;
+        let payload =
+            serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt("push row"))?;
+        Ok(Due {
             id,
             attempts,
             message: PushMessage { device_id, target: PushTarget { platform, token }, payload },
-        });
-    }
-    Ok(due)
+        })
+    };
+    let fresh = conn
+        .prepare_cached(
+            "SELECT id, 0, device_id, platform, token, payload FROM push_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?
+        .query_map(params![cursor, PAGE], row)?
+        .map(|r| parse(r?))
+        .collect::<StoreResult<_>>()?;
+    let retries = conn
+        .prepare_cached(
+            "SELECT o.id, r.attempts, o.device_id, o.platform, o.token, o.payload
+             FROM outbox_retries r JOIN push_outbox o ON o.id = r.id
+             WHERE r.outbox = 'push' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
+        )?
+        .query_map(params![millis(now), PAGE], row)?
+        .map(|r| parse(r?))
+        .collect::<StoreResult<_>>()?;
+    Ok(Round { fresh, retries })
 }
 
-/// The gateway took the message.
-pub fn delivered(tx: &Transaction<'_>, kind: Kind, id: i64, now: Timestamp) -> StoreResult<()> {
-    tx.execute(
-        &format!("UPDATE {} SET delivered_at = ?2 WHERE id = ?1", kind.table()),
-        params![id, millis(now)],
-    )?;
-    Ok(())
+/// What a gateway said of one message.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome {
+    Taken,
+    /// Try again later.
+    Unavailable,
+    /// Never going to work.
+    Refused,
 }
 
-/// The gateway could not take it: try again after a wait that doubles each time
-/// (2 s, 4 s … about 4 minutes), or give up when it refused for good.
-pub fn failed(
+/// Records a round: the cursor moves past every fresh message (taken, or moved to the
+/// retries), and each retry is cleared, rescheduled with a wait that doubles (2 s,
+/// 4 s … about 4 minutes) or given up on.
+pub fn record_round(
     tx: &Transaction<'_>,
     kind: Kind,
-    id: i64,
-    attempts: i64,
-    permanent: bool,
+    through: Option<i64>,
+    outcomes: &[(i64, i64, Outcome)],
     now: Timestamp,
-) -> StoreResult<()> {
-    let attempts = if permanent { MAX_ATTEMPTS } else { attempts + 1 };
-    let next = now + retry_wait(attempts);
-    tx.execute(
-        &format!("UPDATE {} SET attempts = ?2, next_attempt_at = ?3 WHERE id = ?1", kind.table()),
-        params![id, attempts, millis(next)],
-    )?;
-    Ok(())
+) -> StoreResult<usize> {
+    if let Some(through) = through {
+        tx.prepare_cached("UPDATE outbox_cursors SET delivered_through = ?2 WHERE outbox = ?1")?
+            .execute(params![kind.name(), through])?;
+    }
+    let mut taken = 0;
+    for &(id, attempts, outcome) in outcomes {
+        match outcome {
+            Outcome::Taken => {
+                taken += 1;
+                if attempts > 0 {
+                    tx.prepare_cached("DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2")?
+                        .execute(params![kind.name(), id])?;
+                }
+            }
+            Outcome::Unavailable | Outcome::Refused => {
+                let attempts = attempts + 1;
+                let given_up = matches!(outcome, Outcome::Refused) || attempts >= MAX_ATTEMPTS;
+                tx.prepare_cached(
+                    "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (outbox, id) DO UPDATE SET attempts = ?3, next_attempt_at = ?4, given_up = ?5",
+                )?
+                .execute(params![kind.name(), id, attempts, millis(now + retry_wait(attempts)), given_up])?;
+            }
+        }
+    }
+    Ok(taken)
 }
 
 /// The wait before the next try after `attempts` failed ones.
@@ -215,5 +280,54 @@ pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
     for table in ["sms_outbox", "letters", "push_outbox"] {
         pruned += tx.execute(&format!("DELETE FROM {table} WHERE sent_at < ?1"), [horizon])?;
     }
+    // Retries whose message is gone with it.
+    pruned += tx.execute(
+        "DELETE FROM outbox_retries WHERE (outbox = 'sms' AND id NOT IN (SELECT id FROM sms_outbox))
+            OR (outbox = 'push' AND id NOT IN (SELECT id FROM push_outbox))",
+        [],
+    )?;
     Ok(pruned)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::db::in_memory;
+
+    fn sms(conn: &Connection, n: i64) {
+        conn.execute(
+            "INSERT INTO sms_outbox (to_number, text, sent_at) VALUES ('+34612345678', ?1, 0)",
+            [n],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_cursor_passes_what_was_handed_over_and_restarts_when_ids_do() {
+        let mut conn = in_memory();
+        let now = Timestamp::from_timestamp(1_800_000_000, 0).unwrap();
+        for n in 0..3 {
+            sms(&conn, n);
+        }
+        let round = due_sms(&conn, now).unwrap();
+        assert_eq!(round.fresh.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 2, 3]);
+        let tx = conn.transaction().unwrap();
+        let outcomes =
+            [(1, 0, Outcome::Taken), (2, 0, Outcome::Unavailable), (3, 0, Outcome::Refused)];
+        assert_eq!(record_round(&tx, Kind::Sms, Some(3), &outcomes, now).unwrap(), 1);
+        tx.commit().unwrap();
+        assert!(due_sms(&conn, now).unwrap().fresh.is_empty(), "nothing is handed over twice");
+        // The one the gateway could not take comes back after its wait; the refused one never.
+        let later = now + TimeDelta::seconds(3);
+        let retries = due_sms(&conn, later).unwrap().retries;
+        assert_eq!(retries.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), [(2, 1)]);
+        // Pruning emptied the table, so SQLite starts its ids again: still read.
+        conn.execute("DELETE FROM sms_outbox", []).unwrap();
+        sms(&conn, 9);
+        assert_eq!(
+            due_sms(&conn, later).unwrap().fresh.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [1]
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! The delivery worker: after a commit that queued messages it is woken at once, and
 //! every second it looks for retries that fell due. One per service process: with
 //! several instances on one database each would claim rows (`FOR UPDATE SKIP
-//! LOCKED`), which SQLite's single process does not need.
+//! LOCKED`) instead of following the cursor, which SQLite's single process allows.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,10 +9,15 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use super::gateways::{GatewayError, PushGateway, SmsGateway};
-use super::outbox::{self, Kind};
+use super::outbox::{self, Kind, Outcome};
 use crate::db::Db;
 use crate::db::{StoreError, StoreResult};
 use clavepin_protocol::Clock;
+
+/// How long a woken worker waits for more: under load a round then takes a batch
+/// (one read, one write) instead of one message each, and a message is still out
+/// within milliseconds of its commit.
+const GATHER: Duration = Duration::from_millis(5);
 
 /// The gateways, and the bell that wakes the worker.
 #[derive(Debug, Clone)]
@@ -43,38 +48,23 @@ impl Delivery {
                 Ok::<_, StoreError>((outbox::due_sms(c, now)?, outbox::due_pushes(c, now)?))
             })
             .await?;
-        let mut outcomes = Vec::with_capacity(sms.len() + pushes.len());
-        for due in &sms {
-            outcomes.push((Kind::Sms, due.id, due.attempts, self.sms.send(&due.message).await));
-        }
-        for due in &pushes {
-            outcomes.push((Kind::Push, due.id, due.attempts, self.push.send(&due.message).await));
-        }
-        if outcomes.is_empty() {
+        if sms.fresh.is_empty()
+            && sms.retries.is_empty()
+            && pushes.fresh.is_empty()
+            && pushes.retries.is_empty()
+        {
             return Ok(0);
         }
+        let sms_outcomes = hand_over(&sms, |m| self.sms.send(m)).await;
+        let push_outcomes = hand_over(&pushes, |m| self.push.send(m)).await;
         let now = clock.now();
-        let records: Vec<_> = outcomes
-            .into_iter()
-            .map(|(kind, id, attempts, sent)| {
-                if let Err(e) = &sent {
-                    tracing::warn!(?kind, id, attempts, error = %e, "delivery failed");
-                }
-                (kind, id, attempts, sent.map_err(|e| matches!(e, GatewayError::Refused(_))))
-            })
-            .collect();
+        let (sms_through, push_through) =
+            (sms.fresh.last().map(|d| d.id), pushes.fresh.last().map(|d| d.id));
         db.write(move |tx| {
-            let mut taken = 0;
-            for (kind, id, attempts, sent) in &records {
-                match sent {
-                    Ok(()) => {
-                        outbox::delivered(tx, *kind, *id, now)?;
-                        taken += 1;
-                    }
-                    Err(permanent) => outbox::failed(tx, *kind, *id, *attempts, *permanent, now)?,
-                }
-            }
-            Ok(taken)
+            Ok::<_, StoreError>(
+                outbox::record_round(tx, Kind::Sms, sms_through, &sms_outcomes, now)?
+                    + outbox::record_round(tx, Kind::Push, push_through, &push_outcomes, now)?,
+            )
         })
         .await
     }
@@ -82,10 +72,36 @@ impl Delivery {
     /// Delivers until the task is aborted.
     pub async fn run(self, db: Db, clock: Arc<dyn Clock>) {
         loop {
-            let _ = tokio::time::timeout(Duration::from_secs(1), self.bell.notified()).await;
+            let woken = tokio::time::timeout(Duration::from_secs(1), self.bell.notified()).await;
+            if woken.is_ok() {
+                // Let the commits of a burst gather: one round, one write, for all of them.
+                tokio::time::sleep(GATHER).await;
+            }
             if let Err(e) = self.drain(&db, clock.as_ref()).await {
                 tracing::warn!(error = %e, "delivery round failed");
             }
         }
     }
+}
+
+/// Sends a round's messages, fresh then retries, and says how each went.
+async fn hand_over<'a, M: 'a>(
+    round: &'a outbox::Round<M>,
+    send: impl Fn(&'a M) -> super::gateways::Sending<'a>,
+) -> Vec<(i64, i64, Outcome)> {
+    let mut outcomes = Vec::with_capacity(round.fresh.len() + round.retries.len());
+    for due in round.fresh.iter().chain(&round.retries) {
+        let outcome = match send(&due.message).await {
+            Ok(()) => Outcome::Taken,
+            Err(e) => {
+                tracing::warn!(id = due.id, attempts = due.attempts, error = %e, "delivery failed");
+                match e {
+                    GatewayError::Unavailable(_) => Outcome::Unavailable,
+                    GatewayError::Refused(_) => Outcome::Refused,
+                }
+            }
+        };
+        outcomes.push((due.id, due.attempts, outcome));
+    }
+    outcomes
 }

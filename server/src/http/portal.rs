@@ -14,7 +14,9 @@ use crate::state::AppState;
 /// Once its transaction has committed: the push or SMS goes out, and an app PIN is
 /// announced on the direct channel.
 fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCreated>) {
-    state.delivery.wake();
+    if issued.queued {
+        state.delivery.wake();
+    }
     if let Some(pending) = issued.pending {
         state.events.publish(pending);
     }

@@ -34,6 +34,8 @@ pub struct Issuer<'a> {
 pub struct Issued {
     pub created: PinRequestCreated,
     pub pending: Option<PendingPin>,
+    /// Whether an SMS or a push was queued: the delivery worker is woken only then.
+    pub queued: bool,
 }
 
 struct ActiveDevice {
@@ -112,6 +114,7 @@ fn issue(
     let expires_at = from_millis(millis(now + PIN_LIFE));
     let mut pending = None;
     let mut sms_sent = 0;
+    let mut queued = false;
     match (channel, &device) {
         (PinChannel::App, Some(device)) => {
             let key = sealing_key(issuer.keys, &device.id, &device.sealing_key)?;
@@ -136,6 +139,7 @@ fn issue(
             let text = pin_sms(&code, &pin);
             outbox::queue_sms(tx, &SmsMessage { to: mobile.clone(), text }, now)?;
             sms_sent = 1;
+            queued = true;
         }
     }
     tx.prepare_cached(
@@ -161,6 +165,7 @@ fn issue(
         let payload = payloads::payload_for(target, pin, now);
         let message = PushMessage { device_id: device.id.clone(), target: target.clone(), payload };
         outbox::queue_push(tx, &message, now)?;
+        queued = true;
     }
     tracing::info!(document = %document.masked(), channel = channel_text(channel), "PIN issued");
     Ok(Issued {
@@ -173,6 +178,7 @@ fn issue(
             app_available: device.is_some(),
         },
         pending,
+        queued,
     })
 }
 

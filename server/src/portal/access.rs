@@ -146,9 +146,11 @@ pub async fn request_again(
     let app = p.app.clone();
     let issued =
         p.app.db.write(move |tx| pins::request_again(tx, &id, &code, app.issuer(app.now()))).await;
-    p.app.delivery.wake();
     match issued {
         Ok(issued) => {
+            if issued.queued {
+                p.app.delivery.wake();
+            }
             if let Some(pending) = issued.pending {
                 p.app.events.publish(pending);
             }

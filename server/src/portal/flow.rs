@@ -271,9 +271,11 @@ pub async fn submit_obtain(
         .app
         .guarded(claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
         .await;
-    p.app.delivery.wake();
     match issued {
         Ok(issued) => {
+            if issued.queued {
+                p.app.delivery.wake();
+            }
             if let Some(pending) = issued.pending {
                 p.app.events.publish(pending);
             }
