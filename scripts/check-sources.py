@@ -191,8 +191,8 @@ def check_ios_strings() -> int:
     # The views name keys in ternaries and tuples too: every snake_case literal there is one.
     for path in (IOS_APP / "ClavePIN" / "Views").rglob("*.swift"):
         used |= {(key, rel(path)) for key in re.findall(r'"([a-z]+(?:_[a-z]+)+_?)"', path.read_text())}
-    push = (ROOT / "server" / "src" / "pins" / "push.rs").read_text()
-    used |= {(key, "server/src/pins/push.rs") for key in re.findall(r'"(?:title-)?loc-key": "(\w+)"', push)}
+    push = (ROOT / "server" / "src" / "delivery" / "payloads.rs").read_text()
+    used |= {(key, "server/src/delivery/payloads.rs") for key in re.findall(r'"(?:title-)?loc-key": "(\w+)"', push)}
     for key, where in sorted(used):
         if key not in spanish:
             problems.append(f"{where}: the iOS string {key} is not defined")
