@@ -43,7 +43,7 @@ kotlin {
 
 dependencies {
     // JNA's AAR carries its own native dispatch library for every ABI.
-    implementation("${libs.jna.get()}@aar")
+    implementation(libs.jna) { artifact { type = "aar" } }
     implementation(libs.kotlinx.coroutines.android)
 
     testImplementation(libs.robolectric)

@@ -41,10 +41,10 @@ public final class KeychainKeyStore: PlatformKeyStore, @unchecked Sendable {
                 let key = try Self.sealingKey(
                     ephemeral.sharedSecretFromKeyAgreement(with: recipient), ephemeral.publicKey)
                 let sealed = try AES.GCM.seal(dataKey, using: key)
-                return Data([Self.sealedToEnclave]) + ephemeral.publicKey.x963Representation + (try Self.combined(sealed))
+                return try Data([Self.sealedToEnclave]) + ephemeral.publicKey.x963Representation + Self.combined(sealed)
             }
             let sealed = try AES.GCM.seal(dataKey, using: try keychainKey(createIfMissing: true))
-            return Data([Self.sealedWithKeychainKey]) + (try Self.combined(sealed))
+            return try Data([Self.sealedWithKeychainKey]) + Self.combined(sealed)
         }
     }
 

@@ -62,7 +62,7 @@ fun DocumentScreen(asked: AppScreen.EnterDocument, busy: Boolean, screens: Citiz
             onValueChange = { document = it },
             label = { Text(stringResource(R.string.document_label)) },
             supportingText = {
-                Text(if (error?.field == Field.DOCUMENT) error.text else stringResource(R.string.document_help))
+                Text(error?.takeIf { it.field == Field.DOCUMENT }?.text ?: stringResource(R.string.document_help))
             },
             isError = error?.field == Field.DOCUMENT,
             singleLine = true,
@@ -89,7 +89,7 @@ fun DocumentScreen(asked: AppScreen.EnterDocument, busy: Boolean, screens: Citiz
             onValueChange = { contrast = it },
             label = { Text(stringResource(label)) },
             supportingText = {
-                Text(if (error?.field == Field.CONTRAST) error.text else stringResource(help))
+                Text(error?.takeIf { it.field == Field.CONTRAST }?.text ?: stringResource(help))
             },
             isError = error?.field == Field.CONTRAST,
             singleLine = true,
