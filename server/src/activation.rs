@@ -13,7 +13,7 @@ use clavepin_protocol::wire::{
 };
 use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp};
 use ring::rand::SecureRandom;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::StoreResult;
 use crate::delivery::gateways::SmsMessage;
@@ -37,7 +37,7 @@ const CODE_PURPOSE: &str = "activation";
 /// Checks the claim, enforces the hourly limit, and sends a new code by SMS. A new
 /// code supersedes any earlier pending one.
 pub fn start(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn SecureRandom,
@@ -101,7 +101,7 @@ struct Attempt {
     answer: Option<String>,
 }
 
-fn load_attempt(tx: &Transaction<'_>, id: &str) -> ActivationResult<Option<Attempt>> {
+fn load_attempt(tx: &Connection, id: &str) -> ActivationResult<Option<Attempt>> {
     Ok(tx
         .query_row(
             "SELECT document, code_hash, expires_at, tries, state, signing_key, agreement_share, answer
@@ -127,7 +127,7 @@ fn load_attempt(tx: &Transaction<'_>, id: &str) -> ActivationResult<Option<Attem
 /// Refusals that must be remembered (a wrong code counts a try) come back as
 /// `Ok(Err(_))` so the transaction still commits.
 pub fn complete(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     activation_id: &str,
     req: &CompleteActivation,
     now: Timestamp,
@@ -156,7 +156,7 @@ pub fn complete(
     if attempt.state != "pending" {
         return Err(ActivationError::UnknownActivation);
     }
-    let kill = |tx: &Transaction<'_>| {
+    let kill = |tx: &Connection| {
         tx.prepare_cached("UPDATE activations SET state = 'dead' WHERE id = ?1")?
             .execute([activation_id])
     };
@@ -251,7 +251,7 @@ pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ActivationResult<O
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
-pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> ActivationResult<()> {
+pub fn confirm_pending(tx: &Connection, id: &str, now: Timestamp) -> ActivationResult<()> {
     let Some(device) = load_pending(tx, id)? else { return Ok(()) };
     let replaced = tx
         .prepare_cached(
@@ -281,7 +281,7 @@ pub fn confirm_pending(tx: &Transaction<'_>, id: &str, now: Timestamp) -> Activa
 pub const PENDING_DEVICE_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// Forgets devices that never confirmed.
-pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
+pub fn prune_pending(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
     Ok(tx
         .prepare_cached("DELETE FROM pending_devices WHERE bound_at < ?1")?
         .execute([millis(now - PENDING_DEVICE_LIFE)])?)
@@ -289,7 +289,7 @@ pub fn prune_pending(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize>
 
 /// An operator clears the citizen's activation-code limit; `false` if not registered.
 pub fn clear_code_limit(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> ActivationResult<bool> {

@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 use clavepin_protocol::crypto::{DevicePublicKey, SignedRequest};
 use clavepin_protocol::wire::{DeviceState, DeviceStatus, MAX_REQUEST_AGE, RegisterPushToken};
 use clavepin_protocol::{DocumentNumber, Timestamp};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use clavepin_protocol::crypto::SealingKey;
 
@@ -73,7 +73,7 @@ pub fn is_fresh(timestamp_ms: i64, now: Timestamp) -> bool {
 }
 
 /// Remembers a request's nonce; a nonce seen before is a replay.
-pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> DeviceResult<()> {
+pub fn record_nonce(tx: &Connection, request: &SignedRequest) -> DeviceResult<()> {
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO nonces (device_id, nonce, signed_at) VALUES (?1, ?2, ?3)",
@@ -88,13 +88,13 @@ pub fn record_nonce(tx: &Transaction<'_>, request: &SignedRequest) -> DeviceResu
 /// Forgets nonces whose requests are too old to pass the freshness check again. Kept
 /// by the request's own timestamp, so a device clock running ahead cannot open a
 /// window for a replay.
-pub fn prune_nonces(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
+pub fn prune_nonces(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
     let horizon = now - MAX_REQUEST_AGE - TimeDelta::minutes(1);
     Ok(tx.prepare_cached("DELETE FROM nonces WHERE signed_at < ?1")?.execute([millis(horizon)])?)
 }
 
 /// The citizen removes this device: it stops receiving PINs.
-pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> DeviceResult<()> {
+pub fn remove(tx: &Connection, id: &str, now: Timestamp) -> DeviceResult<()> {
     tx.prepare_cached(
         "UPDATE devices SET state = 'removed', ended_at = ?2 WHERE id = ?1 AND state = 'active'",
     )?
@@ -107,7 +107,7 @@ pub fn remove(tx: &Transaction<'_>, id: &str, now: Timestamp) -> DeviceResult<()
 const MAX_PUSH_TOKEN: usize = 4096;
 
 /// Registers or refreshes where pushes for this device go.
-pub fn set_push_token(tx: &Transaction<'_>, id: &str, req: &RegisterPushToken) -> DeviceResult<()> {
+pub fn set_push_token(tx: &Connection, id: &str, req: &RegisterPushToken) -> DeviceResult<()> {
     let token = req.token.as_str();
     if token.is_empty()
         || token.len() > MAX_PUSH_TOKEN

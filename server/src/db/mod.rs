@@ -12,6 +12,7 @@
 //! turns many small WAL writes of the same pages into one.
 
 mod error;
+pub mod pins;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -148,12 +149,13 @@ impl Db {
     }
 
     /// Runs `f` on the writer thread; its changes are kept if it returns `Ok`, and the
-    /// answer comes once they are committed.
+    /// answer comes once they are committed. `f` sees a connection inside the batch's
+    /// transaction (its own savepoint), which is what the store traits are for.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |tx| {
@@ -226,7 +228,7 @@ fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> rusqlite::Resu
 /// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.
 fn in_savepoint<T, E: From<StoreError>>(
     tx: &Transaction<'_>,
-    f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    f: impl FnOnce(&Connection) -> Result<T, E>,
 ) -> Result<T, E> {
     let sql = |batch: &str| tx.execute_batch(batch).map_err(|e| E::from(e.into()));
     sql("SAVEPOINT job")?;

@@ -5,7 +5,7 @@
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::{OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 use super::gateways::{PushMessage, PushTarget, SmsMessage};
 use crate::db::{StoreError, StoreResult};
@@ -42,7 +42,7 @@ impl Kind {
 }
 
 /// Queues an SMS; the worker sends it after commit.
-pub fn queue_sms(tx: &Transaction<'_>, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
+pub fn queue_sms(tx: &Connection, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
     tx.prepare_cached("INSERT INTO sms_outbox (to_number, text, sent_at) VALUES (?1, ?2, ?3)")?
         .execute(params![message.to.as_str(), message.text, millis(now)])?;
     tracing::info!(sms_id = tx.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
@@ -50,7 +50,7 @@ pub fn queue_sms(tx: &Transaction<'_>, message: &SmsMessage, now: Timestamp) -> 
 }
 
 /// Queues a push; the worker sends it after commit.
-pub fn queue_push(tx: &Transaction<'_>, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
+pub fn queue_push(tx: &Connection, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
     let platform = message.target.platform.as_str();
     tx.prepare_cached(
         "INSERT INTO push_outbox (device_id, platform, token, payload, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -169,7 +169,7 @@ pub enum Outcome {
 /// retries), and each retry is cleared, rescheduled with a wait that doubles (2 s,
 /// 4 s … about 4 minutes) or given up on.
 pub fn record_round(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: Kind,
     through: Option<i64>,
     outcomes: &[(i64, i64, Outcome)],
@@ -274,7 +274,7 @@ pub fn push_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxPush>> 
 }
 
 /// Forgets what was sent (or given up on) a week ago.
-pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
+pub fn prune(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
     let horizon = millis(now - TimeDelta::days(7));
     let mut pruned = 0;
     for table in ["sms_outbox", "letters", "push_outbox"] {

@@ -3,15 +3,16 @@
 //! for the device or sent by SMS, and the push.
 
 use clavepin_protocol::crypto::{PinEnvelope, SealingContext};
-use clavepin_protocol::wire::{ObtainPin, PendingPin, PinChannel, PinRequestCreated, PushPlatform};
+use clavepin_protocol::wire::{ObtainPin, PendingPin, PinChannel, PinRequestCreated};
 use clavepin_protocol::{DocumentNumber, IdentityClaim, Pin, PinCode, Timestamp};
 use ring::rand::SecureRandom;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::Connection;
 
 use super::request::load_request;
 use super::sms_text::pin_sms;
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
+use crate::db::pins::{NewRequest, PinStore};
 use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
 use crate::delivery::{outbox, payloads};
 use crate::devices::sealing_key;
@@ -38,36 +39,14 @@ pub struct Issued {
     pub queued: bool,
 }
 
-struct ActiveDevice {
-    id: String,
-    sealing_key: Vec<u8>,
-    push: Option<PushTarget>,
-}
-
-fn active_device(conn: &Connection, document: &DocumentNumber) -> PinResult<Option<ActiveDevice>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, sealing_key, push_platform, push_token FROM devices
-             WHERE document = ?1 AND state = 'active'",
-        )?
-        .query_row([document.as_str()], |r| {
-            let platform =
-                r.get::<_, Option<String>>(2)?.as_deref().and_then(PushPlatform::from_name);
-            let token: Option<String> = r.get(3)?;
-            let push = platform.zip(token).map(|(platform, token)| PushTarget { platform, token });
-            Ok(ActiveDevice { id: r.get(0)?, sealing_key: r.get(1)?, push })
-        })
-        .optional()?)
-}
-
 /// Whether the citizen has an activated app that a PIN could be pushed to: the
 /// portal then offers the choice of app or SMS (seed 001).
-pub fn app_available(conn: &Connection, document: &DocumentNumber) -> PinResult<bool> {
-    Ok(active_device(conn, document)?.is_some())
+pub fn app_available(store: &impl PinStore, document: &DocumentNumber) -> PinResult<bool> {
+    Ok(store.active_device(document)?.is_some())
 }
 
 /// "Obtain PIN".
-pub fn obtain(tx: &Transaction<'_>, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
+pub fn obtain(tx: &Connection, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
     let claim = IdentityClaim::new(req.document, req.contrast)
         .map_err(|e| PinError::Invalid(e.to_string()))?;
     let citizen = registry::registered_citizen(tx, &claim)?;
@@ -79,7 +58,7 @@ pub fn obtain(tx: &Transaction<'_>, req: &ObtainPin, issuer: Issuer<'_>) -> PinR
 }
 
 fn issue(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     code: PinCode,
@@ -88,26 +67,20 @@ fn issue(
 ) -> PinResult<Issued> {
     let now = issuer.now;
     check_not_throttled(tx, document, now)?;
-    let window_start = millis(now - throttle::PUSH_CAP_WINDOW);
-    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached("SELECT count(*), min(issued_at) FROM pin_requests WHERE document = ?1 AND issued_at > ?2")?.query_row(params![document.as_str(), window_start],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (recent, oldest) = tx.requests_since(document, millis(now - throttle::PUSH_CAP_WINDOW))?;
     if recent >= throttle::PUSH_CAP {
         return Err(PinError::TooManyPins {
             retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
         });
     }
-    let device = active_device(tx, document)?;
+    let device = tx.active_device(document)?;
     let channel = match (choice, &device) {
         (Some(PinChannel::App), None) => return Err(PinError::AppNotActivated),
         (Some(channel), _) => channel,
         (None, Some(_)) => PinChannel::App,
         (None, None) => PinChannel::Sms,
     };
-    tx.prepare_cached(
-        "UPDATE pin_requests SET state = 'superseded' WHERE document = ?1 AND state = 'live'",
-    )?
-    .execute([document.as_str()])?;
+    tx.supersede_live(document)?;
 
     let request_id = random_id(issuer.rng)?;
     let pin = Pin::random(issuer.rng).map_err(|_| Fault("randomness"))?;
@@ -142,28 +115,24 @@ fn issue(
             queued = true;
         }
     }
-    tx.prepare_cached(
-        "INSERT INTO pin_requests (id, document, code_hash, pin_hash, channel, device_id, sealed,
-                                   issued_at, expires_at, state, sms_sent)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'live', ?10)",
-    )?
-    .execute(params![
-        request_id,
-        document.as_str(),
-        issuer.keys.keyed_hash(CODE_PURPOSE, &request_id, code.as_str()),
-        issuer.keys.keyed_hash(PIN_PURPOSE, &request_id, pin.expose()),
-        channel_text(channel),
-        pending.as_ref().map(|p| p.device_id.clone()),
-        pending.as_ref().map(|p| p.sealed.clone()),
-        millis(now),
-        millis(expires_at),
+    tx.insert_request(&NewRequest {
+        id: &request_id,
+        document,
+        code_hash: issuer.keys.keyed_hash(CODE_PURPOSE, &request_id, code.as_str()),
+        pin_hash: issuer.keys.keyed_hash(PIN_PURPOSE, &request_id, pin.expose()),
+        channel: channel_text(channel),
+        device_id: pending.as_ref().map(|p| p.device_id.as_str()),
+        sealed: pending.as_ref().map(|p| p.sealed.as_str()),
+        issued_at: millis(now),
+        expires_at: millis(expires_at),
         sms_sent,
-    ])?;
+    })?;
     if let (Some(pin), Some(device)) = (&pending, &device)
-        && let Some(target) = &device.push
+        && let Some((platform, token)) = &device.push
     {
-        let payload = payloads::payload_for(target, pin, now);
-        let message = PushMessage { device_id: device.id.clone(), target: target.clone(), payload };
+        let target = PushTarget { platform: *platform, token: token.clone() };
+        let payload = payloads::payload_for(&target, pin, now);
+        let message = PushMessage { device_id: device.id.clone(), target, payload };
         outbox::queue_push(tx, &message, now)?;
         queued = true;
     }
@@ -192,7 +161,7 @@ fn channel_text(channel: PinChannel) -> &'static str {
 /// "Request again": a fresh PIN with the same code, replacing the request. The code
 /// proves the caller holds the form the first request gave.
 pub fn request_again(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     request_id: &str,
     code: &str,
     issuer: Issuer<'_>,

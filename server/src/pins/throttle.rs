@@ -6,9 +6,9 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
-use rusqlite::{Connection, Transaction};
 
 use crate::db::StoreResult;
+use crate::db::pins::PinStore;
 use crate::error::{PinError, PinResult};
 use crate::time::millis;
 
@@ -42,17 +42,15 @@ pub const PUSH_CAP_WINDOW: TimeDelta = TimeDelta::minutes(10);
 
 /// Refuses while the citizen waits after wrong PINs, or is stopped at 100.
 pub fn check_not_throttled(
-    conn: &Connection,
+    store: &impl PinStore,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> PinResult<()> {
-    let (blocked_until, locked): (i64, i64) = conn
-        .prepare_cached("SELECT pin_blocked_until, pin_locked FROM citizens WHERE document = ?1")?
-        .query_row([document.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if locked != 0 {
+    let block = store.pin_block(document)?;
+    if block.locked {
         return Err(PinError::PinsLocked);
     }
-    let wait_ms = blocked_until - millis(now);
+    let wait_ms = block.blocked_until - millis(now);
     if wait_ms > 0 {
         return Err(PinError::Throttled { retry_after_secs: (wait_ms + 999) / 1000 });
     }
@@ -60,10 +58,8 @@ pub fn check_not_throttled(
 }
 
 /// Clears a citizen's PIN failures (operator unlock, or a new activation).
-pub fn clear_failures(tx: &Transaction<'_>, document: &DocumentNumber) -> StoreResult<bool> {
-    let n = tx.prepare_cached("UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, pin_locked = 0 WHERE document = ?1")?.execute([document.as_str()],
-    )?;
-    Ok(n > 0)
+pub fn clear_failures(store: &impl PinStore, document: &DocumentNumber) -> StoreResult<bool> {
+    store.clear_pin_failures(document)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 use crate::db::{Db, StoreResult};
 use crate::error::{ClaimOutcome, RegistryError, RegistryResult};
@@ -27,7 +27,7 @@ pub async fn guarded<T, E, F>(
 where
     T: Send + 'static,
     E: ClaimOutcome + Send + 'static,
-    F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
 {
     let outcome = db
         .write(move |tx| {
@@ -57,7 +57,7 @@ pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> Re
 
 /// Counts one failed claim.
 pub fn record_failure(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> RegistryResult<()> {
@@ -67,7 +67,7 @@ pub fn record_failure(
 }
 
 /// Forgets failures older than the window.
-pub fn prune(tx: &Transaction<'_>, now: Timestamp) -> StoreResult<usize> {
+pub fn prune(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
     Ok(tx
         .prepare_cached("DELETE FROM claim_failures WHERE failed_at < ?1")?
         .execute([millis(now - WINDOW)])?)

@@ -8,7 +8,7 @@ use clavepin_protocol::wire::{
     CitizenRegistered, CompleteRegistration, InvitationSent, RegistrationChannel,
 };
 use clavepin_protocol::{IdentityClaim, Timestamp};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
 use crate::error::{Fault, RegistryError, RegistryResult};
@@ -28,7 +28,7 @@ const CSV_PURPOSE: &str = "csv";
 /// Sends an invitation letter to the census's fiscal address. A new letter voids
 /// earlier ones.
 pub fn send_invitation(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn ring::rand::SecureRandom,
@@ -67,7 +67,7 @@ pub fn send_invitation(
 /// Registers a citizen with the letter's code. A wrong code counts a try (committed
 /// even though the request is refused), hence the nested result.
 pub fn complete_registration(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     req: &CompleteRegistration,
     now: Timestamp,
     keys: &ServiceKeys,

@@ -11,7 +11,7 @@ use clavepin_protocol::wire::{
     CensusRecord, CitizenRegistered, RegisterCitizen, RegistrationChannel,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber, IdentityClaim, Timestamp};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub use contact::{Email, MobileNumber};
 pub use invitation::{complete_registration, send_invitation};
@@ -21,7 +21,7 @@ use crate::time::millis;
 
 /// Loads or updates census records; returns how many were written.
 pub fn load_census(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     records: &[CensusRecord],
     now: Timestamp,
 ) -> RegistryResult<u32> {
@@ -126,7 +126,7 @@ pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> RegistryR
 /// Registration at a registry office: the operator has seen the document, and the
 /// contrast data must still match the census.
 pub fn register_at_office(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     req: &RegisterCitizen,
     now: Timestamp,
 ) -> RegistryResult<CitizenRegistered> {
@@ -150,7 +150,7 @@ pub fn register_at_office(
 }
 
 fn insert_citizen(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     email: &Email,
