@@ -11,8 +11,10 @@
 //! back alone), commits once, and only then answers each caller. Under load that
 //! turns many small WAL writes of the same pages into one.
 
+pub mod devices;
 mod error;
 pub mod pins;
+pub mod registry;
 mod schema;
 
 use std::path::{Path, PathBuf};

@@ -4,8 +4,9 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
+use crate::db::registry::RegistryStore;
 use crate::db::{Db, StoreResult};
 use crate::error::{ClaimOutcome, RegistryError, RegistryResult};
 use crate::time::{millis, retry_after_secs};
@@ -42,11 +43,12 @@ where
 }
 
 /// Refuses while a document has had too many failed claims.
-pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> RegistryResult<()> {
-    let since = millis(now - WINDOW);
-    let (count, oldest): (i64, Option<i64>) = conn
-        .prepare_cached("SELECT count(*), min(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2")?
-        .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+pub fn check(
+    store: &impl RegistryStore,
+    document: &DocumentNumber,
+    now: Timestamp,
+) -> RegistryResult<()> {
+    let (count, oldest) = store.claim_failures_since(document, millis(now - WINDOW))?;
     if count >= MAX_FAILURES {
         return Err(RegistryError::TooManyAttempts {
             retry_after_secs: retry_after_secs(oldest, WINDOW, now),
@@ -57,18 +59,14 @@ pub fn check(conn: &Connection, document: &DocumentNumber, now: Timestamp) -> Re
 
 /// Counts one failed claim.
 pub fn record_failure(
-    tx: &Connection,
+    store: &impl RegistryStore,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> RegistryResult<()> {
-    tx.prepare_cached("INSERT INTO claim_failures (document, failed_at) VALUES (?1, ?2)")?
-        .execute(params![document.as_str(), millis(now)])?;
-    Ok(())
+    Ok(store.insert_claim_failure(document, millis(now))?)
 }
 
 /// Forgets failures older than the window.
-pub fn prune(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
-    Ok(tx
-        .prepare_cached("DELETE FROM claim_failures WHERE failed_at < ?1")?
-        .execute([millis(now - WINDOW)])?)
+pub fn prune(store: &impl RegistryStore, now: Timestamp) -> StoreResult<usize> {
+    store.prune_claim_failures(millis(now - WINDOW))
 }

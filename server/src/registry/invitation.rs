@@ -8,9 +8,9 @@ use clavepin_protocol::wire::{
     CitizenRegistered, CompleteRegistration, InvitationSent, RegistrationChannel,
 };
 use clavepin_protocol::{IdentityClaim, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
+use crate::db::registry::RegistryStore;
 use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::keys::ServiceKeys;
 use crate::time::millis;
@@ -28,7 +28,7 @@ const CSV_PURPOSE: &str = "csv";
 /// Sends an invitation letter to the census's fiscal address. A new letter voids
 /// earlier ones.
 pub fn send_invitation(
-    tx: &Connection,
+    tx: &impl RegistryStore,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn ring::rand::SecureRandom,
@@ -42,12 +42,9 @@ pub fn send_invitation(
     let csv = String::from_utf8(symbols.to_vec()).map_err(|_| Fault("csv"))?;
     let document = record.document.as_str();
     let valid_until = now + INVITATION_LIFE;
-    tx.prepare_cached(
-        "UPDATE invitations SET state = 'void' WHERE document = ?1 AND state = 'live'",
-    )?
-    .execute([document])?;
-    tx.prepare_cached("INSERT INTO invitations (document, csv_hash, expires_at, state, created_at) VALUES (?1, ?2, ?3, 'live', ?4)")?.execute(params![document, keys.keyed_hash(CSV_PURPOSE, document, &csv), millis(valid_until), millis(now)],
-    )?;
+    tx.void_live_invitations(&record.document)?;
+    let csv_hash = keys.keyed_hash(CSV_PURPOSE, document, &csv);
+    tx.insert_invitation(&record.document, &csv_hash, millis(valid_until), millis(now))?;
     let text = format!(
         "Cl@ve — carta de invitación / invitation letter\n\n\
          Para completar su registro en Cl@ve, introduzca este código seguro de verificación.\n\
@@ -56,10 +53,7 @@ pub fn send_invitation(
          Válido hasta / valid until: {}\n",
         valid_until.format("%d-%m-%Y")
     );
-    tx.prepare_cached(
-        "INSERT INTO letters (to_name, address, text, sent_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![record.full_name, record.fiscal_address, text, millis(now)])?;
+    tx.post_letter(&record.full_name, &record.fiscal_address, &text, millis(now))?;
     tracing::info!(document = %record.document.masked(), "invitation letter posted");
     Ok(InvitationSent { valid_until })
 }
@@ -67,7 +61,7 @@ pub fn send_invitation(
 /// Registers a citizen with the letter's code. A wrong code counts a try (committed
 /// even though the request is refused), hence the nested result.
 pub fn complete_registration(
-    tx: &Connection,
+    tx: &impl RegistryStore,
     req: &CompleteRegistration,
     now: Timestamp,
     keys: &ServiceKeys,
@@ -78,18 +72,11 @@ pub fn complete_registration(
         .map_err(|e| RegistryError::Invalid(e.to_string()))?;
     verify_claim(tx, &claim)?;
     let document = req.document.as_str();
-    let live: Option<(i64, Vec<u8>, i64, i64)> = tx
-        .query_row(
-            "SELECT id, csv_hash, expires_at, tries FROM invitations WHERE document = ?1 AND state = 'live'",
-            [document],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((id, hash, expires_at, tries)) = live else {
+    let Some(live) = tx.live_invitation(&req.document)? else {
         return Err(RegistryError::InvalidInvitation);
     };
-    if millis(now) >= expires_at {
-        tx.prepare_cached("UPDATE invitations SET state = 'void' WHERE id = ?1")?.execute([id])?;
+    if millis(now) >= live.expires_at {
+        tx.void_invitation(live.id)?;
         return Ok(Err(RegistryError::InvalidInvitation));
     }
     let typed: String = req
@@ -98,12 +85,10 @@ pub fn complete_registration(
         .filter(|c| !matches!(c, ' ' | '-'))
         .collect::<String>()
         .to_ascii_uppercase();
-    if !keys.keyed_hash_matches(CSV_PURPOSE, document, &typed, &hash) {
-        let state = if tries + 1 >= MAX_TRIES { "void" } else { "live" };
-        tx.prepare_cached("UPDATE invitations SET tries = tries + 1, state = ?2 WHERE id = ?1")?
-            .execute(params![id, state])?;
+    if !keys.keyed_hash_matches(CSV_PURPOSE, document, &typed, &live.csv_hash) {
+        tx.count_invitation_try(live.id, live.tries + 1 >= MAX_TRIES)?;
         return Ok(Err(RegistryError::InvalidInvitation));
     }
-    tx.prepare_cached("UPDATE invitations SET state = 'used' WHERE id = ?1")?.execute([id])?;
+    tx.use_invitation(live.id)?;
     insert_citizen(tx, &req.document, &mobile, &email, RegistrationChannel::Letter, now).map(Ok)
 }

@@ -6,31 +6,24 @@ pub mod guard;
 mod invitation;
 pub mod listing;
 
-use chrono::NaiveDate;
 use clavepin_protocol::wire::{
     CensusRecord, CitizenRegistered, RegisterCitizen, RegistrationChannel,
 };
-use clavepin_protocol::{ContrastData, DocumentNumber, IdentityClaim, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
+use clavepin_protocol::{DocumentNumber, IdentityClaim, Timestamp};
 
 pub use contact::{Email, MobileNumber};
 pub use invitation::{complete_registration, send_invitation};
 
+use crate::db::registry::RegistryStore;
 use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::time::millis;
 
 /// Loads or updates census records; returns how many were written.
 pub fn load_census(
-    tx: &Connection,
+    tx: &impl RegistryStore,
     records: &[CensusRecord],
     now: Timestamp,
 ) -> RegistryResult<u32> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO census (document, full_name, birth_date, contrast, fiscal_address, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(document) DO UPDATE SET full_name = ?2, birth_date = ?3, contrast = ?4,
-             fiscal_address = ?5, updated_at = ?6",
-    )?;
     let today = now.date_naive();
     for r in records {
         if r.birth_date > today {
@@ -50,45 +43,23 @@ pub fn load_census(
             ));
         }
         let contrast = serde_json::to_string(&r.contrast).map_err(|_| Fault("serialise"))?;
-        stmt.execute(params![
-            r.document.as_str(),
-            r.full_name.trim(),
-            r.birth_date.to_string(),
-            contrast,
-            r.fiscal_address.trim(),
-            millis(now)
-        ])?;
+        tx.upsert_census(r, &contrast, millis(now))?;
     }
     Ok(records.len() as u32)
 }
 
 /// The census record for a document, if any.
 pub fn census_record(
-    conn: &Connection,
+    store: &impl RegistryStore,
     document: &DocumentNumber,
 ) -> RegistryResult<Option<CensusRecord>> {
-    let row = conn
-        .prepare_cached("SELECT full_name, birth_date, contrast, fiscal_address FROM census WHERE document = ?1")?
-        .query_row([document.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-        })
-        .optional()?;
-    let Some((full_name, birth_date, contrast, fiscal_address)) = row else {
-        return Ok(None);
-    };
-    let corrupt = || Fault("corrupt census row");
-    Ok(Some(CensusRecord {
-        document: *document,
-        full_name,
-        birth_date: birth_date.parse::<NaiveDate>().map_err(|_| corrupt())?,
-        contrast: serde_json::from_str::<ContrastData>(&contrast).map_err(|_| corrupt())?,
-        fiscal_address,
-    }))
+    Ok(store.census_record(document)?)
 }
 
-/// Checks a citizen's claim against the census. An unknown document and wrong
-/// contrast data give the same error, so the check cannot be used to probe the census.
-pub fn verify_claim(conn: &Connection, claim: &IdentityClaim) -> RegistryResult<CensusRecord> {
+pub fn verify_claim(
+    conn: &impl RegistryStore,
+    claim: &IdentityClaim,
+) -> RegistryResult<CensusRecord> {
     match census_record(conn, &claim.document())? {
         Some(record) if record.contrast == claim.contrast() => Ok(record),
         _ => Err(RegistryError::ContrastDataMismatch),
@@ -103,12 +74,12 @@ pub struct Citizen {
 }
 
 /// The registered citizen for a document, if any.
-pub fn citizen(conn: &Connection, document: &DocumentNumber) -> RegistryResult<Option<Citizen>> {
-    let mobile: Option<String> = conn
-        .prepare_cached("SELECT mobile FROM citizens WHERE document = ?1")?
-        .query_row([document.as_str()], |r| r.get(0))
-        .optional()?;
-    mobile
+pub fn citizen(
+    store: &impl RegistryStore,
+    document: &DocumentNumber,
+) -> RegistryResult<Option<Citizen>> {
+    store
+        .citizen_mobile(document)?
         .map(|m| {
             MobileNumber::parse(&m)
                 .map(|mobile| Citizen { mobile })
@@ -118,7 +89,10 @@ pub fn citizen(conn: &Connection, document: &DocumentNumber) -> RegistryResult<O
 }
 
 /// Verifies a claim and returns the registered citizen it names.
-pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> RegistryResult<Citizen> {
+pub fn registered_citizen(
+    conn: &impl RegistryStore,
+    claim: &IdentityClaim,
+) -> RegistryResult<Citizen> {
     verify_claim(conn, claim)?;
     citizen(conn, &claim.document())?.ok_or(RegistryError::NotRegistered)
 }
@@ -126,7 +100,7 @@ pub fn registered_citizen(conn: &Connection, claim: &IdentityClaim) -> RegistryR
 /// Registration at a registry office: the operator has seen the document, and the
 /// contrast data must still match the census.
 pub fn register_at_office(
-    tx: &Connection,
+    tx: &impl RegistryStore,
     req: &RegisterCitizen,
     now: Timestamp,
 ) -> RegistryResult<CitizenRegistered> {
@@ -150,7 +124,7 @@ pub fn register_at_office(
 }
 
 fn insert_citizen(
-    tx: &Connection,
+    tx: &impl RegistryStore,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     email: &Email,
@@ -164,8 +138,7 @@ fn insert_citizen(
         RegistrationChannel::Office => "office",
         RegistrationChannel::Letter => "letter",
     };
-    tx.prepare_cached("INSERT INTO citizens (document, mobile, email, channel, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![document.as_str(), mobile.as_str(), email.as_str(), channel_text, millis(now)])?;
+    tx.insert_citizen(document, mobile.as_str(), email.as_str(), channel_text, millis(now))?;
     tracing::info!(document = %document.masked(), channel = channel_text, "citizen registered");
     Ok(CitizenRegistered { document: *document, channel, registered_at: now })
 }
