@@ -13,11 +13,12 @@ use clavepin_protocol::wire::{
 };
 use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp};
 use ring::rand::SecureRandom;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 
 use crate::db::StoreResult;
+use crate::db::activation::{ActivationStore, NewPendingDevice};
 use crate::delivery::gateways::SmsMessage;
-use crate::delivery::outbox;
+use crate::delivery::outbox::OutboxStore;
 use crate::devices::{Device, sealing_key_aad};
 use crate::error::{ActivationError, ActivationResult, Fault};
 use crate::ids::random_id;
@@ -47,80 +48,29 @@ pub fn start(
     let document = claim.document();
     let hour_ago = millis(now - TimeDelta::hours(1));
     // Codes sent before an operator cleared the limit do not count.
-    let (recent, oldest): (i64, Option<i64>) = tx.prepare_cached(
-        "SELECT count(*), min(created_at) FROM activations WHERE document = ?1 AND created_at > ?2
-           AND created_at > coalesce((SELECT reset_at FROM code_limit_resets WHERE document = ?1), 0)",
-    )?.query_row(params![document.as_str(), hour_ago],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (recent, oldest) = tx.codes_since(&document, hour_ago)?;
     if recent >= MAX_CODES_PER_HOUR {
         let retry_after_secs = retry_after_secs(oldest, TimeDelta::hours(1), now);
         return Err(ActivationError::TooManyCodes { retry_after_secs });
     }
-    tx.prepare_cached(
-        "UPDATE activations SET state = 'dead' WHERE document = ?1 AND state = 'pending'",
-    )?
-    .execute([document.as_str()])?;
+    tx.end_pending_attempts(&document)?;
     let id = random_id(rng)?;
     let code = ActivationCode::random(rng).map_err(|_| Fault("randomness"))?;
     let expires_at = now + CODE_LIFE;
-    tx.prepare_cached(
-        "INSERT INTO activations (id, document, code_hash, expires_at, state, created_at)
-         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-    )?
-    .execute(params![
-        id,
-        document.as_str(),
-        keys.keyed_hash(CODE_PURPOSE, &id, code.expose()),
-        millis(expires_at),
-        millis(now)
-    ])?;
+    let code_hash = keys.keyed_hash(CODE_PURPOSE, &id, code.expose());
+    tx.insert_attempt(&id, &document, &code_hash, millis(expires_at), millis(now))?;
     let text = format!(
         "Cl@ve PIN: su código de activación es {} (caduca en 10 minutos). No lo comparta con nadie. \
          / Your activation code is {}.",
         code.expose(),
         code.expose()
     );
-    outbox::queue_sms(tx, &SmsMessage { to: citizen.mobile.clone(), text }, now)?;
+    tx.queue_sms(&SmsMessage { to: citizen.mobile.clone(), text }, now)?;
     Ok(ActivationStarted {
         activation_id: id,
         code_expires_at: expires_at,
         phone_hint: citizen.mobile.hint(),
     })
-}
-
-/// An activation attempt's row.
-struct Attempt {
-    document: String,
-    code_hash: Vec<u8>,
-    expires_at: i64,
-    tries: i64,
-    state: String,
-    signing_key: Option<Vec<u8>>,
-    agreement_share: Option<String>,
-    answer: Option<String>,
-}
-
-fn load_attempt(tx: &Connection, id: &str) -> ActivationResult<Option<Attempt>> {
-    Ok(tx
-        .query_row(
-            "SELECT document, code_hash, expires_at, tries, state, signing_key, agreement_share, answer
-             FROM activations WHERE id = ?1",
-            [id],
-            |r| {
-                Ok(Attempt {
-                    document: r.get(0)?,
-                    code_hash: r.get(1)?,
-                    expires_at: r.get(2)?,
-                    tries: r.get(3)?,
-                    state: r.get(4)?,
-                    signing_key: r.get(5)?,
-                    agreement_share: r.get(6)?,
-                    answer: r.get(7)?,
-                })
-            },
-        )
-        .optional()?)
 }
 
 /// Completes an activation (docs/PROTOCOL.md gives the order of the checks).
@@ -134,7 +84,7 @@ pub fn complete(
     rng: &dyn SecureRandom,
     keys: &ServiceKeys,
 ) -> ActivationResult<ActivationResult<ActivationCompleted>> {
-    let attempt = load_attempt(tx, activation_id)?.ok_or(ActivationError::UnknownActivation)?;
+    let attempt = tx.attempt(activation_id)?.ok_or(ActivationError::UnknownActivation)?;
     let code_ok = ActivationCode::parse(&req.code).is_ok_and(|code| {
         keys.keyed_hash_matches(CODE_PURPOSE, activation_id, code.expose(), &attempt.code_hash)
     });
@@ -156,20 +106,15 @@ pub fn complete(
     if attempt.state != "pending" {
         return Err(ActivationError::UnknownActivation);
     }
-    let kill = |tx: &Connection| {
-        tx.prepare_cached("UPDATE activations SET state = 'dead' WHERE id = ?1")?
-            .execute([activation_id])
-    };
     if millis(now) >= attempt.expires_at {
-        kill(tx)?;
+        tx.kill_attempt(activation_id)?;
         return Ok(Err(ActivationError::CodeExpired));
     }
     if !code_ok {
         let tries = attempt.tries + 1;
-        tx.prepare_cached("UPDATE activations SET tries = ?2 WHERE id = ?1")?
-            .execute(params![activation_id, tries])?;
+        tx.count_attempt_try(activation_id, tries)?;
         if tries >= MAX_TRIES {
-            kill(tx)?;
+            tx.kill_attempt(activation_id)?;
             return Ok(Err(ActivationError::CodeExhausted));
         }
         return Ok(Err(ActivationError::WrongCode { tries_left: (MAX_TRIES - tries) as u32 }));
@@ -206,17 +151,13 @@ pub fn complete(
     let sealed = keys.encrypt(&sealing_key_aad(&device_id), sealing_key.expose(), rng)?;
     // Bound, but pending: the citizen's current device stays active until this one's
     // first signed request shows it kept its keys (`devices::confirm`).
-    tx.prepare_cached(
-        "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        device_id,
-        document.as_str(),
-        signing_key.as_bytes(),
-        sealed,
-        millis(now)
-    ])?;
+    tx.insert_pending_device(&NewPendingDevice {
+        id: &device_id,
+        document: &document,
+        public_key: signing_key.as_bytes(),
+        sealing_key: &sealed,
+        bound_at: millis(now),
+    })?;
     let answer = ActivationCompleted {
         device_id,
         service_share: service_share.to_b64(),
@@ -225,51 +166,21 @@ pub fn complete(
         key_confirmation: b64_encode(&sealing_key.confirmation(&transcript.hash())),
     };
     let stored = serde_json::to_string(&answer).map_err(|_| Fault("serialise"))?;
-    tx.prepare_cached("UPDATE activations SET state = 'completed', signing_key = ?2, agreement_share = ?3, answer = ?4
-         WHERE id = ?1")?.execute(params![activation_id, signing_key.as_bytes(), req.agreement_share, stored],
-    )?;
+    tx.complete_attempt(activation_id, signing_key.as_bytes(), &req.agreement_share, &stored)?;
     tracing::info!(document = %document.masked(), "device bound, pending its first signed request");
     Ok(Ok(answer))
 }
 
 /// A device bound by the round trip and not yet confirmed, by id.
-pub fn load_pending(conn: &rusqlite::Connection, id: &str) -> ActivationResult<Option<Device>> {
-    let row: Option<(String, Vec<u8>, i64)> = conn
-        .prepare_cached("SELECT document, public_key, bound_at FROM pending_devices WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let Some((document, key, bound_at)) = row else { return Ok(None) };
-    let corrupt = || Fault("corrupt pending device row");
-    Ok(Some(Device {
-        id: id.to_owned(),
-        document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
-        public_key: DevicePublicKey::from_bytes(&key).map_err(|_| corrupt())?,
-        state: clavepin_protocol::wire::DeviceState::Active,
-        activated_at: from_millis(bound_at),
-    }))
+pub fn load_pending(store: &impl ActivationStore, id: &str) -> ActivationResult<Option<Device>> {
+    Ok(store.pending_device(id)?)
 }
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
 pub fn confirm_pending(tx: &Connection, id: &str, now: Timestamp) -> ActivationResult<()> {
-    let Some(device) = load_pending(tx, id)? else { return Ok(()) };
-    let replaced = tx
-        .prepare_cached(
-            "UPDATE devices SET state = 'replaced', ended_at = ?2 WHERE document = ?1 AND state = 'active'",
-        )?
-        .execute(params![device.document.as_str(), millis(now)])?;
-    tx.prepare_cached(
-        "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
-         SELECT id, document, public_key, sealing_key, 'active', bound_at FROM pending_devices WHERE id = ?1",
-    )?
-    .execute([id])?;
-    // This device and any bound before it for the citizen: an older activation that
-    // confirms later must not take the phone back from this one. Ones bound after it
-    // (an activation in progress) stay.
-    tx.prepare_cached(
-        "DELETE FROM pending_devices WHERE document = ?1 AND (id = ?2 OR bound_at <= ?3)",
-    )?
-    .execute(params![device.document.as_str(), id, millis(device.activated_at)])?;
+    let Some(device) = tx.pending_device(id)? else { return Ok(()) };
+    let replaced = tx.confirm_pending_device(&device, millis(now))?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
     crate::pins::throttle::clear_failures(tx, &device.document)?;
     tracing::info!(document = %device.document.masked(), replaced, "device activated");
@@ -281,10 +192,8 @@ pub fn confirm_pending(tx: &Connection, id: &str, now: Timestamp) -> ActivationR
 pub const PENDING_DEVICE_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// Forgets devices that never confirmed.
-pub fn prune_pending(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
-    Ok(tx
-        .prepare_cached("DELETE FROM pending_devices WHERE bound_at < ?1")?
-        .execute([millis(now - PENDING_DEVICE_LIFE)])?)
+pub fn prune_pending(store: &impl ActivationStore, now: Timestamp) -> StoreResult<usize> {
+    store.prune_pending_devices(millis(now - PENDING_DEVICE_LIFE))
 }
 
 /// An operator clears the citizen's activation-code limit; `false` if not registered.
@@ -296,10 +205,6 @@ pub fn clear_code_limit(
     if registry::citizen(tx, document)?.is_none() {
         return Ok(false);
     }
-    tx.prepare_cached(
-        "INSERT INTO code_limit_resets (document, reset_at) VALUES (?1, ?2)
-         ON CONFLICT (document) DO UPDATE SET reset_at = ?2",
-    )?
-    .execute(params![document.as_str(), millis(now)])?;
+    tx.reset_code_limit(document, millis(now))?;
     Ok(true)
 }

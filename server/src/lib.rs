@@ -257,7 +257,7 @@ async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
                 + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
                 + registry::guard::prune(tx, now)?
-                + delivery::outbox::prune(tx, now)?)
+                + delivery::outbox::OutboxStore::prune_outbox(tx, now)?)
         })
         .await
 }

@@ -11,6 +11,7 @@
 //! back alone), commits once, and only then answers each caller. Under load that
 //! turns many small WAL writes of the same pages into one.
 
+pub mod activation;
 pub mod devices;
 mod error;
 pub mod pins;

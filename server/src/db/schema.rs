@@ -1,16 +1,19 @@
 //! Versioned migrations. `user_version` holds the schema version; each step upgrades
-//! from one version to the next in its own transaction.
+//! from one version to the next in its own transaction. The steps are SQL files,
+//! one per version, in `migrations/sqlite/`; a second database keeps its own
+//! directory beside it with the same versions, each the same change in its dialect,
+//! so both stores move in step.
 
 use rusqlite::Connection;
 
 /// The schema this build writes.
 pub const SCHEMA_VERSION: i64 = 5;
 
-const V1: &str = include_str!("schema_v1.sql");
-const V2: &str = include_str!("schema_v2.sql");
-const V3: &str = include_str!("schema_v3.sql");
-const V4: &str = include_str!("schema_v4.sql");
-const V5: &str = include_str!("schema_v5.sql");
+const V1: &str = include_str!("migrations/sqlite/v1.sql");
+const V2: &str = include_str!("migrations/sqlite/v2.sql");
+const V3: &str = include_str!("migrations/sqlite/v3.sql");
+const V4: &str = include_str!("migrations/sqlite/v4.sql");
+const V5: &str = include_str!("migrations/sqlite/v5.sql");
 
 pub enum Migrated {
     Ok,

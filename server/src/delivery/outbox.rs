@@ -41,25 +41,6 @@ impl Kind {
     }
 }
 
-/// Queues an SMS; the worker sends it after commit.
-pub fn queue_sms(tx: &Connection, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
-    tx.prepare_cached("INSERT INTO sms_outbox (to_number, text, sent_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![message.to.as_str(), message.text, millis(now)])?;
-    tracing::info!(sms_id = tx.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
-    Ok(())
-}
-
-/// Queues a push; the worker sends it after commit.
-pub fn queue_push(tx: &Connection, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
-    let platform = message.target.platform.as_str();
-    tx.prepare_cached(
-        "INSERT INTO push_outbox (device_id, platform, token, payload, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![message.device_id, platform, message.target.token, message.payload.to_string(), millis(now)])?;
-    tracing::info!(push_id = tx.last_insert_rowid(), platform, "push queued");
-    Ok(())
-}
-
 /// A queued message, and how often a gateway already failed to take it.
 #[derive(Debug)]
 pub struct Due<M> {
@@ -91,70 +72,6 @@ fn cursor(conn: &Connection, kind: Kind) -> StoreResult<i64> {
     Ok(if max < cursor { 0 } else { cursor })
 }
 
-/// The SMS due now.
-pub fn due_sms(conn: &Connection, now: Timestamp) -> StoreResult<Round<SmsMessage>> {
-    let cursor = cursor(conn, Kind::Sms)?;
-    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, i64, String, String)> {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    };
-    let parse = |(id, attempts, to, text): (i64, i64, String, String)| {
-        let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
-        Ok(Due { id, attempts, message: SmsMessage { to, text } })
-    };
-    let fresh = conn
-        .prepare_cached(
-            "SELECT id, 0, to_number, text FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?
-        .query_map(params![cursor, PAGE], row)?
-        .map(|r| parse(r?))
-        .collect::<StoreResult<_>>()?;
-    let retries = conn
-        .prepare_cached(
-            "SELECT o.id, r.attempts, o.to_number, o.text FROM outbox_retries r JOIN sms_outbox o ON o.id = r.id
-             WHERE r.outbox = 'sms' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
-        )?
-        .query_map(params![millis(now), PAGE], row)?
-        .map(|r| parse(r?))
-        .collect::<StoreResult<_>>()?;
-    Ok(Round { fresh, retries })
-}
-
-/// The pushes due now.
-pub fn due_pushes(conn: &Connection, now: Timestamp) -> StoreResult<Round<PushMessage>> {
-    let cursor = cursor(conn, Kind::Push)?;
-    type Row = (i64, i64, String, String, String, String);
-    let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-    };
-    let parse = |(id, attempts, device_id, platform, token, payload): Row| {
-        let platform = PushPlatform::from_name(&platform).ok_or(StoreError::Corrupt("push row"))?;
-        let payload =
-            serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt("push row"))?;
-        Ok(Due {
-            id,
-            attempts,
-            message: PushMessage { device_id, target: PushTarget { platform, token }, payload },
-        })
-    };
-    let fresh = conn
-        .prepare_cached(
-            "SELECT id, 0, device_id, platform, token, payload FROM push_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?
-        .query_map(params![cursor, PAGE], row)?
-        .map(|r| parse(r?))
-        .collect::<StoreResult<_>>()?;
-    let retries = conn
-        .prepare_cached(
-            "SELECT o.id, r.attempts, o.device_id, o.platform, o.token, o.payload
-             FROM outbox_retries r JOIN push_outbox o ON o.id = r.id
-             WHERE r.outbox = 'push' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
-        )?
-        .query_map(params![millis(now), PAGE], row)?
-        .map(|r| parse(r?))
-        .collect::<StoreResult<_>>()?;
-    Ok(Round { fresh, retries })
-}
-
 /// What a gateway said of one message.
 #[derive(Debug, Clone, Copy)]
 pub enum Outcome {
@@ -165,128 +82,240 @@ pub enum Outcome {
     Refused,
 }
 
-/// Records a round: the cursor moves past every fresh message (taken, or moved to the
-/// retries), and each retry is cleared, rescheduled with a wait that doubles (2 s,
-/// 4 s … about 4 minutes) or given up on.
-pub fn record_round(
-    tx: &Connection,
-    kind: Kind,
-    through: Option<i64>,
-    outcomes: &[(i64, i64, Outcome)],
-    now: Timestamp,
-) -> StoreResult<usize> {
-    if let Some(through) = through {
-        tx.prepare_cached("UPDATE outbox_cursors SET delivered_through = ?2 WHERE outbox = ?1")?
-            .execute(params![kind.name(), through])?;
-    }
-    let mut taken = 0;
-    for &(id, attempts, outcome) in outcomes {
-        match outcome {
-            Outcome::Taken => {
-                taken += 1;
-                if attempts > 0 {
-                    tx.prepare_cached("DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2")?
-                        .execute(params![kind.name(), id])?;
-                }
-            }
-            Outcome::Unavailable | Outcome::Refused => {
-                let attempts = attempts + 1;
-                let given_up = matches!(outcome, Outcome::Refused) || attempts >= MAX_ATTEMPTS;
-                tx.prepare_cached(
-                    "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (outbox, id) DO UPDATE SET attempts = ?3, next_attempt_at = ?4, given_up = ?5",
-                )?
-                .execute(params![kind.name(), id, attempts, millis(now + retry_wait(attempts)), given_up])?;
-            }
-        }
-    }
-    Ok(taken)
-}
-
 /// The wait before the next try after `attempts` failed ones.
 pub fn retry_wait(attempts: i64) -> TimeDelta {
     TimeDelta::seconds(1 << attempts.clamp(1, MAX_ATTEMPTS - 1))
 }
 
-/// A page of the SMS outbox, after the item `after`.
-pub fn sms_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxSms>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, to_number, text, sent_at FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map([after, PAGE], |r| {
-        Ok(OutboxSms {
-            id: r.get(0)?,
-            to: r.get(1)?,
-            text: r.get(2)?,
-            sent_at: from_millis(r.get(3)?),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// What delivery needs from storage: the outboxes, their cursors and retries.
+pub trait OutboxStore {
+    /// Queues an SMS; the worker sends it after commit.
+    fn queue_sms(&self, message: &SmsMessage, now: Timestamp) -> StoreResult<()>;
+    /// Queues a push; the worker sends it after commit.
+    fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()>;
+    /// The SMS due now.
+    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<SmsMessage>>;
+    /// The pushes due now.
+    fn due_pushes(&self, now: Timestamp) -> StoreResult<Round<PushMessage>>;
+    /// Records a round: the cursor moves past every fresh message (taken, or moved to the
+    /// retries), and each retry is cleared, rescheduled with a wait that doubles (2 s,
+    /// 4 s … about 4 minutes) or given up on.
+    fn record_round(
+        &self,
+        kind: Kind,
+        through: Option<i64>,
+        outcomes: &[(i64, i64, Outcome)],
+        now: Timestamp,
+    ) -> StoreResult<usize>;
+    /// A page of the SMS outbox, after the item `after`.
+    fn sms_page(&self, after: i64) -> StoreResult<Vec<OutboxSms>>;
+    /// A page of the letters sent by post, after the item `after`.
+    fn letters_page(&self, after: i64) -> StoreResult<Vec<OutboxLetter>>;
+    /// A page of the push outbox, after the item `after`.
+    fn push_page(&self, after: i64) -> StoreResult<Vec<OutboxPush>>;
+    /// Forgets what was sent (or given up on) a week ago.
+    fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize>;
 }
 
-/// A page of the letters sent by post, after the item `after`.
-pub fn letters_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxLetter>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, to_name, address, text, sent_at FROM letters WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map([after, PAGE], |r| {
-        Ok(OutboxLetter {
-            id: r.get(0)?,
-            to_name: r.get(1)?,
-            address: r.get(2)?,
-            text: r.get(3)?,
-            sent_at: from_millis(r.get(4)?),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A page of the push outbox, after the item `after`.
-pub fn push_page(conn: &Connection, after: i64) -> StoreResult<Vec<OutboxPush>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, device_id, platform, token, payload, sent_at FROM push_outbox
-         WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let rows = stmt.query_map([after, PAGE], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get::<_, String>(2)?,
-            r.get(3)?,
-            r.get::<_, String>(4)?,
-            r.get(5)?,
-        ))
-    })?;
-    let mut items = Vec::new();
-    for row in rows {
-        let (id, device_id, platform, token, payload, sent_at) = row?;
-        let corrupt = || StoreError::Corrupt("push row");
-        items.push(OutboxPush {
-            id,
-            device_id,
-            platform: PushPlatform::from_name(&platform).ok_or_else(corrupt)?,
-            token,
-            payload: serde_json::from_str(&payload).map_err(|_| corrupt())?,
-            sent_at: from_millis(sent_at),
-        });
+impl OutboxStore for Connection {
+    fn queue_sms(&self, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO sms_outbox (to_number, text, sent_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![message.to.as_str(), message.text, millis(now)])?;
+        tracing::info!(sms_id = self.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
+        Ok(())
     }
-    Ok(items)
-}
 
-/// Forgets what was sent (or given up on) a week ago.
-pub fn prune(tx: &Connection, now: Timestamp) -> StoreResult<usize> {
-    let horizon = millis(now - TimeDelta::days(7));
-    let mut pruned = 0;
-    for table in ["sms_outbox", "letters", "push_outbox"] {
-        pruned += tx.execute(&format!("DELETE FROM {table} WHERE sent_at < ?1"), [horizon])?;
+    fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
+        let platform = message.target.platform.as_str();
+        self.prepare_cached(
+            "INSERT INTO push_outbox (device_id, platform, token, payload, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![message.device_id, platform, message.target.token, message.payload.to_string(), millis(now)])?;
+        tracing::info!(push_id = self.last_insert_rowid(), platform, "push queued");
+        Ok(())
     }
-    // Retries whose message is gone with it.
-    pruned += tx.execute(
-        "DELETE FROM outbox_retries WHERE (outbox = 'sms' AND id NOT IN (SELECT id FROM sms_outbox))
-            OR (outbox = 'push' AND id NOT IN (SELECT id FROM push_outbox))",
-        [],
-    )?;
-    Ok(pruned)
+
+    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<SmsMessage>> {
+        let cursor = cursor(self, Kind::Sms)?;
+        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, i64, String, String)> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        };
+        let parse = |(id, attempts, to, text): (i64, i64, String, String)| {
+            let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
+            Ok(Due { id, attempts, message: SmsMessage { to, text } })
+        };
+        let fresh = self
+            .prepare_cached(
+                "SELECT id, 0, to_number, text FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?
+            .query_map(params![cursor, PAGE], row)?
+            .map(|r| parse(r?))
+            .collect::<StoreResult<_>>()?;
+        let retries = self
+            .prepare_cached(
+                "SELECT o.id, r.attempts, o.to_number, o.text FROM outbox_retries r JOIN sms_outbox o ON o.id = r.id
+                 WHERE r.outbox = 'sms' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
+            )?
+            .query_map(params![millis(now), PAGE], row)?
+            .map(|r| parse(r?))
+            .collect::<StoreResult<_>>()?;
+        Ok(Round { fresh, retries })
+    }
+
+    fn due_pushes(&self, now: Timestamp) -> StoreResult<Round<PushMessage>> {
+        let cursor = cursor(self, Kind::Push)?;
+        type Row = (i64, i64, String, String, String, String);
+        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        };
+        let parse = |(id, attempts, device_id, platform, token, payload): Row| {
+            let platform =
+                PushPlatform::from_name(&platform).ok_or(StoreError::Corrupt("push row"))?;
+            let payload =
+                serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt("push row"))?;
+            Ok(Due {
+                id,
+                attempts,
+                message: PushMessage { device_id, target: PushTarget { platform, token }, payload },
+            })
+        };
+        let fresh = self
+            .prepare_cached(
+                "SELECT id, 0, device_id, platform, token, payload FROM push_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?
+            .query_map(params![cursor, PAGE], row)?
+            .map(|r| parse(r?))
+            .collect::<StoreResult<_>>()?;
+        let retries = self
+            .prepare_cached(
+                "SELECT o.id, r.attempts, o.device_id, o.platform, o.token, o.payload
+                 FROM outbox_retries r JOIN push_outbox o ON o.id = r.id
+                 WHERE r.outbox = 'push' AND r.given_up = 0 AND r.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2",
+            )?
+            .query_map(params![millis(now), PAGE], row)?
+            .map(|r| parse(r?))
+            .collect::<StoreResult<_>>()?;
+        Ok(Round { fresh, retries })
+    }
+
+    fn record_round(
+        &self,
+        kind: Kind,
+        through: Option<i64>,
+        outcomes: &[(i64, i64, Outcome)],
+        now: Timestamp,
+    ) -> StoreResult<usize> {
+        if let Some(through) = through {
+            self.prepare_cached(
+                "UPDATE outbox_cursors SET delivered_through = ?2 WHERE outbox = ?1",
+            )?
+            .execute(params![kind.name(), through])?;
+        }
+        let mut taken = 0;
+        for &(id, attempts, outcome) in outcomes {
+            match outcome {
+                Outcome::Taken => {
+                    taken += 1;
+                    if attempts > 0 {
+                        self.prepare_cached(
+                            "DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2",
+                        )?
+                        .execute(params![kind.name(), id])?;
+                    }
+                }
+                Outcome::Unavailable | Outcome::Refused => {
+                    let attempts = attempts + 1;
+                    let given_up = matches!(outcome, Outcome::Refused) || attempts >= MAX_ATTEMPTS;
+                    self.prepare_cached(
+                        "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (outbox, id) DO UPDATE SET attempts = ?3, next_attempt_at = ?4, given_up = ?5",
+                    )?
+                    .execute(params![kind.name(), id, attempts, millis(now + retry_wait(attempts)), given_up])?;
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    fn sms_page(&self, after: i64) -> StoreResult<Vec<OutboxSms>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT id, to_number, text, sent_at FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map([after, PAGE], |r| {
+            Ok(OutboxSms {
+                id: r.get(0)?,
+                to: r.get(1)?,
+                text: r.get(2)?,
+                sent_at: from_millis(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn letters_page(&self, after: i64) -> StoreResult<Vec<OutboxLetter>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT id, to_name, address, text, sent_at FROM letters WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map([after, PAGE], |r| {
+            Ok(OutboxLetter {
+                id: r.get(0)?,
+                to_name: r.get(1)?,
+                address: r.get(2)?,
+                text: r.get(3)?,
+                sent_at: from_millis(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn push_page(&self, after: i64) -> StoreResult<Vec<OutboxPush>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT id, device_id, platform, token, payload, sent_at FROM push_outbox
+             WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map([after, PAGE], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+                r.get::<_, String>(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (id, device_id, platform, token, payload, sent_at) = row?;
+            let corrupt = || StoreError::Corrupt("push row");
+            items.push(OutboxPush {
+                id,
+                device_id,
+                platform: PushPlatform::from_name(&platform).ok_or_else(corrupt)?,
+                token,
+                payload: serde_json::from_str(&payload).map_err(|_| corrupt())?,
+                sent_at: from_millis(sent_at),
+            });
+        }
+        Ok(items)
+    }
+
+    fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {
+        let horizon = millis(now - TimeDelta::days(7));
+        let mut pruned = 0;
+        for table in ["sms_outbox", "letters", "push_outbox"] {
+            pruned +=
+                self.execute(&format!("DELETE FROM {table} WHERE sent_at < ?1"), [horizon])?;
+        }
+        // Retries whose message is gone with it.
+        pruned += self.execute(
+            "DELETE FROM outbox_retries WHERE (outbox = 'sms' AND id NOT IN (SELECT id FROM sms_outbox))
+                OR (outbox = 'push' AND id NOT IN (SELECT id FROM push_outbox))",
+            [],
+        )?;
+        Ok(pruned)
+    }
 }
 
 #[cfg(test)]
@@ -310,23 +339,23 @@ mod tests {
         for n in 0..3 {
             sms(&conn, n);
         }
-        let round = due_sms(&conn, now).unwrap();
+        let round = conn.due_sms(now).unwrap();
         assert_eq!(round.fresh.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 2, 3]);
         let tx = conn.transaction().unwrap();
         let outcomes =
             [(1, 0, Outcome::Taken), (2, 0, Outcome::Unavailable), (3, 0, Outcome::Refused)];
-        assert_eq!(record_round(&tx, Kind::Sms, Some(3), &outcomes, now).unwrap(), 1);
+        assert_eq!(tx.record_round(Kind::Sms, Some(3), &outcomes, now).unwrap(), 1);
         tx.commit().unwrap();
-        assert!(due_sms(&conn, now).unwrap().fresh.is_empty(), "nothing is handed over twice");
+        assert!(conn.due_sms(now).unwrap().fresh.is_empty(), "nothing is handed over twice");
         // The one the gateway could not take comes back after its wait; the refused one never.
         let later = now + TimeDelta::seconds(3);
-        let retries = due_sms(&conn, later).unwrap().retries;
+        let retries = conn.due_sms(later).unwrap().retries;
         assert_eq!(retries.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), [(2, 1)]);
         // Pruning emptied the table, so SQLite starts its ids again: still read.
         conn.execute("DELETE FROM sms_outbox", []).unwrap();
         sms(&conn, 9);
         assert_eq!(
-            due_sms(&conn, later).unwrap().fresh.iter().map(|d| d.id).collect::<Vec<_>>(),
+            conn.due_sms(later).unwrap().fresh.iter().map(|d| d.id).collect::<Vec<_>>(),
             [1]
         );
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use super::gateways::{GatewayError, PushGateway, SmsGateway};
-use super::outbox::{self, Kind, Outcome};
+use super::outbox::{self, Kind, OutboxStore, Outcome};
 use crate::db::Db;
 use crate::db::{StoreError, StoreResult};
 use clavepin_protocol::Clock;
@@ -43,11 +43,8 @@ impl Delivery {
     pub async fn drain(&self, db: &Db, clock: &dyn Clock) -> StoreResult<usize> {
         let _round = self.round.lock().await;
         let now = clock.now();
-        let (sms, pushes) = db
-            .read(move |c| {
-                Ok::<_, StoreError>((outbox::due_sms(c, now)?, outbox::due_pushes(c, now)?))
-            })
-            .await?;
+        let (sms, pushes) =
+            db.read(move |c| Ok::<_, StoreError>((c.due_sms(now)?, c.due_pushes(now)?))).await?;
         if sms.fresh.is_empty()
             && sms.retries.is_empty()
             && pushes.fresh.is_empty()
@@ -62,8 +59,8 @@ impl Delivery {
             (sms.fresh.last().map(|d| d.id), pushes.fresh.last().map(|d| d.id));
         db.write(move |tx| {
             Ok::<_, StoreError>(
-                outbox::record_round(tx, Kind::Sms, sms_through, &sms_outcomes, now)?
-                    + outbox::record_round(tx, Kind::Push, push_through, &push_outcomes, now)?,
+                tx.record_round(Kind::Sms, sms_through, &sms_outcomes, now)?
+                    + tx.record_round(Kind::Push, push_through, &push_outcomes, now)?,
             )
         })
         .await

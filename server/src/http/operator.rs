@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
 use crate::db::StoreResult;
-use crate::delivery::outbox;
+use crate::delivery::outbox::OutboxStore;
 use crate::error::RegistryError;
 use crate::state::AppState;
 use crate::{pins, registry};
@@ -62,7 +62,7 @@ pub async fn sms_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxSms>>> {
-    outbox_page(&state, after, outbox::sms_page).await
+    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::sms_page).await
 }
 
 /// `GET /operator/outbox/letters`
@@ -71,7 +71,7 @@ pub async fn letters_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxLetter>>> {
-    outbox_page(&state, after, outbox::letters_page).await
+    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::letters_page).await
 }
 
 /// `GET /operator/outbox/push`
@@ -80,7 +80,7 @@ pub async fn push_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxPush>>> {
-    outbox_page(&state, after, outbox::push_page).await
+    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::push_page).await
 }
 
 /// `POST /operator/citizens/{document}/unlock`: lets a citizen stopped after 100

@@ -12,7 +12,7 @@ use super::request::{effective_state, load_request, refuse_unless_live};
 use super::sms_text::pin_sms;
 use crate::db::pins::PinStore;
 use crate::delivery::gateways::SmsMessage;
-use crate::delivery::outbox;
+use crate::delivery::outbox::OutboxStore;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::registry;
@@ -45,7 +45,7 @@ pub fn send_by_sms(tx: &Connection, request_id: &str, issuer: Issuer<'_>) -> Pin
     let envelope = key.open(&context, &sealed).map_err(|_| Fault("stored sealed PIN"))?;
     let citizen = registry::citizen(tx, &request.document)?.ok_or(RegistryError::NotRegistered)?;
     let text = pin_sms(&envelope.code, &envelope.pin);
-    outbox::queue_sms(tx, &SmsMessage { to: citizen.mobile.clone(), text }, issuer.now)?;
+    tx.queue_sms(&SmsMessage { to: citizen.mobile.clone(), text }, issuer.now)?;
     tx.count_sms_sent(request_id)?;
     Ok(PinSmsSent { phone_hint: citizen.mobile.hint() })
 }

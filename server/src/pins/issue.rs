@@ -14,7 +14,8 @@ use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
 use crate::db::pins::{NewRequest, PinStore};
 use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
-use crate::delivery::{outbox, payloads};
+use crate::delivery::outbox::OutboxStore;
+use crate::delivery::payloads;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::ids::random_id;
@@ -110,7 +111,7 @@ fn issue(
         }
         _ => {
             let text = pin_sms(&code, &pin);
-            outbox::queue_sms(tx, &SmsMessage { to: mobile.clone(), text }, now)?;
+            tx.queue_sms(&SmsMessage { to: mobile.clone(), text }, now)?;
             sms_sent = 1;
             queued = true;
         }
@@ -133,7 +134,7 @@ fn issue(
         let target = PushTarget { platform: *platform, token: token.clone() };
         let payload = payloads::payload_for(&target, pin, now);
         let message = PushMessage { device_id: device.id.clone(), target, payload };
-        outbox::queue_push(tx, &message, now)?;
+        tx.queue_push(&message, now)?;
         queued = true;
     }
     tracing::info!(document = %document.masked(), channel = channel_text(channel), "PIN issued");
