@@ -13,17 +13,16 @@ use clavepin_protocol::wire::{
 };
 use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp};
 use ring::rand::SecureRandom;
-use rusqlite::Connection;
 
 use crate::db::StoreResult;
 use crate::db::activation::{ActivationStore, NewPendingDevice};
 use crate::delivery::gateways::SmsMessage;
-use crate::delivery::outbox::OutboxStore;
 use crate::devices::{Device, sealing_key_aad};
 use crate::error::{ActivationError, ActivationResult, Fault};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry;
+use crate::store::Store;
 use crate::time::{from_millis, millis, retry_after_secs};
 
 /// An activation code lives 10 minutes (SPEC.md's table).
@@ -38,7 +37,7 @@ const CODE_PURPOSE: &str = "activation";
 /// Checks the claim, enforces the hourly limit, and sends a new code by SMS. A new
 /// code supersedes any earlier pending one.
 pub fn start(
-    tx: &Connection,
+    tx: &impl Store,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn SecureRandom,
@@ -77,7 +76,7 @@ pub fn start(
 /// Refusals that must be remembered (a wrong code counts a try) come back as
 /// `Ok(Err(_))` so the transaction still commits.
 pub fn complete(
-    tx: &Connection,
+    tx: &impl Store,
     activation_id: &str,
     req: &CompleteActivation,
     now: Timestamp,
@@ -178,7 +177,7 @@ pub fn load_pending(store: &impl ActivationStore, id: &str) -> ActivationResult<
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
-pub fn confirm_pending(tx: &Connection, id: &str, now: Timestamp) -> ActivationResult<()> {
+pub fn confirm_pending(tx: &impl Store, id: &str, now: Timestamp) -> ActivationResult<()> {
     let Some(device) = tx.pending_device(id)? else { return Ok(()) };
     let replaced = tx.confirm_pending_device(&device, millis(now))?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
@@ -198,7 +197,7 @@ pub fn prune_pending(store: &impl ActivationStore, now: Timestamp) -> StoreResul
 
 /// An operator clears the citizen's activation-code limit; `false` if not registered.
 pub fn clear_code_limit(
-    tx: &Connection,
+    tx: &impl Store,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> ActivationResult<bool> {

@@ -25,6 +25,7 @@ mod portal;
 mod refusal;
 mod registry;
 mod state;
+mod store;
 mod time;
 
 use std::future::Future;

@@ -5,17 +5,16 @@
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::crypto::{SealedPin, SealingContext};
 use clavepin_protocol::wire::{PendingPin, PinSmsSent, PinStateEntry};
-use rusqlite::Connection;
 
 use super::issue::Issuer;
 use super::request::{effective_state, load_request, refuse_unless_live};
 use super::sms_text::pin_sms;
 use crate::db::pins::PinStore;
 use crate::delivery::gateways::SmsMessage;
-use crate::delivery::outbox::OutboxStore;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::registry;
+use crate::store::Store;
 use crate::time::{from_millis, millis};
 
 /// "Request SMS to be sent to your mobile": once per app request.
@@ -23,7 +22,7 @@ const SMS_PER_APP_REQUEST: i64 = 1;
 
 /// "Request SMS to be sent to your mobile": the app's PIN, by SMS too. The service
 /// opens its own sealed copy; it keeps no other.
-pub fn send_by_sms(tx: &Connection, request_id: &str, issuer: Issuer<'_>) -> PinResult<PinSmsSent> {
+pub fn send_by_sms(tx: &impl Store, request_id: &str, issuer: Issuer<'_>) -> PinResult<PinSmsSent> {
     let request = load_request(tx, request_id)?;
     refuse_unless_live(&request, issuer.now)?;
     let (Some(device_id), Some(sealed), "app") =

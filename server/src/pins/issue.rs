@@ -6,7 +6,6 @@ use clavepin_protocol::crypto::{PinEnvelope, SealingContext};
 use clavepin_protocol::wire::{ObtainPin, PendingPin, PinChannel, PinRequestCreated};
 use clavepin_protocol::{DocumentNumber, IdentityClaim, Pin, PinCode, Timestamp};
 use ring::rand::SecureRandom;
-use rusqlite::Connection;
 
 use super::request::load_request;
 use super::sms_text::pin_sms;
@@ -14,13 +13,13 @@ use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
 use crate::db::pins::{NewRequest, PinStore};
 use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
-use crate::delivery::outbox::OutboxStore;
 use crate::delivery::payloads;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::ids::random_id;
 use crate::keys::ServiceKeys;
 use crate::registry::{self, MobileNumber};
+use crate::store::Store;
 use crate::time::{from_millis, millis, retry_after_secs};
 
 /// What issuing needs besides the transaction.
@@ -47,7 +46,7 @@ pub fn app_available(store: &impl PinStore, document: &DocumentNumber) -> PinRes
 }
 
 /// "Obtain PIN".
-pub fn obtain(tx: &Connection, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
+pub fn obtain(tx: &impl Store, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
     let claim = IdentityClaim::new(req.document, req.contrast)
         .map_err(|e| PinError::Invalid(e.to_string()))?;
     let citizen = registry::registered_citizen(tx, &claim)?;
@@ -59,7 +58,7 @@ pub fn obtain(tx: &Connection, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult
 }
 
 fn issue(
-    tx: &Connection,
+    tx: &impl Store,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     code: PinCode,
@@ -162,7 +161,7 @@ fn channel_text(channel: PinChannel) -> &'static str {
 /// "Request again": a fresh PIN with the same code, replacing the request. The code
 /// proves the caller holds the form the first request gave.
 pub fn request_again(
-    tx: &Connection,
+    tx: &impl Store,
     request_id: &str,
     code: &str,
     issuer: Issuer<'_>,

@@ -3,21 +3,21 @@
 
 use clavepin_protocol::wire::{AccessGranted, VerifyPin};
 use clavepin_protocol::{Pin, PinCode, Timestamp};
-use rusqlite::Connection;
 
 use super::request::{load_request, refuse_unless_live};
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_PURPOSE};
-use crate::db::pins::{PinBlock, PinStore};
+use crate::db::pins::PinBlock;
 use crate::error::{PinError, PinResult};
 use crate::keys::ServiceKeys;
 use crate::registry;
+use crate::store::Store;
 use crate::time::millis;
 
 /// "Access": checks code and PIN. A wrong try is counted even though the request is
 /// refused, hence the nested result.
 pub fn verify(
-    tx: &Connection,
+    tx: &impl Store,
     request_id: &str,
     req: &VerifyPin,
     now: Timestamp,
