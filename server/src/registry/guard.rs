@@ -7,7 +7,7 @@ use clavepin_protocol::{DocumentNumber, Timestamp};
 use rusqlite::Connection;
 
 use crate::db::registry::RegistryStore;
-use crate::db::{Db, StoreResult};
+use crate::db::{Db, StoreError, StoreResult};
 use crate::error::{ClaimOutcome, RegistryError, RegistryResult};
 use crate::time::{millis, retry_after_secs};
 
@@ -16,9 +16,11 @@ pub const MAX_FAILURES: i64 = 5;
 /// The rolling window.
 pub const WINDOW: TimeDelta = TimeDelta::hours(1);
 
-/// Runs `f` in a write transaction once the document is not throttled; a contrast
-/// mismatch is then counted in a transaction of its own (the refused one rolls back).
-/// Every endpoint and page that checks a citizen's claim goes through here.
+/// Runs `f` in a write transaction once the document is not throttled. The check, `f`
+/// and the count of a contrast mismatch are one job on the writer, so concurrent
+/// claims cannot all pass the check before any failure is counted: `f`'s changes roll
+/// back with its refusal (its own savepoint), the count stays. Every endpoint and
+/// page that checks a citizen's claim goes through here.
 pub async fn guarded<T, E, F>(
     db: &Db,
     now: Timestamp,
@@ -30,16 +32,25 @@ where
     E: ClaimOutcome + Send + 'static,
     F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
 {
-    let outcome = db
-        .write(move |tx| {
-            check(tx, &document, now)?;
-            f(tx)
-        })
-        .await;
-    if matches!(&outcome, Err(e) if e.is_contrast_mismatch()) {
-        db.write(move |tx| record_failure(tx, &document, now).map_err(E::from)).await?;
-    }
-    outcome
+    db.write(move |tx| {
+        check(tx, &document, now)?;
+        let sql = |batch: &str| tx.execute_batch(batch).map_err(|e| E::from(StoreError::from(e)));
+        sql("SAVEPOINT claim")?;
+        match f(tx) {
+            Ok(value) => {
+                sql("RELEASE claim")?;
+                Ok::<_, E>(Ok(value))
+            }
+            Err(refused) => {
+                sql("ROLLBACK TO claim; RELEASE claim")?;
+                if refused.is_contrast_mismatch() {
+                    record_failure(tx, &document, now)?;
+                }
+                Ok(Err(refused))
+            }
+        }
+    })
+    .await?
 }
 
 /// Refuses while a document has had too many failed claims.

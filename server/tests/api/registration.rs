@@ -169,3 +169,25 @@ async fn a_birth_date_in_the_future_and_an_expired_dni_are_refused_with_the_reas
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(resp["message"].as_str().unwrap().contains("the DNI expired on 31/01/1990"), "{resp}");
 }
+
+#[tokio::test]
+async fn concurrent_wrong_claims_get_exactly_the_allowed_mismatches() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    // 60 "Obtain PIN" requests at once, each with a different wrong validity date: the
+    // check and the count of a failure are one step, so only 5 are told "mismatch".
+    let requests = (0..60).map(|i| {
+        let day = 1 + i % 28;
+        let month = 1 + i / 28;
+        let body = json!({
+            "document": DNI,
+            "contrast": { "kind": "dni_validity", "valid_until": format!("2031-{month:02}-{day:02}") }
+        });
+        let svc = &svc;
+        async move { svc.post("/portal/pin-requests", &body).await }
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let mismatches = answers.iter().filter(|(_, b)| b["error"] == "contrast_data_mismatch").count();
+    let throttled = answers.iter().filter(|(_, b)| b["error"] == "too_many_attempts").count();
+    assert_eq!((mismatches, throttled), (5, 55));
+}
