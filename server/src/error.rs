@@ -174,30 +174,6 @@ pub enum PinError {
     Fault(#[from] Fault),
 }
 
-impl From<rusqlite::Error> for RegistryError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
-impl From<rusqlite::Error> for ActivationError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
-impl From<rusqlite::Error> for DeviceError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
-impl From<rusqlite::Error> for PinError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// Errors of steps that check a citizen's claim: the guard counts a mismatch.
 pub trait ClaimOutcome: From<RegistryError> + From<StoreError> {
     /// Whether this refusal is the contrast data not matching the census.
