@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clavepin_server::{OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles};
+use clavepin_server::{
+    Limits, OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles, TrustedProxies,
+};
 
 use crate::config;
 
@@ -23,6 +25,39 @@ pub struct Args {
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// A proxy in front of the service whose `X-Forwarded-For` names the client
+    /// (repeat for each); without one, the connection's peer is the client.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Open connections, all clients together.
+    #[arg(long, default_value_t = Limits::default().max_connections as u32, value_parser = at_least_one())]
+    max_connections: u32,
+    /// Open connections from one client address (IPv6: one /64).
+    #[arg(long, default_value_t = Limits::default().max_connections_per_client as u32, value_parser = at_least_one())]
+    max_connections_per_address: u32,
+    /// Requests being answered at once, all clients together (then 503).
+    #[arg(long, default_value_t = Limits::default().max_requests_in_flight as u32, value_parser = at_least_one())]
+    max_requests_in_flight: u32,
+    /// Requests being answered at once for one client address (then 429).
+    #[arg(long, default_value_t = Limits::default().max_requests_in_flight_per_client as u32, value_parser = at_least_one())]
+    max_requests_in_flight_per_address: u32,
+}
+
+/// A cap of 0 would refuse every client.
+fn at_least_one() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..)
+}
+
+impl Args {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_connections: self.max_connections as usize,
+            max_connections_per_client: self.max_connections_per_address as usize,
+            max_requests_in_flight: self.max_requests_in_flight as usize,
+            max_requests_in_flight_per_client: self.max_requests_in_flight_per_address as usize,
+            ..Limits::default()
+        }
+    }
 }
 
 /// An address as typed: a socket address, or a host name and port.
@@ -41,10 +76,13 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let config = ServiceConfig::new(&args.data)
+        .with_limits(args.limits())
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
     let data = args.data;
     // A folder this run makes is removed again if the service cannot start.
     let made_here = !data.exists();
-    let service = match Service::open(ServiceConfig::new(&data)) {
+    let service = match Service::open(config) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("clavepin serve: {e}");

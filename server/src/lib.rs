@@ -24,6 +24,7 @@ mod pins;
 mod portal;
 mod refusal;
 mod registry;
+mod serving;
 mod state;
 mod store;
 mod time;
@@ -44,6 +45,8 @@ pub use delivery::gateways::{
 };
 pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
 pub use listen::{ListenError, TlsFiles, serve_on};
+pub use serving::Limits;
+pub use serving::client::{ClientAddress, TrustedProxies};
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "clavepin.db";
@@ -58,6 +61,8 @@ pub struct ServiceConfig {
     sms: Arc<dyn SmsGateway>,
     push: Arc<dyn PushGateway>,
     secure_cookies: bool,
+    limits: Limits,
+    proxies: TrustedProxies,
 }
 
 impl ServiceConfig {
@@ -70,7 +75,22 @@ impl ServiceConfig {
             sms: Arc::new(Embedded),
             push: Arc::new(Embedded),
             secure_cookies: false,
+            limits: Limits::default(),
+            proxies: TrustedProxies::default(),
         }
+    }
+
+    /// Other caps and timeouts for clients.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Proxies whose `X-Forwarded-For` names the client (for the caps and the claim
+    /// throttle); without any, the peer address is the client.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.proxies = proxies;
+        self
     }
 
     /// Marks the portal's session cookie `Secure` (and names it `__Host-…`): for a
@@ -134,6 +154,8 @@ pub struct Service {
     sessions: Arc<portal::Sessions>,
     data_dir: PathBuf,
     secure_cookies: bool,
+    limits: Limits,
+    proxies: TrustedProxies,
     /// Holds the data folder's lock for as long as any clone lives.
     _lock: std::sync::Arc<std::fs::File>,
 }
@@ -172,13 +194,15 @@ impl Service {
             sessions: Arc::new(portal::Sessions::default()),
             data_dir: config.data_dir,
             secure_cookies: config.secure_cookies,
+            limits: config.limits,
+            proxies: config.proxies,
             _lock: std::sync::Arc::new(lock),
         })
     }
 
     /// The HTTP routes, for serving or for in-process tests.
     pub fn router(&self) -> axum::Router {
-        http::router(self.state.clone(), self.sessions.clone(), self.secure_cookies)
+        http::router(self.state.clone(), self.sessions.clone(), self.secure_cookies, &self.limits)
     }
 
     /// The same service, its portal cookies marked `Secure`: it is served over TLS.
@@ -198,10 +222,20 @@ impl Service {
     }
 
     /// Serves plain HTTP on `listener` until `shutdown` completes, then finishes the
-    /// requests in flight. For loopback listeners: [`serve_on`] checks that.
+    /// requests in flight (for at most the limits' shutdown deadline). For loopback
+    /// listeners: [`serve_on`] checks that.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        self.serve_with(listener, None, shutdown).await
+    }
+
+    pub(crate) async fn serve_with(
+        self,
+        listener: tokio::net::TcpListener,
+        tls: Option<tokio_rustls::TlsAcceptor>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let pruning = self.spawn_pruning();
@@ -212,7 +246,10 @@ impl Service {
             shutdown.await;
             events.close();
         };
-        let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
+        let router = self.router();
+        let result =
+            serving::serve(listener, tls, router, &self.limits, self.proxies.clone(), shutdown)
+                .await;
         pruning.abort();
         delivering.abort();
         result
@@ -234,11 +271,6 @@ impl Service {
     /// that run the service without serving. Returns how many messages went.
     pub async fn deliver(&self) -> Result<usize, StoreError> {
         self.state.delivery.drain(&self.state.db, self.state.clock.as_ref()).await
-    }
-
-    /// Ends open event streams, so a graceful shutdown does not wait on them.
-    pub(crate) fn close_event_streams(&self) {
-        self.state.events.close();
     }
 
     /// Forgets what is no longer needed: old nonces, requests a day past expiry,

@@ -24,6 +24,9 @@ pub enum ListenError {
     /// A non-loopback address without TLS.
     #[error("{0} is not a loopback address: serving there needs --tls-cert and --tls-key")]
     TlsRequired(SocketAddr),
+    /// The certificate or key cannot be used.
+    #[error("cannot use the TLS certificate and key: {0}")]
+    BadTls(String),
     /// Binding or serving failed.
     #[error("cannot listen on {addr}: {source}")]
     Io {
@@ -44,43 +47,35 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ListenError> {
     let io_err = |source| ListenError::Io { addr, source };
-    match tls {
-        None if !addr.ip().is_loopback() => Err(ListenError::TlsRequired(addr)),
-        None => {
-            let listener = tokio::net::TcpListener::bind(addr).await.map_err(io_err)?;
-            on_listening(listener.local_addr().map_err(io_err)?, false);
-            service.serve(listener, shutdown).await.map_err(io_err)
-        }
-        Some(files) => {
-            // One crypto library in the build: rustls uses ring, as the rest does.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let config =
-                axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
-                    .await
-                    .map_err(io_err)?;
-            let std_listener = std::net::TcpListener::bind(addr).map_err(io_err)?;
-            std_listener.set_nonblocking(true).map_err(io_err)?;
-            on_listening(std_listener.local_addr().map_err(io_err)?, true);
-            let handle = axum_server::Handle::new();
-            let stopper = handle.clone();
-            let closer = service.clone();
-            tokio::spawn(async move {
-                shutdown.await;
-                closer.close_event_streams();
-                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-            });
-            let service = service.over_tls();
-            let pruning = service.spawn_pruning();
-            let delivering = service.spawn_delivery();
-            let served = axum_server::from_tcp_rustls(std_listener, config)
-                .map_err(io_err)?
-                .handle(handle)
-                .serve(service.router().into_make_service())
-                .await
-                .map_err(io_err);
-            pruning.abort();
-            delivering.abort();
-            served
-        }
-    }
+    let acceptor = match tls {
+        None if !addr.ip().is_loopback() => return Err(ListenError::TlsRequired(addr)),
+        None => None,
+        Some(files) => Some(acceptor(&files)?),
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(io_err)?;
+    on_listening(listener.local_addr().map_err(io_err)?, acceptor.is_some());
+    let service = if acceptor.is_some() { service.over_tls() } else { service };
+    service.serve_with(listener, acceptor, shutdown).await.map_err(io_err)
+}
+
+fn acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, ListenError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {
+        ListenError::BadTls(format!("{}: {e}", what.display()))
+    };
+    let chain = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| bad(&files.cert, &e))?;
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| bad(&files.key, &e))?;
+    // One crypto library in the build: rustls uses ring, as the rest does.
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ListenError::BadTls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| ListenError::BadTls(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
 }

@@ -34,9 +34,11 @@ impl AppState {
         self.0.clock.now()
     }
 
-    /// Runs `f` behind the contrast-data guess guard (`registry::guard`), at now.
+    /// Runs `f` behind the contrast-data guess guard (`registry::guard`), at now,
+    /// for `client`.
     pub async fn guarded<T, E, F>(
         &self,
+        client: crate::serving::client::ClientAddress,
         document: clavepin_protocol::DocumentNumber,
         f: F,
     ) -> Result<T, E>
@@ -45,7 +47,7 @@ impl AppState {
         E: crate::error::ClaimOutcome + Send + 'static,
         F: FnOnce(&rusqlite::Connection) -> Result<T, E> + Send + 'static,
     {
-        crate::registry::guard::guarded(&self.db, self.now(), document, f).await
+        crate::registry::guard::guarded(&self.db, self.now(), document, client, f).await
     }
 
     /// What issuing a PIN needs, at `now`.

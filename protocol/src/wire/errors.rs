@@ -74,6 +74,14 @@ pub enum ErrorCode {
     SmsLimit,
     /// No such route.
     NotFound,
+    /// The route exists, but not with this method.
+    MethodNotAllowed,
+    /// The body is not JSON (`Content-Type: application/json`).
+    UnsupportedMediaType,
+    /// The request took too long to arrive or to answer.
+    RequestTimeout,
+    /// The service, or this client's share of it, is at its limit; try again shortly.
+    Busy,
     /// The service failed; nothing was changed.
     Internal,
     /// A code this client does not know (a newer service).

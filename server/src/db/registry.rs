@@ -34,12 +34,27 @@ pub trait RegistryStore {
         at: i64,
     ) -> StoreResult<()>;
     /// Failed claims for a document after `since`, and the oldest of them.
+    /// Failed claims for `document` after `since`, from anyone: how many, and when
+    /// the latest was.
     fn claim_failures_since(
         &self,
         document: &DocumentNumber,
         since: i64,
     ) -> StoreResult<(i64, Option<i64>)>;
-    fn insert_claim_failure(&self, document: &DocumentNumber, at: i64) -> StoreResult<()>;
+    /// Failed claims from `client` after `since` (for `document` only, if given): how
+    /// many, and when the oldest was.
+    fn client_claim_failures_since(
+        &self,
+        client: &str,
+        document: Option<&DocumentNumber>,
+        since: i64,
+    ) -> StoreResult<(i64, Option<i64>)>;
+    fn insert_claim_failure(
+        &self,
+        document: &DocumentNumber,
+        client: &str,
+        at: i64,
+    ) -> StoreResult<()>;
     fn prune_claim_failures(&self, before: i64) -> StoreResult<usize>;
     fn void_live_invitations(&self, document: &DocumentNumber) -> StoreResult<()>;
     fn insert_invitation(
@@ -138,14 +153,44 @@ impl RegistryStore for Connection {
     ) -> StoreResult<(i64, Option<i64>)> {
         Ok(self
             .prepare_cached(
-                "SELECT count(*), min(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2",
+                "SELECT count(*), max(failed_at) FROM claim_failures WHERE document = ?1 AND failed_at > ?2",
             )?
             .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
-    fn insert_claim_failure(&self, document: &DocumentNumber, at: i64) -> StoreResult<()> {
-        self.prepare_cached("INSERT INTO claim_failures (document, failed_at) VALUES (?1, ?2)")?
-            .execute(params![document.as_str(), at])?;
+    fn client_claim_failures_since(
+        &self,
+        client: &str,
+        document: Option<&DocumentNumber>,
+        since: i64,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+        Ok(match document {
+            Some(document) => self
+                .prepare_cached(
+                    "SELECT count(*), min(failed_at) FROM claim_failures \
+                     WHERE document = ?1 AND client = ?2 AND failed_at > ?3",
+                )?
+                .query_row(params![document.as_str(), client, since], row)?,
+            None => self
+                .prepare_cached(
+                    "SELECT count(*), min(failed_at) FROM claim_failures \
+                     WHERE client = ?1 AND failed_at > ?2",
+                )?
+                .query_row(params![client, since], row)?,
+        })
+    }
+
+    fn insert_claim_failure(
+        &self,
+        document: &DocumentNumber,
+        client: &str,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO claim_failures (document, client, failed_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![document.as_str(), client, at])?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! with the wire code, for the HTTP layer's own refusals and every rule's.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clavepin_protocol::wire::{ErrorBody, ErrorCode};
 
@@ -24,6 +24,21 @@ pub enum HttpError {
     /// No such route.
     #[error("no such endpoint")]
     NotFound,
+    /// The route exists with other methods.
+    #[error("this endpoint does not take this method")]
+    MethodNotAllowed,
+    /// A body that is not JSON.
+    #[error("the body must be JSON, sent with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// The request or its answer took too long.
+    #[error("the request took too long; send it again")]
+    RequestTimeout,
+    /// Too many requests at once, from everyone.
+    #[error("the service is busy; try again in a moment")]
+    Busy,
+    /// Too many requests at once from this client address.
+    #[error("too many requests at once from your address; try again in a moment")]
+    ClientBusy,
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error(transparent)]
@@ -41,6 +56,18 @@ pub enum HttpError {
 pub type HttpResult<T> = Result<T, HttpError>;
 
 impl HttpError {
+    /// What a request limit's refusal means (`http::router`'s layers).
+    pub fn from_limit(error: &tower::BoxError) -> Self {
+        if error.is::<tower::timeout::error::Elapsed>() {
+            Self::RequestTimeout
+        } else if error.is::<tower::load_shed::error::Overloaded>() {
+            Self::Busy
+        } else {
+            tracing::error!(error = %error, "a request limit failed");
+            Self::Fault(crate::error::Fault("a request limit failed"))
+        }
+    }
+
     /// The HTTP status and wire code.
     pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
@@ -48,6 +75,13 @@ impl HttpError {
             Self::BodyTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            Self::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType)
+            }
+            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            Self::ClientBusy => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Busy),
             Self::Registry(e) => e.status_and_code(),
             Self::Activation(e) => e.status_and_code(),
             Self::Device(e) => e.status_and_code(),
@@ -75,6 +109,7 @@ impl HttpError {
             Self::Registry(e)
             | Self::Activation(ActivationError::Registry(e))
             | Self::Pin(PinError::Registry(e)) => registry(e),
+            Self::Busy | Self::ClientBusy => Some(1),
             Self::Activation(ActivationError::TooManyCodes { retry_after_secs })
             | Self::Pin(
                 PinError::TooManyPins { retry_after_secs }
@@ -104,7 +139,13 @@ impl IntoResponse for HttpError {
             tries_left: self.tries_left(),
             retry_after_secs: self.retry_after_secs(),
         };
-        (status, Json(body)).into_response()
+        let retry_after = body.retry_after_secs;
+        let mut response = (status, Json(body)).into_response();
+        // The header too: proxies, browsers and HTTP libraries read it, not our body.
+        if let Some(secs) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, secs);
+        }
+        response
     }
 }
 

@@ -25,19 +25,53 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = HttpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = read_body(req, state).await?;
+        let bytes = read_json_body(req, state).await?;
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// Reads a body that must be JSON: a body of any other type, or a type named
+/// without a body, is refused with 415. Browsers send `text/plain`, form and
+/// multipart bodies across sites without asking first (no CORS preflight); JSON they
+/// send only after one, which this service never grants.
+async fn read_json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, HttpError> {
+    let is_json = req.headers().get(axum::http::header::CONTENT_TYPE).map(is_json_type);
+    let bytes = read_body(req, state).await?;
+    match is_json {
+        Some(true) => Ok(bytes),
+        None if bytes.is_empty() => Ok(bytes),
+        _ => Err(HttpError::UnsupportedMediaType),
+    }
+}
+
+fn is_json_type(value: &axum::http::HeaderValue) -> bool {
+    let Ok(text) = value.to_str() else { return false };
+    let essence = text.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
 }
 
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, HttpError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             HttpError::BodyTooLarge
+        } else if caused_by_timeout(&rejection) {
+            HttpError::RequestTimeout
         } else {
             HttpError::BadRequest("the request body could not be read".into())
         }
     })
+}
+
+/// Whether the body stopped because it arrived too slowly (tower-http's body timeout).
+fn caused_by_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
@@ -121,7 +155,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
         let signed = signature_headers(req.headers())?;
         let method = req.method().as_str().to_owned();
         let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        let bytes = read_body(req, state).await?;
+        let bytes = read_json_body(req, state).await?;
         let now = state.now();
         if !devices::is_fresh(signed.timestamp_ms, now) {
             return Err(DeviceError::StaleRequest.into());

@@ -7,24 +7,39 @@ mod operator;
 mod portal;
 mod public;
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderValue;
-use axum::middleware;
-use axum::response::Response;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use clavepin_protocol::wire::{HEADER_SERVICE_TIME, MAX_BODY_BYTES};
 
 use self::error::HttpError;
+use crate::serving::Limits;
+use crate::serving::admission::PerClient;
+use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 
 /// The service's routes; the portal's pages mark their cookie `Secure` if
-/// `secure_cookies` (the service is reached over TLS).
+/// `secure_cookies` (the service is reached over TLS). Every route but the device's
+/// event stream, which stays open by design, is bounded in time and in how many
+/// requests run at once (`limits`).
 pub fn router(
     state: AppState,
-    sessions: std::sync::Arc<crate::portal::Sessions>,
+    sessions: Arc<crate::portal::Sessions>,
     secure_cookies: bool,
+    limits: &Limits,
 ) -> Router {
+    let bounded = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|e: tower::BoxError| async move { HttpError::from_limit(&e) }))
+        .load_shed()
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_requests_in_flight))
+        .timeout(limits.request_timeout);
+    let per_client = PerClient::new(limits.max_requests_in_flight_per_client);
     Router::new()
         .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .route("/operator/census", post(operator::load_census).get(operator::census_page))
@@ -48,12 +63,14 @@ pub fn router(
         .route("/device/pins", get(device::pending))
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
-        .route("/device/events", get(device::events))
         .merge(crate::portal::routes(state.clone(), sessions, secure_cookies))
         .fallback(|| async { HttpError::NotFound })
-        .method_not_allowed_fallback(|| async {
-            HttpError::BadRequest("method not allowed on this endpoint".into())
-        })
+        .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout))
+        .layer(bounded)
+        .layer(middleware::from_fn_with_state(per_client, admit_per_client))
+        // Added after the limits, so outside them: an open stream is not "in flight".
+        .route("/device/events", get(device::events))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
         .with_state(state)
@@ -66,4 +83,18 @@ async fn stamp_service_time(State(state): State<AppState>, mut response: Respons
         response.headers_mut().insert(HEADER_SERVICE_TIME, value);
     }
     response
+}
+
+/// One client may run only so many requests at once; the rest of its requests wait
+/// for none of them and are told to come back.
+async fn admit_per_client(
+    State(limit): State<Arc<PerClient>>,
+    client: ClientAddress,
+    request: Request,
+    next: Next,
+) -> Response {
+    match limit.admit(client) {
+        Some(_admitted) => next.run(request).await,
+        None => HttpError::ClientBusy.into_response(),
+    }
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::error::HttpResult;
 use super::extract::{ApiJson, ApiPath};
 use crate::pins::{self, Issued};
+use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 
 /// Once its transaction has committed: the push or SMS goes out, and an app PIN is
@@ -26,12 +27,14 @@ fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCre
 /// `POST /portal/pin-requests`
 pub async fn obtain(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(req): ApiJson<ObtainPin>,
 ) -> HttpResult<(StatusCode, Json<PinRequestCreated>)> {
     let now = state.now();
     let s = state.clone();
-    let issued =
-        state.guarded(req.document, move |tx| pins::obtain(tx, &req, s.issuer(now))).await?;
+    let issued = state
+        .guarded(client, req.document, move |tx| pins::obtain(tx, &req, s.issuer(now)))
+        .await?;
     Ok(announce(&state, issued))
 }
 

@@ -12,6 +12,7 @@ use clavepin_protocol::wire::{
 
 use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath};
+use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 use crate::{activation, registry};
 
@@ -25,13 +26,14 @@ fn claim(
 /// `POST /registration/invitation`
 pub async fn request_invitation(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(req): ApiJson<RequestInvitation>,
 ) -> HttpResult<(StatusCode, Json<InvitationSent>)> {
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
     let sent = state
-        .guarded(claim.document(), move |tx| {
+        .guarded(client, claim.document(), move |tx| {
             registry::send_invitation(tx, &claim, now, &s.rng, &s.keys)
         })
         .await?;
@@ -41,13 +43,16 @@ pub async fn request_invitation(
 /// `POST /registration/complete`
 pub async fn complete_registration(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(req): ApiJson<CompleteRegistration>,
 ) -> HttpResult<(StatusCode, Json<CitizenRegistered>)> {
     let now = state.now();
     let s = state.clone();
     let document = req.document;
     let done = state
-        .guarded(document, move |tx| registry::complete_registration(tx, &req, now, &s.keys))
+        .guarded(client, document, move |tx| {
+            registry::complete_registration(tx, &req, now, &s.keys)
+        })
         .await??;
     Ok((StatusCode::CREATED, Json(done)))
 }
@@ -55,13 +60,16 @@ pub async fn complete_registration(
 /// `POST /device/activation`
 pub async fn start_activation(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(req): ApiJson<StartActivation>,
 ) -> HttpResult<(StatusCode, Json<ActivationStarted>)> {
     let claim = claim(req.document, req.contrast)?;
     let now = state.now();
     let s = state.clone();
     let started = state
-        .guarded(claim.document(), move |tx| activation::start(tx, &claim, now, &s.rng, &s.keys))
+        .guarded(client, claim.document(), move |tx| {
+            activation::start(tx, &claim, now, &s.rng, &s.keys)
+        })
         .await?;
     state.delivery.wake();
     Ok((StatusCode::CREATED, Json(started)))

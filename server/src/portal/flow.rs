@@ -14,6 +14,7 @@ use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other};
 use crate::error::{PinError, RegistryError};
+use crate::serving::client::ClientAddress;
 use crate::{pins, registry};
 
 /// `GET /`: "Enter your DNI or NIE to start the process."
@@ -114,6 +115,7 @@ pub struct ContrastForm {
 /// guess throttle, so a mismatch is shown on this page with the field marked.
 pub async fn submit_contrast(
     State(p): State<Portal>,
+    client: ClientAddress,
     mut visit: Visit,
     PageForm(form): PageForm<ContrastForm>,
 ) -> Response {
@@ -145,7 +147,7 @@ pub async fn submit_contrast(
     };
     let checked = p
         .app
-        .guarded(document, move |tx| {
+        .guarded(client, document, move |tx| {
             registry::registered_citizen(tx, &claim)?;
             pins::app_available(tx, &claim.document())
         })
@@ -212,6 +214,7 @@ pub struct ObtainForm {
 /// exactly as the JSON API does.
 pub async fn submit_obtain(
     State(p): State<Portal>,
+    client: ClientAddress,
     mut visit: Visit,
     PageForm(form): PageForm<ObtainForm>,
 ) -> Response {
@@ -269,7 +272,7 @@ pub async fn submit_obtain(
     let now = app.now();
     let issued = p
         .app
-        .guarded(claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
+        .guarded(client, claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
         .await;
     match issued {
         Ok(issued) => {

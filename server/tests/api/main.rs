@@ -5,6 +5,7 @@
 
 mod activation;
 mod delivery;
+mod limits;
 mod operator;
 mod outbox;
 mod pins;

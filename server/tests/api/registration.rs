@@ -191,3 +191,76 @@ async fn concurrent_wrong_claims_get_exactly_the_allowed_mismatches() {
     let throttled = answers.iter().filter(|(_, b)| b["error"] == "too_many_attempts").count();
     assert_eq!((mismatches, throttled), (5, 55));
 }
+
+/// A client speaking from `address` (127.0.0.x stand for distinct clients).
+fn client_at(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder().local_address(std::net::IpAddr::from(address)).build().unwrap()
+}
+
+async fn claim_from(svc: &TestService, client: &reqwest::Client, valid_until: &str) -> Value {
+    let body = json!({
+        "document": DNI,
+        "contrast": { "kind": "dni_validity", "valid_until": valid_until }
+    });
+    let resp = client.post(format!("{}/device/activation", svc.url)).json(&body).send().await;
+    resp.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_attackers_failures_stop_the_attacker_and_only_delay_the_citizen() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let attacker = client_at([127, 0, 0, 2]);
+    let citizen = client_at([127, 0, 0, 3]);
+    for i in 0..5 {
+        let answer = claim_from(&svc, &attacker, &format!("2031-01-{:02}", i + 1)).await;
+        assert_eq!(answer["error"], "contrast_data_mismatch", "{answer}");
+    }
+    // The document now waits 30 s, for everyone; the attacker's address, an hour.
+    let answer = claim_from(&svc, &citizen, "2030-01-31").await;
+    assert_eq!(answer["error"], "too_many_attempts", "{answer}");
+    assert_eq!(answer["retry_after_secs"], 30);
+    svc.clock.advance(chrono::TimeDelta::seconds(30));
+    let answer = claim_from(&svc, &attacker, "2031-02-01").await;
+    assert_eq!(answer["error"], "too_many_attempts", "{answer}");
+    assert!(answer["retry_after_secs"].as_i64().unwrap() > 3000, "{answer}");
+    // The citizen's own claim goes through: no lock-out, only the wait.
+    let answer = claim_from(&svc, &citizen, "2030-01-31").await;
+    assert!(answer["activation_id"].is_string(), "{answer}");
+}
+
+#[tokio::test]
+async fn an_attacker_rotating_addresses_gets_about_a_hundred_guesses_a_day() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    // 250 addresses, each trying one wrong date whenever the document lets it, for a
+    // day of the service's clock; then the citizen comes.
+    let clients: Vec<_> = (0..250u8).map(|i| client_at([127, 0, 1, i])).collect();
+    let mut guesses = 0;
+    let start = svc.clock_now();
+    let mut tried = 0usize;
+    while svc.clock_now() - start < chrono::TimeDelta::hours(24) {
+        let attacker = &clients[tried % clients.len()];
+        tried += 1;
+        let date = format!("2031-{:02}-{:02}", 1 + tried / 28 % 12, 1 + tried % 28);
+        let answer = claim_from(&svc, attacker, &date).await;
+        let wait = match answer["error"].as_str() {
+            Some("contrast_data_mismatch") => {
+                guesses += 1;
+                continue;
+            }
+            Some("too_many_attempts") => answer["retry_after_secs"].as_i64().unwrap(),
+            _ => panic!("{answer}"),
+        };
+        assert!(wait <= 15 * 60, "a document never waits more than 15 minutes: {wait}");
+        svc.clock.advance(chrono::TimeDelta::seconds(wait));
+    }
+    assert!((90..=110).contains(&guesses), "{guesses} guesses in a day");
+    // And the citizen, whenever they come, waits at most one delay.
+    let answer = claim_from(&svc, &client_at([127, 0, 0, 3]), "2030-01-31").await;
+    let wait = answer["retry_after_secs"].as_i64().unwrap_or(0);
+    assert!(wait <= 900, "{answer}");
+    svc.clock.advance(chrono::TimeDelta::seconds(wait));
+    let answer = claim_from(&svc, &client_at([127, 0, 0, 3]), "2030-01-31").await;
+    assert!(answer["activation_id"].is_string(), "{answer}");
+}

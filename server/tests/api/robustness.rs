@@ -45,8 +45,6 @@ async fn malformed_and_oversized_bodies_are_refused_clearly() {
 
     let (status, resp) = svc.call(Method::GET, "/no/such/thing", None, None).await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
-    let (status, resp) = svc.call(Method::GET, "/device/activation", None, None).await;
-    assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
     let (status, resp) =
         svc.call(Method::GET, "/operator/outbox/sms?after=x", None, Some(&svc.token)).await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
@@ -165,4 +163,71 @@ async fn off_loopback_the_service_speaks_tls() {
     );
     let _ = stop.send(());
     served.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn json_endpoints_refuse_what_a_cross_site_form_can_send() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let body = dni_claim().to_string();
+    // The three types a page on another site can post without a preflight.
+    for content_type in
+        ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]
+    {
+        for path in ["/device/activation", "/portal/pin-requests", "/registration/invitation"] {
+            let resp = svc
+                .client
+                .post(format!("{}{path}", svc.url))
+                .header("content-type", content_type)
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type} {path}");
+            let json: serde_json::Value = resp.json().await.unwrap();
+            assert_eq!(json["error"], "unsupported_media_type");
+        }
+    }
+    // No type at all, with a body, is refused too; JSON with a charset is JSON.
+    let resp = svc.client.post(format!("{}/device/activation", svc.url)).body(body.clone());
+    assert_eq!(resp.send().await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let resp = svc
+        .client
+        .post(format!("{}/device/activation", svc.url))
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_and_every_429_says_when_to_come_back() {
+    let svc = TestService::start().await;
+    let (status, body) = svc.call(Method::GET, "/device/activation", None, None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+    assert_eq!(body["error"], "method_not_allowed");
+    svc.registered_citizen().await;
+    let mut wrong = dni_claim();
+    wrong["contrast"]["valid_until"] = json!("2031-01-31");
+    let mut last = None;
+    for _ in 0..10 {
+        let resp = svc
+            .client
+            .post(format!("{}/device/activation", svc.url))
+            .json(&wrong)
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            last = Some(resp);
+            break;
+        }
+    }
+    let resp = last.expect("wrong claims are never throttled");
+    let header: i64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let json: serde_json::Value = resp.json().await.unwrap();
+    assert!(header > 0);
+    assert_eq!(json["retry_after_secs"], header);
 }

@@ -1028,6 +1028,22 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case notFound
     /**
+     * The route exists, but not with this method.
+     */
+    case methodNotAllowed
+    /**
+     * The body is not JSON (`Content-Type: application/json`).
+     */
+    case unsupportedMediaType
+    /**
+     * The request took too long to arrive or to answer.
+     */
+    case requestTimeout
+    /**
+     * The service, or this client's share of it, is at its limit; try again shortly.
+     */
+    case busy
+    /**
      * The service failed; nothing was changed.
      */
     case `internal`
@@ -1122,9 +1138,17 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 33: return .notFound
         
-        case 34: return .`internal`
+        case 34: return .methodNotAllowed
         
-        case 35: return .unknown
+        case 35: return .unsupportedMediaType
+        
+        case 36: return .requestTimeout
+        
+        case 37: return .busy
+        
+        case 38: return .`internal`
+        
+        case 39: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1266,12 +1290,28 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(33))
         
         
-        case .`internal`:
+        case .methodNotAllowed:
             writeInt(&buf, Int32(34))
         
         
-        case .unknown:
+        case .unsupportedMediaType:
             writeInt(&buf, Int32(35))
+        
+        
+        case .requestTimeout:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .busy:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(39))
         
         }
     }

@@ -1403,6 +1403,22 @@ enum class ErrorCode {
      */
     NOT_FOUND,
     /**
+     * The route exists, but not with this method.
+     */
+    METHOD_NOT_ALLOWED,
+    /**
+     * The body is not JSON (`Content-Type: application/json`).
+     */
+    UNSUPPORTED_MEDIA_TYPE,
+    /**
+     * The request took too long to arrive or to answer.
+     */
+    REQUEST_TIMEOUT,
+    /**
+     * The service, or this client's share of it, is at its limit; try again shortly.
+     */
+    BUSY,
+    /**
      * The service failed; nothing was changed.
      */
     INTERNAL,
