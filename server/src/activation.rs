@@ -29,8 +29,10 @@ use crate::time::{from_millis, millis, retry_after_secs};
 pub const CODE_LIFE: TimeDelta = TimeDelta::minutes(10);
 /// Wrong codes before the attempt dies.
 pub const MAX_TRIES: i64 = 3;
-/// Codes per citizen per rolling hour.
-pub const MAX_CODES_PER_HOUR: i64 = 3;
+/// Codes per citizen in rolling windows: 3 an hour lets a citizen retry a lost SMS,
+/// and the day's and month's ceilings stop a caller from sending 26,000 a year.
+pub const CODE_LIMITS: [(TimeDelta, i64); 3] =
+    [(TimeDelta::hours(1), 3), (TimeDelta::days(1), 10), (TimeDelta::days(30), 30)];
 
 const CODE_PURPOSE: &str = "activation";
 
@@ -45,12 +47,17 @@ pub fn start(
 ) -> ActivationResult<ActivationStarted> {
     let citizen = registry::registered_citizen(tx, claim)?;
     let document = claim.document();
-    let hour_ago = millis(now - TimeDelta::hours(1));
-    // Codes sent before an operator cleared the limit do not count.
-    let (recent, oldest) = tx.codes_since(&document, hour_ago)?;
-    if recent >= MAX_CODES_PER_HOUR {
-        let retry_after_secs = retry_after_secs(oldest, TimeDelta::hours(1), now);
-        return Err(ActivationError::TooManyCodes { retry_after_secs });
+    // Codes sent before an operator cleared the limit do not count. The longest
+    // wait any ceiling imposes is the one to tell.
+    let mut wait = 0;
+    for (window, cap) in CODE_LIMITS {
+        let (recent, oldest) = tx.codes_since(&document, millis(now - window))?;
+        if recent >= cap {
+            wait = wait.max(retry_after_secs(oldest, window, now));
+        }
+    }
+    if wait > 0 {
+        return Err(ActivationError::TooManyCodes { retry_after_secs: wait });
     }
     tx.end_pending_attempts(&document)?;
     let id = random_id(rng)?;

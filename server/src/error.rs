@@ -40,6 +40,15 @@ pub enum RegistryError {
         /// Seconds to wait.
         retry_after_secs: i64,
     },
+    /// Letters already posted to this citizen recently: each costs postage, and
+    /// each lives 30 days.
+    #[error(
+        "invitation letters were already posted to this citizen's fiscal address recently; wait for them, or try again in {retry_after_secs} s"
+    )]
+    TooManyLetters {
+        /// Seconds until another letter may be posted.
+        retry_after_secs: i64,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

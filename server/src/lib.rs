@@ -16,6 +16,7 @@ mod db;
 mod delivery;
 mod devices;
 mod error;
+mod files;
 mod http;
 mod ids;
 mod keys;
@@ -165,13 +166,8 @@ impl Service {
     pub fn open(config: ServiceConfig) -> Result<Self, StartError> {
         let dir = &config.data_dir;
         let data_err = |source| StartError::DataDir { path: dir.clone(), source };
-        create_private_dir(dir).map_err(data_err)?;
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(LOCK_FILE))
-            .map_err(data_err)?;
+        files::create_private_dir(dir).map_err(data_err)?;
+        let lock = files::open_private(&dir.join(LOCK_FILE)).map_err(data_err)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(StartError::InUse(dir.clone())),
@@ -180,7 +176,9 @@ impl Service {
         let rng = SystemRandom::new();
         let first_start = !dir.join(DATABASE_FILE).exists();
         let keys = keys::ServiceKeys::load_or_create(dir, &rng, first_start).map_err(data_err)?;
+        files::private_database(&dir.join(DATABASE_FILE)).map_err(data_err)?;
         let db = db::Db::open(&dir.join(DATABASE_FILE))?;
+        files::close_up(dir).map_err(data_err)?;
         let state = state::AppState::new(state::Inner {
             db,
             clock: config.clock,
@@ -209,6 +207,11 @@ impl Service {
     pub(crate) fn over_tls(mut self) -> Self {
         self.secure_cookies = true;
         self
+    }
+
+    /// How many portal sessions are stored (anonymous visits store none).
+    pub fn portal_sessions(&self) -> usize {
+        self.sessions.len()
     }
 
     /// The operator's bearer token.
@@ -303,15 +306,4 @@ async fn prune_forever(state: state::AppState) {
             tracing::warn!(error = %e, "pruning failed");
         }
     }
-}
-
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }

@@ -28,6 +28,7 @@ impl Refusal for RegistryError {
             E::TooManyAttempts { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
             }
+            E::TooManyLetters { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyLetters),
             E::Store(_) | E::Fault(_) => INTERNAL,
         }
     }

@@ -72,6 +72,8 @@ pub enum ErrorCode {
     PinRequestDead,
     /// The SMS for this request was already sent as often as allowed.
     SmsLimit,
+    /// Invitation letters were posted to this citizen recently.
+    TooManyLetters,
     /// No such route.
     NotFound,
     /// The route exists, but not with this method.

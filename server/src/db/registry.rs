@@ -57,6 +57,12 @@ pub trait RegistryStore {
     ) -> StoreResult<()>;
     fn prune_claim_failures(&self, before: i64) -> StoreResult<usize>;
     fn void_live_invitations(&self, document: &DocumentNumber) -> StoreResult<()>;
+    /// Letters posted for `document` after `since`: how many, and when the oldest was.
+    fn invitations_since(
+        &self,
+        document: &DocumentNumber,
+        since: i64,
+    ) -> StoreResult<(i64, Option<i64>)>;
     fn insert_invitation(
         &self,
         document: &DocumentNumber,
@@ -198,6 +204,18 @@ impl RegistryStore for Connection {
         Ok(self
             .prepare_cached("DELETE FROM claim_failures WHERE failed_at < ?1")?
             .execute([before])?)
+    }
+
+    fn invitations_since(
+        &self,
+        document: &DocumentNumber,
+        since: i64,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        Ok(self
+            .prepare_cached(
+                "SELECT count(*), min(created_at) FROM invitations WHERE document = ?1 AND created_at > ?2",
+            )?
+            .query_row(params![document.as_str(), since], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
     fn void_live_invitations(&self, document: &DocumentNumber) -> StoreResult<()> {

@@ -102,7 +102,8 @@ impl HttpError {
     /// Seconds to wait, for refusals that are a wait.
     pub fn retry_after_secs(&self) -> Option<i64> {
         let registry = |e: &RegistryError| match e {
-            RegistryError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            RegistryError::TooManyAttempts { retry_after_secs }
+            | RegistryError::TooManyLetters { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
         match self {

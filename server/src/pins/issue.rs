@@ -158,8 +158,9 @@ fn channel_text(channel: PinChannel) -> &'static str {
     }
 }
 
-/// "Request again": a fresh PIN with the same code, replacing the request. The code
-/// proves the caller holds the form the first request gave.
+/// "Request again": a fresh PIN with the same code, replacing the request (live,
+/// expired or dead, but not used or already replaced). The code proves the caller
+/// holds the form the first request gave.
 pub fn request_again(
     tx: &impl Store,
     request_id: &str,
@@ -172,8 +173,12 @@ pub fn request_again(
     {
         return Err(PinError::UnknownPinRequest);
     }
-    if request.state == "used" {
-        return Err(PinError::PinUsed);
+    match request.state.as_str() {
+        "used" => return Err(PinError::PinUsed),
+        // Only the newest request may be renewed: renewing a replaced one would
+        // bring it back and replace the live one behind the citizen's back.
+        "superseded" => return Err(PinError::PinSuperseded),
+        _ => {}
     }
     let citizen = registry::citizen(tx, &request.document)?.ok_or(RegistryError::NotRegistered)?;
     let channel = if request.channel == "app" { PinChannel::App } else { PinChannel::Sms };

@@ -50,6 +50,11 @@ pub async fn submit_document(
     }
     match DocumentNumber::parse(&form.document) {
         Ok(document) => {
+            // From here the session is stored, under an id and a token of its own: an
+            // anonymous visit's token is derived from its id and would outlive it.
+            if visit.rotate(&p).is_err() {
+                return visit.failed(&p);
+            }
             visit.session.flow = Flow::Contrast { document };
             visit.respond(&p, see_other(paths::CONTRAST))
         }

@@ -7,8 +7,14 @@
 //! Sessions are keyed by the SHA-256 of their id: looking one up takes the same time
 //! whether or not the id exists, and the store holds nothing a cookie can be made
 //! from.
+//!
+//! Only a visit that got somewhere is stored (an anonymous one carries a CSRF token
+//! derived from its cookie instead, `visit.rs`), so page views cost no memory. What
+//! is stored is bounded twice: one client address holds at most
+//! [`MAX_SESSIONS_PER_CLIENT`], and when the store is full the session idle longest
+//! makes room, so nobody is ever turned away for want of space.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
@@ -18,16 +24,17 @@ use clavepin_protocol::{DocumentNumber, IdentityClaim, Timestamp};
 use ring::digest::{SHA256, digest};
 
 use super::i18n::Lang;
+use crate::serving::client::ClientAddress;
 
 /// A session dies after this long without a request.
 pub const IDLE_LIFE: TimeDelta = TimeDelta::minutes(15);
 
-/// At most this many live sessions: each fresh visitor makes one, so without a cap a
-/// client could fill memory. Past it new visitors are told the service is busy.
+/// At most this many stored sessions (a few hundred bytes each).
 const MAX_SESSIONS: usize = 100_000;
 
-/// Expired sessions are swept at most this often (a sweep walks them all).
-const SWEEP_EVERY: TimeDelta = TimeDelta::minutes(1);
+/// At most this many stored sessions per client address: generous, for citizens
+/// behind one carrier NAT, but a small share of [`MAX_SESSIONS`].
+pub const MAX_SESSIONS_PER_CLIENT: usize = 2_000;
 
 /// One browser's session.
 #[derive(Clone, Default)]
@@ -118,15 +125,50 @@ fn key(id: &str) -> Key {
 struct Entry {
     session: Session,
     last_seen: Timestamp,
+    client: ClientAddress,
 }
 
 #[derive(Default)]
 struct Store {
     entries: HashMap<Key, Entry>,
-    last_sweep: Option<Timestamp>,
+    /// Every entry by when it was last seen, oldest first.
+    by_age: BTreeSet<(Timestamp, Key)>,
+    per_client: HashMap<ClientAddress, usize>,
 }
 
-/// Every live session.
+impl Store {
+    fn forget(&mut self, key: &Key) {
+        if let Some(entry) = self.entries.remove(key) {
+            self.by_age.remove(&(entry.last_seen, *key));
+            if let Some(count) = self.per_client.get_mut(&entry.client) {
+                *count -= 1;
+                if *count == 0 {
+                    self.per_client.remove(&entry.client);
+                }
+            }
+        }
+    }
+
+    /// Drops sessions idle too long, and makes room if full, oldest first.
+    fn sweep(&mut self, now: Timestamp) {
+        while let Some(&(seen, key)) = self.by_age.first() {
+            if now - seen < IDLE_LIFE && self.entries.len() < MAX_SESSIONS {
+                break;
+            }
+            self.forget(&key);
+        }
+    }
+
+    fn touch(&mut self, key: Key, now: Timestamp) {
+        if let Some(entry) = self.entries.get_mut(&key) {
+            self.by_age.remove(&(entry.last_seen, key));
+            entry.last_seen = now;
+            self.by_age.insert((now, key));
+        }
+    }
+}
+
+/// Every stored session.
 #[derive(Default)]
 pub struct Sessions {
     store: Mutex<Store>,
@@ -138,7 +180,7 @@ impl fmt::Debug for Sessions {
     }
 }
 
-/// Why a session could not be stored.
+/// Why a session could not be stored: its client address holds too many.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Full;
 
@@ -152,42 +194,49 @@ impl Sessions {
     pub fn load(&self, id: &str, now: Timestamp) -> Option<Session> {
         let mut store = self.lock();
         let key = key(id);
-        match store.entries.get_mut(&key) {
-            Some(entry) if now - entry.last_seen < IDLE_LIFE => {
-                entry.last_seen = now;
-                Some(entry.session.clone())
-            }
-            Some(_) => {
-                store.entries.remove(&key);
-                None
-            }
-            None => None,
+        let seen = store.entries.get(&key)?.last_seen;
+        if now - seen >= IDLE_LIFE {
+            store.forget(&key);
+            return None;
         }
+        store.touch(key, now);
+        store.entries.get(&key).map(|e| e.session.clone())
     }
 
-    /// Stores a session under `id` (new or existing).
-    pub fn save(&self, id: &str, session: Session, now: Timestamp) -> Result<(), Full> {
+    /// Stores a session under `id` (new or existing) for `client`.
+    pub fn save(
+        &self,
+        id: &str,
+        session: Session,
+        client: ClientAddress,
+        now: Timestamp,
+    ) -> Result<(), Full> {
         let mut store = self.lock();
-        let due = store.last_sweep.is_none_or(|at| now - at >= SWEEP_EVERY);
-        if due || store.entries.len() >= MAX_SESSIONS {
-            store.entries.retain(|_, e| now - e.last_seen < IDLE_LIFE);
-            store.last_sweep = Some(now);
-        }
         let key = key(id);
-        if store.entries.len() >= MAX_SESSIONS && !store.entries.contains_key(&key) {
-            return Err(Full);
+        if let Some(entry) = store.entries.get_mut(&key) {
+            entry.session = session;
+            store.touch(key, now);
+            return Ok(());
         }
-        store.entries.insert(key, Entry { session, last_seen: now });
+        if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
+            store.sweep(now);
+            if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
+                return Err(Full);
+            }
+        }
+        store.sweep(now);
+        store.entries.insert(key, Entry { session, last_seen: now, client });
+        store.by_age.insert((now, key));
+        *store.per_client.entry(client).or_insert(0) += 1;
         Ok(())
     }
 
     /// Forgets a session (sign-out, or its id is being replaced).
     pub fn remove(&self, id: &str) {
-        self.lock().entries.remove(&key(id));
+        self.lock().forget(&key(id));
     }
 
-    /// How many sessions are held, live or not yet swept.
-    #[cfg(test)]
+    /// How many sessions are stored, live or not yet swept.
     pub fn len(&self) -> usize {
         self.lock().entries.len()
     }
@@ -198,6 +247,10 @@ mod tests {
     use super::*;
     use chrono::DateTime;
 
+    fn client(last: u8) -> ClientAddress {
+        ClientAddress::of(std::net::IpAddr::from([127, 0, 0, last]))
+    }
+
     fn at(secs: i64) -> Timestamp {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap_or_default()
     }
@@ -206,7 +259,7 @@ mod tests {
     fn a_session_lives_fifteen_idle_minutes() {
         let sessions = Sessions::default();
         let session = Session { csrf: "token".into(), ..Session::default() };
-        assert_eq!(sessions.save("id-1", session, at(0)), Ok(()));
+        assert_eq!(sessions.save("id-1", session, client(1), at(0)), Ok(()));
         assert!(sessions.load("id-1", at(14 * 60)).is_some(), "touching keeps it alive");
         assert!(sessions.load("id-1", at(28 * 60)).is_some());
         assert!(sessions.load("id-1", at(43 * 60)).is_none(), "15 idle minutes end it");
@@ -218,12 +271,36 @@ mod tests {
     fn expired_sessions_are_swept_and_removed_ones_are_gone() {
         let sessions = Sessions::default();
         for i in 0..10 {
-            assert_eq!(sessions.save(&format!("old-{i}"), Session::default(), at(0)), Ok(()));
+            let id = format!("old-{i}");
+            assert_eq!(sessions.save(&id, Session::default(), client(1), at(0)), Ok(()));
         }
-        assert_eq!(sessions.save("new", Session::default(), at(16 * 60)), Ok(()));
+        assert_eq!(sessions.save("new", Session::default(), client(1), at(16 * 60)), Ok(()));
         assert_eq!(sessions.len(), 1);
         sessions.remove("new");
         assert!(sessions.load("new", at(16 * 60)).is_none());
+    }
+
+    #[test]
+    fn one_client_cannot_fill_the_store_and_a_full_store_makes_room() {
+        let sessions = Sessions::default();
+        for i in 0..MAX_SESSIONS_PER_CLIENT {
+            assert_eq!(
+                sessions.save(&format!("a-{i}"), Session::default(), client(2), at(0)),
+                Ok(())
+            );
+        }
+        assert_eq!(sessions.save("a-more", Session::default(), client(2), at(1)), Err(Full));
+        assert_eq!(sessions.save("b-0", Session::default(), client(3), at(1)), Ok(()));
+        // Filled by many clients, the store drops whoever has been idle longest.
+        for i in 0..MAX_SESSIONS {
+            let c = ClientAddress::of(std::net::IpAddr::from((i as u32 + 10).to_be_bytes()));
+            assert_eq!(sessions.save(&format!("c-{i}"), Session::default(), c, at(2)), Ok(()));
+        }
+        assert_eq!(sessions.len(), MAX_SESSIONS);
+        assert!(sessions.load("a-0", at(2)).is_none(), "the idlest went first");
+        assert!(sessions.load(&format!("c-{}", MAX_SESSIONS - 1), at(2)).is_some());
+        // Client 2's sessions went with the room made, so it may store again.
+        assert_eq!(sessions.save("a-again", Session::default(), client(2), at(3)), Ok(()));
     }
 
     #[test]

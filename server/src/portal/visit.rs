@@ -1,5 +1,10 @@
 //! One request's view of its session: the cookie in, the session and language out,
 //! and on the way back the session stored again and, for a new one, the cookie set.
+//!
+//! A visit that has not got anywhere yet (nothing typed) is not stored: its CSRF
+//! token is a keyed hash of its cookie's id, checked without any state, and a
+//! language it chose goes in a cookie of its own. So a flood of page views costs the
+//! service no memory; a session is stored from the first form that moves it on.
 
 use axum::extract::{Form, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -9,18 +14,23 @@ use serde::de::DeserializeOwned;
 
 use super::html::Frame;
 use super::i18n::Lang;
-use super::session::Session;
+use super::session::{Flow, Session};
 use super::{Portal, csrf, pages};
 use crate::error::Fault;
 use crate::ids::random_id;
+use crate::serving::client::ClientAddress;
 
 /// The request's session (a fresh one if it brought none that is alive) and the
 /// language to answer in.
 #[derive(Debug)]
 pub struct Visit {
-    /// The id of the live session the request named; `None` for a fresh one, which
-    /// gets an id (and a cookie) when it is first stored.
+    /// The session's id: the cookie's, or a fresh one (then `new`, and the cookie is
+    /// set with the answer); `None` once rotated away.
     id: Option<String>,
+    new: bool,
+    /// Whether the session is in the store (else it is anonymous).
+    stored: bool,
+    client: ClientAddress,
     /// The session, changed by the handler and stored when it answers.
     pub session: Session,
     /// The language of this answer.
@@ -32,28 +42,42 @@ impl FromRequestParts<Portal> for Visit {
 
     async fn from_request_parts(parts: &mut Parts, portal: &Portal) -> Result<Self, Response> {
         let now = portal.app.now();
-        let loaded = session_cookie(&parts.headers, portal.cookie_name())
-            .and_then(|id| portal.sessions.load(id, now).map(|s| (id.to_owned(), s)));
-        let (id, mut session) = match loaded {
-            Some((id, session)) => (Some(id), session),
-            None => (None, Session::default()),
+        let client = parts.extensions.get::<ClientAddress>().copied();
+        let client = client.unwrap_or_else(ClientAddress::unknown);
+        let cookie = session_cookie(&parts.headers, portal.cookie_name());
+        let loaded = cookie.and_then(|id| portal.sessions.load(id, now).map(|s| (id, s)));
+        let (id, new, stored, mut session) = match (loaded, cookie) {
+            (Some((id, session)), _) => (id.to_owned(), false, true, session),
+            (None, Some(id)) => (id.to_owned(), false, false, Session::default()),
+            (None, None) => {
+                let id = random_id(&portal.app.rng)
+                    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+                (id, true, false, Session::default())
+            }
         };
         if session.csrf.is_empty() {
-            session.csrf = csrf::new_token(&portal.app.rng)
-                .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+            session.csrf = anonymous_token(portal, &id);
         }
         if let Some(lang) = query_lang(parts.uri.query()) {
             session.lang = Some(lang);
         }
         let lang = session
             .lang
+            .or_else(|| lang_cookie(&parts.headers))
             .or_else(|| {
                 let header = parts.headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
                 Lang::negotiate(header)
             })
             .unwrap_or(Lang::Es);
-        Ok(Visit { id, session, lang })
+        Ok(Visit { id: Some(id), new, stored, client, session, lang })
     }
+}
+
+/// An anonymous session's CSRF token: a keyed hash of its id, so the token can be
+/// checked without storing anything, and cannot be made without the service's key.
+fn anonymous_token(portal: &Portal, id: &str) -> String {
+    let hash = portal.app.keys.keyed_hash("portal-csrf", "anonymous", id);
+    clavepin_protocol::crypto::b64_encode(&hash[..16])
 }
 
 impl Visit {
@@ -62,10 +86,10 @@ impl Visit {
         Frame { lang: self.lang, csrf: &self.session.csrf, path }
     }
 
-    /// Whether a POST may act: it must belong to a live session and carry that
-    /// session's CSRF token.
+    /// Whether a POST may act: it must come with the session's cookie (a fresh visit
+    /// has none yet) and carry that session's CSRF token.
     pub fn form_ok(&self, presented: &str) -> bool {
-        self.id.is_some() && csrf::matches(&self.session.csrf, presented)
+        self.id.is_some() && !self.new && csrf::matches(&self.session.csrf, presented)
     }
 
     /// The answer to a POST that may not act: nothing happened; start again.
@@ -83,6 +107,7 @@ impl Visit {
         if let Some(old) = self.id.take() {
             portal.sessions.remove(&old);
         }
+        self.stored = false;
         Ok(())
     }
 
@@ -94,40 +119,70 @@ impl Visit {
         self.respond(portal, response.into_response())
     }
 
-    /// Stores the session and answers with `response`, setting the cookie when the
-    /// session is new.
+    /// Stores the session (unless it is still anonymous) and answers with
+    /// `response`, setting the cookie when the session is new.
     pub fn respond(self, portal: &Portal, mut response: Response) -> Response {
         let (id, new) = match self.id {
-            Some(id) => (id, false),
+            Some(id) => (id, self.new),
             None => match random_id(&portal.app.rng) {
                 Ok(id) => (id, true),
                 Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             },
         };
-        let now = portal.app.now();
-        if portal.sessions.save(&id, self.session, now).is_err() {
-            let t = self.lang.text();
-            let frame = Frame { lang: self.lang, csrf: "", path: super::paths::START };
-            let html = pages::message(&frame, t.err.internal, t.err.busy);
-            return (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(html)).into_response();
+        let anonymous = !self.stored
+            && matches!(self.session.flow, Flow::Start)
+            && self.session.notice.is_none();
+        let lang = self.session.lang;
+        if !anonymous {
+            let now = portal.app.now();
+            if portal.sessions.save(&id, self.session, self.client, now).is_err() {
+                let t = self.lang.text();
+                let frame = Frame { lang: self.lang, csrf: "", path: super::paths::START };
+                let html = pages::message(&frame, t.err.internal, t.err.busy);
+                let headers = [(header::RETRY_AFTER, "60")];
+                let status = StatusCode::TOO_MANY_REQUESTS;
+                return (status, headers, axum::response::Html(html)).into_response();
+            }
         }
         if new && let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        if anonymous
+            && let Some(lang) = lang
+            && let Ok(value) = HeaderValue::from_str(&lang_cookie_value(lang))
+        {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
         response
     }
 }
 
-/// The session id from the `Cookie` headers, if present.
-fn session_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// The language an anonymous visitor chose: not secret, but no script reads it.
+const LANG_COOKIE: &str = "clavepin-lang";
+
+fn lang_cookie_value(lang: Lang) -> String {
+    format!("{LANG_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax", lang.tag())
+}
+
+fn lang_cookie(headers: &HeaderMap) -> Option<Lang> {
+    cookie_values(headers).find(|(n, _)| *n == LANG_COOKIE).and_then(|(_, v)| Lang::parse(v))
+}
+
+fn cookie_values(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
+        .map(|(n, v)| (n, v.trim()))
+}
+
+/// The session id from the `Cookie` headers, if present.
+fn session_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    cookie_values(headers)
         .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim())
+        .map(|(_, value)| value)
         // An id is 22 base64url characters; anything else names no session.
         .filter(|v| v.len() == 22)
 }

@@ -13,10 +13,16 @@ use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
 use crate::db::registry::RegistryStore;
 use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::keys::ServiceKeys;
-use crate::time::millis;
+use crate::time::{millis, retry_after_secs};
 
 /// Letters take days by post; the code stays valid for 30 days.
 const INVITATION_LIFE: TimeDelta = TimeDelta::days(30);
+/// Letters posted per citizen in [`LETTER_WINDOW`]: a letter costs postage and lives
+/// 30 days, so a citizen whose letter went astray may ask twice more, and nobody can
+/// make the service post letters without end.
+pub const LETTERS_PER_WINDOW: i64 = 3;
+/// The letters' window.
+pub const LETTER_WINDOW: TimeDelta = TimeDelta::days(30);
 
 /// Wrong codes before the letter is void (16 symbols of 31: guessing is hopeless
 /// anyway; this stops a script from trying).
@@ -37,6 +43,12 @@ pub fn send_invitation(
     let record = verify_claim(tx, claim)?;
     if citizen(tx, &record.document)?.is_some() {
         return Err(RegistryError::AlreadyRegistered);
+    }
+    let window = millis(now - LETTER_WINDOW);
+    let (posted, oldest) = tx.invitations_since(&record.document, window)?;
+    if posted >= LETTERS_PER_WINDOW {
+        let retry_after_secs = retry_after_secs(oldest, LETTER_WINDOW, now);
+        return Err(RegistryError::TooManyLetters { retry_after_secs });
     }
     let symbols: [u8; CSV_LEN] = alphabet::random_symbols(rng).map_err(|_| Fault("randomness"))?;
     let csv = String::from_utf8(symbols.to_vec()).map_err(|_| Fault("csv"))?;

@@ -96,6 +96,35 @@ async fn at_most_three_codes_an_hour_and_a_new_code_supersedes_the_old() {
 }
 
 #[tokio::test]
+async fn codes_have_a_ceiling_per_day_and_per_month_too() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let mut sent_by_day = Vec::new();
+    // Three an hour, every hour, for a month and a day, would be 2,232 codes.
+    for _day in 0..31 {
+        let mut sent = 0;
+        for _hour in 0..24 {
+            for _ in 0..3 {
+                let (status, resp) = svc.post("/device/activation", &dni_claim()).await;
+                match status {
+                    StatusCode::CREATED => sent += 1,
+                    StatusCode::TOO_MANY_REQUESTS => {
+                        assert_eq!(resp["error"], "too_many_codes");
+                        assert!(resp["retry_after_secs"].as_i64().unwrap() > 0);
+                    }
+                    _ => panic!("{status} {resp}"),
+                }
+            }
+            svc.clock.advance(TimeDelta::hours(1));
+        }
+        sent_by_day.push(sent);
+    }
+    assert!(sent_by_day.iter().all(|n| *n <= 10), "{sent_by_day:?}");
+    assert_eq!(sent_by_day[..30].iter().sum::<i32>(), 30, "30 in any 30 days: {sent_by_day:?}");
+    assert_eq!(sent_by_day[30], 10, "the first day's codes have left the window");
+}
+
+#[tokio::test]
 async fn citizens_must_be_registered_and_match_the_census() {
     let svc = TestService::start().await;
     svc.load_census(vec![dni_census()]).await;

@@ -83,6 +83,11 @@ async fn without_the_app_the_pin_goes_by_sms_and_request_again_replaces_it() {
 
     let (status, resp) = svc.verify(&id(&first), &code, &first_pin).await;
     assert_eq!((status, resp["error"].as_str()), (StatusCode::GONE, Some("pin_superseded")));
+    // The replaced request cannot be renewed: that would revive it and kill the live one.
+    let (status, resp) = svc
+        .post(&format!("/portal/pin-requests/{}/again", id(&first)), &json!({ "code": code }))
+        .await;
+    assert_eq!((status, resp["error"].as_str()), (StatusCode::GONE, Some("pin_superseded")));
     let (status, _) = svc.verify(&id(&second), &code, &second_pin).await;
     assert_eq!(status, StatusCode::OK);
 }

@@ -264,3 +264,26 @@ async fn an_attacker_rotating_addresses_gets_about_a_hundred_guesses_a_day() {
     let answer = claim_from(&svc, &client_at([127, 0, 0, 3]), "2030-01-31").await;
     assert!(answer["activation_id"].is_string(), "{answer}");
 }
+
+#[tokio::test]
+async fn at_most_three_letters_a_month_go_to_one_citizen() {
+    let svc = TestService::start().await;
+    svc.load_census(vec![dni_census()]).await;
+    for _ in 0..3 {
+        let (status, resp) = svc.post("/registration/invitation", &dni_claim()).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{resp}");
+        svc.clock.advance(chrono::TimeDelta::days(1));
+    }
+    let (status, resp) = svc.post("/registration/invitation", &dni_claim()).await;
+    assert_eq!(
+        (status, resp["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_letters"))
+    );
+    let wait = resp["retry_after_secs"].as_i64().unwrap();
+    assert_eq!(wait, 27 * 86_400, "{resp}");
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    assert_eq!(letters["items"].as_array().unwrap().len(), 3, "no letter for the refused request");
+    svc.clock.advance(chrono::TimeDelta::seconds(wait));
+    let (status, _) = svc.post("/registration/invitation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+}

@@ -231,3 +231,37 @@ async fn a_wrong_method_is_405_and_every_429_says_when_to_come_back() {
     assert!(header > 0);
     assert_eq!(json["retry_after_secs"], header);
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn no_file_in_the_data_folder_is_readable_by_others() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let open_to_others = |data: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(data)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.metadata().unwrap().permissions().mode() & 0o077 != 0)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let clock = std::sync::Arc::new(clavepin_protocol::ManualClock::new(
+        chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+    ));
+    let svc = TestService::start_in(&data, clock).await;
+    svc.registered_citizen().await;
+    let files: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for expected in ["clavepin.db", "clavepin.db-wal", "clavepin.db-shm", "service.lock"] {
+        assert!(files.iter().any(|f| f == expected), "{expected} missing: {files:?}");
+    }
+    assert_eq!(open_to_others(&data), Vec::<String>::new());
+    // A file a copy or an older version left readable is closed at the next start.
+    std::fs::set_permissions(data.join("clavepin.db"), std::fs::Permissions::from_mode(0o644))
+        .unwrap();
+    let svc = svc.restart().await;
+    assert_eq!(open_to_others(&data), Vec::<String>::new());
+    drop(svc);
+}

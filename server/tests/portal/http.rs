@@ -9,25 +9,31 @@ use reqwest::redirect::Policy;
 
 use crate::support::*;
 
-/// A browser as far as the service can tell: a cookie jar of one, and the
+/// A browser as far as the service can tell: a cookie jar, and the
 /// `Accept-Language` it sends with every request.
 struct Client {
     http: reqwest::Client,
     base: String,
     lang: &'static str,
+    cookies: std::collections::BTreeMap<String, String>,
     cookie: Option<String>,
 }
 
 impl Client {
     fn new(svc: &TestService, lang: &'static str) -> Client {
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Client { http, base: svc.url.clone(), lang, cookie: None }
+        Client { http, base: svc.url.clone(), lang, cookies: Default::default(), cookie: None }
     }
 
     fn remember(&mut self, resp: &reqwest::Response) {
-        if let Some(set) = resp.headers().get(SET_COOKIE) {
+        for set in resp.headers().get_all(SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap();
-            self.cookie = Some(pair.to_owned());
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.insert(name.to_owned(), value.to_owned());
+        }
+        if !self.cookies.is_empty() {
+            let pairs: Vec<_> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            self.cookie = Some(pairs.join("; "));
         }
     }
 
@@ -178,6 +184,7 @@ async fn wrong_contrast_data_counts_against_the_same_guess_limit_as_the_api() {
     let page = citizen.get("/").await;
     let token = csrf(&page);
     citizen.post("/", &[("csrf", &token), ("document", ANA)]).await;
+    let token = csrf(&citizen.get("/access/contrast").await);
     for _ in 0..5 {
         let (status, _, html) =
             citizen.post("/access/contrast", &[("csrf", &token), ("contrast", "01/02/2030")]).await;
@@ -196,6 +203,7 @@ async fn after_ten_wrong_pins_the_pin_page_says_how_long_to_wait() {
     let mut citizen = Client::new(&svc, "en");
     let token = csrf(&citizen.get("/").await);
     citizen.post("/", &[("csrf", &token), ("document", MARIA)]).await;
+    let token = csrf(&citizen.get("/access/contrast").await);
     let (status, location, _) = citizen
         .post(
             "/access/contrast",
@@ -219,4 +227,29 @@ async fn after_ten_wrong_pins_the_pin_page_says_how_long_to_wait() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right PIN waits");
     assert!(html.contains("Too many wrong PINs. Wait 1 minute before trying again."), "{html}");
     assert!(html.contains("role=\"alert\""));
+}
+
+#[tokio::test]
+async fn page_views_store_no_session_so_a_flood_turns_nobody_away() {
+    let svc = TestService::start().await;
+    let flood = reqwest::Client::new();
+    for _ in 0..300 {
+        let resp = flood.get(format!("{}/", svc.url)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    assert_eq!(svc.service.portal_sessions(), 0, "a page view stored a session");
+    // A visitor who goes on is stored from the first step, under a new cookie.
+    let mut citizen = Client::new(&svc, "es");
+    let token = csrf(&citizen.get("/").await);
+    let (status, location, _) = citizen.post("/", &[("csrf", &token), ("document", ANA)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/contrast"));
+    assert_eq!(svc.service.portal_sessions(), 1);
+    let page = citizen.get("/access/contrast").await;
+    assert!(page.contains("name=\"csrf\""), "{page}");
+    assert_ne!(csrf(&page), token, "the stored session has its own token");
+    // The language an anonymous visitor picks is kept in a cookie, not a session.
+    let mut english = Client::new(&svc, "es");
+    assert!(english.get("/?lang=en").await.contains("<html lang=\"en\">"));
+    assert!(english.get("/").await.contains("<html lang=\"en\">"));
+    assert_eq!(svc.service.portal_sessions(), 1);
 }

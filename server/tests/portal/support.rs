@@ -27,6 +27,7 @@ pub struct TestService {
     pub url: String,
     pub clock: Arc<ManualClock>,
     pub root: tempfile::TempDir,
+    pub service: Service,
     token: String,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -57,6 +58,7 @@ impl TestService {
             clock,
             root,
             token: service.operator_token().to_owned(),
+            service: service.clone(),
             http: reqwest::Client::new(),
             stop: Some(stop),
         };

@@ -1024,6 +1024,10 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case smsLimit
     /**
+     * Invitation letters were posted to this citizen recently.
+     */
+    case tooManyLetters
+    /**
      * No such route.
      */
     case notFound
@@ -1136,19 +1140,21 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 32: return .smsLimit
         
-        case 33: return .notFound
+        case 33: return .tooManyLetters
         
-        case 34: return .methodNotAllowed
+        case 34: return .notFound
         
-        case 35: return .unsupportedMediaType
+        case 35: return .methodNotAllowed
         
-        case 36: return .requestTimeout
+        case 36: return .unsupportedMediaType
         
-        case 37: return .busy
+        case 37: return .requestTimeout
         
-        case 38: return .`internal`
+        case 38: return .busy
         
-        case 39: return .unknown
+        case 39: return .`internal`
+        
+        case 40: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1286,32 +1292,36 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(32))
         
         
-        case .notFound:
+        case .tooManyLetters:
             writeInt(&buf, Int32(33))
         
         
-        case .methodNotAllowed:
+        case .notFound:
             writeInt(&buf, Int32(34))
         
         
-        case .unsupportedMediaType:
+        case .methodNotAllowed:
             writeInt(&buf, Int32(35))
         
         
-        case .requestTimeout:
+        case .unsupportedMediaType:
             writeInt(&buf, Int32(36))
         
         
-        case .busy:
+        case .requestTimeout:
             writeInt(&buf, Int32(37))
         
         
-        case .`internal`:
+        case .busy:
             writeInt(&buf, Int32(38))
         
         
-        case .unknown:
+        case .`internal`:
             writeInt(&buf, Int32(39))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(40))
         
         }
     }

@@ -1399,6 +1399,10 @@ enum class ErrorCode {
      */
     SMS_LIMIT,
     /**
+     * Invitation letters were posted to this citizen recently.
+     */
+    TOO_MANY_LETTERS,
+    /**
      * No such route.
      */
     NOT_FOUND,
