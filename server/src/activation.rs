@@ -16,7 +16,7 @@ use ring::rand::SecureRandom;
 
 use crate::db::StoreResult;
 use crate::db::activation::{ActivationStore, NewPendingDevice};
-use crate::delivery::gateways::SmsMessage;
+use crate::delivery::outbox::QueuedSms;
 use crate::devices::{Device, sealing_key_aad};
 use crate::error::{ActivationError, ActivationResult, Fault};
 use crate::ids::random_id;
@@ -71,7 +71,7 @@ pub fn start(
         code.expose(),
         code.expose()
     );
-    tx.queue_sms(&SmsMessage { to: citizen.mobile.clone(), text }, now)?;
+    tx.queue_sms(&QueuedSms::sealed(keys, rng, citizen.mobile.clone(), &text)?, now)?;
     Ok(ActivationStarted {
         activation_id: id,
         code_expires_at: expires_at,

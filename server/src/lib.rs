@@ -182,7 +182,7 @@ impl Service {
         let state = state::AppState::new(state::Inner {
             db,
             clock: config.clock,
-            keys,
+            keys: Arc::new(keys),
             rng,
             delivery: delivery::worker::Delivery::new(config.sms, config.push),
             events: pins::events::EventHub::default(),
@@ -266,18 +266,20 @@ impl Service {
     /// Starts the outbox's worker; abort the handle when serving stops.
     pub(crate) fn spawn_delivery(&self) -> tokio::task::JoinHandle<()> {
         let state = &self.state;
-        tokio::spawn(state.delivery.clone().run(state.db.clone(), state.clock.clone()))
+        let (db, clock, keys) = (state.db.clone(), state.clock.clone(), state.keys.clone());
+        tokio::spawn(state.delivery.clone().run(db, clock, keys))
     }
 
     /// Hands what the outboxes hold to the gateways once (the worker does this after
     /// every commit that queued something, and every second); for tests and the demo
     /// that run the service without serving. Returns how many messages went.
     pub async fn deliver(&self) -> Result<usize, StoreError> {
-        self.state.delivery.drain(&self.state.db, self.state.clock.as_ref()).await
+        let state = &self.state;
+        state.delivery.drain(&state.db, state.clock.as_ref(), &state.keys).await
     }
 
     /// Forgets what is no longer needed: old nonces, requests a day past expiry,
-    /// outbox rows a week old. Runs every minute while serving; public so tests and
+    /// outbox rows 15 minutes old. Runs every minute while serving; public so tests and
     /// the demo can run it after moving their clock. Returns how many rows went.
     pub async fn prune(&self) -> Result<usize, StoreError> {
         prune_once(&self.state).await

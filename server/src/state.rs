@@ -18,7 +18,7 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub keys: ServiceKeys,
+    pub keys: Arc<ServiceKeys>,
     pub rng: SystemRandom,
     /// The outbox's worker and the gateways behind it.
     pub delivery: Delivery,

@@ -76,7 +76,14 @@ pub trait RegistryStore {
     fn count_invitation_try(&self, id: i64, void: bool) -> StoreResult<()>;
     fn use_invitation(&self, id: i64) -> StoreResult<()>;
     /// A letter for the post (its outbox is what an operator prints).
-    fn post_letter(&self, to_name: &str, address: &str, text: &str, at: i64) -> StoreResult<()>;
+    /// Posts a letter (its text sealed for the letters outbox).
+    fn post_letter(
+        &self,
+        to_name: &str,
+        address: &str,
+        text: &crate::delivery::sealing::SealedText,
+        at: i64,
+    ) -> StoreResult<()>;
     fn census_page(&self, after: &str, page: i64) -> StoreResult<Vec<CensusRecord>>;
     fn citizens_page(&self, after: &str, page: i64) -> StoreResult<Vec<RegisteredCitizen>>;
 }
@@ -270,11 +277,17 @@ impl RegistryStore for Connection {
         Ok(())
     }
 
-    fn post_letter(&self, to_name: &str, address: &str, text: &str, at: i64) -> StoreResult<()> {
+    fn post_letter(
+        &self,
+        to_name: &str,
+        address: &str,
+        text: &crate::delivery::sealing::SealedText,
+        at: i64,
+    ) -> StoreResult<()> {
         self.prepare_cached(
             "INSERT INTO letters (to_name, address, text, sent_at) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![to_name, address, text, at])?;
+        .execute(params![to_name, address, text.as_stored(), at])?;
         Ok(())
     }
 

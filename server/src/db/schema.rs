@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -15,6 +15,7 @@ const V3: &str = include_str!("migrations/sqlite/v3.sql");
 const V4: &str = include_str!("migrations/sqlite/v4.sql");
 const V5: &str = include_str!("migrations/sqlite/v5.sql");
 const V6: &str = include_str!("migrations/sqlite/v6.sql");
+const V7: &str = include_str!("migrations/sqlite/v7.sql");
 
 pub enum Migrated {
     Ok,
@@ -44,6 +45,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         3 => tx.execute_batch(V4),
         4 => tx.execute_batch(V5),
         5 => tx.execute_batch(V6),
+        6 => tx.execute_batch(V7),
         _ => Ok(()),
     }
 }

@@ -74,11 +74,23 @@ pub type Sending<'a> = Pin<Box<dyn Future<Output = Result<(), GatewayError>> + S
 /// Carries SMS. Implementations must not log the text.
 pub trait SmsGateway: Send + Sync + fmt::Debug {
     fn send<'a>(&'a self, message: &'a SmsMessage) -> Sending<'a>;
+
+    /// Whether the outbox is where messages end (the embedded gateway): then what it
+    /// took stays readable for `outbox::OUTBOX_LIFE`; a real gateway's is forgotten
+    /// once taken.
+    fn is_the_outbox(&self) -> bool {
+        false
+    }
 }
 
 /// Carries pushes to FCM or APNs.
 pub trait PushGateway: Send + Sync + fmt::Debug {
     fn send<'a>(&'a self, message: &'a PushMessage) -> Sending<'a>;
+
+    /// As [`SmsGateway::is_the_outbox`].
+    fn is_the_outbox(&self) -> bool {
+        false
+    }
 }
 
 /// Carries e-mail.
@@ -96,6 +108,10 @@ impl SmsGateway for Embedded {
         tracing::info!(to = %message.to.hint(), "SMS handed to the embedded gateway");
         Box::pin(async { Ok(()) })
     }
+
+    fn is_the_outbox(&self) -> bool {
+        true
+    }
 }
 
 impl PushGateway for Embedded {
@@ -105,6 +121,10 @@ impl PushGateway for Embedded {
             "push handed to the embedded gateway"
         );
         Box::pin(async { Ok(()) })
+    }
+
+    fn is_the_outbox(&self) -> bool {
+        true
     }
 }
 

@@ -9,4 +9,5 @@
 pub mod gateways;
 pub mod outbox;
 pub mod payloads;
+pub mod sealing;
 pub mod worker;

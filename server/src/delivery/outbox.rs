@@ -1,13 +1,20 @@
 //! The transactional outbox: SMS and pushes queued in the transaction that decided
 //! them, the worker's view of what is due, and the operator's pages of what was
 //! sent (letters included, which go by post).
+//!
+//! Texts are kept sealed (`sealing`) and only as long as needed: a message a real
+//! gateway took is forgotten at once (its row stays, emptied, so the cursor keeps its
+//! place); what the embedded gateway "delivered", which stands for the citizen's
+//! phone and letterbox, is kept [`OUTBOX_LIFE`] for the demo, the tests and
+//! `clavepin admin outbox` to read, then pruned.
 
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::{OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
 use rusqlite::{Connection, params};
 
-use super::gateways::{PushMessage, PushTarget, SmsMessage};
+use super::gateways::{PushMessage, PushTarget};
+use super::sealing::SealedText;
 use crate::db::{StoreError, StoreResult};
 use crate::registry::MobileNumber;
 use crate::time::{from_millis, millis};
@@ -17,6 +24,30 @@ pub const PAGE: i64 = 500;
 
 /// A gateway is tried this many times before a message is given up on.
 pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How long a row stays: longer than a code or PIN lives (10 minutes) and than a
+/// message's retries take (about 4 minutes), and no longer.
+pub const OUTBOX_LIFE: TimeDelta = TimeDelta::minutes(15);
+
+/// An SMS as queued: its text sealed.
+#[derive(Debug, Clone)]
+pub struct QueuedSms {
+    pub to: MobileNumber,
+    pub text: SealedText,
+}
+
+impl QueuedSms {
+    /// `text` to `to`, sealed for the SMS outbox.
+    pub fn sealed(
+        keys: &crate::keys::ServiceKeys,
+        rng: &dyn ring::rand::SecureRandom,
+        to: MobileNumber,
+        text: &str,
+    ) -> Result<Self, crate::error::Fault> {
+        let text = super::sealing::seal(keys, rng, super::sealing::Outbox::Sms, text)?;
+        Ok(Self { to, text })
+    }
+}
 
 /// Which outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,39 +121,41 @@ pub fn retry_wait(attempts: i64) -> TimeDelta {
 /// What delivery needs from storage: the outboxes, their cursors and retries.
 pub trait OutboxStore {
     /// Queues an SMS; the worker sends it after commit.
-    fn queue_sms(&self, message: &SmsMessage, now: Timestamp) -> StoreResult<()>;
+    fn queue_sms(&self, message: &QueuedSms, now: Timestamp) -> StoreResult<()>;
     /// Queues a push; the worker sends it after commit.
     fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()>;
     /// The SMS due now.
-    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<SmsMessage>>;
+    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<QueuedSms>>;
     /// The pushes due now.
     fn due_pushes(&self, now: Timestamp) -> StoreResult<Round<PushMessage>>;
     /// Records a round: the cursor moves past every fresh message (taken, or moved to the
     /// retries), and each retry is cleared, rescheduled with a wait that doubles (2 s,
-    /// 4 s … about 4 minutes) or given up on.
+    /// 4 s … about 4 minutes) or given up on. With `forget_taken` (a real gateway) a
+    /// message taken is emptied at once.
     fn record_round(
         &self,
         kind: Kind,
         through: Option<i64>,
         outcomes: &[(i64, i64, Outcome)],
+        forget_taken: bool,
         now: Timestamp,
     ) -> StoreResult<usize>;
-    /// A page of the SMS outbox, after the item `after`.
-    fn sms_page(&self, after: i64) -> StoreResult<Vec<OutboxSms>>;
-    /// A page of the letters sent by post, after the item `after`.
-    fn letters_page(&self, after: i64) -> StoreResult<Vec<OutboxLetter>>;
+    /// A page of the SMS outbox, after the item `after`, texts still sealed.
+    fn sms_page(&self, after: i64) -> StoreResult<Vec<(OutboxSms, SealedText)>>;
+    /// A page of the letters sent by post, after the item `after`, texts still sealed.
+    fn letters_page(&self, after: i64) -> StoreResult<Vec<(OutboxLetter, SealedText)>>;
     /// A page of the push outbox, after the item `after`.
     fn push_page(&self, after: i64) -> StoreResult<Vec<OutboxPush>>;
-    /// Forgets what was sent (or given up on) a week ago.
+    /// Forgets what is [`OUTBOX_LIFE`] old: sent, or given up on.
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize>;
 }
 
 impl OutboxStore for Connection {
-    fn queue_sms(&self, message: &SmsMessage, now: Timestamp) -> StoreResult<()> {
+    fn queue_sms(&self, message: &QueuedSms, now: Timestamp) -> StoreResult<()> {
         self.prepare_cached(
             "INSERT INTO sms_outbox (to_number, text, sent_at) VALUES (?1, ?2, ?3)",
         )?
-        .execute(params![message.to.as_str(), message.text, millis(now)])?;
+        .execute(params![message.to.as_str(), message.text.as_stored(), millis(now)])?;
         tracing::info!(sms_id = self.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
         Ok(())
     }
@@ -137,14 +170,14 @@ impl OutboxStore for Connection {
         Ok(())
     }
 
-    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<SmsMessage>> {
+    fn due_sms(&self, now: Timestamp) -> StoreResult<Round<QueuedSms>> {
         let cursor = cursor(self, Kind::Sms)?;
         let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, i64, String, String)> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         };
         let parse = |(id, attempts, to, text): (i64, i64, String, String)| {
             let to = MobileNumber::parse(&to).map_err(|_| StoreError::Corrupt("SMS row"))?;
-            Ok(Due { id, attempts, message: SmsMessage { to, text } })
+            Ok(Due { id, attempts, message: QueuedSms { to, text: SealedText::from_stored(text) } })
         };
         let fresh = self
             .prepare_cached(
@@ -205,6 +238,7 @@ impl OutboxStore for Connection {
         kind: Kind,
         through: Option<i64>,
         outcomes: &[(i64, i64, Outcome)],
+        forget_taken: bool,
         now: Timestamp,
     ) -> StoreResult<usize> {
         if let Some(through) = through {
@@ -218,6 +252,15 @@ impl OutboxStore for Connection {
             match outcome {
                 Outcome::Taken => {
                     taken += 1;
+                    if forget_taken {
+                        let emptied = match kind {
+                            Kind::Sms => "UPDATE sms_outbox SET text = '' WHERE id = ?1",
+                            Kind::Push => {
+                                "UPDATE push_outbox SET token = '', payload = 'null' WHERE id = ?1"
+                            }
+                        };
+                        self.prepare_cached(emptied)?.execute([id])?;
+                    }
                     if attempts > 0 {
                         self.prepare_cached(
                             "DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2",
@@ -239,33 +282,35 @@ impl OutboxStore for Connection {
         Ok(taken)
     }
 
-    fn sms_page(&self, after: i64) -> StoreResult<Vec<OutboxSms>> {
+    fn sms_page(&self, after: i64) -> StoreResult<Vec<(OutboxSms, SealedText)>> {
         let mut stmt = self.prepare_cached(
             "SELECT id, to_number, text, sent_at FROM sms_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
         )?;
         let rows = stmt.query_map([after, PAGE], |r| {
-            Ok(OutboxSms {
+            let sms = OutboxSms {
                 id: r.get(0)?,
                 to: r.get(1)?,
-                text: r.get(2)?,
+                text: String::new(),
                 sent_at: from_millis(r.get(3)?),
-            })
+            };
+            Ok((sms, SealedText::from_stored(r.get(2)?)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn letters_page(&self, after: i64) -> StoreResult<Vec<OutboxLetter>> {
+    fn letters_page(&self, after: i64) -> StoreResult<Vec<(OutboxLetter, SealedText)>> {
         let mut stmt = self.prepare_cached(
             "SELECT id, to_name, address, text, sent_at FROM letters WHERE id > ?1 ORDER BY id LIMIT ?2",
         )?;
         let rows = stmt.query_map([after, PAGE], |r| {
-            Ok(OutboxLetter {
+            let letter = OutboxLetter {
                 id: r.get(0)?,
                 to_name: r.get(1)?,
                 address: r.get(2)?,
-                text: r.get(3)?,
+                text: String::new(),
                 sent_at: from_millis(r.get(4)?),
-            })
+            };
+            Ok((letter, SealedText::from_stored(r.get(3)?)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -302,11 +347,11 @@ impl OutboxStore for Connection {
     }
 
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {
-        let horizon = millis(now - TimeDelta::days(7));
+        let horizon = millis(now - OUTBOX_LIFE);
         let mut pruned = 0;
         for table in ["sms_outbox", "letters", "push_outbox"] {
             pruned +=
-                self.execute(&format!("DELETE FROM {table} WHERE sent_at < ?1"), [horizon])?;
+                self.execute(&format!("DELETE FROM {table} WHERE sent_at <= ?1"), [horizon])?;
         }
         // Retries whose message is gone with it.
         pruned += self.execute(
@@ -344,7 +389,7 @@ mod tests {
         let tx = conn.transaction().unwrap();
         let outcomes =
             [(1, 0, Outcome::Taken), (2, 0, Outcome::Unavailable), (3, 0, Outcome::Refused)];
-        assert_eq!(tx.record_round(Kind::Sms, Some(3), &outcomes, now).unwrap(), 1);
+        assert_eq!(tx.record_round(Kind::Sms, Some(3), &outcomes, false, now).unwrap(), 1);
         tx.commit().unwrap();
         assert!(conn.due_sms(now).unwrap().fresh.is_empty(), "nothing is handed over twice");
         // The one the gateway could not take comes back after its wait; the refused one never.

@@ -8,10 +8,13 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use super::gateways::SmsMessage;
 use super::gateways::{GatewayError, PushGateway, SmsGateway};
-use super::outbox::{self, Kind, OutboxStore, Outcome};
+use super::outbox::{self, Due, Kind, OutboxStore, Outcome, QueuedSms};
+use super::sealing::{self, Outbox};
 use crate::db::Db;
 use crate::db::{StoreError, StoreResult};
+use crate::keys::ServiceKeys;
 use clavepin_protocol::Clock;
 
 /// How long a woken worker waits for more: under load a round then takes a batch
@@ -40,11 +43,17 @@ impl Delivery {
     }
 
     /// Hands everything due to the gateways once; returns how many messages they took.
-    pub async fn drain(&self, db: &Db, clock: &dyn Clock) -> StoreResult<usize> {
+    pub async fn drain(
+        &self,
+        db: &Db,
+        clock: &dyn Clock,
+        keys: &ServiceKeys,
+    ) -> StoreResult<usize> {
         let _round = self.round.lock().await;
         let now = clock.now();
         let (sms, pushes) =
             db.read(move |c| Ok::<_, StoreError>((c.due_sms(now)?, c.due_pushes(now)?))).await?;
+        let sms = opened(sms, keys)?;
         if sms.fresh.is_empty()
             && sms.retries.is_empty()
             && pushes.fresh.is_empty()
@@ -57,24 +66,31 @@ impl Delivery {
         let now = clock.now();
         let (sms_through, push_through) =
             (sms.fresh.last().map(|d| d.id), pushes.fresh.last().map(|d| d.id));
+        let (forget_sms, forget_pushes) = (!self.sms.is_the_outbox(), !self.push.is_the_outbox());
         db.write(move |tx| {
             Ok::<_, StoreError>(
-                tx.record_round(Kind::Sms, sms_through, &sms_outcomes, now)?
-                    + tx.record_round(Kind::Push, push_through, &push_outcomes, now)?,
+                tx.record_round(Kind::Sms, sms_through, &sms_outcomes, forget_sms, now)?
+                    + tx.record_round(
+                        Kind::Push,
+                        push_through,
+                        &push_outcomes,
+                        forget_pushes,
+                        now,
+                    )?,
             )
         })
         .await
     }
 
     /// Delivers until the task is aborted.
-    pub async fn run(self, db: Db, clock: Arc<dyn Clock>) {
+    pub async fn run(self, db: Db, clock: Arc<dyn Clock>, keys: Arc<ServiceKeys>) {
         loop {
             let woken = tokio::time::timeout(Duration::from_secs(1), self.bell.notified()).await;
             if woken.is_ok() {
                 // Let the commits of a burst gather: one round, one write, for all of them.
                 tokio::time::sleep(GATHER).await;
             }
-            if let Err(e) = self.drain(&db, clock.as_ref()).await {
+            if let Err(e) = self.drain(&db, clock.as_ref(), &keys).await {
                 tracing::warn!(error = %e, "delivery round failed");
             }
         }
@@ -101,4 +117,20 @@ async fn hand_over<'a, M: 'a>(
         outcomes.push((due.id, due.attempts, outcome));
     }
     outcomes
+}
+
+/// The round's SMS with their texts opened, in memory only for the hand-over.
+fn opened(
+    round: outbox::Round<QueuedSms>,
+    keys: &ServiceKeys,
+) -> StoreResult<outbox::Round<SmsMessage>> {
+    let open = |due: Due<QueuedSms>| -> StoreResult<Due<SmsMessage>> {
+        let text = sealing::open(keys, Outbox::Sms, &due.message.text)?;
+        let message = SmsMessage { to: due.message.to, text: text.as_str().to_owned() };
+        Ok(Due { id: due.id, attempts: due.attempts, message })
+    };
+    Ok(outbox::Round {
+        fresh: round.fresh.into_iter().map(open).collect::<StoreResult<_>>()?,
+        retries: round.retries.into_iter().map(open).collect::<StoreResult<_>>()?,
+    })
 }

@@ -69,8 +69,13 @@ pub fn router(
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout))
         .layer(bounded)
         .layer(middleware::from_fn_with_state(per_client, admit_per_client))
-        // Added after the limits, so outside them: an open stream is not "in flight".
-        .route("/device/events", get(device::events))
+        // Outside the limits, added after them: an open stream is not "in flight". Its
+        // request must still arrive in time.
+        .merge(
+            Router::new().route("/device/events", get(device::events)).layer(
+                tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout),
+            ),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
         .with_state(state)

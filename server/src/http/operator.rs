@@ -14,6 +14,7 @@ use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
 use crate::db::StoreResult;
 use crate::delivery::outbox::OutboxStore;
+use crate::delivery::sealing::{self, Outbox as Sealed};
 use crate::error::RegistryError;
 use crate::state::AppState;
 use crate::{pins, registry};
@@ -62,7 +63,16 @@ pub async fn sms_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxSms>>> {
-    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::sms_page).await
+    let keys = state.keys.clone();
+    let page = state.db.read(move |c| c.sms_page(after)).await?;
+    let items = page
+        .into_iter()
+        .map(|(mut sms, sealed)| {
+            sms.text = sealing::open(&keys, Sealed::Sms, &sealed)?.as_str().to_owned();
+            Ok(sms)
+        })
+        .collect::<HttpResult<_>>()?;
+    Ok(Json(Outbox { items }))
 }
 
 /// `GET /operator/outbox/letters`
@@ -71,7 +81,16 @@ pub async fn letters_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxLetter>>> {
-    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::letters_page).await
+    let keys = state.keys.clone();
+    let page = state.db.read(move |c| c.letters_page(after)).await?;
+    let items = page
+        .into_iter()
+        .map(|(mut letter, sealed)| {
+            letter.text = sealing::open(&keys, Sealed::Letters, &sealed)?.as_str().to_owned();
+            Ok(letter)
+        })
+        .collect::<HttpResult<_>>()?;
+    Ok(Json(Outbox { items }))
 }
 
 /// `GET /operator/outbox/push`

@@ -10,7 +10,7 @@ use super::issue::Issuer;
 use super::request::{effective_state, load_request, refuse_unless_live};
 use super::sms_text::pin_sms;
 use crate::db::pins::PinStore;
-use crate::delivery::gateways::SmsMessage;
+use crate::delivery::outbox::QueuedSms;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
 use crate::registry;
@@ -44,7 +44,8 @@ pub fn send_by_sms(tx: &impl Store, request_id: &str, issuer: Issuer<'_>) -> Pin
     let envelope = key.open(&context, &sealed).map_err(|_| Fault("stored sealed PIN"))?;
     let citizen = registry::citizen(tx, &request.document)?.ok_or(RegistryError::NotRegistered)?;
     let text = pin_sms(&envelope.code, &envelope.pin);
-    tx.queue_sms(&SmsMessage { to: citizen.mobile.clone(), text }, issuer.now)?;
+    let sms = QueuedSms::sealed(issuer.keys, issuer.rng, citizen.mobile.clone(), &text)?;
+    tx.queue_sms(&sms, issuer.now)?;
     tx.count_sms_sent(request_id)?;
     Ok(PinSmsSent { phone_hint: citizen.mobile.hint() })
 }

@@ -12,7 +12,8 @@ use super::sms_text::pin_sms;
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_LIFE, PIN_PURPOSE};
 use crate::db::pins::{NewRequest, PinStore};
-use crate::delivery::gateways::{PushMessage, PushTarget, SmsMessage};
+use crate::delivery::gateways::{PushMessage, PushTarget};
+use crate::delivery::outbox::QueuedSms;
 use crate::delivery::payloads;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
@@ -110,7 +111,7 @@ fn issue(
         }
         _ => {
             let text = pin_sms(&code, &pin);
-            tx.queue_sms(&SmsMessage { to: mobile.clone(), text }, now)?;
+            tx.queue_sms(&QueuedSms::sealed(issuer.keys, issuer.rng, mobile.clone(), &text)?, now)?;
             sms_sent = 1;
             queued = true;
         }

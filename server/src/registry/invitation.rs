@@ -11,6 +11,7 @@ use clavepin_protocol::{IdentityClaim, Timestamp};
 
 use super::{Email, MobileNumber, citizen, insert_citizen, verify_claim};
 use crate::db::registry::RegistryStore;
+use crate::delivery::sealing::{self, Outbox};
 use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::keys::ServiceKeys;
 use crate::time::{millis, retry_after_secs};
@@ -65,6 +66,7 @@ pub fn send_invitation(
          Válido hasta / valid until: {}\n",
         valid_until.format("%d-%m-%Y")
     );
+    let text = sealing::seal(keys, rng, Outbox::Letters, &text)?;
     tx.post_letter(&record.full_name, &record.fiscal_address, &text, millis(now))?;
     tracing::info!(document = %record.document.masked(), "invitation letter posted");
     Ok(InvitationSent { valid_until })

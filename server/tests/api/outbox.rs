@@ -131,3 +131,78 @@ async fn nothing_is_queued_by_a_request_that_was_refused() {
     assert!(svc.sms_outbox().await.is_empty());
     assert_eq!(gateway.tried(), 0);
 }
+
+/// Every text column of the outboxes, as stored.
+fn stored_texts(svc: &TestService) -> Vec<String> {
+    let db = svc.service.data_dir().join("clavepin.db");
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut texts = Vec::new();
+    for table in ["sms_outbox", "letters"] {
+        let mut stmt = conn.prepare(&format!("SELECT text FROM {table}")).unwrap();
+        texts.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|t| t.unwrap()));
+    }
+    texts
+}
+
+/// The database's bytes, its write-ahead log included.
+fn raw_database(svc: &TestService) -> Vec<u8> {
+    let dir = svc.service.data_dir();
+    let mut bytes = std::fs::read(dir.join("clavepin.db")).unwrap();
+    bytes.extend(std::fs::read(dir.join("clavepin.db-wal")).unwrap_or_default());
+    bytes
+}
+
+#[tokio::test]
+async fn codes_and_letters_wait_sealed_and_only_for_minutes() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    svc.load_census(vec![nie_census()]).await;
+    let nie = serde_json::json!({ "document": NIE, "contrast": { "kind": "nie_support", "support": "E12345678" } });
+    let (status, _) = svc.post("/registration/invitation", &nie).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (status, _) = svc.post("/device/activation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The operator (standing in for the phone and the letterbox) reads them in full…
+    let code = svc.last_sms_code().await;
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    let letter = letters["items"][0]["text"].as_str().unwrap().to_owned();
+    let csv = letter.lines().find_map(|l| l.strip_prefix("CSV: ")).unwrap().to_owned();
+    assert_eq!(csv.len(), 16);
+    // …but the database holds neither in the clear, in any table or page.
+    let texts = stored_texts(&svc);
+    assert_eq!(texts.len(), 2);
+    assert!(texts.iter().all(|t| t.starts_with("sealed:1:")), "{texts:?}");
+    assert!(texts.iter().all(|t| !t.contains(&code) && !t.contains(&csv)));
+    let raw = raw_database(&svc);
+    assert!(!raw.windows(csv.len()).any(|w| w == csv.as_bytes()), "the CSV is on disk");
+    // Fifteen minutes on, nothing is left of either.
+    svc.clock.advance(TimeDelta::minutes(15));
+    svc.service.prune().await.unwrap();
+    assert!(svc.sms_outbox().await.is_empty());
+    let (_, letters) = svc.operator_get("/operator/outbox/letters").await;
+    assert_eq!(letters["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_real_gateway_s_message_is_forgotten_once_taken() {
+    let gateway = Flaky::new(0, false);
+    let sms: Arc<dyn SmsGateway> = gateway.clone();
+    let svc = TestService::start_with(|config| config.with_sms(sms)).await;
+    svc.registered_citizen().await;
+    let (status, _) = svc.post("/device/activation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(eventually(|| gateway.taken().len() == 1).await);
+    assert!(gateway.taken()[0].contains("código de activación"), "the gateway got the text");
+    for _ in 0..50 {
+        if stored_texts(&svc) == [String::new()] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(stored_texts(&svc), [String::new()], "the text outlived its hand-over");
+    let items = svc.sms_outbox().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["text"], "");
+}
