@@ -149,6 +149,7 @@ struct Bench {
     device_dir: PathBuf,
     clock: Arc<ManualClock>,
     url: String,
+    operator_url: String,
     token: String,
     http: reqwest::Client,
 }
@@ -172,14 +173,25 @@ impl Bench {
         let token = service.operator_token().to_owned();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(err)?;
         let url = format!("http://{}", listener.local_addr().map_err(err)?);
-        tokio::spawn(service.serve(listener, std::future::pending()));
+        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(err)?;
+        let operator_url = format!("http://{}", operator.local_addr().map_err(err)?);
+        tokio::spawn(service.serve(listener, Some(operator), std::future::pending()));
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().map_err(err)?;
-        Ok(Bench { device_dir: root.path().join("device"), _root: root, clock, url, token, http })
+        Ok(Bench {
+            device_dir: root.path().join("device"),
+            _root: root,
+            clock,
+            url,
+            operator_url,
+            token,
+            http,
+        })
     }
 
     async fn post(&self, path: &str, body: &Value, operator: bool) -> Result<(u16, Value), String> {
-        let mut req = self.http.post(format!("{}{path}", self.url)).json(body);
+        let base = if operator { &self.operator_url } else { &self.url };
+        let mut req = self.http.post(format!("{base}{path}")).json(body);
         if operator {
             req = req.bearer_auth(&self.token);
         }
@@ -270,7 +282,7 @@ impl Bench {
         loop {
             let resp = self
                 .http
-                .get(format!("{}/operator/outbox/sms?after={after}", self.url))
+                .get(format!("{}/operator/outbox/sms?after={after}", self.operator_url))
                 .bearer_auth(&self.token)
                 .send()
                 .await
@@ -292,7 +304,7 @@ impl Bench {
         loop {
             let resp = self
                 .http
-                .get(format!("{}/operator/outbox/sms?after={after}", self.url))
+                .get(format!("{}/operator/outbox/sms?after={after}", self.operator_url))
                 .bearer_auth(&self.token)
                 .send()
                 .await

@@ -18,6 +18,8 @@ pub struct Config {
     url: Option<String>,
     /// Where `serve` listens (`serve --listen`).
     listen: Option<String>,
+    /// Where `serve` listens for the operator API (`serve --operator-listen`).
+    operator_listen: Option<String>,
     /// The desktop companion's data folder (`device --data`).
     device_data: Option<PathBuf>,
     /// The service's data folder (`serve --data`, `admin --data`).
@@ -85,6 +87,11 @@ pub fn url() -> String {
 /// Where `serve` listens when `--listen` is not given.
 pub fn listen() -> String {
     loaded().listen.clone().unwrap_or_else(|| paths::DEFAULT_LISTEN.to_owned())
+}
+
+/// Where `serve` listens for the operator API when `--operator-listen` is not given.
+pub fn operator_listen() -> String {
+    loaded().operator_listen.clone().unwrap_or_else(|| paths::DEFAULT_OPERATOR_LISTEN.to_owned())
 }
 
 /// The desktop companion's folder when `--data` and `CLAVEPIN_DATA` are not given.

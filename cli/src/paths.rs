@@ -41,3 +41,6 @@ pub fn default_service_dir() -> PathBuf {
 
 /// The address `clavepin serve` listens on, and `admin` talks to, by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8480";
+/// The operator API: loopback, on a port the system picks; `serve` writes it to the
+/// data folder, where `admin --data` finds it.
+pub const DEFAULT_OPERATOR_LISTEN: &str = "127.0.0.1:0";

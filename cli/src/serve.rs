@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clavepin_server::{
-    Limits, OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles, TrustedProxies,
+    Addresses, Limits, OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles, TrustedProxies,
 };
 
 use crate::config;
@@ -16,6 +16,11 @@ pub struct Args {
     /// HTTP only on loopback; any other address needs TLS.
     #[arg(long, default_value_t = config::listen())]
     listen: String,
+    /// Address of the operator API (census, registration, outboxes, audit): loopback
+    /// by default, port chosen by the system and written to DATA/operator.address.
+    /// Off loopback it needs TLS too.
+    #[arg(long, default_value_t = config::operator_listen())]
+    operator_listen: String,
     /// Data folder: database, keys and the operator token.
     #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
@@ -69,9 +74,9 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
 
 pub fn run(args: Args) -> ExitCode {
     crate::logging::init();
-    let listen = match listen_address(&args.listen) {
-        Ok(addr) => addr,
-        Err(e) => {
+    let addresses = match (listen_address(&args.listen), listen_address(&args.operator_listen)) {
+        (Ok(public), Ok(operator)) => Addresses { public, operator },
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("clavepin serve: {e}");
             return ExitCode::FAILURE;
         }
@@ -103,11 +108,12 @@ pub fn run(args: Args) -> ExitCode {
     let token_file = data.join(OPERATOR_TOKEN_FILE);
     let result = runtime.block_on(clavepin_server::serve_on(
         service,
-        listen,
+        addresses,
         tls,
-        |addr, tls| {
-            let scheme = if tls { "https" } else { "http" };
-            println!("clavepin service listening on {scheme}://{addr}");
+        |bound| {
+            let scheme = if bound.tls { "https" } else { "http" };
+            println!("clavepin service listening on {scheme}://{}", bound.public);
+            println!("operator API on {scheme}://{}", bound.operator);
             println!("data folder: {}", data.display());
             println!("operator token: {}", token_file.display());
         },

@@ -40,6 +40,17 @@ pub enum RegistryError {
         /// Seconds to wait.
         retry_after_secs: i64,
     },
+    /// A census load would change registered citizens' contrast data, and did not
+    /// say so.
+    #[error(
+        "{count} record(s) would change the contrast data of a registered citizen (the first: {first}); nothing was loaded. Load them again with change_registered (clavepin admin census load --change-registered) if that is intended"
+    )]
+    RegisteredCitizenChanged {
+        /// How many.
+        count: usize,
+        /// The first document, masked.
+        first: String,
+    },
     /// Letters already posted to this citizen recently: each costs postage, and
     /// each lives 30 days.
     #[error(

@@ -4,7 +4,7 @@
 //! left readable are closed up at start.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 /// Makes `dir` (and its parents) if missing, mode 0700.
@@ -71,4 +71,21 @@ pub fn close_up(dir: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes a secret file readable by its owner only (mode 0600 from creation), whole
+/// or not at all: written beside it, synced, then renamed into place.
+pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
+    let temporary = path.with_extension("tmp");
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&temporary)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()?;
+    fs::rename(&temporary, path)
 }

@@ -5,7 +5,7 @@
 //! - `operator.token`: the bearer token of the operator API.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 use clavepin_protocol::crypto::{b64_decode, b64_encode};
@@ -168,22 +168,7 @@ fn read_or_create(path: &Path, rng: &SystemRandom) -> io::Result<String> {
     }
 }
 
-/// Writes a secret file readable by its owner only (mode 0600 from creation), whole
-/// or not at all: written beside it, synced, then renamed into place.
-pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
-    let temporary = path.with_extension("tmp");
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&temporary)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()?;
-    fs::rename(&temporary, path)
-}
+pub use crate::files::write_private;
 
 #[cfg(test)]
 mod tests {

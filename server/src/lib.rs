@@ -7,11 +7,12 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let service = clavepin_server::Service::open(clavepin_server::ServiceConfig::new("data"))?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! service.serve(listener, std::future::pending()).await?;
+//! service.serve(listener, None, std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 
 mod activation;
+mod audit;
 mod db;
 mod delivery;
 mod devices;
@@ -32,6 +33,7 @@ mod time;
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -45,7 +47,7 @@ pub use delivery::gateways::{
     Sending, SmsGateway, SmsMessage,
 };
 pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
-pub use listen::{ListenError, TlsFiles, serve_on};
+pub use listen::{Addresses, Bound, ListenError, TlsFiles, serve_on};
 pub use serving::Limits;
 pub use serving::client::{ClientAddress, TrustedProxies};
 
@@ -53,6 +55,9 @@ pub use serving::client::{ClientAddress, TrustedProxies};
 pub const DATABASE_FILE: &str = "clavepin.db";
 /// The operator token file inside the data folder.
 pub const OPERATOR_TOKEN_FILE: &str = "operator.token";
+/// Where a serving service writes its operator API's address (`http://127.0.0.1:…`),
+/// beside the token, so `clavepin admin --data DIR` finds both.
+pub const OPERATOR_ADDRESS_FILE: &str = "operator.address";
 
 /// How to run a service.
 #[derive(Debug, Clone)]
@@ -203,6 +208,11 @@ impl Service {
         http::router(self.state.clone(), self.sessions.clone(), self.secure_cookies, &self.limits)
     }
 
+    /// The operator API's routes, for its own listener.
+    pub fn operator_router(&self) -> axum::Router {
+        http::operator_router(self.state.clone(), &self.limits)
+    }
+
     /// The same service, its portal cookies marked `Secure`: it is served over TLS.
     pub(crate) fn over_tls(mut self) -> Self {
         self.secure_cookies = true;
@@ -224,35 +234,76 @@ impl Service {
         &self.data_dir
     }
 
-    /// Serves plain HTTP on `listener` until `shutdown` completes, then finishes the
+    /// Serves plain HTTP, the public API on `public` and the operator API on
+    /// `operator` (none without it), until `shutdown` completes, then finishes the
     /// requests in flight (for at most the limits' shutdown deadline). For loopback
     /// listeners: [`serve_on`] checks that.
     pub async fn serve(
         self,
-        listener: tokio::net::TcpListener,
+        public: tokio::net::TcpListener,
+        operator: Option<tokio::net::TcpListener>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        self.serve_with(listener, None, shutdown).await
+        if let Some(listener) = &operator {
+            self.write_operator_address(listener.local_addr()?, false)?;
+        }
+        self.serve_with(public, operator, None, shutdown).await
+    }
+
+    /// Writes where the operator API listens into the data folder, owner-only.
+    pub(crate) fn write_operator_address(&self, addr: SocketAddr, tls: bool) -> io::Result<()> {
+        let scheme = if tls { "https" } else { "http" };
+        let path = self.data_dir.join(OPERATOR_ADDRESS_FILE);
+        files::write_private(&path, &format!("{scheme}://{addr}\n"))
     }
 
     pub(crate) async fn serve_with(
         self,
-        listener: tokio::net::TcpListener,
+        public: tokio::net::TcpListener,
+        operator: Option<tokio::net::TcpListener>,
         tls: Option<tokio_rustls::TlsAcceptor>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let pruning = self.spawn_pruning();
         let delivering = self.spawn_delivery();
-        // Open event streams never end by themselves: close them when shutdown starts.
+        // One signal stops both listeners; open event streams never end by
+        // themselves, so they are closed when it comes.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
         let events = self.state.events.clone();
-        let shutdown = async move {
+        let signal = tokio::spawn(async move {
             shutdown.await;
             events.close();
+            let _ = stop.send(true);
+        });
+        let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
         };
-        let router = self.router();
-        let result =
-            serving::serve(listener, tls, router, &self.limits, self.proxies.clone(), shutdown)
-                .await;
+        let proxies = self.proxies.clone();
+        let public_served = serving::serve(
+            public,
+            tls.clone(),
+            self.router(),
+            &self.limits,
+            proxies,
+            stopped(stopping.clone()),
+        );
+        let result = match operator {
+            None => public_served.await,
+            Some(listener) => {
+                // The operator's address is its own: no forwarded addresses believed.
+                let operator_served = serving::serve(
+                    listener,
+                    tls,
+                    self.operator_router(),
+                    &self.limits,
+                    TrustedProxies::default(),
+                    stopped(stopping),
+                );
+                let (public, operator) = tokio::join!(public_served, operator_served);
+                public.and(operator)
+            }
+        };
+        signal.abort();
         pruning.abort();
         delivering.abort();
         result

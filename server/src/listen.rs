@@ -37,25 +37,67 @@ pub enum ListenError {
     },
 }
 
-/// Binds `addr` and serves until `shutdown`; `on_listening` is told the bound address
-/// (useful with port 0).
+/// Where to listen: the public API and the portal, and the operator API.
+#[derive(Debug, Clone, Copy)]
+pub struct Addresses {
+    /// The public API and the portal.
+    pub public: SocketAddr,
+    /// The operator API: loopback unless the operator chooses otherwise (then TLS
+    /// too), so the token never crosses a network it need not.
+    pub operator: SocketAddr,
+}
+
+/// What was bound (with port 0, the ports chosen).
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    /// The public address.
+    pub public: SocketAddr,
+    /// The operator address.
+    pub operator: SocketAddr,
+    /// Whether both speak TLS.
+    pub tls: bool,
+}
+
+/// Binds both addresses and serves until `shutdown`; `on_listening` is told what was
+/// bound. The operator address is also written to the data folder
+/// ([`crate::OPERATOR_ADDRESS_FILE`]).
 pub async fn serve_on(
     service: Service,
-    addr: SocketAddr,
+    addresses: Addresses,
     tls: Option<TlsFiles>,
-    on_listening: impl FnOnce(SocketAddr, bool),
+    on_listening: impl FnOnce(&Bound),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ListenError> {
-    let io_err = |source| ListenError::Io { addr, source };
     let acceptor = match tls {
-        None if !addr.ip().is_loopback() => return Err(ListenError::TlsRequired(addr)),
-        None => None,
+        None => {
+            for addr in [addresses.public, addresses.operator] {
+                if !addr.ip().is_loopback() {
+                    return Err(ListenError::TlsRequired(addr));
+                }
+            }
+            None
+        }
         Some(files) => Some(acceptor(&files)?),
     };
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(io_err)?;
-    on_listening(listener.local_addr().map_err(io_err)?, acceptor.is_some());
+    let bind = |addr: SocketAddr| async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ListenError::Io { addr, source })?;
+        let bound = listener.local_addr().map_err(|source| ListenError::Io { addr, source })?;
+        Ok::<_, ListenError>((listener, bound))
+    };
+    let (public, public_addr) = bind(addresses.public).await?;
+    let (operator, operator_addr) = bind(addresses.operator).await?;
+    // Written before anyone is told the service listens, so `admin --data` finds it.
+    service
+        .write_operator_address(operator_addr, acceptor.is_some())
+        .map_err(|source| ListenError::Io { addr: operator_addr, source })?;
+    on_listening(&Bound { public: public_addr, operator: operator_addr, tls: acceptor.is_some() });
     let service = if acceptor.is_some() { service.over_tls() } else { service };
-    service.serve_with(listener, acceptor, shutdown).await.map_err(io_err)
+    service
+        .serve_with(public, Some(operator), acceptor, shutdown)
+        .await
+        .map_err(|source| ListenError::Io { addr: public_addr, source })
 }
 
 fn acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, ListenError> {

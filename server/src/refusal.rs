@@ -28,6 +28,9 @@ impl Refusal for RegistryError {
             E::TooManyAttempts { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
             }
+            E::RegisteredCitizenChanged { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::RegisteredCitizenChanged)
+            }
             E::TooManyLetters { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyLetters),
             E::Store(_) | E::Fault(_) => INTERNAL,
         }

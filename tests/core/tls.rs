@@ -134,10 +134,13 @@ async fn serve_tls(
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let served = tokio::spawn(clavepin_server::serve_on(
         service,
-        "127.0.0.1:0".parse().unwrap(),
+        clavepin_server::Addresses {
+            public: "127.0.0.1:0".parse().unwrap(),
+            operator: "127.0.0.1:0".parse().unwrap(),
+        },
         Some(clavepin_server::TlsFiles { cert, key }),
-        move |addr, _| {
-            let _ = bound_tx.send(addr);
+        move |bound| {
+            let _ = bound_tx.send(bound.public);
         },
         async {
             let _ = stopped.await;

@@ -46,6 +46,7 @@ pub const TEST_ITERATIONS: NonZeroU32 = NonZeroU32::new(1_000).unwrap();
 pub struct Harness {
     pub url: String,
     addr: std::net::SocketAddr,
+    operator_addr: std::net::SocketAddr,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub clock: Arc<ManualClock>,
     service: Option<Service>,
@@ -68,13 +69,16 @@ impl Harness {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let url = format!("http://{addr}");
+        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let operator_addr = operator.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(service.clone().serve(listener, async {
+        let task = tokio::spawn(service.clone().serve(listener, Some(operator), async {
             let _ = stopped.await;
         }));
         let harness = Harness {
             url,
             addr,
+            operator_addr,
             task: Some(task),
             clock,
             token: service.operator_token().to_owned(),
@@ -125,9 +129,10 @@ impl Harness {
         self.service = None;
         let service = Service::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
+        let operator = tokio::net::TcpListener::bind(self.operator_addr).await.unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         self.service = Some(service.clone());
-        self.task = Some(tokio::spawn(service.serve(listener, async {
+        self.task = Some(tokio::spawn(service.serve(listener, Some(operator), async {
             let _ = stopped.await;
         })));
         self.stop = Some(stop);
@@ -154,7 +159,7 @@ impl Harness {
     pub async fn operator(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let mut req = self
             .http
-            .request(method.parse().unwrap(), format!("{}{path}", self.url))
+            .request(method.parse().unwrap(), format!("http://{}{path}", self.operator_addr))
             .bearer_auth(&self.token);
         if let Some(body) = body {
             req = req.json(&body);

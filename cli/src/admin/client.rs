@@ -7,22 +7,61 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// Talks to one service with the operator token.
+/// Talks to one service: its public API, and its operator API (a listener of its
+/// own) with the operator token.
 #[derive(Debug)]
 pub struct OperatorClient {
-    base: String,
+    public: String,
+    operator: Result<String, String>,
     token: Option<String>,
     http: reqwest::Client,
 }
 
+/// Checks an address typed or read for a base URL: its scheme given.
+fn base_url(base: &str, flag: &str) -> Result<reqwest::Url, String> {
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(format!(
+            "{flag} {base:?} needs its scheme: http://{base} (loopback) or https://{base}"
+        ));
+    }
+    reqwest::Url::parse(base).map_err(|e| format!("{flag} {base:?} is not an address: {e}"))
+}
+
+/// Plain HTTP carries the operator token only to this machine: anywhere else anyone
+/// on the way could read it.
+fn token_may_travel_to(url: &reqwest::Url) -> bool {
+    if url.scheme() == "https" {
+        return true;
+    }
+    let Some(host) = url.host_str() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 impl OperatorClient {
-    /// A client for `base` (e.g. `http://127.0.0.1:8480`), reading the token file.
-    pub fn new(base: &str, token_file: &Path) -> Result<Self, String> {
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(format!(
-                "--url {base:?} needs its scheme: http://{base} (loopback) or https://{base}"
-            ));
-        }
+    /// A client for the public API at `public` (e.g. `http://127.0.0.1:8480`) and the
+    /// operator API at `operator` (an error to show when an operator call is made
+    /// without one), reading the token file.
+    pub fn new(
+        public: &str,
+        operator: Result<String, String>,
+        token_file: &Path,
+    ) -> Result<Self, String> {
+        base_url(public, "--url")?;
+        let operator = operator.and_then(|base| {
+            let url = base_url(&base, "--operator-url")?;
+            if token_may_travel_to(&url) {
+                Ok(base.trim_end_matches('/').to_owned())
+            } else {
+                Err(format!(
+                    "{base} is plain HTTP off this machine: the operator token would cross the \
+                     network readable; use https:// (serve --tls-cert/--tls-key)"
+                ))
+            }
+        });
         // reqwest is built without a default TLS provider: one crypto library, ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let token = match std::fs::read_to_string(token_file) {
@@ -39,10 +78,12 @@ impl OperatorClient {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { base: base.trim_end_matches('/').to_owned(), token, http })
+        let public = public.trim_end_matches('/').to_owned();
+        Ok(Self { public, operator, token, http })
     }
 
-    /// Sends a request; a refusal becomes the service's own message.
+    /// Sends a request (an operator one to the operator API, with the token); a
+    /// refusal becomes the service's own message.
     pub async fn call<B: Serialize, R: DeserializeOwned>(
         &self,
         method: Method,
@@ -50,7 +91,8 @@ impl OperatorClient {
         body: Option<&B>,
         operator: bool,
     ) -> Result<R, String> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        let base = if operator { self.operator.clone()? } else { self.public.clone() };
+        let mut req = self.http.request(method, format!("{base}{path}"));
         if operator {
             let token = self.token.as_deref().ok_or(
                 "no operator token: pass --data with the service's data folder, or --token-file",
@@ -61,15 +103,15 @@ impl OperatorClient {
             req = req.json(body);
         }
         let resp = req.send().await.map_err(|e| {
+            let flag = if operator { "--operator-url" } else { "--url" };
             if e.is_connect() {
                 format!(
-                    "nothing answers at {}: is `clavepin serve` running there? (--url sets the address)",
-                    self.base
+                    "nothing answers at {base}: is `clavepin serve` running there? ({flag} sets the address)"
                 )
             } else if e.is_timeout() {
-                format!("{} did not answer within 30 s", self.base)
+                format!("{base} did not answer within 30 s")
             } else {
-                format!("the request to {} failed", self.base)
+                format!("the request to {base} failed")
             }
         })?;
         let status = resp.status();
@@ -83,6 +125,27 @@ impl OperatorClient {
                 Ok(err) => Err(format!("{} ({})", err.message, status.as_u16())),
                 Err(_) => Err(format!("the service answered {status}")),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_goes_over_plain_http_only_to_this_machine() {
+        for (base, allowed) in [
+            ("http://127.0.0.1:8481", true),
+            ("http://[::1]:8481", true),
+            ("http://localhost:8481", true),
+            ("https://operator.example:8481", true),
+            ("http://192.168.1.20:8481", false),
+            ("http://operator.example:8481", false),
+            ("http://127.0.0.1.example.com:8481", false),
+        ] {
+            let url = reqwest::Url::parse(base).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(token_may_travel_to(&url), allowed, "{base}");
         }
     }
 }

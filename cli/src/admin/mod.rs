@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use chrono::{Local, NaiveDate};
 use clavepin_protocol::identity::parse_date;
 use clavepin_protocol::wire::{
-    CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration, InvitationSent,
-    LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen, RegisteredCitizen,
-    RequestInvitation,
+    AuditEntry, CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration,
+    InvitationSent, LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen,
+    RegisteredCitizen, RequestInvitation,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use reqwest::Method;
@@ -29,6 +29,10 @@ pub struct Args {
     /// The service's data folder, where `serve` wrote the operator token.
     #[arg(long, global = true, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
+    /// The operator API's address, if not the one `serve` wrote to the data folder
+    /// (plain HTTP only on loopback: the token must not cross a network readable).
+    #[arg(long, global = true, env = "CLAVEPIN_OPERATOR_URL")]
+    operator_url: Option<String>,
     /// The operator token file, if not in the data folder.
     #[arg(long, global = true)]
     token_file: Option<PathBuf>,
@@ -104,6 +108,12 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         after: i64,
     },
+    /// What operators did: census loads, registrations, unlocks, cleared limits.
+    Audit {
+        /// Only entries after this id.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -126,6 +136,10 @@ enum CensusCommand {
     Load {
         /// The file.
         file: PathBuf,
+        /// Let records change the contrast data of registered citizens (a renewed
+        /// DNI); without it such a file is refused whole. Recorded in the audit log.
+        #[arg(long)]
+        change_registered: bool,
     },
     /// Lists census records in document order, 500 at a time.
     List {
@@ -170,7 +184,8 @@ pub fn run(args: Args) -> ExitCode {
         .token_file
         .clone()
         .unwrap_or_else(|| args.data.join(clavepin_server::OPERATOR_TOKEN_FILE));
-    let outcome = OperatorClient::new(&args.url, &token_file).and_then(|client| {
+    let operator = operator_url(args.operator_url.clone(), &args.data);
+    let outcome = OperatorClient::new(&args.url, operator, &token_file).and_then(|client| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -187,6 +202,23 @@ pub fn run(args: Args) -> ExitCode {
             eprintln!("clavepin admin: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The operator API's address: given, or written by `serve` into its data folder.
+pub fn operator_url(given: Option<String>, data: &std::path::Path) -> Result<String, String> {
+    if let Some(url) = given {
+        return Ok(url);
+    }
+    let file = data.join(clavepin_server::OPERATOR_ADDRESS_FILE);
+    match std::fs::read_to_string(&file) {
+        Ok(text) => Ok(text.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "no operator API address in {}: is `clavepin serve --data {}` running? (or pass --operator-url)",
+            file.display(),
+            data.display()
+        )),
+        Err(e) => Err(format!("cannot read {}: {e}", file.display())),
     }
 }
 
@@ -216,24 +248,29 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                 contrast,
                 fiscal_address: address,
             };
-            let done: CensusLoaded =
-                post(client, "/operator/census", &LoadCensus { records: vec![record] }, true)
-                    .await?;
+            let done: CensusLoaded = post(
+                client,
+                "/operator/census",
+                &LoadCensus { records: vec![record], change_registered: false },
+                true,
+            )
+            .await?;
             if json {
                 print_json(&done)
             } else {
                 println!("census: {} record written", done.loaded)
             }
         }
-        Command::Census(CensusCommand::Load { file }) => {
+        Command::Census(CensusCommand::Load { file, change_registered }) => {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let load = serde_json::from_str::<LoadCensus>(&text)
+            let mut load = serde_json::from_str::<LoadCensus>(&text)
                 .or_else(|_| {
                     serde_json::from_str::<Vec<CensusRecord>>(&text)
-                        .map(|records| LoadCensus { records })
+                        .map(|records| LoadCensus { records, change_registered: false })
                 })
                 .map_err(|e| format!("{}: not a list of census records: {e}", file.display()))?;
+            load.change_registered |= change_registered;
             let done: CensusLoaded = post(client, "/operator/census", &load, true).await?;
             if json {
                 print_json(&done)
@@ -279,6 +316,26 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                 print_json(&done)
             } else {
                 println!("registered {} with the invitation letter", done.document)
+            }
+        }
+        Command::Audit { after } => {
+            let path = format!("/operator/audit?after={after}");
+            let audit: Outbox<AuditEntry> =
+                client.call::<(), _>(Method::GET, &path, None, true).await?;
+            if json {
+                print_json(&audit)
+            } else {
+                for entry in &audit.items {
+                    let document = entry.document.as_deref().unwrap_or("-");
+                    println!(
+                        "#{} {} {} {document}: {} (from {})",
+                        entry.id,
+                        entry.at.format("%Y-%m-%d %H:%M:%S"),
+                        entry.action,
+                        entry.detail,
+                        entry.client
+                    );
+                }
             }
         }
         Command::Outbox { kind: OutboxKind::Sms, after } => {

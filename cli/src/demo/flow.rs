@@ -141,12 +141,14 @@ impl World {
             .map_err(err)?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(err)?;
         let url = format!("http://{}", listener.local_addr().map_err(err)?);
+        let operator_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(err)?;
+        let operator_url = format!("http://{}", operator_listener.local_addr().map_err(err)?);
         let (stop, stopped) = oneshot::channel::<()>();
-        let served = tokio::spawn(service.serve(listener, async {
+        let served = tokio::spawn(service.serve(listener, Some(operator_listener), async {
             let _ = stopped.await;
         }));
-        let operator =
-            OperatorClient::new(&url, &service_dir.join(clavepin_server::OPERATOR_TOKEN_FILE))?;
+        let token_file = service_dir.join(clavepin_server::OPERATOR_TOKEN_FILE);
+        let operator = OperatorClient::new(&url, Ok(operator_url), &token_file)?;
         let device = open_device(&root.path().join("device"), &url, clock.clone())?;
         let detail = format!("reference service on {url}, data in {}", root.path().display());
         let world = World {

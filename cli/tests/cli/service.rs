@@ -60,6 +60,32 @@ fn serve_and_admin_register_citizens_at_an_office_and_by_letter() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
 
+    // A renewed DNI in a census file is refused unless said, and the audit log shows it.
+    let census = served.data.path().join("renewed.json");
+    let renewed = r#"[{"document":"12345678Z","full_name":"Ana García","birth_date":"1985-04-12",
+        "contrast":{"kind":"dni_validity","valid_until":"2035-01-31"},"fiscal_address":"Calle Mayor 1"}]"#;
+    std::fs::write(&census, renewed).unwrap();
+    let census = census.to_str().unwrap();
+    let refused = served.admin(&["census", "load", census]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--change-registered"));
+    ok(served.admin(&["census", "load", census, "--change-registered"]));
+    let audit = ok(served.admin(&["audit"]));
+    let actions: Vec<_> =
+        audit.lines().map(|l| l.split_whitespace().nth(3).unwrap_or_default()).collect();
+    assert_eq!(
+        actions,
+        [
+            "census_loaded",
+            "census_loaded",
+            "citizen_registered",
+            "census_loaded",
+            "registered_citizen_changed"
+        ],
+        "{audit}"
+    );
+    assert!(audit.contains("(from 127.0.0.1)"), "{audit}");
+
     ok(served.admin(&["invite", "--document", "X1234567L", "--support", "E12345678"]));
     let letters: serde_json::Value =
         serde_json::from_str(&ok(served.admin(&["outbox", "letters", "--json"]))).unwrap();
@@ -208,9 +234,26 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
         .unwrap();
     let error: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(error["error"].as_str().unwrap().contains("needs its scheme"), "{error}");
+    // No service ever ran on this data folder: no operator address to find.
+    let said = admin("http://127.0.0.1:8480");
+    assert!(said.contains("no operator API address in"), "{said}");
+    assert!(said.contains("--operator-url"), "{said}");
     // A port where nothing listens (bound, then let go).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let said = admin(&format!("http://127.0.0.1:{port}"));
+    std::fs::write(data.path().join("operator.address"), format!("http://127.0.0.1:{port}\n"))
+        .unwrap();
+    let said = admin("http://127.0.0.1:8480");
     assert!(said.contains("is `clavepin serve` running there?"), "{said}");
+    assert!(said.contains("--operator-url sets the address"), "{said}");
     assert!(!said.contains("error sending request"), "{said}");
+    // The token never goes over plain HTTP to another machine.
+    let out = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["admin", "--operator-url", "http://192.0.2.7:8481", "--data"])
+        .arg(data.path())
+        .args(["outbox", "sms"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("plain HTTP off this machine"), "{said}");
 }

@@ -1,7 +1,7 @@
 //! Where the commands find the service and their folders, and the shell's aids.
 
 use crate::served::Served;
-use crate::{clavepin, ok, stdout};
+use crate::{clavepin, ok};
 use std::process::Command;
 
 #[test]
@@ -54,15 +54,21 @@ fn a_config_file_gives_the_defaults_below_the_environment_and_the_flags() {
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
     assert!(dir.path().join("phone/clavepin-device.db").exists(), "the file's folder was used");
     let data = served.data.path().to_str().unwrap();
-    let from_file = run(&["admin", "--data", data, "outbox", "sms", "--json"], &[]);
-    assert!(from_file.status.success(), "the file's url: {}", stdout(&from_file));
+    // `invite` speaks to the public API at the url: a citizen the census lacks is
+    // refused by the service itself, which proves it was reached.
+    let invite = ["--document", "12345678Z", "--valid-until", "31/01/2030"];
+    let reached = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr).contains("do not match our records")
+    };
+    let from_file = run(&[&["admin", "--data", data, "invite"][..], &invite].concat(), &[]);
+    assert!(reached(&from_file), "the file's url: {}", String::from_utf8_lossy(&from_file.stderr));
     // The environment wins over the file, and a flag over the environment.
     let silent = "http://127.0.0.1:9";
-    let from_env = run(&["admin", "--data", data, "outbox", "sms"], &[("CLAVEPIN_URL", silent)]);
-    assert!(!from_env.status.success());
+    let env = [("CLAVEPIN_URL", silent)];
+    let from_env = run(&[&["admin", "--data", data, "invite"][..], &invite].concat(), &env);
     assert!(String::from_utf8_lossy(&from_env.stderr).contains("127.0.0.1:9"));
-    let args = ["admin", "--url", &served.url, "--data", data, "outbox", "sms"];
-    assert!(run(&args, &[("CLAVEPIN_URL", silent)]).status.success());
+    let flag = ["admin", "--url", &served.url, "--data", data, "invite"];
+    assert!(reached(&run(&[&flag[..], &invite].concat(), &env)));
     // A mistake in the file stops every command, naming the file and the key.
     std::fs::write(&file, "device_dta = \"phone\"\n").unwrap();
     let refused = run(&["device", "list"], &[]);

@@ -8,6 +8,8 @@ import XCTest
 struct TestService {
     let url: String
     private let token: String
+    /// The operator API listens apart; `serve` writes its address beside the token.
+    private let operatorUrl: String
     static let validity = "31/01/2030"
     static let contrast = #"{"kind":"dni_validity","valid_until":"2030-01-31"}"#
     static let today = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
@@ -18,12 +20,16 @@ struct TestService {
             throw XCTSkip("start `clavepin serve` and set CLAVEPIN_SERVICE_URL and CLAVEPIN_SERVICE_DATA (scripts/test-ios.sh does)")
         }
         let token = try String(contentsOfFile: data + "/operator.token", encoding: .utf8)
-        return TestService(url: url, token: token.trimmingCharacters(in: .whitespacesAndNewlines))
+        let operatorUrl = try String(contentsOfFile: data + "/operator.address", encoding: .utf8)
+        return TestService(
+            url: url,
+            token: token.trimmingCharacters(in: .whitespacesAndNewlines),
+            operatorUrl: operatorUrl.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @discardableResult
     func call(_ method: String, _ path: String, _ body: String? = nil, operator: Bool = false) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url + path)!)
+        var request = URLRequest(url: URL(string: (`operator` ? operatorUrl : url) + path)!)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "content-type")
         if operator { request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization") }

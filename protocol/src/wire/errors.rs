@@ -72,6 +72,9 @@ pub enum ErrorCode {
     PinRequestDead,
     /// The SMS for this request was already sent as often as allowed.
     SmsLimit,
+    /// (operator API) A census load would change a registered citizen's contrast data
+    /// without `change_registered`.
+    RegisteredCitizenChanged,
     /// Invitation letters were posted to this citizen recently.
     TooManyLetters,
     /// No such route.

@@ -27,6 +27,30 @@ pub struct CensusRecord {
 pub struct LoadCensus {
     /// The records; an existing document is updated.
     pub records: Vec<CensusRecord>,
+    /// Whether records may change a registered citizen's contrast data (a renewed
+    /// DNI, a new NIE card). Without it such a batch is refused whole: a census load
+    /// must not silently change what a registered citizen proves themselves with.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub change_registered: bool,
+}
+
+/// One operator action, from `GET /operator/audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Increasing id, for reading only what is new.
+    pub id: i64,
+    /// When.
+    pub at: Timestamp,
+    /// What: `census_loaded`, `registered_citizen_changed`, `citizen_registered`,
+    /// `pins_unlocked`, `code_limit_cleared`.
+    pub action: String,
+    /// The citizen it concerned, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// More, for people.
+    pub detail: String,
+    /// The client address the request came from.
+    pub client: String,
 }
 
 /// Answer to [`LoadCensus`].

@@ -12,6 +12,7 @@
 //! turns many small WAL writes of the same pages into one.
 
 pub mod activation;
+pub mod audit;
 pub mod devices;
 mod error;
 pub mod pins;

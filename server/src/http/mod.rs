@@ -24,31 +24,18 @@ use crate::serving::admission::PerClient;
 use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 
-/// The service's routes; the portal's pages mark their cookie `Secure` if
-/// `secure_cookies` (the service is reached over TLS). Every route but the device's
-/// event stream, which stays open by design, is bounded in time and in how many
-/// requests run at once (`limits`).
+/// The public routes (device API, registration, "Obtain PIN", the portal's pages);
+/// the pages mark their cookie `Secure` if `secure_cookies` (the service is reached
+/// over TLS). Every route but the device's event stream, which stays open by design,
+/// is bounded in time and in how many requests run at once (`limits`).
 pub fn router(
     state: AppState,
     sessions: Arc<crate::portal::Sessions>,
     secure_cookies: bool,
     limits: &Limits,
 ) -> Router {
-    let bounded = tower::ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(|e: tower::BoxError| async move { HttpError::from_limit(&e) }))
-        .load_shed()
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_requests_in_flight))
-        .timeout(limits.request_timeout);
-    let per_client = PerClient::new(limits.max_requests_in_flight_per_client);
-    Router::new()
-        .route("/health", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
-        .route("/operator/census", post(operator::load_census).get(operator::census_page))
-        .route("/operator/citizens", post(operator::register_citizen).get(operator::citizens_page))
-        .route("/operator/outbox/sms", get(operator::sms_outbox))
-        .route("/operator/outbox/letters", get(operator::letters_outbox))
-        .route("/operator/outbox/push", get(operator::push_outbox))
-        .route("/operator/citizens/{document}/unlock", post(operator::unlock))
-        .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit))
+    let routes = Router::new()
+        .route("/health", get(health))
         .route("/portal/pin-requests", post(portal::obtain))
         .route("/portal/pin-requests/{id}/sms", post(portal::send_by_sms))
         .route("/portal/pin-requests/{id}/again", post(portal::request_again))
@@ -63,12 +50,8 @@ pub fn router(
         .route("/device/pins", get(device::pending))
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
-        .merge(crate::portal::routes(state.clone(), sessions, secure_cookies))
-        .fallback(|| async { HttpError::NotFound })
-        .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout))
-        .layer(bounded)
-        .layer(middleware::from_fn_with_state(per_client, admit_per_client))
+        .merge(crate::portal::routes(state.clone(), sessions, secure_cookies));
+    bounded(routes, limits)
         // Outside the limits, added after them: an open stream is not "in flight". Its
         // request must still arrive in time.
         .merge(
@@ -79,6 +62,47 @@ pub fn router(
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
         .with_state(state)
+}
+
+/// The operator API, served on a listener of its own (loopback by default), so the
+/// public address never takes an operator token.
+pub fn operator_router(state: AppState, limits: &Limits) -> Router {
+    let routes = Router::new()
+        .route("/health", get(health))
+        .route("/operator/census", post(operator::load_census).get(operator::census_page))
+        .route("/operator/citizens", post(operator::register_citizen).get(operator::citizens_page))
+        .route("/operator/outbox/sms", get(operator::sms_outbox))
+        .route("/operator/outbox/letters", get(operator::letters_outbox))
+        .route("/operator/outbox/push", get(operator::push_outbox))
+        .route("/operator/audit", get(operator::audit_page))
+        .route("/operator/citizens/{document}/unlock", post(operator::unlock))
+        .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit));
+    bounded(routes, limits)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `routes` with the answers every router gives to unknown paths and methods, and
+/// the request limits: body and request timeouts, requests in flight in all (503)
+/// and per client (429).
+fn bounded(routes: Router<AppState>, limits: &Limits) -> Router<AppState> {
+    let in_flight = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|e: tower::BoxError| async move { HttpError::from_limit(&e) }))
+        .load_shed()
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_requests_in_flight))
+        .timeout(limits.request_timeout);
+    let per_client = PerClient::new(limits.max_requests_in_flight_per_client);
+    routes
+        .fallback(|| async { HttpError::NotFound })
+        .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout))
+        .layer(in_flight)
+        .layer(middleware::from_fn_with_state(per_client, admit_per_client))
 }
 
 /// Every response carries the service's clock, so devices can correct theirs.

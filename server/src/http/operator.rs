@@ -5,40 +5,73 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
-    CensusLoaded, CitizenRegistered, LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms,
-    RegisterCitizen,
+    AuditEntry, CensusLoaded, CitizenRegistered, LoadCensus, Outbox, OutboxLetter, OutboxPush,
+    OutboxSms, RegisterCitizen,
 };
 use serde::Deserialize;
 
 use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
+use crate::audit::{self, Action};
 use crate::db::StoreResult;
-use crate::delivery::outbox::OutboxStore;
+use crate::db::audit::AuditStore;
+use crate::delivery::outbox::{OutboxStore, PAGE};
 use crate::delivery::sealing::{self, Outbox as Sealed};
 use crate::error::RegistryError;
+use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 use crate::{pins, registry};
 
 /// `POST /operator/census`
 pub async fn load_census(
     _: Operator,
+    client: ClientAddress,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoadCensus>,
 ) -> HttpResult<Json<CensusLoaded>> {
     let now = state.now();
-    let loaded = state.db.write(move |tx| registry::load_census(tx, &req.records, now)).await?;
+    let loaded = state
+        .db
+        .write(move |tx| {
+            let changed = registry::load_census(tx, &req.records, req.change_registered, now)?;
+            let records = req.records.len();
+            audit::record(tx, Action::CensusLoaded { records }, client, now)?;
+            for document in &changed {
+                audit::record(tx, Action::RegisteredCitizenChanged(document), client, now)?;
+            }
+            Ok::<_, HttpError>(records as u32)
+        })
+        .await?;
     Ok(Json(CensusLoaded { loaded }))
 }
 
 /// `POST /operator/citizens`
 pub async fn register_citizen(
     _: Operator,
+    client: ClientAddress,
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RegisterCitizen>,
 ) -> HttpResult<(StatusCode, Json<CitizenRegistered>)> {
     let now = state.now();
-    let done = state.db.write(move |tx| registry::register_at_office(tx, &req, now)).await?;
+    let done = state
+        .db
+        .write(move |tx| {
+            let done = registry::register_at_office(tx, &req, now)?;
+            audit::record(tx, Action::CitizenRegistered(&req.document), client, now)?;
+            Ok::<_, HttpError>(done)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// `GET /operator/audit?after=ID`: what operators did, oldest first.
+pub async fn audit_page(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiQuery(After { after }): ApiQuery<After>,
+) -> HttpResult<Json<Outbox<AuditEntry>>> {
+    let items = state.db.read(move |c| c.audit_page(after, PAGE)).await?;
+    Ok(Json(Outbox { items }))
 }
 
 /// `?after=ID`: only items newer than the last one read.
@@ -106,12 +139,23 @@ pub async fn push_outbox(
 /// wrong PINs obtain PINs again.
 pub async fn unlock(
     _: Operator,
+    client: ClientAddress,
     State(state): State<AppState>,
     ApiPath(document): ApiPath<String>,
 ) -> HttpResult<StatusCode> {
     let document =
         DocumentNumber::parse(&document).map_err(|e| HttpError::BadRequest(e.to_string()))?;
-    let found = state.db.write(move |tx| pins::clear_failures(tx, &document)).await?;
+    let now = state.now();
+    let found = state
+        .db
+        .write(move |tx| {
+            let found = pins::clear_failures(tx, &document)?;
+            if found {
+                audit::record(tx, Action::PinsUnlocked(&document), client, now)?;
+            }
+            Ok::<_, HttpError>(found)
+        })
+        .await?;
     if found { Ok(StatusCode::NO_CONTENT) } else { Err(RegistryError::NotRegistered.into()) }
 }
 
@@ -145,13 +189,22 @@ pub async fn citizens_page(
 /// `POST /operator/citizens/{document}/clear-code-limit`
 pub async fn clear_code_limit(
     _: Operator,
+    client: ClientAddress,
     State(state): State<AppState>,
     ApiPath(document): ApiPath<String>,
 ) -> HttpResult<StatusCode> {
     let document =
         DocumentNumber::parse(&document).map_err(|e| HttpError::BadRequest(e.to_string()))?;
     let now = state.now();
-    let found =
-        state.db.write(move |tx| crate::activation::clear_code_limit(tx, &document, now)).await?;
+    let found = state
+        .db
+        .write(move |tx| {
+            let found = crate::activation::clear_code_limit(tx, &document, now)?;
+            if found {
+                audit::record(tx, Action::CodeLimitCleared(&document), client, now)?;
+            }
+            Ok::<_, HttpError>(found)
+        })
+        .await?;
     if found { Ok(StatusCode::NO_CONTENT) } else { Err(RegistryError::NotRegistered.into()) }
 }

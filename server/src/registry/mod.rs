@@ -19,12 +19,30 @@ use crate::error::{Fault, RegistryError, RegistryResult};
 use crate::time::millis;
 
 /// Loads or updates census records; returns how many were written.
+/// Loads census records, all or none. A record that would change a registered
+/// citizen's contrast data is refused unless `change_registered`; the documents so
+/// changed are returned, for the audit log.
 pub fn load_census(
     tx: &impl RegistryStore,
     records: &[CensusRecord],
+    change_registered: bool,
     now: Timestamp,
-) -> RegistryResult<u32> {
+) -> RegistryResult<Vec<DocumentNumber>> {
     let today = now.date_naive();
+    let mut changed = Vec::new();
+    for r in records {
+        if citizen(tx, &r.document)?.is_some()
+            && tx.census_record(&r.document)?.is_some_and(|old| old.contrast != r.contrast)
+        {
+            changed.push(r.document);
+        }
+    }
+    if !changed.is_empty() && !change_registered {
+        return Err(RegistryError::RegisteredCitizenChanged {
+            count: changed.len(),
+            first: changed[0].masked(),
+        });
+    }
     for r in records {
         if r.birth_date > today {
             return Err(RegistryError::Invalid(format!(
@@ -45,7 +63,7 @@ pub fn load_census(
         let contrast = serde_json::to_string(&r.contrast).map_err(|_| Fault("serialise"))?;
         tx.upsert_census(r, &contrast, millis(now))?;
     }
-    Ok(records.len() as u32)
+    Ok(changed)
 }
 
 /// The census record for a document, if any.

@@ -164,7 +164,7 @@ async fn shutdown_waits_for_stuck_requests_only_until_its_deadline() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let to = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(service.serve(listener, async {
+    let served = tokio::spawn(service.serve(listener, None, async {
         let _ = stopped.await;
     }));
     let mut stuck = stuck_in_body([127, 0, 0, 2], to).await;

@@ -80,3 +80,74 @@ async fn census_records_are_checked_and_a_bad_batch_changes_nothing() {
     let (status, _) = svc.operator_post("/operator/citizens", &reg).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_operator_api_answers_only_on_its_own_listener_whose_address_is_kept_private() {
+    let svc = TestService::start().await;
+    let resp = svc
+        .client
+        .get(format!("{}/operator/census", svc.url))
+        .bearer_auth(&svc.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "the public address takes no operator token");
+    let (status, _) = svc.operator_get("/operator/census").await;
+    assert_eq!(status, StatusCode::OK);
+    // Portal and device routes are not on the operator's listener either.
+    let resp = svc.client.get(format!("{}/", svc.operator_url)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let file = svc.service.data_dir().join(clavepin_server::OPERATOR_ADDRESS_FILE);
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), svc.operator_url);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[tokio::test]
+async fn a_census_load_changes_a_registered_citizens_contrast_data_only_when_told_to() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let mut renewed = dni_census();
+    renewed["contrast"]["valid_until"] = json!("2035-06-30");
+    let (status, body) =
+        svc.operator_post("/operator/census", &json!({ "records": [nie_census(), renewed] })).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "registered_citizen_changed");
+    assert!(body["message"].as_str().unwrap().contains("change_registered"), "{body}");
+    // Nothing of the batch was loaded: the old date still works, the NIE is unknown.
+    let (_, census) = svc.operator_get("/operator/census").await;
+    assert_eq!(census["items"].as_array().unwrap().len(), 1);
+    let (status, _) = svc.post("/device/activation", &dni_claim()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Said explicitly, it goes through, and the audit log says so.
+    let load = json!({ "records": [renewed], "change_registered": true });
+    let (status, body) = svc.operator_post("/operator/census", &load).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, audit) = svc.operator_get("/operator/audit").await;
+    let actions: Vec<_> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["document"].as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("census_loaded", None),
+            ("citizen_registered", Some(DNI)),
+            ("census_loaded", None),
+            ("registered_citizen_changed", Some(DNI)),
+        ],
+        "the refused load left no trace but its refusal"
+    );
+    assert_eq!(audit["items"][0]["client"], "127.0.0.1");
+    // Unlocks and cleared limits are recorded too.
+    let (status, _) =
+        svc.operator_post(&format!("/operator/citizens/{DNI}/unlock"), &json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, audit) = svc.operator_get("/operator/audit?after=4").await;
+    assert_eq!(audit["items"][0]["action"], "pins_unlocked");
+}

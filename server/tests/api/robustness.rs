@@ -50,7 +50,7 @@ async fn malformed_and_oversized_bodies_are_refused_clearly() {
     assert_eq!((status, resp["error"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
     let lower = svc
         .client
-        .get(format!("{}/operator/outbox/sms", svc.url))
+        .get(format!("{}/operator/outbox/sms", svc.operator_url))
         .header("authorization", format!("bearer {}", svc.token))
         .send()
         .await
@@ -100,10 +100,15 @@ async fn serving_off_loopback_requires_tls() {
     let dir = tempfile::tempdir().unwrap();
     let service =
         clavepin_server::Service::open(clavepin_server::ServiceConfig::new(dir.path())).unwrap();
-    let addr = "0.0.0.0:0".parse().unwrap();
-    let err =
-        clavepin_server::serve_on(service, addr, None, |_, _| {}, async {}).await.unwrap_err();
-    assert!(matches!(err, clavepin_server::ListenError::TlsRequired(_)), "{err}");
+    let loopback = "127.0.0.1:0".parse().unwrap();
+    let anywhere = "0.0.0.0:0".parse().unwrap();
+    for (public, operator) in [(anywhere, loopback), (loopback, anywhere)] {
+        let addresses = clavepin_server::Addresses { public, operator };
+        let err = clavepin_server::serve_on(service.clone(), addresses, None, |_| {}, async {})
+            .await
+            .unwrap_err();
+        assert!(matches!(err, clavepin_server::ListenError::TlsRequired(_)), "{err}");
+    }
 }
 
 #[tokio::test]
@@ -140,12 +145,13 @@ async fn off_loopback_the_service_speaks_tls() {
     let (bound_tx, bound_rx) = tokio::sync::oneshot::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let tls = clavepin_server::TlsFiles { cert, key };
+    let loopback = "127.0.0.1:0".parse().unwrap();
     let served = tokio::spawn(clavepin_server::serve_on(
         service,
-        "127.0.0.1:0".parse().unwrap(),
+        clavepin_server::Addresses { public: loopback, operator: loopback },
         Some(tls),
-        move |addr, tls| {
-            let _ = bound_tx.send((addr, tls));
+        move |bound| {
+            let _ = bound_tx.send((bound.public, bound.tls));
         },
         async {
             let _ = stopped.await;

@@ -49,6 +49,8 @@ pub fn dni_claim() -> Value {
 
 pub struct TestService {
     pub url: String,
+    /// The operator API's own listener.
+    pub operator_url: String,
     pub token: String,
     pub clock: Arc<ManualClock>,
     pub service: Service,
@@ -92,12 +94,15 @@ impl TestService {
         let service = Service::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let operator_url = format!("http://{}", operator.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(service.clone().serve(listener, async {
+        let task = tokio::spawn(service.clone().serve(listener, Some(operator), async {
             let _ = stopped.await;
         }));
         Self {
             url,
+            operator_url,
             token: service.operator_token().to_owned(),
             clock,
             service,
@@ -131,7 +136,9 @@ impl TestService {
         body: Option<&Value>,
         token: Option<&str>,
     ) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.url));
+        // The operator API has a listener of its own.
+        let base = if path.starts_with("/operator/") { &self.operator_url } else { &self.url };
+        let mut req = self.client.request(method, format!("{base}{path}"));
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }

@@ -27,6 +27,7 @@ pub struct TestService {
     pub url: String,
     pub clock: Arc<ManualClock>,
     pub root: tempfile::TempDir,
+    operator_url: String,
     pub service: Service,
     token: String,
     http: reqwest::Client,
@@ -49,12 +50,15 @@ impl TestService {
         let service = Service::open(configure(config)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let operator_url = format!("http://{}", operator.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(service.clone().serve(listener, async {
+        tokio::spawn(service.clone().serve(listener, Some(operator), async {
             let _ = stopped.await;
         }));
         let svc = TestService {
             url,
+            operator_url,
             clock,
             root,
             token: service.operator_token().to_owned(),
@@ -94,7 +98,7 @@ impl TestService {
     pub async fn operator(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let mut req = self
             .http
-            .request(method.parse().unwrap(), format!("{}{path}", self.url))
+            .request(method.parse().unwrap(), format!("{}{path}", self.operator_url))
             .bearer_auth(&self.token);
         if let Some(body) = body {
             req = req.json(&body);

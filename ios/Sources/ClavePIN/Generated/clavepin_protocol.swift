@@ -1024,6 +1024,11 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case smsLimit
     /**
+     * (operator API) A census load would change a registered citizen's contrast data
+     * without `change_registered`.
+     */
+    case registeredCitizenChanged
+    /**
      * Invitation letters were posted to this citizen recently.
      */
     case tooManyLetters
@@ -1140,21 +1145,23 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 32: return .smsLimit
         
-        case 33: return .tooManyLetters
+        case 33: return .registeredCitizenChanged
         
-        case 34: return .notFound
+        case 34: return .tooManyLetters
         
-        case 35: return .methodNotAllowed
+        case 35: return .notFound
         
-        case 36: return .unsupportedMediaType
+        case 36: return .methodNotAllowed
         
-        case 37: return .requestTimeout
+        case 37: return .unsupportedMediaType
         
-        case 38: return .busy
+        case 38: return .requestTimeout
         
-        case 39: return .`internal`
+        case 39: return .busy
         
-        case 40: return .unknown
+        case 40: return .`internal`
+        
+        case 41: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1292,36 +1299,40 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(32))
         
         
-        case .tooManyLetters:
+        case .registeredCitizenChanged:
             writeInt(&buf, Int32(33))
         
         
-        case .notFound:
+        case .tooManyLetters:
             writeInt(&buf, Int32(34))
         
         
-        case .methodNotAllowed:
+        case .notFound:
             writeInt(&buf, Int32(35))
         
         
-        case .unsupportedMediaType:
+        case .methodNotAllowed:
             writeInt(&buf, Int32(36))
         
         
-        case .requestTimeout:
+        case .unsupportedMediaType:
             writeInt(&buf, Int32(37))
         
         
-        case .busy:
+        case .requestTimeout:
             writeInt(&buf, Int32(38))
         
         
-        case .`internal`:
+        case .busy:
             writeInt(&buf, Int32(39))
         
         
-        case .unknown:
+        case .`internal`:
             writeInt(&buf, Int32(40))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(41))
         
         }
     }

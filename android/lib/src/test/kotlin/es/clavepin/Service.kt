@@ -24,14 +24,17 @@ open class TestService(property: String) {
     val url: String = requireNotNull(System.getProperty("clavepin.$property.url")?.takeIf { it.isNotBlank() }) {
         "start `clavepin serve` and pass -Dclavepin.$property.url (scripts/test.sh does)"
     }
-    private val token = Files.readString(Path.of(System.getProperty("clavepin.$property.data"), "operator.token")).trim()
+    private val data = Path.of(System.getProperty("clavepin.$property.data"))
+    private val token = Files.readString(data.resolve("operator.token")).trim()
+    /** The operator API listens apart; `serve` writes its address beside the token. */
+    private val operatorUrl = Files.readString(data.resolve("operator.address")).trim()
     private val http = HttpClient.newHttpClient()
     val today = CalendarDate(2026, 11u, 23u)
     val VALIDITY = "31/01/2030"
     private val CONTRAST = """{"kind":"dni_validity","valid_until":"2030-01-31"}"""
 
     fun call(method: String, path: String, body: String? = null, operator: Boolean = false): Pair<Int, String> {
-        val request = HttpRequest.newBuilder(URI.create(url + path))
+        val request = HttpRequest.newBuilder(URI.create((if (operator) operatorUrl else url) + path))
             .header("content-type", "application/json")
             .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
         if (operator) request.header("authorization", "Bearer $token")

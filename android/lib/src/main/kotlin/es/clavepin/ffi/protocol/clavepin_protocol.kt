@@ -1399,6 +1399,11 @@ enum class ErrorCode {
      */
     SMS_LIMIT,
     /**
+     * (operator API) A census load would change a registered citizen's contrast data
+     * without `change_registered`.
+     */
+    REGISTERED_CITIZEN_CHANGED,
+    /**
      * Invitation letters were posted to this citizen recently.
      */
     TOO_MANY_LETTERS,
