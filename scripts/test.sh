@@ -84,3 +84,6 @@ if [ ! -x target/pyenv/bin/python ]; then
   target/pyenv/bin/pip install -q tree-sitter==0.26.1 tree-sitter-kotlin==1.1.0 tree-sitter-swift==0.7.4
 fi
 target/pyenv/bin/python scripts/check-sources.py
+
+step "fuzzing: every target briefly (the corpora were replayed by cargo test; scripts/fuzz.sh 3600 fuzzes for hours)"
+scripts/fuzz.sh "${CLAVEPIN_FUZZ_SECONDS:-15}"
