@@ -15,6 +15,8 @@ command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # The README's walk-through, which a test runs, asks for a PIN with curl.
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# cargo-fuzz's libFuzzer (libfuzzer-sys) is C++, built with the system's compiler.
+command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   apt-get update -qq
