@@ -3,6 +3,7 @@
 // A panic in a test is a failed test, not a crash in a citizen's hands.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod crash;
 mod device;
 mod identity_and_demo;
 mod served;
