@@ -178,8 +178,7 @@ async fn work(
                 // The PIN went by SMS (no app): read it where the embedded gateway put it.
                 let Some(pin) = sms_pin(&svc, &http, &code).await else { return };
                 let verify = json!({ "code": code, "pin": pin });
-                match svc.call(&http, &format!("/portal/pin-requests/{id}/verify"), &verify).await
-                {
+                match svc.call(&http, &format!("/portal/pin-requests/{id}/verify"), &verify).await {
                     Some((200, _)) => ack.lock().unwrap().used.push((id, code, pin)),
                     Some((status, body)) => panic!("verify refused: {status} {body}"),
                     None => return,
@@ -241,7 +240,8 @@ async fn check(svc: &Running, ack: &Acknowledged, from: &Checked) {
     }
     for id in &ack.activations[from.activations..] {
         // A wrong code: counted against a live attempt, unknown only if it was lost.
-        let body = json!({ "code": "000000", "signing_key": "x", "agreement_share": "x", "proof": "x" });
+        let body =
+            json!({ "code": "000000", "signing_key": "x", "agreement_share": "x", "proof": "x" });
         let (status, answer) =
             svc.call(&http, &format!("/device/activation/{id}/complete"), &body).await.unwrap();
         assert_ne!(answer["error"], "unknown_activation", "activation {id} lost ({status})");
@@ -295,7 +295,8 @@ async fn killed_a_hundred_times_the_service_loses_nothing_it_acknowledged() {
         let killed = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..3u8)
             .map(|role| {
-                let (svc, ack, next, killed) = (svc.clone(), ack.clone(), next.clone(), killed.clone());
+                let (svc, ack, next, killed) =
+                    (svc.clone(), ack.clone(), next.clone(), killed.clone());
                 tokio::spawn(work(svc, ack, next, killed, role))
             })
             .collect();
@@ -327,4 +328,107 @@ async fn killed_a_hundred_times_the_service_loses_nothing_it_acknowledged() {
         all.requests.len(),
         all.used.len()
     );
+}
+
+/// The desktop companion's store, killed while it receives PINs: 30 times `device
+/// watch` is killed at a random instant while PINs for its citizens are issued; the
+/// store must open every time, and in the end every PIN issued is in its history,
+/// once.
+#[test]
+fn the_device_store_killed_while_receiving_pins_loses_and_repeats_none() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let served = crate::served::Served::start();
+    let device_dir = tempfile::tempdir().unwrap();
+    let device = |args: &[&str]| served.device(device_dir.path()).args(args).output().unwrap();
+    // Four citizens on one device: the push cap (5 per citizen per 10 minutes) then
+    // allows 20 PINs.
+    let citizens: Vec<u32> = (1..=4).collect();
+    for &i in &citizens {
+        let document = dni(10_000 + i);
+        let add = ["census", "add", "--document", &document, "--valid-until", "31/01/2030"];
+        let who = ["--name", "Crash", "--birth-date", "01/01/1990", "--address", "Calle 1"];
+        crate::ok(served.admin(&[&add[..], &who[..]].concat()));
+        let register = ["register", "--document", &document, "--valid-until", "31/01/2030"];
+        let contact = ["--mobile", "612345678", "--email", "c@example.es"];
+        crate::ok(served.admin(&[&register[..], &contact[..]].concat()));
+        device(&["activate", "--document", &document, "--valid-until", "31/01/2030"]);
+        let code = served.last_sms_code();
+        let done =
+            device(&["activate", "--document", &document, "--code", &code, "--pattern", "1-2-3-6"]);
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let http = reqwest::Client::new();
+    let obtain = |i: u32| {
+        let body = claim(10_000 + i);
+        let url = format!("{}/portal/pin-requests", served.url);
+        runtime.block_on(async {
+            let resp = http.post(&url).json(&body).send().await.unwrap();
+            assert_eq!(resp.status().as_u16(), 201);
+            let created: Value = resp.json().await.unwrap();
+            created["request_id"].as_str().unwrap().to_owned()
+        })
+    };
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut issued = Vec::new();
+    for round in 0..30 {
+        let i = citizens[rng.below(4) as usize];
+        let document = dni(10_000 + i);
+        let mut watching = served
+            .device(device_dir.path())
+            .args(["watch", "--json", "--document", &document, "--pattern", "1-2-3-6"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Two of three rounds issue a PIN while it watches, as long as the cap allows.
+        if rng.below(3) < 2 && issued.len() < 20 {
+            let next = citizens
+                .iter()
+                .copied()
+                .find(|c| issued.iter().filter(|(who, _)| who == c).count() < 5);
+            if let Some(c) = next {
+                issued.push((c, obtain(c)));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50 + rng.below(600)));
+        watching.kill().unwrap();
+        let status = watching.wait().unwrap();
+        assert!(!status.success(), "round {round}: watch ended by itself");
+    }
+    // Every PIN reaches the store once it is opened again, and none twice.
+    for &i in &citizens {
+        let document = dni(10_000 + i);
+        let pulled =
+            device(&["watch", "--once", "--json", "--document", &document, "--pattern", "1-2-3-6"]);
+        assert!(pulled.status.success(), "{}", String::from_utf8_lossy(&pulled.stderr));
+    }
+    let history: Value = serde_json::from_str(&crate::ok(device(&["history", "--json"]))).unwrap();
+    let mut held: Vec<String> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["request_id"].as_str().unwrap().to_owned())
+        .collect();
+    held.sort();
+    // What the device acknowledged the service never sends again: it must be held. A
+    // PIN replaced before the device fetched it is never sent, and is not expected.
+    let db = rusqlite::Connection::open_with_flags(
+        served.data.path().join("clavepin.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut acked: Vec<String> = db
+        .prepare("SELECT id FROM pin_requests WHERE delivered_at IS NOT NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    acked.sort();
+    assert!(issued.len() >= 15, "only {} PINs issued", issued.len());
+    assert!(acked.len() >= 4, "the last PIN of each citizen, at least: {acked:?}");
+    assert_eq!(held, acked, "the store lost, or holds unacknowledged, PINs");
+    assert!(issued.iter().all(|(_, id)| !held.contains(id) || acked.contains(id)));
+    assert!(served.stop().success());
 }
