@@ -94,3 +94,49 @@ async fn a_tampered_store_is_an_error_and_is_kept() {
     assert!(matches!(err, CoreError::Store(_)), "{err}");
     assert!(dir.join("clavepin-device.db").exists(), "the store is never deleted");
 }
+
+/// Brute force, measured: a thief with the phone tries patterns as fast as the core
+/// allows, the clock moved on by every wait it imposes. Ten tries in all, then the
+/// activation is gone: 10 of at least 389,112 patterns, ≈ 0.003 % (docs/SECURITY.md).
+#[tokio::test]
+async fn a_thief_trying_patterns_as_fast_as_allowed_gets_ten_tries_then_the_wipe() {
+    let h = Harness::start().await;
+    let device = h.device("phone");
+    h.activate(&device, DNI, DNI_VALIDITY).await;
+    device.lock(DNI).unwrap();
+    // Every 4-dot pattern of the keypad, from the far end: the real one is never tried.
+    let candidates = (1..=9u8).rev().flat_map(|a| {
+        (1..=9u8).rev().flat_map(move |b| {
+            (1..=9u8).rev().flat_map(move |c| (1..=9u8).rev().map(move |d| [a, b, c, d]))
+        })
+    });
+    let candidates = candidates
+        .filter(|dots| (0..4).all(|i| !dots[i + 1..].contains(&dots[i])))
+        .map(|dots| dots.map(|d| d.to_string()).join("-"))
+        .filter(|text| text != PATTERN);
+    let (mut tries, mut waited) = (0u32, 0i64);
+    let mut wiped = false;
+    for text in candidates {
+        match device.unlock(DNI, &pattern(&text)).await {
+            Err(CoreError::WrongPattern { wait_secs, .. }) => {
+                tries += 1;
+                h.clock.advance(TimeDelta::seconds(wait_secs as i64));
+                waited += wait_secs as i64;
+            }
+            Err(CoreError::UnlockWait { wait_secs }) => {
+                h.clock.advance(TimeDelta::seconds(wait_secs as i64));
+                waited += wait_secs as i64;
+            }
+            Err(CoreError::Wiped) => {
+                tries += 1;
+                wiped = true;
+                break;
+            }
+            other => panic!("after {tries} tries: {other:?}"),
+        }
+        assert!(tries <= 10, "more than ten tries");
+    }
+    assert!(wiped && tries == 10, "{tries} tries, wiped: {wiped}");
+    assert_eq!(waited, 30 + 60 + 300 + 900 + 900, "the waits between the 5th and the 10th");
+    assert!(device.citizens().unwrap().is_empty());
+}
