@@ -120,12 +120,12 @@ async fn a_thief_trying_patterns_as_fast_as_allowed_gets_ten_tries_then_the_wipe
         match device.unlock(DNI, &pattern(&text)).await {
             Err(CoreError::WrongPattern { wait_secs, .. }) => {
                 tries += 1;
-                h.clock.advance(TimeDelta::seconds(wait_secs as i64));
-                waited += wait_secs as i64;
+                h.clock.advance(TimeDelta::seconds(wait_secs));
+                waited += wait_secs;
             }
             Err(CoreError::UnlockWait { wait_secs }) => {
-                h.clock.advance(TimeDelta::seconds(wait_secs as i64));
-                waited += wait_secs as i64;
+                h.clock.advance(TimeDelta::seconds(wait_secs));
+                waited += wait_secs;
             }
             Err(CoreError::Wiped) => {
                 tries += 1;
