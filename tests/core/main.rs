@@ -5,6 +5,7 @@
 mod activation;
 mod app;
 mod clock;
+mod network;
 mod pins;
 mod tls;
 mod unlocking;

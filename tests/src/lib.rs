@@ -16,8 +16,10 @@ use clavepin_server::{Service, ServiceConfig};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+mod faults;
 mod proxy;
 mod recorder;
+pub use faults::{Fault, Faults};
 pub use proxy::Proxy;
 pub use recorder::Recorder;
 

@@ -3,6 +3,7 @@
 //! `x-clavepin-time` corrects the device's clock.
 
 mod events;
+mod retry;
 mod tls;
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -194,6 +195,11 @@ impl ServiceClient {
                 tries_left: err.tries_left,
                 retry_after_secs: err.retry_after_secs,
             }),
+            // A proxy or load balancer in front answered for a service that is down or
+            // restarting: unavailable for now, not an answer to misread.
+            Err(_) if status.is_server_error() => {
+                Err(ClientError::Unreachable(format!("the service is unavailable ({status})")))
+            }
             Err(_) => Err(ClientError::Protocol(format!("status {status} without an error body"))),
         }
     }
@@ -238,10 +244,21 @@ impl ServiceClient {
         activation_id: &str,
         body: &CompleteActivation,
     ) -> Result<ActivationCompleted, ClientError> {
+        // The service answers a repeated completion as it did the first: safe to retry.
         let path = format!("/device/activation/{activation_id}/complete");
-        let sent =
-            self.http()?.post(self.url(&path)).timeout(REQUEST_TIMEOUT).json(body).send().await;
-        self.finish(sent).await
+        let mut retry = 0;
+        loop {
+            let sent =
+                self.http()?.post(self.url(&path)).timeout(REQUEST_TIMEOUT).json(body).send().await;
+            match self.finish(sent).await {
+                Err(e) if retry + 1 < retry::ATTEMPTS => {
+                    let Some(wait) = retry::wait_before_retry(&e, retry) else { return Err(e) };
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                answer => return answer,
+            }
+        }
     }
 
     fn signed_request(
@@ -274,7 +291,10 @@ impl ServiceClient {
 
     /// A signed request with an optional JSON body. Refused as stale (the device's
     /// clock is off by more than the 5-minute window), it is signed again once with the
-    /// offset that refusal taught, so a phone with a wrong clock is not refused.
+    /// offset that refusal taught, so a phone with a wrong clock is not refused. Every
+    /// signed request changes nothing when repeated (reads, acknowledgements, the push
+    /// token, removal), so a dropped connection or a busy service is retried
+    /// (`retry.rs`), each time signed afresh.
     pub async fn signed<B: Serialize, R: DeserializeOwned>(
         &self,
         signer: Signer<'_>,
@@ -286,7 +306,7 @@ impl ServiceClient {
             Some(b) => serde_json::to_vec(b).map_err(|e| ClientError::Protocol(e.to_string()))?,
             None => Vec::new(),
         };
-        let mut retried = false;
+        let (mut resigned, mut retry) = (false, 0);
         loop {
             let sent = self
                 .signed_request(signer, method.clone(), path, &bytes)?
@@ -294,7 +314,12 @@ impl ServiceClient {
                 .send()
                 .await;
             match self.finish(sent).await {
-                Err(e) if !retried && e.code() == Some(ErrorCode::StaleRequest) => retried = true,
+                Err(e) if !resigned && e.code() == Some(ErrorCode::StaleRequest) => resigned = true,
+                Err(e) if retry + 1 < retry::ATTEMPTS => {
+                    let Some(wait) = retry::wait_before_retry(&e, retry) else { return Err(e) };
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
                 answer => return answer,
             }
         }
