@@ -10,9 +10,14 @@ use crate::error::{ActivationError, DeviceError, PinError, RegistryError};
 pub const INTERNAL: (StatusCode, ErrorCode) =
     (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
 
-/// A rule error's status and wire code.
+/// A rule error's status and wire code, and the wait it imposes, if it is one (what
+/// `Retry-After` says, on the JSON API and the pages alike).
 pub trait Refusal {
     fn status_and_code(&self) -> (StatusCode, ErrorCode);
+
+    fn retry_after_secs(&self) -> Option<i64> {
+        None
+    }
 }
 
 impl Refusal for RegistryError {
@@ -35,6 +40,14 @@ impl Refusal for RegistryError {
             E::Store(_) | E::Fault(_) => INTERNAL,
         }
     }
+
+    fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::TooManyAttempts { retry_after_secs }
+            | Self::TooManyLetters { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
 }
 
 impl Refusal for ActivationError {
@@ -50,6 +63,14 @@ impl Refusal for ActivationError {
             E::BadProof => (StatusCode::BAD_REQUEST, ErrorCode::BadProof),
             E::Registry(e) => e.status_and_code(),
             E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+
+    fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::TooManyCodes { retry_after_secs } => Some(*retry_after_secs),
+            Self::Registry(e) => e.retry_after_secs(),
+            _ => None,
         }
     }
 }
@@ -88,6 +109,16 @@ impl Refusal for PinError {
             E::SmsLimit => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::SmsLimit),
             E::Registry(e) => e.status_and_code(),
             E::Store(_) | E::Fault(_) => INTERNAL,
+        }
+    }
+
+    fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::TooManyPins { retry_after_secs } | Self::Throttled { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            Self::Registry(e) => e.retry_after_secs(),
+            _ => None,
         }
     }
 }

@@ -101,21 +101,11 @@ impl HttpError {
 
     /// Seconds to wait, for refusals that are a wait.
     pub fn retry_after_secs(&self) -> Option<i64> {
-        let registry = |e: &RegistryError| match e {
-            RegistryError::TooManyAttempts { retry_after_secs }
-            | RegistryError::TooManyLetters { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
         match self {
-            Self::Registry(e)
-            | Self::Activation(ActivationError::Registry(e))
-            | Self::Pin(PinError::Registry(e)) => registry(e),
+            Self::Registry(e) => e.retry_after_secs(),
+            Self::Activation(e) => e.retry_after_secs(),
+            Self::Pin(e) => e.retry_after_secs(),
             Self::Busy | Self::ClientBusy => Some(1),
-            Self::Activation(ActivationError::TooManyCodes { retry_after_secs })
-            | Self::Pin(
-                PinError::TooManyPins { retry_after_secs }
-                | PinError::Throttled { retry_after_secs },
-            ) => Some(*retry_after_secs),
             _ => None,
         }
     }

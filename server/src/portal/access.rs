@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::pages::{self, PinView};
 use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
-use super::{Portal, page, paths, refusal_status, see_other};
+use super::{Portal, page, paths, refusal_status, see_other, with_wait};
 use crate::error::PinError;
 use crate::pins;
 
@@ -92,11 +92,11 @@ pub async fn submit_pin(
         }
         Err(e @ (PinError::WrongPin { .. } | PinError::Invalid(_))) => {
             let message = t.service_error(&e);
-            render_pin(&p, visit, refusal_status(&e), Some(&message), None)
+            with_wait(&e, render_pin(&p, visit, refusal_status(&e), Some(&message), None))
         }
         Err(e) => {
             let message = t.service_error(&e);
-            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+            with_wait(&e, render_pin(&p, visit, refusal_status(&e), None, Some(&message)))
         }
     }
 }
@@ -125,7 +125,7 @@ pub async fn request_sms(
         }
         Err(e) => {
             let message = visit.lang.text().service_error(&e);
-            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+            with_wait(&e, render_pin(&p, visit, refusal_status(&e), None, Some(&message)))
         }
     }
 }
@@ -166,7 +166,7 @@ pub async fn request_again(
         }
         Err(e) => {
             let message = visit.lang.text().service_error(&e);
-            render_pin(&p, visit, refusal_status(&e), None, Some(&message))
+            with_wait(&e, render_pin(&p, visit, refusal_status(&e), None, Some(&message)))
         }
     }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::pages::{self, ContrastView, DocumentView, ObtainView};
 use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
-use super::{Portal, page, paths, refusal_status, see_other};
+use super::{Portal, page, paths, refusal_status, see_other, with_wait};
 use crate::error::{PinError, RegistryError};
 use crate::serving::client::ClientAddress;
 use crate::{pins, registry};
@@ -169,7 +169,17 @@ pub async fn submit_contrast(
         }
         Err(e) => {
             let message = t.service_error(&e);
-            render_contrast(&p, visit, refusal_status(&e), document, edit, (None, Some(&message)))
+            with_wait(
+                &e,
+                render_contrast(
+                    &p,
+                    visit,
+                    refusal_status(&e),
+                    document,
+                    edit,
+                    (None, Some(&message)),
+                ),
+            )
         }
     }
 }
@@ -306,7 +316,7 @@ pub async fn submit_obtain(
                 visit.session.flow = Flow::Obtain { claim, app_available: false };
             }
             let message = t.service_error(&e);
-            render(visit, refusal_status(&e), None, Some(&message))
+            with_wait(&e, render(visit, refusal_status(&e), None, Some(&message)))
         }
     }
 }

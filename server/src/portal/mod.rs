@@ -165,6 +165,17 @@ fn refusal_status(e: &PinError) -> StatusCode {
     status
 }
 
+/// A refused step's page, with `Retry-After` when the refusal is a wait: browsers and
+/// proxies read the header, people the page.
+fn with_wait(e: &PinError, mut response: Response) -> Response {
+    if let Some(secs) = e.retry_after_secs()
+        && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 /// A form's address opened directly (a bookmark, a reload after a redirect).
 async fn back_to_pin() -> Redirect {
     Redirect::to(paths::PIN)

@@ -17,12 +17,15 @@ struct Client {
     lang: &'static str,
     cookies: std::collections::BTreeMap<String, String>,
     cookie: Option<String>,
+    /// The last answer's `Retry-After`, if any.
+    retry_after: Option<String>,
 }
 
 impl Client {
     fn new(svc: &TestService, lang: &'static str) -> Client {
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        Client { http, base: svc.url.clone(), lang, cookies: Default::default(), cookie: None }
+        let cookies = Default::default();
+        Client { http, base: svc.url.clone(), lang, cookies, cookie: None, retry_after: None }
     }
 
     fn remember(&mut self, resp: &reqwest::Response) {
@@ -60,6 +63,8 @@ impl Client {
         }
         let resp = req.send().await.unwrap();
         self.remember(&resp);
+        self.retry_after =
+            resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
         let status = resp.status();
         let location = resp
             .headers()
@@ -194,6 +199,8 @@ async fn wrong_contrast_data_counts_against_the_same_guess_limit_as_the_api() {
     let (status, _, html) =
         citizen.post("/access/contrast", &[("csrf", &token), ("contrast", ANA_VALIDITY)]).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right data waits now");
+    let wait: i64 = citizen.retry_after.as_deref().expect("a 429 page says when").parse().unwrap();
+    assert!(wait > 3000, "{wait}");
     assert!(html.contains("Too many failed attempts for this document. Try again in 60 minutes."));
 }
 
