@@ -49,6 +49,11 @@ pub struct DeviceSettings {
     /// SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
     #[uniffi(default = [])]
     pub spki_pins: Vec<String>,
+    /// Development only: allow a plain `http://` service off this machine (an Android
+    /// emulator reaches its host at 10.0.2.2). Release builds leave it off, and the
+    /// device then refuses such an address when it opens.
+    #[uniffi(default = false)]
+    pub plain_http_off_loopback: bool,
 }
 
 /// `sha256/BASE64` (or bare BASE64) → the digest.
@@ -128,6 +133,7 @@ impl ClavePinDevice {
             extra_roots: settings.extra_root_certificates,
             spki_pins,
             only_extra_roots: false,
+            plain_http_off_loopback: settings.plain_http_off_loopback,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)

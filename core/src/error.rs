@@ -47,6 +47,10 @@ pub enum CoreError {
     /// The system's randomness or a key operation failed on this device.
     #[error("a cryptographic operation failed on this device ({0})")]
     Crypto(&'static str),
+    /// The service's address is plain `http://` off this machine: codes and PINs
+    /// would cross the network readable. An app built with the wrong address.
+    #[error("the PIN service's address must be https:// (plain http:// only on this machine)")]
+    InsecureAddress,
     /// Setting the store aside was asked for, but it still opens: nothing was moved.
     #[error("the store still opens with this key store; nothing was moved")]
     StoreStillOpens,
@@ -145,6 +149,7 @@ impl From<ClientError> for CoreError {
                 CoreError::Refused { code, message, tries_left, retry_after_secs }
             }
             ClientError::Protocol(reason) => CoreError::Protocol(reason),
+            ClientError::InsecureAddress => CoreError::InsecureAddress,
             ClientError::Local(what) => CoreError::Crypto(what),
         }
     }

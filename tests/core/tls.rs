@@ -230,3 +230,24 @@ async fn the_device_trusts_the_services_ca_and_its_pins_and_nothing_else() {
     let _ = stop.send(());
     served.await.unwrap().unwrap();
 }
+
+#[test]
+fn plain_http_off_this_machine_is_refused_unless_a_development_build_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = |url: &str, allow: bool| {
+        let keys = std::sync::Arc::new(
+            clavepin_core::store::FileKeyStore::open(&dir.path().join("device.key"), true).unwrap(),
+        );
+        let trust = TlsTrust { plain_http_off_loopback: allow, ..TlsTrust::default() };
+        clavepin_core::Device::open(
+            clavepin_core::DeviceConfig::new(dir.path(), url, keys).with_tls(trust),
+        )
+    };
+    let refused = open("http://192.0.2.10:8480", false).unwrap_err();
+    assert!(matches!(refused, clavepin_core::CoreError::InsecureAddress), "{refused:?}");
+    assert!(refused.to_string().contains("https://"), "{refused}");
+    // The Android emulator's host, from a debug build.
+    drop(open("http://10.0.2.2:8480", true).unwrap());
+    drop(open("http://127.0.0.1:8480", false).unwrap());
+    drop(open("https://pin.example.es", false).unwrap());
+}

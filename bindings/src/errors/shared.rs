@@ -126,7 +126,7 @@ pub(super) fn shared(e: &CoreError, locale: Locale) -> Option<Shared> {
         CoreError::StoreStillOpens => {
             Shared::Platform(PlatformError::StoreStillOpens { explanation })
         }
-        CoreError::Crypto(_) | CoreError::NoRuntime => {
+        CoreError::Crypto(_) | CoreError::NoRuntime | CoreError::InsecureAddress => {
             Shared::Platform(PlatformError::Failure { explanation })
         }
         _ => return None,

@@ -50,6 +50,9 @@ pub enum ClientError {
     /// The service answered something this client does not understand.
     #[error("unexpected answer from the PIN service: {0}")]
     Protocol(String),
+    /// The address is plain `http://` off this machine.
+    #[error("the PIN service's address must be https:// (plain http:// only on this machine)")]
+    InsecureAddress,
     /// Something failed on this device before the request left (signing, TLS set-up).
     #[error("the request could not be prepared on this device ({0})")]
     Local(&'static str),
@@ -119,9 +122,13 @@ impl ServiceClient {
         clock: Arc<dyn Clock>,
         tls: TlsTrust,
     ) -> Result<Self, ClientError> {
-        // A bad root is said when the device opens, not at its first request.
+        // A bad root, or an address that would carry codes and PINs in the clear over
+        // a network, is said when the device opens, not at its first request.
         tls::client_config(&tls)
             .map_err(|_| ClientError::Local("a TLS root is not a certificate"))?;
+        if !tls.plain_http_off_loopback && !tls::secure_enough(base) {
+            return Err(ClientError::InsecureAddress);
+        }
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             http: Arc::new(OnceLock::new()),

@@ -38,7 +38,10 @@ pub fn wait_before_retry(error: &ClientError, retry: u32) -> Option<Duration> {
         },
         // A certificate not trusted, an answer not understood, a local failure: the
         // same again would fail the same way.
-        ClientError::Untrusted | ClientError::Protocol(_) | ClientError::Local(_) => None,
+        ClientError::Untrusted
+        | ClientError::InsecureAddress
+        | ClientError::Protocol(_)
+        | ClientError::Local(_) => None,
     }
 }
 

@@ -33,6 +33,25 @@ pub struct TlsTrust {
     pub spki_pins: Vec<[u8; 32]>,
     /// Trust only `extra_roots`, not Mozilla's.
     pub only_extra_roots: bool,
+    /// Allow plain `http://` to a host that is not loopback. For development only: an
+    /// Android emulator reaches its host's loopback service at 10.0.2.2. Without it a
+    /// plain-HTTP address off this machine is refused when the device opens.
+    pub plain_http_off_loopback: bool,
+}
+
+/// Whether `base` may carry the device's traffic: https, or plain http to loopback.
+pub(super) fn secure_enough(base: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base) else { return false };
+    if url.scheme() == "https" {
+        return true;
+    }
+    let Some(host) = url.host_str() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    url.scheme() == "http"
+        && match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => host.eq_ignore_ascii_case("localhost"),
+        }
 }
 
 /// The TLS configuration for the service's client.
@@ -189,4 +208,25 @@ pub(super) fn is_untrusted(error: &reqwest::Error) -> bool {
         };
     }
     false
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::secure_enough;
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for (base, ok) in [
+            ("https://pin.example.es", true),
+            ("http://127.0.0.1:8480", true),
+            ("http://[::1]:8480", true),
+            ("http://localhost:8480", true),
+            ("http://10.0.2.2:8480", false),
+            ("http://pin.example.es", false),
+            ("ftp://127.0.0.1", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(secure_enough(base), ok, "{base}");
+        }
+    }
 }

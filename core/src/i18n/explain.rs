@@ -26,7 +26,9 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
             refusal(*code, *tries_left, *retry_after_secs, t)
         }
         CoreError::Protocol(_) => t.unexpected_answer.to_owned(),
-        CoreError::Crypto(_) | CoreError::NoRuntime => t.platform.to_owned(),
+        CoreError::Crypto(_) | CoreError::NoRuntime | CoreError::InsecureAddress => {
+            t.platform.to_owned()
+        }
         CoreError::StoreStillOpens => t.store_still_opens.to_owned(),
         CoreError::NoActivationInProgress => t.no_activation.to_owned(),
         CoreError::ActivationExpired | CoreError::KeyConfirmationFailed => {

@@ -2579,6 +2579,12 @@ public struct DeviceSettings: Equatable, Hashable {
      * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
      */
     public let spkiPins: [String]
+    /**
+     * Development only: allow a plain `http://` service off this machine (an Android
+     * emulator reaches its host at 10.0.2.2). Release builds leave it off, and the
+     * device then refuses such an address when it opens.
+     */
+    public let plainHttpOffLoopback: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2601,12 +2607,18 @@ public struct DeviceSettings: Equatable, Hashable {
         /**
          * Public-key pins of the service (`sha256/BASE64` of a chain certificate's
          * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
-         */spkiPins: [String] = []) {
+         */spkiPins: [String] = [], 
+        /**
+         * Development only: allow a plain `http://` service off this machine (an Android
+         * emulator reaches its host at 10.0.2.2). Release builds leave it off, and the
+         * device then refuses such an address when it opens.
+         */plainHttpOffLoopback: Bool = false) {
         self.locale = locale
         self.patternIterations = patternIterations
         self.channelSilenceLimitSecs = channelSilenceLimitSecs
         self.extraRootCertificates = extraRootCertificates
         self.spkiPins = spkiPins
+        self.plainHttpOffLoopback = plainHttpOffLoopback
     }
 
     
@@ -2629,7 +2641,8 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
                 patternIterations: FfiConverterOptionUInt32.read(from: &buf), 
                 channelSilenceLimitSecs: FfiConverterOptionUInt32.read(from: &buf), 
                 extraRootCertificates: FfiConverterSequenceData.read(from: &buf), 
-                spkiPins: FfiConverterSequenceString.read(from: &buf)
+                spkiPins: FfiConverterSequenceString.read(from: &buf), 
+                plainHttpOffLoopback: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2639,6 +2652,7 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.channelSilenceLimitSecs, into: &buf)
         FfiConverterSequenceData.write(value.extraRootCertificates, into: &buf)
         FfiConverterSequenceString.write(value.spkiPins, into: &buf)
+        FfiConverterBool.write(value.plainHttpOffLoopback, into: &buf)
     }
 }
 

@@ -51,7 +51,9 @@ class ClavePinApplication : Application(), PinSourceHost {
 
     private fun openDevice(): ClavePinDevice {
         val dir = File(noBackupFilesDir, "clavepin").apply { mkdirs() }.path
-        val settings = DeviceSettings(locale = locale)
+        // Debug builds talk to the development service on the emulator's host,
+        // http://10.0.2.2:8480; release builds refuse plain HTTP off the phone.
+        val settings = DeviceSettings(locale = locale, plainHttpOffLoopback = BuildConfig.DEBUG)
         return try {
             ClavePinDevice.open(dir, BuildConfig.SERVICE_URL, KeystoreKey.keyStore(this), settings)
         } catch (e: PlatformException.KeyUnavailable) {

@@ -4474,6 +4474,13 @@ data class DeviceSettings (
      * SubjectPublicKeyInfo, as OkHttp writes them). Empty: no pinning.
      */
     var `spkiPins`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Development only: allow a plain `http://` service off this machine (an Android
+     * emulator reaches its host at 10.0.2.2). Release builds leave it off, and the
+     * device then refuses such an address when it opens.
+     */
+    var `plainHttpOffLoopback`: kotlin.Boolean = false 
     
 ){
     
@@ -4495,6 +4502,7 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterOptionalUInt.read(buf),
             FfiConverterSequenceByteArray.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -4503,7 +4511,8 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterOptionalUInt.allocationSize(value.`patternIterations`) +
             FfiConverterOptionalUInt.allocationSize(value.`channelSilenceLimitSecs`) +
             FfiConverterSequenceByteArray.allocationSize(value.`extraRootCertificates`) +
-            FfiConverterSequenceString.allocationSize(value.`spkiPins`)
+            FfiConverterSequenceString.allocationSize(value.`spkiPins`) +
+            FfiConverterBoolean.allocationSize(value.`plainHttpOffLoopback`)
     )
 
     override fun write(value: DeviceSettings, buf: ByteBuffer) {
@@ -4512,6 +4521,7 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterOptionalUInt.write(value.`channelSilenceLimitSecs`, buf)
             FfiConverterSequenceByteArray.write(value.`extraRootCertificates`, buf)
             FfiConverterSequenceString.write(value.`spkiPins`, buf)
+            FfiConverterBoolean.write(value.`plainHttpOffLoopback`, buf)
     }
 }
 
