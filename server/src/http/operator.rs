@@ -96,16 +96,8 @@ pub async fn sms_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxSms>>> {
-    let keys = state.keys.clone();
     let page = state.db.read(move |c| c.sms_page(after)).await?;
-    let items = page
-        .into_iter()
-        .map(|(mut sms, sealed)| {
-            sms.text = sealing::open(&keys, Sealed::Sms, &sealed)?.as_str().to_owned();
-            Ok(sms)
-        })
-        .collect::<HttpResult<_>>()?;
-    Ok(Json(Outbox { items }))
+    opened(&state, page, Sealed::Sms, |sms| &mut sms.text)
 }
 
 /// `GET /operator/outbox/letters`
@@ -114,13 +106,22 @@ pub async fn letters_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxLetter>>> {
-    let keys = state.keys.clone();
     let page = state.db.read(move |c| c.letters_page(after)).await?;
+    opened(&state, page, Sealed::Letters, |letter| &mut letter.text)
+}
+
+/// A page of an outbox whose texts are kept sealed, opened for the operator.
+fn opened<T>(
+    state: &AppState,
+    page: Vec<(T, sealing::SealedText)>,
+    outbox: Sealed,
+    text: impl Fn(&mut T) -> &mut String,
+) -> HttpResult<Json<Outbox<T>>> {
     let items = page
         .into_iter()
-        .map(|(mut letter, sealed)| {
-            letter.text = sealing::open(&keys, Sealed::Letters, &sealed)?.as_str().to_owned();
-            Ok(letter)
+        .map(|(mut item, sealed)| {
+            *text(&mut item) = sealing::open(&state.keys, outbox, &sealed)?.as_str().to_owned();
+            Ok(item)
         })
         .collect::<HttpResult<_>>()?;
     Ok(Json(Outbox { items }))
