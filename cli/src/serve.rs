@@ -24,6 +24,11 @@ pub struct Args {
     /// Data folder: database, keys and the operator token.
     #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
+    /// The public URL sites reach the service at, which its OpenID Connect provider
+    /// names as its issuer (`https://clave.example.es`); by default the address it
+    /// listens on.
+    #[arg(long)]
+    issuer: Option<String>,
     /// TLS certificate chain (PEM), required off loopback.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -72,6 +77,26 @@ fn listen_address(text: &str) -> Result<SocketAddr, String> {
     text.to_socket_addrs().map_err(|_| unusable())?.next().ok_or_else(unusable)
 }
 
+/// An issuer is an `https` URL (`http` on loopback) with no query or fragment
+/// (OpenID Connect Discovery §3).
+fn check_issuer(text: &str) -> Result<(), &'static str> {
+    let url = url::Url::parse(text).map_err(|_| "not an absolute URL")?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("an issuer has no query or fragment");
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err("use https (plain http only on loopback)"),
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     crate::logging::init();
     let addresses = match (listen_address(&args.listen), listen_address(&args.operator_listen)) {
@@ -81,9 +106,17 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = ServiceConfig::new(&args.data)
+    let mut config = ServiceConfig::new(&args.data)
         .with_limits(args.limits())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
+    if let Some(issuer) = &args.issuer {
+        if let Err(e) = check_issuer(issuer) {
+            eprintln!("clavepin serve: --issuer {issuer}: {e}");
+            return ExitCode::FAILURE;
+        }
+        config = config.with_issuer(issuer.trim_end_matches('/'));
+    }
+    let issuer = args.issuer.clone();
     let data = args.data;
     // A folder this run makes is removed again if the service cannot start.
     let made_here = !data.exists();
@@ -114,6 +147,9 @@ pub fn run(args: Args) -> ExitCode {
             let scheme = if bound.tls { "https" } else { "http" };
             println!("clavepin service listening on {scheme}://{}", bound.public);
             println!("operator API on {scheme}://{}", bound.operator);
+            let derived = format!("{scheme}://{}", bound.public);
+            let issuer = issuer.as_deref().map(|i| i.trim_end_matches('/')).unwrap_or(&derived);
+            println!("OpenID Connect issuer: {issuer}");
             println!("data folder: {}", data.display());
             println!("operator token: {}", token_file.display());
         },

@@ -23,6 +23,12 @@ pub enum Action<'a> {
     PinsUnlocked(&'a DocumentNumber),
     /// A citizen's activation-code limit cleared.
     CodeLimitCleared(&'a DocumentNumber),
+    /// A site registered with the OpenID Connect provider: its id and name.
+    ClientRegistered { id: &'a str, name: &'a str },
+    /// A site removed.
+    ClientRemoved { id: &'a str },
+    /// The token-signing key replaced at once: the new key's id.
+    SigningKeyRotated { kid: &'a str },
 }
 
 /// Records `action` by `client` at `now`.
@@ -47,6 +53,13 @@ pub fn record(
         Action::PinsUnlocked(d) => ("pins_unlocked", Some(d), "PIN failures cleared".to_owned()),
         Action::CodeLimitCleared(d) => {
             ("code_limit_cleared", Some(d), "activation-code limit cleared".to_owned())
+        }
+        Action::ClientRegistered { id, name } => {
+            ("client_registered", None, format!("site {name:?} registered as {id}"))
+        }
+        Action::ClientRemoved { id } => ("client_removed", None, format!("site {id} removed")),
+        Action::SigningKeyRotated { kid } => {
+            ("signing_key_rotated", None, format!("token-signing key {kid} signs from now"))
         }
     };
     store.append_audit(&NewEntry {

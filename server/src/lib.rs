@@ -22,6 +22,7 @@ mod http;
 mod ids;
 mod keys;
 mod listen;
+mod oidc;
 mod pins;
 mod portal;
 mod refusal;
@@ -69,6 +70,7 @@ pub struct ServiceConfig {
     secure_cookies: bool,
     limits: Limits,
     proxies: TrustedProxies,
+    issuer: Option<String>,
 }
 
 impl ServiceConfig {
@@ -83,7 +85,16 @@ impl ServiceConfig {
             secure_cookies: false,
             limits: Limits::default(),
             proxies: TrustedProxies::default(),
+            issuer: None,
         }
+    }
+
+    /// The OpenID Connect issuer: the public URL sites reach the service at
+    /// (`https://clave.example.es`). Without it, the address the public listener is
+    /// bound to, which only suits loopback.
+    pub fn with_issuer(mut self, url: impl Into<String>) -> Self {
+        self.issuer = Some(url.into());
+        self
     }
 
     /// Other caps and timeouts for clients.
@@ -162,6 +173,8 @@ pub struct Service {
     secure_cookies: bool,
     limits: Limits,
     proxies: TrustedProxies,
+    /// The OpenID Connect issuer, configured or else set when serving starts.
+    issuer: Option<oidc::Issuer>,
     /// Holds the data folder's lock for as long as any clone lives.
     _lock: std::sync::Arc<std::fs::File>,
 }
@@ -199,13 +212,30 @@ impl Service {
             secure_cookies: config.secure_cookies,
             limits: config.limits,
             proxies: config.proxies,
+            issuer: config.issuer.as_deref().map(oidc::Issuer::new),
             _lock: std::sync::Arc::new(lock),
         })
     }
 
     /// The HTTP routes, for serving or for in-process tests.
     pub fn router(&self) -> axum::Router {
-        http::router(self.state.clone(), self.sessions.clone(), self.secure_cookies, &self.limits)
+        http::router(
+            self.state.clone(),
+            self.sessions.clone(),
+            self.issuer(),
+            self.secure_cookies,
+            &self.limits,
+        )
+    }
+
+    /// The OpenID Connect issuer (until serving starts, a placeholder on loopback).
+    fn issuer(&self) -> oidc::Issuer {
+        self.issuer.clone().unwrap_or_else(|| oidc::Issuer::new("http://127.0.0.1"))
+    }
+
+    /// The issuer URL sites configure.
+    pub fn issuer_url(&self) -> String {
+        self.issuer().as_str().to_owned()
     }
 
     /// The operator API's routes, for its own listener.
@@ -257,7 +287,28 @@ impl Service {
         files::write_private(&path, &format!("{scheme}://{addr}\n"))
     }
 
+    /// The same service, its issuer the public listener's address unless one was
+    /// configured.
+    pub(crate) fn issued_at(mut self, public: SocketAddr, tls: bool) -> Self {
+        if self.issuer.is_none() {
+            let scheme = if tls { "https" } else { "http" };
+            self.issuer = Some(oidc::Issuer::new(&format!("{scheme}://{public}")));
+        }
+        self
+    }
+
     pub(crate) async fn serve_with(
+        self,
+        public: tokio::net::TcpListener,
+        operator: Option<tokio::net::TcpListener>,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let ready = self.issued_at(public.local_addr()?, tls.is_some());
+        ready.serve_ready(public, operator, tls, shutdown).await
+    }
+
+    async fn serve_ready(
         self,
         public: tokio::net::TcpListener,
         operator: Option<tokio::net::TcpListener>,
@@ -339,16 +390,26 @@ impl Service {
 
 async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
     let now = state.now();
-    state
+    let pruned: usize = state
         .db
         .write(move |tx| {
             Ok(devices::prune_nonces(tx, now)?
                 + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
                 + registry::guard::prune(tx, now)?
-                + delivery::outbox::OutboxStore::prune_outbox(tx, now)?)
+                + delivery::outbox::OutboxStore::prune_outbox(tx, now)?
+                + oidc::tokens::prune(tx, now)?)
         })
         .await
+        .map_err(|e: StoreError| e)?;
+    // The signing keys' calendar: the next key published ahead, retired ones dropped.
+    let app = state.clone();
+    let maintained =
+        state.db.write(move |tx| oidc::signing::maintain(tx, &app.keys, &app.rng, now)).await;
+    if let Err(e) = maintained {
+        tracing::warn!(error = %e, "signing-key maintenance failed");
+    }
+    Ok(pruned)
 }
 
 async fn prune_forever(state: state::AppState) {

@@ -1,6 +1,7 @@
 //! `clavepin admin`: what a registry office and an operator do, from the command line.
 
 mod client;
+mod sites;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,7 +109,11 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         after: i64,
     },
-    /// What operators did: census loads, registrations, unlocks, cleared limits.
+    /// Sites that sign citizens in through the OpenID Connect provider.
+    #[command(subcommand)]
+    Clients(sites::ClientsCommand),
+    /// What operators did: census loads, registrations, unlocks, cleared limits,
+    /// sites registered and removed.
     Audit {
         /// Only entries after this id.
         #[arg(long, default_value_t = 0)]
@@ -318,6 +323,7 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                 println!("registered {} with the invitation letter", done.document)
             }
         }
+        Command::Clients(command) => sites::execute(client, command, json).await?,
         Command::Audit { after } => {
             let path = format!("/operator/audit?after={after}");
             let audit: Outbox<AuditEntry> =

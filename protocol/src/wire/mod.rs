@@ -5,11 +5,13 @@ mod activation;
 mod errors;
 mod pins;
 mod registry;
+mod sites;
 
 pub use activation::*;
 pub use errors::*;
 pub use pins::*;
 pub use registry::*;
+pub use sites::*;
 
 use chrono::TimeDelta;
 

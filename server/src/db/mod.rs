@@ -15,6 +15,7 @@ pub mod activation;
 pub mod audit;
 pub mod devices;
 mod error;
+pub mod oidc;
 pub mod pins;
 pub mod registry;
 mod schema;

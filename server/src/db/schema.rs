@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -17,6 +17,7 @@ const V5: &str = include_str!("migrations/sqlite/v5.sql");
 const V6: &str = include_str!("migrations/sqlite/v6.sql");
 const V7: &str = include_str!("migrations/sqlite/v7.sql");
 const V8: &str = include_str!("migrations/sqlite/v8.sql");
+const V9: &str = include_str!("migrations/sqlite/v9.sql");
 
 pub enum Migrated {
     Ok,
@@ -48,6 +49,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         5 => tx.execute_batch(V6),
         6 => tx.execute_batch(V7),
         7 => tx.execute_batch(V8),
+        8 => tx.execute_batch(V9),
         _ => Ok(()),
     }
 }

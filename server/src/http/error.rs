@@ -55,6 +55,23 @@ pub enum HttpError {
 
 pub type HttpResult<T> = Result<T, HttpError>;
 
+impl From<crate::oidc::clients::ClientError> for HttpError {
+    fn from(e: crate::oidc::clients::ClientError) -> Self {
+        Self::BadRequest(e.to_string())
+    }
+}
+
+impl From<crate::oidc::error::OidcError> for HttpError {
+    fn from(e: crate::oidc::error::OidcError) -> Self {
+        use crate::oidc::error::OidcError;
+        match e {
+            OidcError::Store(e) => Self::Store(e),
+            OidcError::Fault(e) => Self::Fault(e),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
 impl HttpError {
     /// What a request limit's refusal means (`http::router`'s layers).
     pub fn from_limit(error: &tower::BoxError) -> Self {

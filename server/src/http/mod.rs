@@ -6,6 +6,7 @@ mod extract;
 mod operator;
 mod portal;
 mod public;
+mod sites;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ use crate::state::AppState;
 pub fn router(
     state: AppState,
     sessions: Arc<crate::portal::Sessions>,
+    issuer: crate::oidc::Issuer,
     secure_cookies: bool,
     limits: &Limits,
 ) -> Router {
@@ -50,7 +52,8 @@ pub fn router(
         .route("/device/pins", get(device::pending))
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
-        .merge(crate::portal::routes(state.clone(), sessions, secure_cookies));
+        .merge(crate::oidc::routes(state.clone(), issuer.clone()))
+        .merge(crate::portal::routes(state.clone(), sessions, issuer, secure_cookies));
     bounded(routes, limits)
         // Outside the limits, added after them: an open stream is not "in flight". Its
         // request must still arrive in time.
@@ -76,7 +79,10 @@ pub fn operator_router(state: AppState, limits: &Limits) -> Router {
         .route("/operator/outbox/push", get(operator::push_outbox))
         .route("/operator/audit", get(operator::audit_page))
         .route("/operator/citizens/{document}/unlock", post(operator::unlock))
-        .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit));
+        .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit))
+        .route("/operator/clients", post(sites::register).get(sites::list))
+        .route("/operator/clients/{id}", delete(sites::remove))
+        .route("/operator/signing-keys/rotate", post(sites::rotate_signing_key));
     bounded(routes, limits)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))

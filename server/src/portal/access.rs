@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use clavepin_protocol::wire::VerifyPin;
 use serde::Deserialize;
 
@@ -12,6 +12,8 @@ use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other, with_wait};
 use crate::error::PinError;
+use crate::oidc::error::OidcError;
+use crate::oidc::tokens::{self, SignIn};
 use crate::pins;
 
 fn render_pin(
@@ -76,19 +78,56 @@ pub async fn submit_pin(
     }
     let request = VerifyPin { code: step.code.clone(), pin: pin.to_owned() };
     let id = step.request_id.clone();
+    let method = super::sites::method(step);
+    let authorization = visit.session.authorization.clone();
     let app = p.app.clone();
     let now = app.now();
-    let outcome = p.app.db.write(move |tx| pins::verify(tx, &id, &request, now, &app.keys)).await;
+    // For a site, the code is issued in the same transaction that uses the PIN: a
+    // PIN is never spent without the citizen getting where they were going.
+    let outcome = p
+        .app
+        .db
+        .write(move |tx| {
+            let granted = match pins::verify(tx, &id, &request, now, &app.keys)? {
+                Ok(granted) => granted,
+                Err(wrong) => return Ok(Err(wrong)),
+            };
+            let code = match &authorization {
+                None => None,
+                Some(auth) => {
+                    let sign_in = SignIn {
+                        document: granted.document,
+                        full_name: granted.full_name.clone(),
+                        method,
+                        at: now,
+                    };
+                    let code = tokens::issue_code(tx, &app.keys, &app.rng, auth, &sign_in, now)
+                        .map_err(|e| match e {
+                            OidcError::Store(e) => PinError::Store(e),
+                            _ => PinError::Fault(crate::error::Fault("issuing the code")),
+                        })?;
+                    Some(code)
+                }
+            };
+            Ok(Ok((granted, code)))
+        })
+        .await;
     // The outer result is a refusal that changed nothing, the inner one a wrong try
     // that was counted; the citizen sees both the same way.
     match outcome.and_then(|inner| inner) {
-        Ok(granted) => {
+        Ok((granted, code)) => {
             if visit.rotate(&p).is_err() {
                 return visit.failed(&p);
             }
             visit.session.flow =
                 Flow::SignedIn { document: granted.document, full_name: granted.full_name };
-            visit.respond(&p, see_other(paths::SIGNED_IN))
+            match (visit.session.authorization.take(), code) {
+                (Some(auth), Some(code)) => {
+                    let location = super::sites::code_location(&p, &auth, &code);
+                    visit.respond(&p, Redirect::to(&location).into_response())
+                }
+                _ => visit.respond(&p, see_other(paths::SIGNED_IN)),
+            }
         }
         Err(e @ (PinError::WrongPin { .. } | PinError::Invalid(_))) => {
             let message = t.service_error(&e);

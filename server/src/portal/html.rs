@@ -33,6 +33,8 @@ pub struct Frame<'a> {
     pub csrf: &'a str,
     /// The page's own address, where the language switch leads.
     pub path: &'static str,
+    /// The site the citizen is signing in for, named on every page of the flow.
+    pub site: Option<&'a str>,
 }
 
 impl Frame<'_> {
@@ -67,7 +69,7 @@ pub fn layout(frame: &Frame<'_>, title: &str, problems: &[Problem], main: &str) 
          <header class=\"site\">\n<p class=\"brand\">{brand}</p>\n\
          <nav aria-label=\"{nav}\"><a id=\"lang-switch\" href=\"{path}?lang={other}\" \
          hreflang=\"{other}\" lang=\"{other}\">{other_name}</a></nav>\n</header>\n\
-         <main>\n{main}</main>\n<footer class=\"site\"><p>{footer}</p></footer>\n\
+         <main>\n{site}{main}</main>\n<footer class=\"site\"><p>{footer}</p></footer>\n\
          </body>\n</html>\n",
         lang = frame.lang.tag(),
         prefix = Esc(prefix),
@@ -79,7 +81,22 @@ pub fn layout(frame: &Frame<'_>, title: &str, problems: &[Problem], main: &str) 
         other = other.tag(),
         other_name = Esc(other.text().language_name),
         footer = Esc(t.footer),
+        site = frame.site.map(|s| site_banner(frame, s)).unwrap_or_default(),
     );
+    out
+}
+
+/// Who is asking: the site the citizen is signing in for, and the way back to it.
+fn site_banner(frame: &Frame<'_>, site: &str) -> String {
+    let t = frame.t();
+    let mut out = format!(
+        "<section class=\"site-request\" aria-label=\"{}\">\n<p id=\"site-request\">{}</p>\n",
+        Esc(site),
+        Esc(&(t.site_asks)(site))
+    );
+    form_start(&mut out, frame, crate::oidc::paths::CANCEL);
+    button(&mut out, "cancel-site", &(t.cancel_site)(site), true);
+    out.push_str("</form>\n</section>\n");
     out
 }
 

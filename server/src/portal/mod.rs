@@ -24,6 +24,7 @@ mod html;
 mod i18n;
 mod pages;
 mod session;
+mod sites;
 mod visit;
 
 use axum::Router;
@@ -72,6 +73,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self';
 pub struct Portal {
     app: AppState,
     sessions: std::sync::Arc<Sessions>,
+    issuer: crate::oidc::Issuer,
     secure_cookies: bool,
 }
 
@@ -97,9 +99,11 @@ impl Portal {
 pub fn routes(
     app: AppState,
     sessions: std::sync::Arc<Sessions>,
+    issuer: crate::oidc::Issuer,
     secure_cookies: bool,
 ) -> Router<AppState> {
-    let portal = Portal { app, sessions, secure_cookies };
+    let portal = Portal { app, sessions, issuer, secure_cookies };
+    use crate::oidc::paths as oidc;
     Router::new()
         .route(paths::START, get(flow::document_page).post(flow::submit_document))
         .route(paths::CONTRAST, get(flow::contrast_page).post(flow::submit_contrast))
@@ -109,6 +113,9 @@ pub fn routes(
         .route(paths::AGAIN, get(back_to_pin).post(access::request_again))
         .route(paths::SIGNED_IN, get(access::signed_in_page))
         .route(paths::SIGN_OUT, get(back_to_start).post(access::sign_out))
+        .route(oidc::AUTHORIZE, get(sites::authorize))
+        .route(oidc::CANCEL, get(back_to_start).post(sites::cancel))
+        .route(oidc::LOGOUT, get(sites::logout_page).post(sites::logout))
         .route(STYLESHEET_PATH, get(stylesheet))
         .layer(middleware::map_response(page_headers))
         .with_state(portal)

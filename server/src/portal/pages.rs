@@ -262,6 +262,43 @@ pub fn signed_in(frame: &Frame<'_>, full_name: &str, masked: &str) -> String {
     html::layout(frame, t.signed_in_title, &[], &out)
 }
 
+/// RP-initiated logout: "Sign out of Cl@ve?", naming the site that asks, with the
+/// request's parameters carried to the confirming POST.
+pub fn logout(
+    frame: &Frame<'_>,
+    site: Option<&str>,
+    params: &crate::oidc::logout::LogoutParams,
+) -> String {
+    let t = frame.t();
+    let mut out = String::new();
+    html::heading(&mut out, t, t.logout_title, &[]);
+    match site {
+        Some(site) => html::para(&mut out, &(t.logout_asks)(site)),
+        None => html::para(&mut out, t.logout_asks_anonymous),
+    }
+    let _ = writeln!(
+        out,
+        "<form method=\"post\" action=\"{}\" novalidate>",
+        crate::oidc::paths::LOGOUT
+    );
+    let hidden = [
+        ("id_token_hint", &params.id_token_hint),
+        ("client_id", &params.client_id),
+        ("post_logout_redirect_uri", &params.post_logout_redirect_uri),
+        ("state", &params.state),
+        ("ui_locales", &params.ui_locales),
+    ];
+    for (name, value) in hidden {
+        if let Some(value) = value {
+            let _ =
+                writeln!(out, "<input type=\"hidden\" name=\"{name}\" value=\"{}\">", Esc(value));
+        }
+    }
+    html::button(&mut out, "sign-out", t.sign_out_button, false);
+    out.push_str("</form>\n");
+    html::layout(frame, t.logout_title, &[], &out)
+}
+
 /// A page that only says something, with a way back to the start.
 pub fn message(frame: &Frame<'_>, title: &str, text: &str) -> String {
     let t = frame.t();

@@ -47,6 +47,8 @@ pub struct Session {
     pub flow: Flow,
     /// A message for the next page only.
     pub notice: Option<Notice>,
+    /// The site the citizen is signing in for, through the OpenID Connect provider.
+    pub authorization: Option<std::sync::Arc<crate::oidc::request::Authorization>>,
 }
 
 /// Where the citizen is in "Access with Cl@ve PIN" (seed 002).

@@ -83,7 +83,8 @@ fn anonymous_token(portal: &Portal, id: &str) -> String {
 impl Visit {
     /// What a page of this visit renders with; `path` is the page's own address.
     pub fn frame(&self, path: &'static str) -> Frame<'_> {
-        Frame { lang: self.lang, csrf: &self.session.csrf, path }
+        let site = self.session.authorization.as_ref().map(|a| a.client_name.as_str());
+        Frame { lang: self.lang, csrf: &self.session.csrf, path, site }
     }
 
     /// Whether a POST may act: it must come with the session's cookie (a fresh visit
@@ -131,13 +132,15 @@ impl Visit {
         };
         let anonymous = !self.stored
             && matches!(self.session.flow, Flow::Start)
-            && self.session.notice.is_none();
+            && self.session.notice.is_none()
+            && self.session.authorization.is_none();
         let lang = self.session.lang;
         if !anonymous {
             let now = portal.app.now();
             if portal.sessions.save(&id, self.session, self.client, now).is_err() {
                 let t = self.lang.text();
-                let frame = Frame { lang: self.lang, csrf: "", path: super::paths::START };
+                let frame =
+                    Frame { lang: self.lang, csrf: "", path: super::paths::START, site: None };
                 let html = pages::message(&frame, t.err.internal, t.err.busy);
                 let headers = [(header::RETRY_AFTER, "60")];
                 let status = StatusCode::TOO_MANY_REQUESTS;

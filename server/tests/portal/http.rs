@@ -11,7 +11,7 @@ use crate::support::*;
 
 /// A browser as far as the service can tell: a cookie jar, and the
 /// `Accept-Language` it sends with every request.
-struct Client {
+pub struct Client {
     http: reqwest::Client,
     base: String,
     lang: &'static str,
@@ -19,13 +19,23 @@ struct Client {
     cookie: Option<String>,
     /// The last answer's `Retry-After`, if any.
     retry_after: Option<String>,
+    /// The last GET's status and `Location`.
+    pub last: (StatusCode, String),
 }
 
 impl Client {
-    fn new(svc: &TestService, lang: &'static str) -> Client {
+    pub fn new(svc: &TestService, lang: &'static str) -> Client {
         let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
         let cookies = Default::default();
-        Client { http, base: svc.url.clone(), lang, cookies, cookie: None, retry_after: None }
+        Client {
+            http,
+            base: svc.url.clone(),
+            lang,
+            cookies,
+            cookie: None,
+            retry_after: None,
+            last: (StatusCode::OK, String::new()),
+        }
     }
 
     fn remember(&mut self, resp: &reqwest::Response) {
@@ -40,7 +50,7 @@ impl Client {
         }
     }
 
-    async fn get(&mut self, path: &str) -> String {
+    pub async fn get(&mut self, path: &str) -> String {
         let mut req =
             self.http.get(format!("{}{path}", self.base)).header("accept-language", self.lang);
         if let Some(cookie) = &self.cookie {
@@ -48,10 +58,16 @@ impl Client {
         }
         let resp = req.send().await.unwrap();
         self.remember(&resp);
+        let location = resp.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        self.last = (resp.status(), location.unwrap_or_default());
         resp.text().await.unwrap()
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+    pub async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -77,7 +93,7 @@ impl Client {
 
 /// `application/x-www-form-urlencoded`, as a browser writes it (reqwest's `form`
 /// feature is not enabled in this workspace).
-fn urlencode(form: &[(&str, &str)]) -> String {
+pub fn urlencode(form: &[(&str, &str)]) -> String {
     let encode = |s: &str| {
         s.bytes()
             .map(|b| match b {
@@ -93,7 +109,7 @@ fn urlencode(form: &[(&str, &str)]) -> String {
 }
 
 /// The CSRF token in a page's forms.
-fn csrf(html: &str) -> String {
+pub fn csrf(html: &str) -> String {
     let rest = html.split("name=\"csrf\" value=\"").nth(1).expect("a form with a CSRF token");
     rest.split('"').next().unwrap().to_owned()
 }

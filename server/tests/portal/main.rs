@@ -11,5 +11,6 @@
 
 mod http;
 mod journey;
+mod oidc;
 mod support;
 mod webdriver;

@@ -125,6 +125,16 @@ impl TestService {
         (after("código "), after("PIN "))
     }
 
+    /// Where the operator API listens.
+    pub fn operator_url(&self) -> &str {
+        &self.operator_url
+    }
+
+    /// The operator's bearer token.
+    pub fn operator_token(&self) -> &str {
+        &self.token
+    }
+
     /// Moves the service's (and the device's) clock.
     pub fn advance(&self, by: TimeDelta) {
         self.clock.advance(by);

@@ -84,6 +84,22 @@ pub static TEXT: Text = Text {
     name_label: "Name",
     sign_out_button: "Sign out",
 
+    site_asks: |site| format!("{site} asks you to identify yourself with Cl@ve PIN."),
+    cancel_site: |site| format!("Cancel and return to {site}"),
+    bad_link_title: "This link does not work",
+    bad_link_incomplete: "The link that brought you here is incomplete. Nothing was done: go \
+                          back to the site and try again.",
+    bad_link_unknown_site: "The site that sent you here is not registered with Cl@ve. Nothing \
+                            was done: go back to the site and let it know.",
+    bad_link_unregistered_return: "The site that sent you here asked to be answered at an \
+                                   address it has not registered with Cl@ve, so you will not \
+                                   be sent there. Nothing was done.",
+    logout_title: "Sign out of Cl@ve",
+    logout_asks: |site| format!("{site} asks to end your Cl@ve session in this browser."),
+    logout_asks_anonymous: "A site asks to end your Cl@ve session in this browser.",
+    bad_logout_link: "This sign-out link does not work: it is not from a site registered with \
+                      Cl@ve, or names an address the site has not registered. Nothing was done.",
+
     err: Errors {
         document_missing: "Enter your DNI or NIE.",
         document_shape: "Enter a DNI (8 digits and a letter) or a NIE (X, Y or Z, 7 digits and \

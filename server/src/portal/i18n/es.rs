@@ -86,6 +86,23 @@ pub static TEXT: Text = Text {
     name_label: "Nombre",
     sign_out_button: "Cerrar sesión",
 
+    site_asks: |site| format!("{site} le pide que se identifique con Cl@ve PIN."),
+    cancel_site: |site| format!("Cancelar y volver a {site}"),
+    bad_link_title: "Este enlace no funciona",
+    bad_link_incomplete: "El enlace por el que ha llegado está incompleto. No se ha hecho \
+                          nada: vuelva al sitio e inténtelo de nuevo.",
+    bad_link_unknown_site: "El sitio que le ha enviado aquí no está dado de alta en Cl@ve. No \
+                            se ha hecho nada: vuelva al sitio y comuníqueselo.",
+    bad_link_unregistered_return: "El sitio que le ha enviado aquí pidió la respuesta en una \
+                                   dirección que no ha dado de alta en Cl@ve, así que no se le \
+                                   enviará allí. No se ha hecho nada.",
+    logout_title: "Cerrar la sesión de Cl@ve",
+    logout_asks: |site| format!("{site} solicita cerrar su sesión de Cl@ve en este navegador."),
+    logout_asks_anonymous: "Un sitio solicita cerrar su sesión de Cl@ve en este navegador.",
+    bad_logout_link: "Este enlace de cierre de sesión no funciona: no procede de un sitio dado \
+                      de alta en Cl@ve, o indica una dirección que el sitio no ha dado de alta. \
+                      No se ha hecho nada.",
+
     err: Errors {
         document_missing: "Introduzca su DNI o NIE.",
         document_shape: "Introduzca un DNI (8 cifras y una letra) o un NIE (X, Y o Z, 7 cifras y \

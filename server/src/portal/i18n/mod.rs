@@ -48,6 +48,12 @@ impl Lang {
         }
     }
 
+    /// The first supported language of a site's `ui_locales` (space-separated tags,
+    /// in order of preference).
+    pub fn from_locales(locales: &str) -> Option<Lang> {
+        locales.split(' ').find_map(Lang::parse)
+    }
+
     /// The best language for an `Accept-Language` header (RFC 9110 §12.5.4): the
     /// supported one with the highest weight, the first listed on a tie.
     pub fn negotiate(header: &str) -> Option<Lang> {
@@ -151,6 +157,17 @@ pub struct Text {
     pub signed_in_intro: &'static str,
     pub name_label: &'static str,
     pub sign_out_button: &'static str,
+    // Signing in for a site (OpenID Connect).
+    pub site_asks: fn(&str) -> String,
+    pub cancel_site: fn(&str) -> String,
+    pub bad_link_title: &'static str,
+    pub bad_link_incomplete: &'static str,
+    pub bad_link_unknown_site: &'static str,
+    pub bad_link_unregistered_return: &'static str,
+    pub logout_title: &'static str,
+    pub logout_asks: fn(&str) -> String,
+    pub logout_asks_anonymous: &'static str,
+    pub bad_logout_link: &'static str,
     // Refusals.
     pub err: Errors,
 }
