@@ -103,6 +103,18 @@ pub async fn run(report: &mut Report, keep: Option<PathBuf>) {
     pin_step!("copy-pin", world.copy_pin(&request));
     pin_step!("log-in", world.log_in(&request).await);
     pin_step!("used-pin-refused", world.used_pin_refused(&request).await);
+    pin_step!(
+        "site-signs-in-with-openid-connect",
+        super::site::sign_in(
+            &world.url,
+            &world.operator,
+            &world.device,
+            &world.clock,
+            DNI,
+            VALIDITY
+        )
+        .await
+    );
     let second = match world.direct_channel().await {
         Ok((detail, request, pin, code)) => {
             report.pin_step("pin-arrives-on-direct-channel", Ok(detail), Some(&pin), &code);

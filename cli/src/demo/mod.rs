@@ -3,6 +3,7 @@
 
 mod flow;
 mod report;
+mod site;
 mod steps;
 
 use std::path::PathBuf;

@@ -53,6 +53,7 @@ fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
         "copy-pin",
         "log-in",
         "used-pin-refused",
+        "site-signs-in-with-openid-connect",
         "wrong-pin-refused",
         "expired-pin-refused",
         "second-device-replaces-first",

@@ -257,3 +257,60 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("plain HTTP off this machine"), "{said}");
 }
+
+#[test]
+fn admin_clients_registers_lists_and_removes_the_sites_that_sign_citizens_in() {
+    let served = Served::start_with(&["--issuer", "http://localhost:9/"]);
+    let out = served.admin(&[
+        "clients",
+        "add",
+        "--name",
+        "Sede de pruebas",
+        "--redirect-uri",
+        "https://sede.example.es/callback",
+        "--scope",
+        "profile",
+    ]);
+    let text = ok(out);
+    let client_id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("client_id: "))
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_owned();
+    let secret = text.lines().find_map(|l| l.strip_prefix("client_secret: ")).unwrap();
+    assert!(secret.len() >= 43, "a 256-bit secret");
+    let list = ok(served.admin(&["clients", "list"]));
+    assert!(list.contains(&client_id) && list.contains("Sede de pruebas"), "{list}");
+    assert!(list.contains("scopes openid profile") && !list.contains(secret), "{list}");
+    // Discovery names the configured issuer, not the listening address.
+    let discovery: serde_json::Value =
+        serde_json::from_str(&http_get(&served.url, "/.well-known/openid-configuration")).unwrap();
+    assert_eq!(discovery["issuer"], "http://localhost:9");
+    // Refusals say what is wrong.
+    let refused = served.admin(&[
+        "clients",
+        "add",
+        "--name",
+        "X",
+        "--redirect-uri",
+        "http://sede.example.es/cb",
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("use https"), "{refused:?}");
+    ok(served.admin(&["clients", "remove", &client_id]));
+    let again = served.admin(&["clients", "remove", &client_id]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no site has client_id"));
+    assert!(ok(served.admin(&["clients", "list"])).contains("no sites registered"));
+}
+
+/// The body of a plain HTTP GET to loopback.
+fn http_get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let authority = base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_once("\r\n\r\n").unwrap().1.to_owned()
+}

@@ -128,16 +128,33 @@ pub fn routes(
 async fn page_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
+    // A page of a site's sign-in set its own policy (`policy_sending_forms_to`).
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     for (name, value) in set {
         headers.insert(name, HeaderValue::from_static(value));
     }
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     response
+}
+
+/// The policy of a page whose forms may end at `target` (a site's redirect URI):
+/// `form-action` governs the redirect after a form too, so the site's origin (or an
+/// app's scheme) joins `'self'` there, and nowhere else.
+fn policy_sending_forms_to(target: &str) -> Option<HeaderValue> {
+    let url = url::Url::parse(target).ok()?;
+    let source = match url.scheme() {
+        "https" | "http" => url.origin().ascii_serialization(),
+        scheme => format!("{scheme}:"),
+    };
+    let policy = CONTENT_SECURITY_POLICY
+        .replace("form-action 'self'", &format!("form-action 'self' {source}"));
+    HeaderValue::from_str(&policy).ok()
 }
 
 async fn stylesheet() -> Response {
@@ -201,5 +218,18 @@ mod tests {
         assert!(CONTENT_SECURITY_POLICY.starts_with("default-src 'none';"));
         assert!(!CONTENT_SECURITY_POLICY.contains("script-src"));
         assert!(!STYLESHEET.contains("url("), "the stylesheet loads nothing");
+    }
+
+    #[test]
+    fn a_sites_sign_in_may_send_forms_to_that_site_only() {
+        let policy =
+            |t: &str| policy_sending_forms_to(t).map(|v| v.to_str().unwrap_or("").to_owned());
+        let https = policy("https://sede.example.es/cb?x=1").unwrap_or_default();
+        assert!(https.contains("form-action 'self' https://sede.example.es;"), "{https}");
+        assert!(https.starts_with("default-src 'none';") && !https.contains("script-src"));
+        let app = policy("es.gob.tramites:/cb").unwrap_or_default();
+        assert!(app.contains("form-action 'self' es.gob.tramites:;"), "{app}");
+        let port = policy("http://127.0.0.1:8080/cb").unwrap_or_default();
+        assert!(port.contains("form-action 'self' http://127.0.0.1:8080;"), "{port}");
     }
 }

@@ -148,7 +148,12 @@ pub async fn logout_page(
     match check_logout(&p, params.clone()).await {
         Ok(checked) => {
             let site = checked.client.as_ref().map(|c| c.name.as_str());
-            page(StatusCode::OK, pages::logout(&frame, site, &params))
+            let mut response = page(StatusCode::OK, pages::logout(&frame, site, &params));
+            let policy = checked.then.as_deref().and_then(super::policy_sending_forms_to);
+            if let Some(policy) = policy {
+                response.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+            }
+            response
         }
         Err(LogoutError::Store(_)) => page(
             StatusCode::INTERNAL_SERVER_ERROR,

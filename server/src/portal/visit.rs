@@ -135,6 +135,10 @@ impl Visit {
             && self.session.notice.is_none()
             && self.session.authorization.is_none();
         let lang = self.session.lang;
+        let sends_to = self.session.authorization.as_ref().map(|a| a.redirect_uri.clone());
+        if let Some(policy) = sends_to.as_deref().and_then(super::policy_sending_forms_to) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
         if !anonymous {
             let now = portal.app.now();
             if portal.sessions.save(&id, self.session, self.client, now).is_err() {

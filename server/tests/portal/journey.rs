@@ -16,7 +16,7 @@ fn past_pin_life() -> TimeDelta {
 }
 
 /// A browser for `lang`, its screenshots in `target/portal-screenshots/<lang>`.
-async fn open(svc: &TestService, lang: &str, accept_language: &str) -> (Driver, Browser) {
+pub async fn open(svc: &TestService, lang: &str, accept_language: &str) -> (Driver, Browser) {
     let shots = screenshot_dir(lang);
     println!("portal screenshots ({lang}): {}", shots.display());
     let driver = Driver::start(&shots.join("chromedriver.log")).await;
@@ -27,7 +27,7 @@ async fn open(svc: &TestService, lang: &str, accept_language: &str) -> (Driver, 
 }
 
 /// Types into a form and presses its button.
-async fn submit(b: &Browser, fields: &[(&str, &str)], button: &str) {
+pub async fn submit(b: &Browser, fields: &[(&str, &str)], button: &str) {
     for (css, text) in fields {
         b.fill(css, text).await;
     }

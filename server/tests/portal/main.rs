@@ -12,5 +12,7 @@
 mod http;
 mod journey;
 mod oidc;
+mod relying_party;
+mod sign_in_for_a_site;
 mod support;
 mod webdriver;
