@@ -7,6 +7,7 @@ need_apt=()
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The app sources' parse check runs tree-sitter in a venv of its own.
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # The desktop companion's wrong-clock test runs it under Debian's faketime.
@@ -43,3 +44,11 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 /usr/bin/chromium --version 2>/dev/null || true
+
+# axe-core, which the browser tests inject into every page to check it against WCAG
+# 2.1 AA (RD 1112/2018, EN 301 549), pinned by its lockfile, from the npm registry.
+axe="$(dirname "$0")/../server/tests/portal/axe"
+if [ ! -f "$axe/node_modules/axe-core/axe.min.js" ]; then
+  echo "installing axe-core for the portal's accessibility checks"
+  npm ci --prefix "$axe" --no-audit --no-fund --loglevel=error >/dev/null
+fi

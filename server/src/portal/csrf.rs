@@ -1,15 +1,13 @@
 //! Cross-site request forgery: every form carries its session's token in a hidden
 //! field, and every POST is refused unless it comes back unchanged (OWASP's
 //! "synchronizer token" pattern). `SameSite=Strict` cookies already keep other sites'
-//! forms from riding the session; the token is the second, independent lock.
+//! forms from riding the session; the token is the second, independent lock. The
+//! field is named `csrf` in the templates and in every form struct.
 
 use ring::rand::SecureRandom;
 
 use crate::error::Fault;
 use crate::ids::random_id;
-
-/// The hidden field's name.
-pub const FIELD: &str = "csrf";
 
 /// A fresh token: 128 random bits, base64url.
 pub fn new_token(rng: &dyn SecureRandom) -> Result<String, Fault> {

@@ -57,10 +57,12 @@ pub mod paths {
     pub const SIGNED_IN: &str = "/access/signed-in";
     /// "Sign out".
     pub const SIGN_OUT: &str = "/access/sign-out";
+    /// The privacy notice.
+    pub const PRIVACY: &str = "/privacy";
 }
 
 /// The stylesheet, served by the service itself: the policy allows no other origin.
-const STYLESHEET_PATH: &str = "/access/style.css";
+pub const STYLESHEET_PATH: &str = "/access/style.css";
 const STYLESHEET: &str = include_str!("style.css");
 
 /// No script, no frames, no plugins, forms only to this origin, styles only from
@@ -116,6 +118,7 @@ pub fn routes(
         .route(oidc::AUTHORIZE, get(sites::authorize))
         .route(oidc::CANCEL, get(back_to_start).post(sites::cancel))
         .route(oidc::LOGOUT, get(sites::logout_page).post(sites::logout))
+        .route(paths::PRIVACY, get(privacy_page))
         .route(STYLESHEET_PATH, get(stylesheet))
         .layer(middleware::map_response(page_headers))
         .with_state(portal)
@@ -198,6 +201,15 @@ fn with_wait(e: &PinError, mut response: Response) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
+}
+
+/// `GET /privacy`: the privacy notice, in the visit's language.
+async fn privacy_page(
+    axum::extract::State(p): axum::extract::State<Portal>,
+    visit: visit::Visit,
+) -> Response {
+    let html = pages::privacy(&visit.frame(paths::PRIVACY));
+    visit.respond(&p, page(StatusCode::OK, html))
 }
 
 /// A form's address opened directly (a bookmark, a reload after a redirect).

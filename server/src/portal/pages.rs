@@ -1,15 +1,16 @@
 //! Each page of "Access with Cl@ve PIN", in the order of the official help (seed
 //! 002): the document, the contrast data, "Obtain PIN", the notice with the PIN
-//! form, and the signed-in page. Pages are plain functions from what they show to
-//! HTML; the handlers decide what that is.
+//! form, and the signed-in page; then the pages around them (a message, the
+//! logout confirmation, the privacy notice). Each is an askama template in
+//! `server/templates/portal/`, checked when the crate compiles; the functions here
+//! decide what a page shows, the handlers when.
 
-use std::fmt::Write;
-
+use askama::Template;
 use clavepin_protocol::DocumentKind;
 use clavepin_protocol::wire::PinChannel;
 
-use super::html::{self, Esc, Frame, Input, Problem, problem};
-use super::paths;
+use super::html::{Frame, Input, Problem, problem, rendered};
+use super::i18n::Text;
 use super::session::PinStep;
 
 /// Step 1: "Enter your DNI or NIE to start the process."
@@ -19,18 +20,20 @@ pub struct DocumentView<'a> {
     pub notice: Option<&'a str>,
 }
 
+#[derive(Template)]
+#[template(path = "portal/document.html")]
+struct DocumentPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    notice: Option<&'a str>,
+    document_input: String,
+}
+
 pub fn document(frame: &Frame<'_>, v: &DocumentView<'_>) -> String {
     let t = frame.t();
-    let problems: Vec<Problem> =
-        v.error.map(|e| problem(Some("document"), e)).into_iter().collect();
-    let mut out = String::new();
-    html::heading(&mut out, t, t.access_title, &problems);
-    if let Some(notice) = v.notice {
-        html::status(&mut out, notice);
-    }
-    html::para(&mut out, t.access_intro);
-    html::form_start(&mut out, frame, paths::START);
-    Input {
+    let document_input = Input {
         id: "document",
         label: t.document_label,
         hint: Some(t.document_hint),
@@ -38,14 +41,19 @@ pub fn document(frame: &Frame<'_>, v: &DocumentView<'_>) -> String {
         value: v.value,
         attrs: "autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"characters\" \
                 maxlength=\"20\"",
+        placeholder: None,
         readonly: false,
         required: true,
     }
-    .render(&mut out);
-    html::button(&mut out, "continue", t.continue_button, false);
-    out.push_str("</form>\n");
-    html::para(&mut out, t.access_registered);
-    html::layout(frame, t.access_title, &problems, &out)
+    .html();
+    rendered(&DocumentPage {
+        f: frame,
+        t,
+        title: t.access_title,
+        problems: v.error.map(|e| problem(Some("document"), e)).into_iter().collect(),
+        notice: v.notice,
+        document_input,
+    })
 }
 
 /// Step 2: contrast data, by kind of document.
@@ -58,22 +66,29 @@ pub struct ContrastView<'a> {
     pub general: Option<&'a str>,
 }
 
+#[derive(Template)]
+#[template(path = "portal/contrast.html")]
+struct ContrastPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    masked: &'a str,
+    is_dni: bool,
+    permanent: bool,
+    contrast_input: String,
+}
+
 pub fn contrast(frame: &Frame<'_>, v: &ContrastView<'_>) -> String {
     let t = frame.t();
     let mut problems: Vec<Problem> =
         v.error.map(|e| problem(Some("contrast"), e)).into_iter().collect();
     problems.extend(v.general.map(|e| problem(None, e)));
-    let mut out = String::new();
-    html::heading(&mut out, t, t.contrast_title, &problems);
-    summary_list(&mut out, &[(t.document_short, v.masked)]);
-    html::para(&mut out, t.contrast_intro);
-    html::form_start(&mut out, frame, paths::CONTRAST);
     let (label, hint, attrs) = match v.kind {
         DocumentKind::Dni => (
             if v.permanent { t.issue_date_label } else { t.validity_label },
             t.date_hint,
-            "autocomplete=\"off\" inputmode=\"numeric\" maxlength=\"10\" \
-             placeholder=\"DD/MM/YYYY\"",
+            "autocomplete=\"off\" inputmode=\"numeric\" maxlength=\"10\"",
         ),
         DocumentKind::Nie => (
             t.support_label,
@@ -82,47 +97,28 @@ pub fn contrast(frame: &Frame<'_>, v: &ContrastView<'_>) -> String {
              maxlength=\"14\"",
         ),
     };
-    Input {
+    let contrast_input = Input {
         id: "contrast",
         label,
         hint: Some(hint),
         error: v.error,
         value: v.value,
         attrs,
+        placeholder: (v.kind == DocumentKind::Dni).then_some(t.date_placeholder),
         readonly: false,
         required: true,
     }
-    .render(&mut out);
-    if v.kind == DocumentKind::Dni {
-        html::checkbox(
-            &mut out,
-            "permanent",
-            t.permanent_label,
-            Some(t.permanent_hint),
-            v.permanent,
-        );
-    }
-    html::button(&mut out, "continue", t.continue_button, false);
-    out.push_str("</form>\n");
-    // The help links of the official page, as disclosures that need no script.
-    let _ = writeln!(out, "<h2>{}</h2>", Esc(t.help_heading));
-    let help: &[(&str, &str)] = match v.kind {
-        DocumentKind::Dni => &[
-            (t.help_validity_summary, t.help_validity),
-            (t.help_permanent_summary, t.help_permanent),
-        ],
-        DocumentKind::Nie => &[(t.help_support_summary, t.help_support)],
-    };
-    for (summary, text) in help {
-        let _ = writeln!(
-            out,
-            "<details><summary>{}</summary><p>{}</p></details>",
-            Esc(summary),
-            Esc(text)
-        );
-    }
-    start_again(&mut out, frame);
-    html::layout(frame, t.contrast_title, &problems, &out)
+    .html();
+    rendered(&ContrastPage {
+        f: frame,
+        t,
+        title: t.contrast_title,
+        problems,
+        masked: v.masked,
+        is_dni: v.kind == DocumentKind::Dni,
+        permanent: v.permanent,
+        contrast_input,
+    })
 }
 
 /// Step 3: "Obtain PIN", with the custom code and, where both work, the channel.
@@ -136,18 +132,26 @@ pub struct ObtainView<'a> {
     pub general: Option<&'a str>,
 }
 
+#[derive(Template)]
+#[template(path = "portal/obtain.html")]
+struct ObtainPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    masked: &'a str,
+    customise: bool,
+    code_input: String,
+    app_available: bool,
+    app_chosen: bool,
+}
+
 pub fn obtain(frame: &Frame<'_>, v: &ObtainView<'_>) -> String {
     let t = frame.t();
     let mut problems: Vec<Problem> =
         v.code_error.map(|e| problem(Some("custom-code"), e)).into_iter().collect();
     problems.extend(v.general.map(|e| problem(None, e)));
-    let mut out = String::new();
-    html::heading(&mut out, t, t.obtain_title, &problems);
-    summary_list(&mut out, &[(t.document_short, v.masked)]);
-    html::para(&mut out, t.obtain_intro);
-    html::form_start(&mut out, frame, paths::OBTAIN);
-    html::checkbox(&mut out, "customise", t.customise_label, None, v.customise);
-    Input {
+    let code_input = Input {
         id: "custom-code",
         label: t.custom_code_label,
         hint: Some(t.custom_code_hint),
@@ -155,25 +159,23 @@ pub fn obtain(frame: &Frame<'_>, v: &ObtainView<'_>) -> String {
         value: v.code,
         attrs: "autocomplete=\"off\" spellcheck=\"false\" autocapitalize=\"characters\" \
                 maxlength=\"4\" size=\"6\"",
+        placeholder: None,
         readonly: false,
         // Only with the box ticked; the page says so.
         required: false,
     }
-    .render(&mut out);
-    if v.app_available {
-        let _ =
-            writeln!(out, "<fieldset class=\"field\">\n<legend>{}</legend>", Esc(t.channel_legend));
-        let app = v.channel == PinChannel::App;
-        html::radio(&mut out, "channel", "channel-app", "app", t.channel_app, app);
-        html::radio(&mut out, "channel", "channel-sms", "sms", t.channel_sms, !app);
-        out.push_str("</fieldset>\n");
-    } else {
-        html::para(&mut out, t.sms_only);
-    }
-    html::button(&mut out, "obtain", t.obtain_button, false);
-    out.push_str("</form>\n");
-    start_again(&mut out, frame);
-    html::layout(frame, t.obtain_title, &problems, &out)
+    .html();
+    rendered(&ObtainPage {
+        f: frame,
+        t,
+        title: t.obtain_title,
+        problems,
+        masked: v.masked,
+        customise: v.customise,
+        code_input,
+        app_available: v.app_available,
+        app_chosen: v.channel == PinChannel::App,
+    })
 }
 
 /// Step 4: where the PIN went, then the PIN form with the code locked.
@@ -183,51 +185,41 @@ pub struct PinView<'a> {
     pub general: Option<&'a str>,
 }
 
+#[derive(Template)]
+#[template(path = "portal/pin.html")]
+struct PinPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    sms: bool,
+    renewed: bool,
+    sms_requested: bool,
+    sms_sent: String,
+    code_input: String,
+    pin_input: String,
+}
+
 pub fn pin(frame: &Frame<'_>, v: &PinView<'_>) -> String {
     let t = frame.t();
     let step = v.step;
     let mut problems: Vec<Problem> =
         v.pin_error.map(|e| problem(Some("pin"), e)).into_iter().collect();
     problems.extend(v.general.map(|e| problem(None, e)));
-    let mut out = String::new();
-    html::heading(&mut out, t, t.pin_title, &problems);
-    out.push_str("<section class=\"notice-box\" aria-labelledby=\"notice-heading\">\n");
-    let sms = step.channel == PinChannel::Sms;
-    let heading = if sms { t.sms_notice_heading } else { t.app_notice_heading };
-    let _ = writeln!(out, "<h2 id=\"notice-heading\">{}</h2>", Esc(heading));
-    if step.renewed {
-        html::status(&mut out, t.renewed);
-    }
-    if sms {
-        html::para(&mut out, &(t.sms_sent)(&step.phone_hint));
-        html::para(&mut out, t.sms_again);
-        html::button_form(&mut out, frame, paths::AGAIN, "request-again", t.request_again_button);
-    } else {
-        html::para(&mut out, t.app_notice);
-        if step.sms_sent {
-            html::status(&mut out, &(t.sms_sent)(&step.phone_hint));
-        } else {
-            html::para(&mut out, t.app_fallback);
-            html::button_form(&mut out, frame, paths::SMS, "request-sms", t.request_sms_button);
-        }
-    }
-    html::para(&mut out, t.pin_life);
-    out.push_str("</section>\n");
-
-    html::form_start(&mut out, frame, paths::PIN);
     // Shown, never read back: the code the service checks comes from the session.
-    Input {
+    let code_input = Input {
         id: "code",
         label: t.code_label,
         hint: Some(t.code_hint),
         error: None,
         value: &step.code,
         attrs: "autocomplete=\"off\" size=\"6\"",
+        placeholder: None,
         readonly: true,
         required: false,
     }
-    .render(&mut out);
-    Input {
+    .html();
+    let pin_input = Input {
         id: "pin",
         label: t.pin_label,
         hint: Some(t.pin_hint),
@@ -235,31 +227,74 @@ pub fn pin(frame: &Frame<'_>, v: &PinView<'_>) -> String {
         value: "",
         attrs: "autocomplete=\"one-time-code\" spellcheck=\"false\" \
                 autocapitalize=\"characters\" maxlength=\"3\" size=\"6\"",
+        placeholder: None,
         readonly: false,
         required: true,
     }
-    .render(&mut out);
-    html::button(&mut out, "access", t.access_button, false);
-    out.push_str("</form>\n");
-    let _ = writeln!(
-        out,
-        "<p><a id=\"obtain-new\" href=\"{}\">{}</a></p>",
-        paths::OBTAIN,
-        Esc(t.obtain_new)
-    );
-    start_again(&mut out, frame);
-    html::layout(frame, t.pin_title, &problems, &out)
+    .html();
+    rendered(&PinPage {
+        f: frame,
+        t,
+        title: t.pin_title,
+        problems,
+        sms: step.channel == PinChannel::Sms,
+        renewed: step.renewed,
+        sms_requested: step.sms_sent,
+        sms_sent: (t.sms_sent)(&step.phone_hint),
+        code_input,
+        pin_input,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/signed_in.html")]
+struct SignedInPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    full_name: &'a str,
+    masked: &'a str,
 }
 
 /// Step 5: who signed in.
 pub fn signed_in(frame: &Frame<'_>, full_name: &str, masked: &str) -> String {
     let t = frame.t();
-    let mut out = String::new();
-    html::heading(&mut out, t, t.signed_in_title, &[]);
-    html::para(&mut out, t.signed_in_intro);
-    summary_list(&mut out, &[(t.name_label, full_name), (t.document_short, masked)]);
-    html::button_form(&mut out, frame, paths::SIGN_OUT, "sign-out", t.sign_out_button);
-    html::layout(frame, t.signed_in_title, &[], &out)
+    rendered(&SignedInPage {
+        f: frame,
+        t,
+        title: t.signed_in_title,
+        problems: Vec::new(),
+        full_name,
+        masked,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/message.html")]
+struct MessagePage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    text: &'a str,
+}
+
+/// A page that only says something, with a way back to the start.
+pub fn message(frame: &Frame<'_>, title: &str, text: &str) -> String {
+    let t = frame.t();
+    rendered(&MessagePage { f: frame, t, title, problems: Vec::new(), text })
+}
+
+#[derive(Template)]
+#[template(path = "portal/logout.html")]
+struct LogoutPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    asks: String,
+    hidden: Vec<(&'static str, &'a str)>,
 }
 
 /// RP-initiated logout: "Sign out of Cl@ve?", naming the site that asks, with the
@@ -270,58 +305,34 @@ pub fn logout(
     params: &crate::oidc::logout::LogoutParams,
 ) -> String {
     let t = frame.t();
-    let mut out = String::new();
-    html::heading(&mut out, t, t.logout_title, &[]);
-    match site {
-        Some(site) => html::para(&mut out, &(t.logout_asks)(site)),
-        None => html::para(&mut out, t.logout_asks_anonymous),
-    }
-    let _ = writeln!(
-        out,
-        "<form method=\"post\" action=\"{}\" novalidate>",
-        crate::oidc::paths::LOGOUT
-    );
+    let asks = match site {
+        Some(site) => (t.logout_asks)(site),
+        None => t.logout_asks_anonymous.to_owned(),
+    };
     let hidden = [
         ("id_token_hint", &params.id_token_hint),
         ("client_id", &params.client_id),
         ("post_logout_redirect_uri", &params.post_logout_redirect_uri),
         ("state", &params.state),
         ("ui_locales", &params.ui_locales),
-    ];
-    for (name, value) in hidden {
-        if let Some(value) = value {
-            let _ =
-                writeln!(out, "<input type=\"hidden\" name=\"{name}\" value=\"{}\">", Esc(value));
-        }
-    }
-    html::button(&mut out, "sign-out", t.sign_out_button, false);
-    out.push_str("</form>\n");
-    html::layout(frame, t.logout_title, &[], &out)
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+    .collect();
+    rendered(&LogoutPage { f: frame, t, title: t.logout_title, problems: Vec::new(), asks, hidden })
 }
 
-/// A page that only says something, with a way back to the start.
-pub fn message(frame: &Frame<'_>, title: &str, text: &str) -> String {
+#[derive(Template)]
+#[template(path = "portal/privacy.html")]
+struct PrivacyPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+}
+
+/// The privacy notice (GDPR art. 13), one link away from every page.
+pub fn privacy(frame: &Frame<'_>) -> String {
     let t = frame.t();
-    let mut out = String::new();
-    html::heading(&mut out, t, title, &[]);
-    let _ = writeln!(out, "<p role=\"alert\">{}</p>", Esc(text));
-    start_again(&mut out, frame);
-    html::layout(frame, title, &[], &out)
-}
-
-fn summary_list(out: &mut String, rows: &[(&str, &str)]) {
-    out.push_str("<dl class=\"summary\">\n");
-    for (term, value) in rows {
-        let _ = writeln!(out, "<div><dt>{}</dt><dd>{}</dd></div>", Esc(term), Esc(value));
-    }
-    out.push_str("</dl>\n");
-}
-
-fn start_again(out: &mut String, frame: &Frame<'_>) {
-    let _ = writeln!(
-        out,
-        "<p><a id=\"start-again\" href=\"{}\">{}</a></p>",
-        paths::START,
-        Esc(frame.t().start_again)
-    );
+    rendered(&PrivacyPage { f: frame, t, title: t.privacy_title, problems: Vec::new() })
 }

@@ -61,9 +61,12 @@ async fn assert_clean_url(b: &Browser, secrets: &[&str]) {
     }
 }
 
-/// The accessibility basics every page keeps: a language, one `<h1>`, a label for
+/// The accessibility every page keeps: no WCAG 2.1 A or AA failure axe-core can
+/// find, and the basics it takes for granted: a language, one `<h1>`, a label for
 /// every visible input.
-async fn assert_accessible(b: &Browser, lang: &str) {
+pub async fn assert_accessible(b: &Browser, lang: &str) {
+    let violations = b.accessibility_violations().await;
+    assert!(violations.is_empty(), "at {}: {violations:#?}", b.url().await);
     assert_eq!(b.attribute("html", "lang").await.as_deref(), Some(lang));
     assert_eq!(b.find_all("h1").await.len(), 1);
     let inputs = b.find_all("input:not([type=hidden])").await.len();
@@ -170,13 +173,13 @@ async fn a_citizen_signs_in_with_a_pin_from_the_app_in_spanish() {
     b.screenshot("pin-caducado").await;
 
     // The switch on every page; the session remembers it.
-    b.press("#lang-switch").await;
+    b.press("#lang-en").await;
     b.expect_page("Authentication with PIN").await;
     assert_eq!(b.attribute("html", "lang").await.as_deref(), Some("en"));
     b.screenshot("cambio-a-ingles").await;
     b.go(&format!("{}/access/obtain", svc.url)).await;
     b.expect_page("Obtain PIN").await;
-    b.press("#lang-switch").await;
+    b.press("#lang-es").await;
     b.expect_page("Obtener PIN").await;
     println!("Spanish journey: {:.1} s", started.elapsed().as_secs_f64());
 }
@@ -303,8 +306,46 @@ async fn a_citizen_signs_in_with_a_pin_from_the_app_in_english() {
     submit(&b, &[("#pin", &pin)], "#access").await;
     assert_refused(&b, "This PIN has expired: PINs last 10 minutes. Obtain a new one.").await;
     b.screenshot("pin-expired").await;
-    b.press("#lang-switch").await;
+    b.press("#lang-es").await;
     b.expect_page("Autenticación con PIN").await;
     b.screenshot("switched-to-spanish").await;
     println!("English journey: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The start page in every language, the privacy notice one link from it, and the
+/// pages around a site's sign-in, each checked by axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_language_and_the_privacy_notice_pass_the_accessibility_checks() {
+    let svc = TestService::start().await;
+    let (_driver, mut b) = open(&svc, "languages", "es-ES").await;
+    for (lang, title, privacy) in [
+        ("es", "Acceso con Cl@ve PIN", "Protección de datos"),
+        ("ca", "Accés amb Cl@ve PIN", "Protecció de dades"),
+        ("gl", "Acceso mediante Cl@ve PIN", "Protección de datos persoais"),
+        ("eu", "Cl@ve PIN bidezko sarbidea", "Datuen babesa"),
+        ("en", "Access with Cl@ve PIN", "Data protection"),
+    ] {
+        b.go(&format!("{}/?lang={lang}", svc.url)).await;
+        b.expect_page(title).await;
+        assert_accessible(&b, lang).await;
+        assert_eq!(b.find_all("ul.languages a").await.len(), 4, "the other four languages");
+        b.screenshot(&format!("{lang}-inicio")).await;
+        b.press("#privacy").await;
+        let notice = b.expect_page(privacy).await;
+        assert!(notice.contains("AEPD"), "{notice}");
+        assert_accessible(&b, lang).await;
+        b.screenshot(&format!("{lang}-privacidad")).await;
+        // A wrong form, in each language: the error summary and the marked field.
+        b.go(&format!("{}/?lang={lang}", svc.url)).await;
+        submit(&b, &[("#document", "12345678A")], "#continue").await;
+        assert!(b.has(".error-summary[role=alert]").await);
+        assert_accessible(&b, lang).await;
+    }
+    // The language chosen last (English) is remembered.
+    b.go(&format!("{}/oidc/authorize?client_id=nobody&redirect_uri=x", svc.url)).await;
+    assert!(b.has("p[role=alert]").await);
+    assert_accessible(&b, "en").await;
+    b.go(&format!("{}/oidc/logout?ui_locales=eu", svc.url)).await;
+    assert!(b.has("#sign-out").await);
+    assert_accessible(&b, "eu").await;
 }

@@ -170,7 +170,7 @@ async fn a_site_learns_who_signed_in_how_and_when_and_nothing_else() {
 
     // The site's name, escaped, on every page of the flow.
     for page in &pages {
-        assert!(page.contains("Sede de &lt;Pruebas&gt; &amp; Co asks you to identify"), "{page}");
+        assert!(page.contains("Sede de &#60;Pruebas&#62; &#38; Co asks you to identify"), "{page}");
         assert!(!page.contains("<Pruebas>"));
     }
     assert!(location.starts_with(&format!("{CALLBACK}?")), "{location}");
@@ -554,7 +554,7 @@ async fn rp_initiated_logout_asks_then_ends_the_session_and_revokes_the_sites_to
     let page = browser.get(&format!("/oidc/logout?{}", query(&logout))).await;
     assert_eq!(browser.last.0, StatusCode::OK);
     assert!(
-        page.contains("Sede de &lt;Pruebas&gt; &amp; Co asks to end your Cl@ve session"),
+        page.contains("Sede de &#60;Pruebas&#62; &#38; Co asks to end your Cl@ve session"),
         "{page}"
     );
     let (status, location, _) = browser.post("/oidc/logout", &logout).await;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clavepin_protocol::Clock;
 use serde_json::json;
 
-use crate::journey::{open, submit};
+use crate::journey::{assert_accessible, open, submit};
 use crate::oidc::register;
 use crate::relying_party::RelyingParty;
 use crate::support::*;
@@ -41,6 +41,7 @@ async fn a_site_signs_the_citizen_in_with_openid_connect() {
     b.expect_page("Acceso con Cl@ve PIN").await;
     let asks = format!("{SITE} le pide que se identifique con Cl@ve PIN.");
     assert_eq!(b.text("#site-request").await, asks);
+    assert_accessible(&b, "es").await;
     b.screenshot("sitio-documento").await;
     submit(&b, &[("#document", ANA)], "#continue").await;
     b.expect_page("Datos de contraste").await;
@@ -51,6 +52,7 @@ async fn a_site_signs_the_citizen_in_with_openid_connect() {
     b.press("#obtain").await;
     b.expect_page("Autenticación con PIN").await;
     assert_eq!(b.text("#site-request").await, asks);
+    assert_accessible(&b, "es").await;
     b.screenshot("sitio-pin").await;
     let code = b.property("#code", "value").await.as_str().unwrap().to_owned();
     let pin = pin_on_phone(&phone, ANA, &code).await;

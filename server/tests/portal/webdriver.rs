@@ -292,6 +292,35 @@ impl Browser {
         self.on(css, async |b, id| b.try_command(reqwest::Method::GET, &path(id), None).await).await
     }
 
+    /// What axe-core (server/tests/portal/axe, installed by
+    /// scripts/install-prerequisites.sh) finds against WCAG 2.1 A and AA on this page:
+    /// one line per rule broken, with the elements that break it. The script runs as
+    /// WebDriver runs scripts, outside the page's Content-Security-Policy.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/portal/axe/node_modules/axe-core/axe.min.js"
+        );
+        let axe = std::fs::read_to_string(path).unwrap_or_else(|_| {
+            panic!("{path} is missing: run scripts/install-prerequisites.sh (npm ci in server/tests/portal/axe)")
+        });
+        let script = format!(
+            "{axe}\n;const done = arguments[arguments.length - 1];\n\
+             axe.run(document, {{ runOnly: {{ type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }} }})\n\
+             .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' \
+             + v.nodes.map(n => n.target.join(' ')).join(', '))))\n\
+             .catch(e => done(['axe failed: ' + e]));"
+        );
+        let found = self.post("/execute/async", json!({ "script": script, "args": [] })).await;
+        found
+            .as_array()
+            .unwrap_or_else(|| panic!("axe answered {found}"))
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Checks that the page's `<h1>` reads `title`, and returns the page's text.
     pub async fn expect_page(&self, title: &str) -> String {
         let heading = self.text("h1").await;

@@ -15,6 +15,63 @@ pub static TEXT: Text = Text {
     form_expired_title: "This form has expired",
     form_expired: "Your session expired (after 15 minutes without activity) or the form was not \
                    sent from this site. Nothing was done. Start again.",
+    privacy_link: "Data protection",
+    skip_to_content: "Skip to content",
+    privacy_title: "Data protection",
+    privacy_intro: "What this service does with your personal data, as the General Data \
+                    Protection Regulation (GDPR, article 13) requires us to tell you.",
+    privacy_sections: [
+        (
+            "Who is responsible",
+            "The public body that operates this Cl@ve PIN service is the controller of your \
+             data, and has a data protection officer you can write to. This is the ClavePIN \
+             reference implementation: whoever deploys it gives that body's name and contact \
+             details here.",
+        ),
+        (
+            "What your data is used for",
+            "To identify you when you sign in with Cl@ve PIN, on this portal or for a site that \
+             sends you here: your DNI or NIE and contrast data are checked against the registry, \
+             your PIN is sent to your app or by SMS, and the site is told who you are.",
+        ),
+        (
+            "On what legal basis",
+            "The exercise of official authority and a task carried out in the public interest \
+             (GDPR, article 6.1.e), under Law 39/2015 (articles 9 and 10) and the rules of the \
+             Cl@ve system.",
+        ),
+        (
+            "Who receives it",
+            "A site you sign in to receives your name, your document number and how you \
+             identified yourself, and only once you finish signing in. The SMS provider \
+             receives your mobile number and the text it carries. Notifications to the app pass \
+             through Google or Apple sealed: they cannot read the PIN.",
+        ),
+        (
+            "How long it is kept",
+            "What you registered, for as long as you stay registered in Cl@ve. A PIN, until it \
+             is used or expires, and its request a day more. Failed attempts, 24 hours. The \
+             session of these pages, 15 minutes without activity. Nothing you type here is kept \
+             in the address or in the service's logs.",
+        ),
+        (
+            "Your rights",
+            "You may ask for access to your data, and for its rectification or erasure, to \
+             restrict its processing or to object to it (GDPR, articles 15 to 21), at a \
+             registration office or from the body that operates the service.",
+        ),
+        (
+            "Complaints",
+            "If you believe your data has not been handled lawfully, you may complain to the \
+             Spanish Data Protection Agency (AEPD), www.aepd.es.",
+        ),
+        (
+            "Automated decisions",
+            "No decision about you is taken by automated means alone, beyond checking that what \
+             you type matches the registry. Giving your data is needed to sign in: without it \
+             you cannot use Cl@ve PIN.",
+        ),
+    ],
 
     access_title: "Access with Cl@ve PIN",
     access_intro: "Enter your DNI or NIE to start the process.",
@@ -30,6 +87,7 @@ pub static TEXT: Text = Text {
     issue_date_label: "Issue date",
     date_hint: "As printed on your DNI, DD/MM/YYYY. For a permanent DNI, tick \"Permanent DNI\" \
                 and give its issue date here instead.",
+    date_placeholder: "DD/MM/YYYY",
     permanent_label: "Permanent DNI",
     permanent_hint: "Tick this if your DNI is valid until 01-01-9999.",
     support_label: "Support number",

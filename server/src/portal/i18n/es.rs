@@ -17,6 +17,63 @@ pub static TEXT: Text = Text {
     form_expired_title: "Este formulario ha caducado",
     form_expired: "Su sesión ha caducado (tras 15 minutos sin actividad) o el formulario no se \
                    envió desde este sitio. No se ha hecho nada. Vuelva a empezar.",
+    privacy_link: "Protección de datos",
+    skip_to_content: "Saltar al contenido",
+    privacy_title: "Protección de datos",
+    privacy_intro: "Qué hace este servicio con sus datos personales, como el Reglamento General de \
+                    Protección de Datos (RGPD, artículo 13) nos obliga a informarle.",
+    privacy_sections: [
+        (
+            "Responsable",
+            "El organismo público que presta este servicio Cl@ve PIN es el responsable del \
+             tratamiento de sus datos, y tiene un delegado de protección de datos al que puede \
+             dirigirse. Esta es la implementación de referencia ClavePIN: quien la despliega \
+             indica aquí el nombre y los datos de contacto de ese organismo.",
+        ),
+        (
+            "Finalidad",
+            "Identificarle cuando accede con Cl@ve PIN, en este portal o en un sitio que le envía \
+             aquí: se comprueban su DNI o NIE y su dato de contraste con el registro, se envía su \
+             PIN a su app o por SMS y se comunica al sitio quién es usted.",
+        ),
+        (
+            "Legitimación",
+            "El ejercicio de poderes públicos y el cumplimiento de una misión de interés público \
+             (RGPD, artículo 6.1.e), conforme a la Ley 39/2015 (artículos 9 y 10) y a las normas \
+             del sistema Cl@ve.",
+        ),
+        (
+            "Destinatarios",
+            "El sitio al que accede recibe su nombre, su número de documento y cómo se ha \
+             identificado, y solo cuando termina de acceder. El proveedor de SMS recibe su número \
+             de móvil y el texto que envía. Las notificaciones a la app pasan por Google o Apple \
+             selladas: no pueden leer el PIN.",
+        ),
+        (
+            "Conservación",
+            "Lo que registró, mientras siga registrado en Cl@ve. Un PIN, hasta que se usa o \
+             caduca, y su solicitud un día más. Los intentos fallidos, 24 horas. La sesión de \
+             estas páginas, 15 minutos sin actividad. Nada de lo que escribe aquí queda en la \
+             dirección ni en los registros del servicio.",
+        ),
+        (
+            "Derechos",
+            "Puede solicitar el acceso a sus datos, su rectificación o supresión, la limitación \
+             de su tratamiento u oponerse a él (RGPD, artículos 15 a 21), en una oficina de \
+             registro o ante el organismo que presta el servicio.",
+        ),
+        (
+            "Reclamaciones",
+            "Si considera que sus datos no se han tratado conforme a la ley, puede reclamar ante \
+             la Agencia Española de Protección de Datos (AEPD), www.aepd.es.",
+        ),
+        (
+            "Decisiones automatizadas",
+            "No se toma ninguna decisión sobre usted solo por medios automatizados, más allá de \
+             comprobar que lo que escribe coincide con el registro. Facilitar sus datos es \
+             necesario para acceder: sin ellos no puede usar Cl@ve PIN.",
+        ),
+    ],
 
     access_title: "Acceso con Cl@ve PIN",
     access_intro: "Introduzca su DNI o NIE para iniciar el proceso.",
@@ -33,6 +90,7 @@ pub static TEXT: Text = Text {
     issue_date_label: "Fecha de expedición",
     date_hint: "Tal como figura en su DNI, DD/MM/AAAA. Si su DNI es permanente, marque «DNI \
                 permanente» e indique aquí su fecha de expedición.",
+    date_placeholder: "DD/MM/AAAA",
     permanent_label: "DNI permanente",
     permanent_hint: "Márquelo si su DNI tiene validez hasta el 01-01-9999.",
     support_label: "Número de soporte",

@@ -1,10 +1,15 @@
-//! Every word the portal's pages show, in Spanish and English: one [`Text`] per
-//! language (`es.rs`, `en.rs`), so a missing translation is a compile error. The
+//! Every word the portal's pages show, in Spanish, English, Catalan, Galician and
+//! Basque (SPEC.md: the co-official languages, as on the real Cl@ve pages): one
+//! [`Text`] per language (`es.rs`, `en.rs`, `ca.rs`, `gl.rs`, `eu.rs`), so a missing
+//! field is a compile error, and a test fails on a text left untranslated. The
 //! language comes from `?lang=`, then the session, then `Accept-Language`; Spanish
-//! is the default, as on the real Cl@ve pages.
+//! is the default.
 
+mod ca;
 mod en;
 mod es;
+mod eu;
+mod gl;
 
 use clavepin_protocol::{CodeError, IdentityError};
 
@@ -17,35 +22,38 @@ pub enum Lang {
     Es,
     /// English.
     En,
+    /// Catalan (Valencian is read as Catalan: `ca-ES-valencia`).
+    Ca,
+    /// Galician.
+    Gl,
+    /// Basque.
+    Eu,
 }
 
 impl Lang {
+    /// Every language, in the order the switch lists them.
+    pub const ALL: [Lang; 5] = [Lang::Es, Lang::Ca, Lang::Gl, Lang::Eu, Lang::En];
+
     /// The BCP 47 tag, for `<html lang>`, `hreflang` and `?lang=`.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Es => "es",
             Lang::En => "en",
+            Lang::Ca => "ca",
+            Lang::Gl => "gl",
+            Lang::Eu => "eu",
         }
     }
 
-    /// The language the switch offers.
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Es => Lang::En,
-            Lang::En => Lang::Es,
-        }
+    /// The languages the switch offers from this one.
+    pub fn others(self) -> impl Iterator<Item = Lang> {
+        Lang::ALL.into_iter().filter(move |l| *l != self)
     }
 
-    /// `es` or `en` (any case, any region): what `?lang=` carries.
+    /// A tag's language (any case, any region): what `?lang=` carries.
     pub fn parse(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next().unwrap_or_default().trim();
-        if primary.eq_ignore_ascii_case("es") {
-            Some(Lang::Es)
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
+        Lang::ALL.into_iter().find(|l| primary.eq_ignore_ascii_case(l.tag()))
     }
 
     /// The first supported language of a site's `ui_locales` (space-separated tags,
@@ -79,6 +87,9 @@ impl Lang {
         match self {
             Lang::Es => &es::TEXT,
             Lang::En => &en::TEXT,
+            Lang::Ca => &ca::TEXT,
+            Lang::Gl => &gl::TEXT,
+            Lang::Eu => &eu::TEXT,
         }
     }
 }
@@ -99,6 +110,15 @@ pub struct Text {
     pub signed_out: &'static str,
     pub form_expired_title: &'static str,
     pub form_expired: &'static str,
+    /// The footer's link to the privacy notice.
+    pub privacy_link: &'static str,
+    /// Screen readers' name for the skip link to the page's content.
+    pub skip_to_content: &'static str,
+    // The privacy notice (GDPR art. 13): a title, an introduction, and sections
+    // (heading, text).
+    pub privacy_title: &'static str,
+    pub privacy_intro: &'static str,
+    pub privacy_sections: [(&'static str, &'static str); 8],
     // Step 1: the document.
     pub access_title: &'static str,
     pub access_intro: &'static str,
@@ -112,6 +132,8 @@ pub struct Text {
     pub validity_label: &'static str,
     pub issue_date_label: &'static str,
     pub date_hint: &'static str,
+    /// The date field's placeholder, in the letters of the language.
+    pub date_placeholder: &'static str,
     pub permanent_label: &'static str,
     pub permanent_hint: &'static str,
     pub support_label: &'static str,
@@ -326,7 +348,7 @@ mod tests {
             E::SmsLimit,
             E::Invalid("pin".into()),
         ];
-        for lang in [Lang::Es, Lang::En] {
+        for lang in Lang::ALL {
             let t = lang.text();
             let mut seen = std::collections::HashSet::new();
             for e in &refusals {
@@ -340,6 +362,97 @@ mod tests {
             Lang::En.text().service_error(&E::Throttled { retry_after_secs: 300 }),
             "Too many wrong PINs. Wait 5 minutes before trying again."
         );
+    }
+
+    /// The string literals of a `Debug` rendering, in order: every fixed text of a
+    /// [`Text`], whatever fields it gains.
+    fn literals(debug: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = debug.chars();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                continue;
+            }
+            let mut literal = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => literal.extend(chars.next()),
+                    '"' => break,
+                    c => literal.push(c),
+                }
+            }
+            out.push(literal);
+        }
+        out
+    }
+
+    /// What each language's `fn` fields say for the same arguments.
+    fn filled_in(t: &Text) -> Vec<String> {
+        vec![
+            (t.site_asks)("SITE"),
+            (t.cancel_site)("SITE"),
+            (t.logout_asks)("SITE"),
+            (t.sms_sent)("•••••••78"),
+            (t.err.wrong_pin)(1),
+            (t.err.wrong_pin)(2),
+            (t.err.too_many_attempts)("WAIT"),
+            (t.err.too_many_pins)("WAIT"),
+            (t.err.throttled)("WAIT"),
+            (t.err.seconds)(1),
+            (t.err.seconds)(30),
+            (t.err.minutes)(1),
+            (t.err.minutes)(15),
+        ]
+    }
+
+    /// Names and codes that read the same in every language.
+    const THE_SAME_EVERYWHERE: &[&str] =
+        &["Cl@ve PIN", "DNI/NIE", "PIN", "DNI", "NIE", "DD/MM/AAAA"];
+
+    /// Words a language shares with Spanish or English, rightly.
+    const COGNATES: &[(Lang, &str)] = &[
+        (Lang::Gl, "1 segundo"),
+        (Lang::Gl, "30 segundos"),
+        (Lang::Gl, "1 minuto"),
+        (Lang::Gl, "15 minutos"),
+    ];
+
+    #[test]
+    fn every_language_has_every_text_translated() {
+        let es = Lang::Es.text();
+        let en = Lang::En.text();
+        let (es_fixed, en_fixed) = (literals(&format!("{es:?}")), literals(&format!("{en:?}")));
+        let (es_filled, en_filled) = (filled_in(es), filled_in(en));
+        assert!(es_fixed.len() > 100, "the scan sees every text: {}", es_fixed.len());
+        for lang in [Lang::Ca, Lang::Gl, Lang::Eu] {
+            let t = lang.text();
+            let fixed = literals(&format!("{t:?}"));
+            assert_eq!(fixed.len(), es_fixed.len(), "{lang:?}: the same texts");
+            let own = fixed.iter().chain(filled_in(t).iter()).cloned().collect::<Vec<_>>();
+            let spanish = es_fixed.iter().chain(es_filled.iter());
+            let english = en_fixed.iter().chain(en_filled.iter());
+            for ((text, es), en) in own.iter().zip(spanish).zip(english) {
+                assert!(
+                    !text.trim().is_empty(),
+                    "{lang:?}: an empty text where Spanish has {es:?}"
+                );
+                let copied = text == es || text == en;
+                let shared = THE_SAME_EVERYWHERE.contains(&text.as_str())
+                    || COGNATES.contains(&(lang, text.as_str()));
+                assert!(!copied || shared, "{lang:?} has {text:?} untranslated");
+            }
+            assert_eq!(
+                t.language_name,
+                match lang {
+                    Lang::Ca => "Català",
+                    Lang::Gl => "Galego",
+                    _ => "Euskara",
+                }
+            );
+        }
+        assert_eq!(Lang::parse("ca-ES-valencia"), Some(Lang::Ca));
+        assert_eq!(Lang::negotiate("eu-ES,es;q=0.5"), Some(Lang::Eu));
+        assert_eq!(Lang::from_locales("fr gl en"), Some(Lang::Gl));
     }
 
     #[test]
