@@ -6,7 +6,7 @@
 
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -166,6 +166,9 @@ async fn work(
                     continue_later().await;
                     continue;
                 };
+                // Codes are random: an older SMS may carry the same one, so look only at
+                // what was sent after this point.
+                let from = SMS_SEEN.load(Ordering::SeqCst);
                 let Some((status, created)) =
                     svc.call(&http, "/portal/pin-requests", &claim(i)).await
                 else {
@@ -176,7 +179,7 @@ async fn work(
                 let code = created["code"].as_str().unwrap().to_owned();
                 ack.lock().unwrap().requests.push((id.clone(), code.clone()));
                 // The PIN went by SMS (no app): read it where the embedded gateway put it.
-                let Some(pin) = sms_pin(&svc, &http, &code).await else { return };
+                let Some(pin) = sms_pin(&svc, &http, &code, from).await else { return };
                 let verify = json!({ "code": code, "pin": pin });
                 match svc.call(&http, &format!("/portal/pin-requests/{id}/verify"), &verify).await {
                     Some((200, _)) => ack.lock().unwrap().used.push((id, code, pin)),
@@ -197,9 +200,13 @@ async fn continue_later() {
 }
 
 /// The PIN of the SMS that carries `code`, once the worker has handed it over.
-async fn sms_pin(svc: &Running, http: &reqwest::Client, code: &str) -> Option<String> {
+/// The id of an SMS every task has seen go by: one sent after it is newer than any
+/// request made before it was read.
+static SMS_SEEN: AtomicI64 = AtomicI64::new(0);
+
+async fn sms_pin(svc: &Running, http: &reqwest::Client, code: &str, from: i64) -> Option<String> {
     let marker = format!("código {code}, PIN ");
-    let mut after = 0;
+    let mut after = from;
     for _ in 0..200 {
         let resp = http
             .get(format!("{}/operator/outbox/sms?after={after}", svc.operator))
@@ -212,6 +219,7 @@ async fn sms_pin(svc: &Running, http: &reqwest::Client, code: &str) -> Option<St
         for sms in items {
             let text = sms["text"].as_str().unwrap_or_default();
             if let Some(rest) = text.split(&marker).nth(1) {
+                SMS_SEEN.fetch_max(sms["id"].as_i64()?, Ordering::SeqCst);
                 return Some(rest.chars().take(3).collect());
             }
         }

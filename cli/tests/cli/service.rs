@@ -260,7 +260,8 @@ fn a_wrong_or_silent_service_address_says_what_to_do() {
 
 #[test]
 fn admin_clients_registers_lists_and_removes_the_sites_that_sign_citizens_in() {
-    let served = Served::start_with(&["--issuer", "http://localhost:9/"]);
+    let served =
+        Served::start_with(&["--listen", "127.0.0.1:0", "--issuer", "http://localhost:9/"]);
     let out = served.admin(&[
         "clients",
         "add",
