@@ -615,3 +615,74 @@ async fn registration_refuses_what_would_make_an_unsafe_site() {
     browser.get(&format!("/oidc/authorize?{}", authorize_query(&site, &challenge, "s", "n"))).await;
     assert_eq!(browser.last.0, StatusCode::BAD_REQUEST, "a removed site signs nobody in");
 }
+
+#[tokio::test]
+async fn a_native_app_uses_a_loopback_redirect_on_any_port_and_pkce_alone() {
+    let svc = TestService::start().await;
+    let app = register(
+        &svc,
+        json!({ "name": "Trámites (app)", "redirect_uris": ["http://127.0.0.1/oauth2redirect"],
+                "native_app": true }),
+    )
+    .await;
+    assert!(app.secret.is_none(), "an app keeps no secret");
+    let (verifier, challenge) = pkce();
+    let redirect = "http://127.0.0.1:51234/oauth2redirect";
+    let q = query(&[
+        ("response_type", "code"),
+        ("client_id", &app.client_id),
+        ("redirect_uri", redirect),
+        ("scope", "openid"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+        ("ui_locales", "eu ca"),
+    ]);
+    let mut browser = Client::new(&svc, "en");
+    let (location, pages) = sign_in(&svc, &mut browser, &q).await;
+    assert!(pages[0].contains("<html lang=\"eu\">"), "the app's ui_locales chose Basque");
+    assert!(location.starts_with(&format!("{redirect}?")), "{location}");
+    let code = params_of(&location)["code"].clone();
+    let http = reqwest::Client::new();
+    let form = |code: &str, id: &str| {
+        urlencode(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect),
+            ("code_verifier", &verifier),
+            ("client_id", id),
+        ])
+    };
+    let post = |body: String, content_type: &'static str| {
+        http.post(format!("{}/oidc/token", svc.url))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let resp = post(form(&code, &app.client_id), "application/json").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "a token request is a form");
+    let twice = format!("{}&code=again", form(&code, &app.client_id));
+    let resp = post(twice, "application/x-www-form-urlencoded").await.unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request", "a parameter twice: {body}");
+    let resp =
+        post(form(&code, &app.client_id), "application/x-www-form-urlencoded").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let tokens: Value = resp.json().await.unwrap();
+    verified_claims(&svc, tokens["id_token"].as_str().unwrap(), &app.client_id).await;
+
+    // A confidential site cannot pass itself off as a native app.
+    let site = site_with_secret(&svc).await;
+    let (location, _) =
+        sign_in(&svc, &mut Client::new(&svc, "en"), &authorize_query(&site, &challenge, "s", "n"))
+            .await;
+    let code = params_of(&location)["code"].clone();
+    let body = urlencode(&[
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", &verifier),
+        ("client_id", &site.client_id),
+    ]);
+    let resp = post(body, "application/x-www-form-urlencoded").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
