@@ -24,6 +24,29 @@ pub struct Config {
     device_data: Option<PathBuf>,
     /// The service's data folder (`serve --data`, `admin --data`).
     service_data: Option<PathBuf>,
+    /// What else `serve` takes on its command line.
+    #[serde(default)]
+    serve: Serve,
+}
+
+/// The `[serve]` table: every other `serve` flag, under the flag's name with `_` for
+/// `-` (a flag still wins).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Serve {
+    pub issuer: Option<String>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub max_connections: Option<u32>,
+    pub max_connections_per_address: Option<u32>,
+    pub max_requests_in_flight: Option<u32>,
+    pub max_requests_in_flight_per_address: Option<u32>,
+    pub log_format: Option<crate::logging::Format>,
+    /// The real gateways' settings (`--fcm-service-account`…), flattened in.
+    #[serde(flatten)]
+    pub gateways: crate::gateways::GatewayArgs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,18 +59,41 @@ pub enum ConfigError {
 
 static LOADED: OnceLock<Config> = OnceLock::new();
 
-/// Where the file is looked for: `CLAVEPIN_CONFIG`, or the platform's config folder.
-pub fn location() -> (PathBuf, bool) {
+/// Where the file is looked for: `--config`, `CLAVEPIN_CONFIG`, or the platform's
+/// config folder.
+pub fn location(flag: Option<PathBuf>) -> (PathBuf, bool) {
+    if let Some(path) = flag {
+        return (path, true);
+    }
     match std::env::var_os("CLAVEPIN_CONFIG").filter(|v| !v.is_empty()) {
         Some(named) => (PathBuf::from(named), true),
         None => (paths::config_home().join("config.toml"), false),
     }
 }
 
+/// `--config FILE` (or `--config=FILE`) anywhere on the command line: read before
+/// clap parses it, since the file gives clap its defaults.
+pub fn flag(args: &[std::ffi::OsString]) -> Option<PathBuf> {
+    let mut args = args.iter().skip(1);
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if text == "--" {
+            return None;
+        }
+        if text == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = text.strip_prefix("--config=") {
+            return Some(PathBuf::from(path));
+        }
+    }
+    None
+}
+
 /// Reads the file once, before the command line is parsed. A missing file is fine
-/// unless `CLAVEPIN_CONFIG` names it.
-pub fn load() -> Result<(), ConfigError> {
-    let (path, named) = location();
+/// unless `--config` or `CLAVEPIN_CONFIG` names it.
+pub fn load(flag: Option<PathBuf>) -> Result<(), ConfigError> {
+    let (path, named) = location(flag);
     let config = match std::fs::read_to_string(&path) {
         Ok(text) => parse(&text, &path)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => Config::default(),
@@ -62,7 +108,9 @@ fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         .map_err(|e| ConfigError::Invalid { path: path.to_owned(), reason: e.to_string() })?;
     // Relative folders are relative to the file, not to wherever the command runs.
     let base = path.parent().unwrap_or(Path::new("."));
-    for folder in [&mut config.device_data, &mut config.service_data].into_iter().flatten() {
+    let serve = &mut config.serve;
+    let folders = [&mut config.device_data, &mut config.service_data, &mut serve.tls_cert];
+    for folder in folders.into_iter().chain([&mut serve.tls_key]).flatten() {
         *folder = resolve(folder, base);
     }
     Ok(config)
@@ -99,6 +147,11 @@ pub fn device_data() -> PathBuf {
     loaded().device_data.clone().unwrap_or_else(paths::default_device_dir)
 }
 
+/// The `[serve]` table (empty without a file).
+pub fn serve() -> &'static Serve {
+    &loaded().serve
+}
+
 /// The service's folder when `--data` and `CLAVEPIN_SERVICE_DATA` are not given.
 pub fn service_data() -> PathBuf {
     loaded().service_data.clone().unwrap_or_else(paths::default_service_dir)
@@ -120,5 +173,39 @@ mod tests {
         assert!(typo.contains("/etc/clavepin/config.toml"), "{typo}");
         let wrong = parse("url = 8480\n", path).unwrap_err().to_string();
         assert!(wrong.contains("url"), "{wrong}");
+    }
+
+    #[test]
+    fn the_serve_table_takes_every_serve_flag_and_refuses_others() {
+        let path = Path::new("/etc/clavepin/config.toml");
+        let text = "[serve]\nissuer = \"https://clave.example.es\"\ntls_cert = \"cert.pem\"\n\
+                    tls_key = \"/k.pem\"\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]\n\
+                    max_connections = 100\nmax_connections_per_address = 10\n\
+                    max_requests_in_flight = 50\nmax_requests_in_flight_per_address = 5\n\
+                    log_format = \"json\"\n";
+        let config = parse(text, path).unwrap();
+        let serve = &config.serve;
+        assert_eq!(serve.issuer.as_deref(), Some("https://clave.example.es"));
+        assert_eq!(serve.tls_cert.as_deref(), Some(Path::new("/etc/clavepin/cert.pem")));
+        assert_eq!(serve.tls_key.as_deref(), Some(Path::new("/k.pem")));
+        assert_eq!(serve.trusted_proxies.len(), 2);
+        assert_eq!(serve.max_requests_in_flight_per_address, Some(5));
+        assert_eq!(serve.log_format, Some(crate::logging::Format::Json));
+        let typo = parse("[serve]\nmax_conections = 1\n", path).unwrap_err().to_string();
+        assert!(typo.contains("max_conections"), "{typo}");
+        let bad = parse("[serve]\ntrusted_proxies = [\"a proxy\"]\n", path).unwrap_err();
+        assert!(bad.to_string().contains("trusted_proxies"), "{bad}");
+    }
+
+    #[test]
+    fn the_config_flag_is_found_before_parsing() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            flag(&args(&["clavepin", "serve", "--config", "c.toml"])),
+            Some("c.toml".into())
+        );
+        assert_eq!(flag(&args(&["clavepin", "--config=/x.toml", "serve"])), Some("/x.toml".into()));
+        assert_eq!(flag(&args(&["clavepin", "device", "--", "--config", "x"])), None);
+        assert_eq!(flag(&args(&["clavepin", "serve"])), None);
     }
 }

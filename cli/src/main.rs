@@ -7,6 +7,7 @@ mod config;
 mod contrast_args;
 mod demo;
 mod device;
+mod gateways;
 mod logging;
 mod paths;
 mod serve;
@@ -27,6 +28,10 @@ use clap::{CommandFactory, Parser, Subcommand};
         over the file."
 )]
 struct Cli {
+    /// The config file to read instead of CLAVEPIN_CONFIG or
+    /// ~/.config/clavepin/config.toml (its [serve] table holds every serve flag).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,7 +41,7 @@ enum Command {
     /// Runs the whole system end to end and checks every step; exits 0 only if all pass.
     Demo(demo::Args),
     /// Runs the reference PIN service (plain HTTP on loopback; TLS anywhere else).
-    Serve(serve::Args),
+    Serve(Box<serve::Args>),
     /// Operator commands: census, registration, invitation letters, outboxes.
     Admin(admin::Args),
     /// The desktop companion: activate, list, remove, unlock, watch, copy, history.
@@ -58,7 +63,8 @@ enum Command {
 
 fn main() -> ExitCode {
     // Before parsing: the file gives clap its defaults.
-    if let Err(e) = config::load() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Err(e) = config::load(config::flag(&args)) {
         eprintln!("clavepin: {e}");
         return ExitCode::from(78);
     }
@@ -66,7 +72,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::CheckId(args) => check_id::run(args),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::Admin(args) => admin::run(args),
         Command::Device(args) => device::run(args),
         Command::Bench(args) => bench::run(args),

@@ -29,6 +29,9 @@ pub struct Args {
     /// listens on.
     #[arg(long)]
     issuer: Option<String>,
+    /// How to write logs: `text`, or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = config::serve().log_format.unwrap_or_default())]
+    log_format: crate::logging::Format,
     /// TLS certificate chain (PEM), required off loopback.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -40,17 +43,24 @@ pub struct Args {
     #[arg(long = "trusted-proxy", value_name = "IP")]
     trusted_proxies: Vec<std::net::IpAddr>,
     /// Open connections, all clients together.
-    #[arg(long, default_value_t = Limits::default().max_connections as u32, value_parser = at_least_one())]
+    #[arg(long, default_value_t = limit(config::serve().max_connections, Limits::default().max_connections), value_parser = at_least_one())]
     max_connections: u32,
     /// Open connections from one client address (IPv6: one /64).
-    #[arg(long, default_value_t = Limits::default().max_connections_per_client as u32, value_parser = at_least_one())]
+    #[arg(long, default_value_t = limit(config::serve().max_connections_per_address, Limits::default().max_connections_per_client), value_parser = at_least_one())]
     max_connections_per_address: u32,
     /// Requests being answered at once, all clients together (then 503).
-    #[arg(long, default_value_t = Limits::default().max_requests_in_flight as u32, value_parser = at_least_one())]
+    #[arg(long, default_value_t = limit(config::serve().max_requests_in_flight, Limits::default().max_requests_in_flight), value_parser = at_least_one())]
     max_requests_in_flight: u32,
     /// Requests being answered at once for one client address (then 429).
-    #[arg(long, default_value_t = Limits::default().max_requests_in_flight_per_client as u32, value_parser = at_least_one())]
+    #[arg(long, default_value_t = limit(config::serve().max_requests_in_flight_per_address, Limits::default().max_requests_in_flight_per_client), value_parser = at_least_one())]
     max_requests_in_flight_per_address: u32,
+    #[command(flatten)]
+    gateways: crate::gateways::GatewayArgs,
+}
+
+/// A cap from the config file, else the built-in one.
+fn limit(configured: Option<u32>, built_in: usize) -> u32 {
+    configured.unwrap_or(u32::try_from(built_in).unwrap_or(u32::MAX))
 }
 
 /// A cap of 0 would refuse every client.
@@ -84,21 +94,24 @@ fn check_issuer(text: &str) -> Result<(), &'static str> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err("an issuer has no query or fragment");
     }
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
     match url.scheme() {
         "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if clavepin_server::is_loopback(&url) => Ok(()),
         _ => Err("use https (plain http only on loopback)"),
     }
 }
 
-pub fn run(args: Args) -> ExitCode {
-    crate::logging::init();
+pub fn run(mut args: Args) -> ExitCode {
+    crate::logging::init(args.log_format);
+    // What the command line left out, the config file's [serve] table says.
+    let file = config::serve();
+    args.issuer = args.issuer.or_else(|| file.issuer.clone());
+    if args.tls_cert.is_none() && args.tls_key.is_none() {
+        (args.tls_cert, args.tls_key) = (file.tls_cert.clone(), file.tls_key.clone());
+    }
+    if args.trusted_proxies.is_empty() {
+        args.trusted_proxies = file.trusted_proxies.clone();
+    }
     let addresses = match (listen_address(&args.listen), listen_address(&args.operator_listen)) {
         (Ok(public), Ok(operator)) => Addresses { public, operator },
         (Err(e), _) | (_, Err(e)) => {
@@ -106,9 +119,17 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut config = ServiceConfig::new(&args.data)
+    let config = ServiceConfig::new(&args.data)
         .with_limits(args.limits())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
+    let gateways = std::mem::take(&mut args.gateways).or_from_file();
+    let (mut config, used) = match gateways.apply(config) {
+        Ok(applied) => applied,
+        Err(e) => {
+            eprintln!("clavepin serve: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Some(issuer) = &args.issuer {
         if let Err(e) = check_issuer(issuer) {
             eprintln!("clavepin serve: --issuer {issuer}: {e}");
@@ -150,7 +171,16 @@ pub fn run(args: Args) -> ExitCode {
             let derived = format!("{scheme}://{}", bound.public);
             let issuer = issuer.as_deref().map(|i| i.trim_end_matches('/')).unwrap_or(&derived);
             println!("OpenID Connect issuer: {issuer}");
+            if used.is_empty() {
+                println!("gateways: embedded (messages stay in the outbox: admin outbox)");
+            } else {
+                println!("gateways: {}", used.join(", "));
+            }
             println!("data folder: {}", data.display());
+            tracing::info!(
+                public = %bound.public, operator = %bound.operator, tls = bound.tls, %issuer,
+                "clavepin service listening"
+            );
             println!("operator token: {}", token_file.display());
         },
         // Ctrl-C or SIGTERM: stop accepting, finish what is in flight.

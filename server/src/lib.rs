@@ -22,6 +22,7 @@ mod http;
 mod ids;
 mod keys;
 mod listen;
+mod metrics;
 mod oidc;
 mod pins;
 mod portal;
@@ -31,6 +32,7 @@ mod serving;
 mod state;
 mod store;
 mod time;
+mod urls;
 
 use std::future::Future;
 use std::io;
@@ -43,14 +45,20 @@ use ring::rand::SystemRandom;
 
 pub use db::OpenError;
 pub use db::StoreError;
+pub use delivery::apns::{APNS_DEVELOPMENT, APNS_PRODUCTION, Apns, ApnsKey};
+pub use delivery::fcm::{Fcm, ServiceAccount};
+pub use delivery::gateways::PushGateways;
 pub use delivery::gateways::{
     EmailGateway, EmailMessage, Embedded, GatewayError, PushGateway, PushMessage, PushTarget,
     Sending, SmsGateway, SmsMessage,
 };
+pub use delivery::https::GatewayConfigError;
 pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
+pub use delivery::twilio::{Sender as SmsSender, Twilio};
 pub use listen::{Addresses, Bound, ListenError, TlsFiles, serve_on};
 pub use serving::Limits;
 pub use serving::client::{ClientAddress, TrustedProxies};
+pub use urls::is_loopback;
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "clavepin.db";
@@ -197,13 +205,18 @@ impl Service {
         files::private_database(&dir.join(DATABASE_FILE)).map_err(data_err)?;
         let db = db::Db::open(&dir.join(DATABASE_FILE))?;
         files::close_up(dir).map_err(data_err)?;
+        let metrics = Arc::new(metrics::Metrics::default());
         let state = state::AppState::new(state::Inner {
             db,
             clock: config.clock,
             keys: Arc::new(keys),
             rng,
-            delivery: delivery::worker::Delivery::new(config.sms, config.push),
+            delivery: delivery::worker::Delivery::new(config.sms, config.push, metrics.clone())
+                .on_dead_token(Arc::new(|tx, dead, keys, now| {
+                    pins::fall_back_from_dead_push(tx, dead, keys, now)
+                })),
             events: pins::events::EventHub::default(),
+            metrics,
         });
         Ok(Self {
             state,
@@ -240,7 +253,7 @@ impl Service {
 
     /// The operator API's routes, for its own listener.
     pub fn operator_router(&self) -> axum::Router {
-        http::operator_router(self.state.clone(), &self.limits)
+        http::operator_router(self.state.clone(), self.sessions.clone(), &self.limits)
     }
 
     /// The same service, its portal cookies marked `Secure`: it is served over TLS.

@@ -23,6 +23,7 @@ pub struct Inner {
     /// The outbox's worker and the gateways behind it.
     pub delivery: Delivery,
     pub events: EventHub,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -48,6 +49,34 @@ impl AppState {
         F: FnOnce(&rusqlite::Connection) -> Result<T, E> + Send + 'static,
     {
         crate::registry::guard::guarded(&self.db, self.now(), document, client, f).await
+    }
+
+    /// After a PIN request's transaction committed: the push or SMS goes out, an app
+    /// PIN is announced on the direct channel, and the metrics count it.
+    pub fn announce(
+        &self,
+        issued: crate::pins::Issued,
+    ) -> clavepin_protocol::wire::PinRequestCreated {
+        if issued.queued {
+            self.delivery.wake();
+        }
+        if let Some(pending) = issued.pending {
+            self.events.publish(pending);
+        }
+        let by_sms = issued.created.channel == clavepin_protocol::wire::PinChannel::Sms;
+        self.metrics.pin_issued(by_sms);
+        issued.created
+    }
+
+    /// Counts how a verification ended.
+    pub fn count_verification<T>(&self, outcome: &Result<T, crate::error::PinError>) {
+        use crate::metrics::Verified;
+        let verified = match outcome {
+            Ok(_) => Verified::Granted,
+            Err(crate::error::PinError::WrongPin { .. }) => Verified::WrongPin,
+            Err(_) => Verified::Refused,
+        };
+        self.metrics.pin_verified(verified);
     }
 
     /// What issuing a PIN needs, at `now`.

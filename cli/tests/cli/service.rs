@@ -315,3 +315,55 @@ fn http_get(base: &str, path: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     answer.split_once("\r\n\r\n").unwrap().1.to_owned()
 }
+
+#[test]
+fn serve_takes_every_flag_from_the_config_files_serve_table() {
+    use std::io::{BufRead, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("clavepin.toml");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\n[serve]\nissuer = \"http://localhost:7\"\nlog_format = \"json\"\n\
+         max_requests_in_flight_per_address = 3\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .arg("--data")
+        .arg(dir.path().join("svc"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut said = Vec::new();
+    for _ in 0..6 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        said.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let said = said.concat();
+    assert!(said.contains("clavepin service listening on http://127.0.0.1:"), "{said}");
+    assert!(said.contains("OpenID Connect issuer: http://localhost:7\n"), "{said}");
+    assert!(said.contains("gateways: embedded"), "{said}");
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let first = logs.lines().next().unwrap_or_else(|| panic!("no log line"));
+    let line: serde_json::Value =
+        serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert!(line["level"].is_string() && line["timestamp"].is_string(), "{line}");
+
+    // A typo in the table names the file and the key, and nothing starts.
+    std::fs::write(&config, "[serve]\nlog_fromat = \"json\"\n").unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(78));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("log_fromat") && why.contains("clavepin.toml"), "{why}");
+}

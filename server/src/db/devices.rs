@@ -45,6 +45,9 @@ pub trait DeviceStore {
     fn mark_removed(&self, id: &str, at: i64) -> StoreResult<()>;
     /// Where an active device's pushes go; false when it is no longer active.
     fn set_push_token(&self, id: &str, platform: PushPlatform, token: &str) -> StoreResult<bool>;
+    /// Forgets a device's push token if it is still `token` (the app may have
+    /// registered a new one meanwhile); whether it was.
+    fn clear_push_token(&self, id: &str, token: &str) -> StoreResult<bool>;
 }
 
 impl DeviceStore for Connection {
@@ -92,6 +95,16 @@ impl DeviceStore for Connection {
         self.prepare_cached("UPDATE devices SET state = 'removed', ended_at = ?2 WHERE id = ?1 AND state = 'active'")?
             .execute(params![id, at])?;
         Ok(())
+    }
+
+    fn clear_push_token(&self, id: &str, token: &str) -> StoreResult<bool> {
+        Ok(self
+            .prepare_cached(
+                "UPDATE devices SET push_platform = NULL, push_token = NULL
+                 WHERE id = ?1 AND push_token = ?2",
+            )?
+            .execute(params![id, token])?
+            > 0)
     }
 
     fn set_push_token(&self, id: &str, platform: PushPlatform, token: &str) -> StoreResult<bool> {

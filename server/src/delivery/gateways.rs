@@ -62,10 +62,14 @@ pub enum GatewayError {
     /// Try again later: the gateway is down, slow or throttling us.
     #[error("the gateway is unavailable: {0}")]
     Unavailable(String),
-    /// Never going to work (an unregistered token, a number the carrier refuses):
+    /// Never going to work (a number the carrier refuses, a message it cannot take):
     /// the message is given up on.
     #[error("the gateway refused the message: {0}")]
     Refused(String),
+    /// The device's push token no longer works (the app was removed, or its token
+    /// changed): the token is dropped and the PIN goes by SMS instead.
+    #[error("the push token is no longer registered: {0}")]
+    Unregistered(String),
 }
 
 /// What a gateway's `send` returns: sending is I/O, and the trait stays object-safe.
@@ -96,6 +100,36 @@ pub trait PushGateway: Send + Sync + fmt::Debug {
 /// Carries e-mail.
 pub trait EmailGateway: Send + Sync + fmt::Debug {
     fn send<'a>(&'a self, message: &'a EmailMessage) -> Sending<'a>;
+}
+
+/// The push gateways configured, by platform: FCM for Android, APNs for iOS. A
+/// platform without one treats its tokens as dead: the PIN is then sent by SMS, so
+/// the citizen still gets it.
+#[derive(Debug, Default)]
+pub struct PushGateways {
+    pub fcm: Option<super::fcm::Fcm>,
+    pub apns: Option<super::apns::Apns>,
+}
+
+impl PushGateway for PushGateways {
+    fn send<'a>(&'a self, message: &'a PushMessage) -> Sending<'a> {
+        Box::pin(async move {
+            match (message.target.platform, &self.fcm, &self.apns) {
+                (PushPlatform::Fcm, Some(fcm), _) => fcm.send(message).await,
+                (PushPlatform::Apns, _, Some(apns)) => apns.send(message).await,
+                (platform, _, _) => Err(GatewayError::Unregistered(format!(
+                    "no {} gateway is configured",
+                    platform.as_str()
+                ))),
+            }
+        })
+    }
+}
+
+impl SmsGateway for super::twilio::Twilio {
+    fn send<'a>(&'a self, message: &'a SmsMessage) -> Sending<'a> {
+        Box::pin(self.send(message))
+    }
 }
 
 /// The embedded gateway for SMS, pushes and e-mail: takes everything, and the outbox

@@ -111,6 +111,8 @@ pub enum Outcome {
     Unavailable,
     /// Never going to work.
     Refused,
+    /// The push token is dead: given up on, and the PIN goes by SMS instead.
+    Unregistered,
 }
 
 /// The wait before the next try after `attempts` failed ones.
@@ -148,6 +150,9 @@ pub trait OutboxStore {
     fn push_page(&self, after: i64) -> StoreResult<Vec<OutboxPush>>;
     /// Forgets what is [`OUTBOX_LIFE`] old: sent, or given up on.
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize>;
+    /// How many messages of `kind` wait for a gateway (new, or to retry), and how
+    /// many were given up on (the dead letters).
+    fn depth(&self, kind: Kind) -> StoreResult<(i64, i64)>;
 }
 
 impl OutboxStore for Connection {
@@ -268,9 +273,10 @@ impl OutboxStore for Connection {
                         .execute(params![kind.name(), id])?;
                     }
                 }
-                Outcome::Unavailable | Outcome::Refused => {
+                Outcome::Unavailable | Outcome::Refused | Outcome::Unregistered => {
                     let attempts = attempts + 1;
-                    let given_up = matches!(outcome, Outcome::Refused) || attempts >= MAX_ATTEMPTS;
+                    let given_up =
+                        !matches!(outcome, Outcome::Unavailable) || attempts >= MAX_ATTEMPTS;
                     self.prepare_cached(
                         "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES (?1, ?2, ?3, ?4, ?5)
                          ON CONFLICT (outbox, id) DO UPDATE SET attempts = ?3, next_attempt_at = ?4, given_up = ?5",
@@ -344,6 +350,22 @@ impl OutboxStore for Connection {
             });
         }
         Ok(items)
+    }
+
+    fn depth(&self, kind: Kind) -> StoreResult<(i64, i64)> {
+        let through = cursor(self, kind)?;
+        let fresh: i64 = self.query_row(
+            &format!("SELECT count(*) FROM {} WHERE id > ?1", kind.table()),
+            [through],
+            |r| r.get(0),
+        )?;
+        let (retrying, dead): (i64, i64) = self.query_row(
+            "SELECT coalesce(sum(given_up = 0), 0), coalesce(sum(given_up = 1), 0)
+             FROM outbox_retries WHERE outbox = ?1",
+            [kind.name()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((fresh + retrying, dead))
     }
 
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {

@@ -22,19 +22,65 @@ use clavepin_protocol::Clock;
 /// within milliseconds of its commit.
 const GATHER: Duration = Duration::from_millis(5);
 
-/// The gateways, and the bell that wakes the worker.
+/// A push whose token turned out dead: which device, which token, which PIN.
 #[derive(Debug, Clone)]
+pub struct DeadToken {
+    pub device_id: String,
+    pub token: String,
+    /// The PIN request the push carried, if its payload names one.
+    pub request_id: Option<String>,
+}
+
+/// What to do about a dead token, in the transaction that records the round: the
+/// rules above delivery supply it (drop the token, send the PIN by SMS), so that
+/// delivery never calls them. Returns whether an SMS was queued.
+pub type OnDeadToken = Arc<
+    dyn Fn(
+            &rusqlite::Connection,
+            &DeadToken,
+            &ServiceKeys,
+            clavepin_protocol::Timestamp,
+        ) -> StoreResult<bool>
+        + Send
+        + Sync,
+>;
+
+/// The gateways, and the bell that wakes the worker.
+#[derive(Clone)]
 pub struct Delivery {
     sms: Arc<dyn SmsGateway>,
     push: Arc<dyn PushGateway>,
+    metrics: Arc<crate::metrics::Metrics>,
+    on_dead_token: Option<OnDeadToken>,
     bell: Arc<Notify>,
     /// One round at a time, so a message is never handed over twice.
     round: Arc<tokio::sync::Mutex<()>>,
 }
 
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery")
+            .field("sms", &self.sms)
+            .field("push", &self.push)
+            .field("on_dead_token", &self.on_dead_token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Delivery {
-    pub fn new(sms: Arc<dyn SmsGateway>, push: Arc<dyn PushGateway>) -> Self {
-        Self { sms, push, bell: Arc::new(Notify::new()), round: Arc::default() }
+    pub fn new(
+        sms: Arc<dyn SmsGateway>,
+        push: Arc<dyn PushGateway>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
+        let (bell, round) = (Arc::new(Notify::new()), Arc::default());
+        Self { sms, push, metrics, on_dead_token: None, bell, round }
+    }
+
+    /// What to do when a push token turns out dead.
+    pub fn on_dead_token(mut self, handler: OnDeadToken) -> Self {
+        self.on_dead_token = Some(handler);
+        self
     }
 
     /// Something was queued and committed: deliver it now rather than at the next tick.
@@ -47,7 +93,7 @@ impl Delivery {
         &self,
         db: &Db,
         clock: &dyn Clock,
-        keys: &ServiceKeys,
+        keys: &Arc<ServiceKeys>,
     ) -> StoreResult<usize> {
         let _round = self.round.lock().await;
         let now = clock.now();
@@ -63,23 +109,62 @@ impl Delivery {
         }
         let sms_outcomes = hand_over(&sms, |m| self.sms.send(m)).await;
         let push_outcomes = hand_over(&pushes, |m| self.push.send(m)).await;
+        self.count("sms", &sms_outcomes);
+        self.count("push", &push_outcomes);
         let now = clock.now();
         let (sms_through, push_through) =
             (sms.fresh.last().map(|d| d.id), pushes.fresh.last().map(|d| d.id));
         let (forget_sms, forget_pushes) = (!self.sms.is_the_outbox(), !self.push.is_the_outbox());
-        db.write(move |tx| {
-            Ok::<_, StoreError>(
-                tx.record_round(Kind::Sms, sms_through, &sms_outcomes, forget_sms, now)?
-                    + tx.record_round(
-                        Kind::Push,
-                        push_through,
-                        &push_outcomes,
-                        forget_pushes,
-                        now,
-                    )?,
-            )
-        })
-        .await
+        let dead = dead_tokens(&pushes, &push_outcomes);
+        let handler = self.on_dead_token.clone();
+        let keys = keys.clone();
+        let (taken, fell_back) = db
+            .write(move |tx| {
+                let taken =
+                    tx.record_round(Kind::Sms, sms_through, &sms_outcomes, forget_sms, now)?
+                        + tx.record_round(
+                            Kind::Push,
+                            push_through,
+                            &push_outcomes,
+                            forget_pushes,
+                            now,
+                        )?;
+                let mut fell_back = false;
+                if let Some(handler) = &handler {
+                    for token in &dead {
+                        fell_back |= handler(tx, token, &keys, now)?;
+                    }
+                }
+                Ok::<_, StoreError>((taken, fell_back))
+            })
+            .await?;
+        if fell_back {
+            // The SMS that stands in for the dead push goes in the next round.
+            self.wake();
+        }
+        Ok(taken)
+    }
+
+    /// Counts a round's outcomes for the metrics: taken, to retry, or given up on (the
+    /// same rule `record_round` stores).
+    fn count(&self, channel: &'static str, outcomes: &[(i64, i64, Outcome)]) {
+        use crate::metrics::Delivered;
+        let (mut taken, mut retry, mut given_up) = (0, 0, 0);
+        for &(_, attempts, outcome) in outcomes {
+            match outcome {
+                Outcome::Taken => taken += 1,
+                Outcome::Refused | Outcome::Unregistered => given_up += 1,
+                Outcome::Unavailable if attempts + 1 >= outbox::MAX_ATTEMPTS => given_up += 1,
+                Outcome::Unavailable => retry += 1,
+            }
+        }
+        for (outcome, count) in
+            [(Delivered::Taken, taken), (Delivered::Retry, retry), (Delivered::GivenUp, given_up)]
+        {
+            if count > 0 {
+                self.metrics.delivered(channel, outcome, count);
+            }
+        }
     }
 
     /// Delivers until the task is aborted.
@@ -97,6 +182,28 @@ impl Delivery {
     }
 }
 
+/// The pushes of a round whose tokens came back dead.
+fn dead_tokens(
+    round: &outbox::Round<super::gateways::PushMessage>,
+    outcomes: &[(i64, i64, Outcome)],
+) -> Vec<DeadToken> {
+    round
+        .fresh
+        .iter()
+        .chain(&round.retries)
+        .zip(outcomes)
+        .filter(|(_, (_, _, outcome))| matches!(outcome, Outcome::Unregistered))
+        .map(|(due, _)| {
+            let m = &due.message;
+            // FCM carries the data under `message.data`, APNs under `clavepin`.
+            let data = m.payload.pointer("/message/data").or_else(|| m.payload.get("clavepin"));
+            let request_id =
+                data.and_then(|d| d.get("request_id")).and_then(|r| r.as_str()).map(str::to_owned);
+            DeadToken { device_id: m.device_id.clone(), token: m.target.token.clone(), request_id }
+        })
+        .collect()
+}
+
 /// Sends a round's messages, fresh then retries, and says how each went.
 async fn hand_over<'a, M: 'a>(
     round: &'a outbox::Round<M>,
@@ -111,6 +218,7 @@ async fn hand_over<'a, M: 'a>(
                 match e {
                     GatewayError::Unavailable(_) => Outcome::Unavailable,
                     GatewayError::Refused(_) => Outcome::Refused,
+                    GatewayError::Unregistered(_) => Outcome::Unregistered,
                 }
             }
         };

@@ -3,6 +3,7 @@
 mod device;
 pub(crate) mod error;
 mod extract;
+mod observe;
 mod operator;
 mod portal;
 mod public;
@@ -20,6 +21,7 @@ use axum::routing::{delete, get, post, put};
 use clavepin_protocol::wire::{HEADER_SERVICE_TIME, MAX_BODY_BYTES};
 
 use self::error::HttpError;
+use crate::metrics::Listener;
 use crate::serving::Limits;
 use crate::serving::admission::PerClient;
 use crate::serving::client::ClientAddress;
@@ -38,6 +40,7 @@ pub fn router(
 ) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(observe::ready))
         .route("/portal/pin-requests", post(portal::obtain))
         .route("/portal/pin-requests/{id}/sms", post(portal::send_by_sms))
         .route("/portal/pin-requests/{id}/again", post(portal::request_again))
@@ -54,7 +57,7 @@ pub fn router(
         .route("/device/pins/{id}/ack", post(device::acknowledge))
         .merge(crate::oidc::routes(state.clone(), issuer.clone()))
         .merge(crate::portal::routes(state.clone(), sessions, issuer, secure_cookies));
-    bounded(routes, limits)
+    bounded(routes, limits, &state, Listener::Public)
         // Outside the limits, added after them: an open stream is not "in flight". Its
         // request must still arrive in time.
         .merge(
@@ -69,9 +72,17 @@ pub fn router(
 
 /// The operator API, served on a listener of its own (loopback by default), so the
 /// public address never takes an operator token.
-pub fn operator_router(state: AppState, limits: &Limits) -> Router {
+pub fn operator_router(
+    state: AppState,
+    sessions: Arc<crate::portal::Sessions>,
+    limits: &Limits,
+) -> Router {
+    let metrics = Router::new()
+        .route("/metrics", get(observe::metrics))
+        .with_state(observe::Observed { app: state.clone(), sessions });
     let routes = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(observe::ready))
         .route("/operator/census", post(operator::load_census).get(operator::census_page))
         .route("/operator/citizens", post(operator::register_citizen).get(operator::citizens_page))
         .route("/operator/outbox/sms", get(operator::sms_outbox))
@@ -82,8 +93,9 @@ pub fn operator_router(state: AppState, limits: &Limits) -> Router {
         .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit))
         .route("/operator/clients", post(sites::register).get(sites::list))
         .route("/operator/clients/{id}", delete(sites::remove))
-        .route("/operator/signing-keys/rotate", post(sites::rotate_signing_key));
-    bounded(routes, limits)
+        .route("/operator/signing-keys/rotate", post(sites::rotate_signing_key))
+        .merge(metrics);
+    bounded(routes, limits, &state, Listener::Operator)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::map_response_with_state(state.clone(), stamp_service_time))
         .with_state(state)
@@ -96,14 +108,21 @@ async fn health() -> axum::Json<serde_json::Value> {
 /// `routes` with the answers every router gives to unknown paths and methods, and
 /// the request limits: body and request timeouts, requests in flight in all (503)
 /// and per client (429).
-fn bounded(routes: Router<AppState>, limits: &Limits) -> Router<AppState> {
+fn bounded(
+    routes: Router<AppState>,
+    limits: &Limits,
+    state: &AppState,
+    listener: Listener,
+) -> Router<AppState> {
     let in_flight = tower::ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|e: tower::BoxError| async move { HttpError::from_limit(&e) }))
         .load_shed()
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_requests_in_flight))
         .timeout(limits.request_timeout);
     let per_client = PerClient::new(limits.max_requests_in_flight_per_client);
+    let counted = (state.metrics.clone(), listener);
     routes
+        .route_layer(middleware::from_fn_with_state(counted, observe::count))
         .fallback(|| async { HttpError::NotFound })
         .method_not_allowed_fallback(|| async { HttpError::MethodNotAllowed })
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.request_body_timeout))

@@ -12,16 +12,9 @@ use crate::pins::{self, Issued};
 use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 
-/// Once its transaction has committed: the push or SMS goes out, and an app PIN is
-/// announced on the direct channel.
+/// Once its transaction has committed (`AppState::announce`).
 fn announce(state: &AppState, issued: Issued) -> (StatusCode, Json<PinRequestCreated>) {
-    if issued.queued {
-        state.delivery.wake();
-    }
-    if let Some(pending) = issued.pending {
-        state.events.publish(pending);
-    }
-    (StatusCode::CREATED, Json(issued.created))
+    (StatusCode::CREATED, Json(state.announce(issued)))
 }
 
 /// `POST /portal/pin-requests`
@@ -78,5 +71,8 @@ pub async fn verify(
 ) -> HttpResult<Json<AccessGranted>> {
     let now = state.now();
     let s = state.clone();
-    Ok(Json(state.db.write(move |tx| pins::verify(tx, &id, &req, now, &s.keys)).await??))
+    let outcome = state.db.write(move |tx| pins::verify(tx, &id, &req, now, &s.keys)).await;
+    let outcome = outcome.and_then(|inner| inner);
+    state.count_verification(&outcome);
+    Ok(Json(outcome?))
 }

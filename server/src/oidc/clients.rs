@@ -111,7 +111,7 @@ impl RedirectUri {
         }
         match url.scheme() {
             "https" if url.host().is_some() => {}
-            "http" if is_loopback(&url) => {}
+            "http" if crate::urls::is_loopback(&url) => {}
             "http" => return Err(bad("uses plain http off loopback: use https")),
             scheme if scheme.contains('.') => {}
             _ => return Err(bad("needs https, loopback http or a reverse-domain app scheme")),
@@ -147,15 +147,6 @@ impl RedirectUri {
         let mut theirs = theirs;
         let _ = theirs.set_port(ours.port());
         ours == theirs
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
     }
 }
 

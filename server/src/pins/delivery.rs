@@ -9,10 +9,13 @@ use clavepin_protocol::wire::{PendingPin, PinSmsSent, PinStateEntry};
 use super::issue::Issuer;
 use super::request::{effective_state, load_request, refuse_unless_live};
 use super::sms_text::pin_sms;
+use crate::db::StoreResult;
 use crate::db::pins::PinStore;
 use crate::delivery::outbox::QueuedSms;
+use crate::delivery::worker::DeadToken;
 use crate::devices::sealing_key;
 use crate::error::{Fault, PinError, PinResult, RegistryError};
+use crate::keys::ServiceKeys;
 use crate::registry;
 use crate::store::Store;
 use crate::time::{from_millis, millis};
@@ -48,6 +51,30 @@ pub fn send_by_sms(tx: &impl Store, request_id: &str, issuer: Issuer<'_>) -> Pin
     tx.queue_sms(&sms, issuer.now)?;
     tx.count_sms_sent(request_id)?;
     Ok(PinSmsSent { phone_hint: citizen.mobile.hint() })
+}
+
+/// A push came back with its token dead (the app removed, the token replaced): the
+/// token is forgotten, so no later PIN is pushed to it, and this PIN goes by SMS,
+/// so the citizen still gets it. Whether an SMS was queued (not if the PIN is no
+/// longer live, or was sent by SMS already).
+pub fn fall_back_from_dead_push(
+    tx: &impl Store,
+    dead: &DeadToken,
+    keys: &ServiceKeys,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    tx.clear_push_token(&dead.device_id, &dead.token)?;
+    let Some(request_id) = &dead.request_id else { return Ok(false) };
+    let rng = ring::rand::SystemRandom::new();
+    match send_by_sms(tx, request_id, Issuer { now, rng: &rng, keys }) {
+        Ok(_) => Ok(true),
+        Err(PinError::Store(e)) => Err(e),
+        // Used, expired, replaced, already sent by SMS: nothing left to deliver.
+        Err(e) => {
+            tracing::info!(error = %e, "a dead push token: no SMS needed");
+            Ok(false)
+        }
+    }
 }
 
 /// Live PINs sealed for a device that it has not acknowledged.

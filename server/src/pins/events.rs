@@ -29,6 +29,11 @@ impl EventHub {
         self.sender.subscribe()
     }
 
+    /// How many direct channels are open on this instance.
+    pub fn listeners(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
     /// Tells every open stream to end: the service is shutting down.
     pub fn close(&self) {
         let _ = self.closing.send(true);

@@ -15,7 +15,7 @@ mod verify;
 
 use chrono::TimeDelta;
 
-pub use delivery::{acknowledge, pending_for, send_by_sms, states};
+pub use delivery::{acknowledge, fall_back_from_dead_push, pending_for, send_by_sms, states};
 pub use issue::{Issued, Issuer, app_available, obtain, request_again};
 pub use request::prune;
 pub use throttle::clear_failures;

@@ -114,7 +114,9 @@ pub async fn submit_pin(
         .await;
     // The outer result is a refusal that changed nothing, the inner one a wrong try
     // that was counted; the citizen sees both the same way.
-    match outcome.and_then(|inner| inner) {
+    let outcome = outcome.and_then(|inner| inner);
+    p.app.count_verification(&outcome);
+    match outcome {
         Ok((granted, code)) => {
             if visit.rotate(&p).is_err() {
                 return visit.failed(&p);
@@ -187,13 +189,7 @@ pub async fn request_again(
         p.app.db.write(move |tx| pins::request_again(tx, &id, &code, app.issuer(app.now()))).await;
     match issued {
         Ok(issued) => {
-            if issued.queued {
-                p.app.delivery.wake();
-            }
-            if let Some(pending) = issued.pending {
-                p.app.events.publish(pending);
-            }
-            let created = issued.created;
+            let created = p.app.announce(issued);
             step.request_id = created.request_id;
             step.code = created.code;
             step.channel = created.channel;

@@ -291,13 +291,7 @@ pub async fn submit_obtain(
         .await;
     match issued {
         Ok(issued) => {
-            if issued.queued {
-                p.app.delivery.wake();
-            }
-            if let Some(pending) = issued.pending {
-                p.app.events.publish(pending);
-            }
-            let created = issued.created;
+            let created = p.app.announce(issued);
             visit.session.flow = Flow::Pin(PinStep {
                 claim,
                 app_available: created.app_available,

@@ -6,6 +6,7 @@
 mod activation;
 mod bruteforce;
 mod delivery;
+mod gateways;
 mod limits;
 mod operator;
 mod outbox;

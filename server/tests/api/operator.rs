@@ -151,3 +151,63 @@ async fn a_census_load_changes_a_registered_citizens_contrast_data_only_when_tol
     let (_, audit) = svc.operator_get("/operator/audit?after=4").await;
     assert_eq!(audit["items"][0]["action"], "pins_unlocked");
 }
+
+/// The exposition as text, from the operator listener.
+async fn metrics(svc: &TestService) -> String {
+    let resp =
+        reqwest::Client::new().get(format!("{}/metrics", svc.operator_url)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4")
+    );
+    resp.text().await.unwrap()
+}
+
+/// The value of one sample line, 0 if absent.
+fn sample(text: &str, line: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(line).and_then(|rest| rest.trim().parse().ok()))
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn metrics_count_requests_pins_and_deliveries_by_route_never_by_what_was_typed() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let (status, created) = svc.obtain_pin(json!({})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = created["request_id"].as_str().unwrap();
+    let code = created["code"].as_str().unwrap();
+    svc.service.deliver().await.unwrap();
+    let (_, pin) = svc.last_sms_pin().await;
+    let wrong = if pin == "AAA" { "BBB" } else { "AAA" };
+    assert_eq!(svc.verify(id, code, wrong).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(svc.verify(id, code, &pin).await.0, StatusCode::OK);
+    let text = metrics(&svc).await;
+    let verify = "clavepin_http_requests_total{listener=\"public\",route=\"/portal/pin-requests/{id}/verify\"";
+    assert_eq!(sample(&text, &format!("{verify},status=\"200\"}}")), 1.0, "{text}");
+    assert_eq!(sample(&text, &format!("{verify},status=\"403\"}}")), 1.0);
+    assert_eq!(sample(&text, "clavepin_pins_issued_total{channel=\"sms\"}"), 1.0);
+    assert_eq!(sample(&text, "clavepin_pins_verified_total{outcome=\"granted\"}"), 1.0);
+    assert_eq!(sample(&text, "clavepin_pins_verified_total{outcome=\"wrong_pin\"}"), 1.0);
+    assert!(sample(&text, "clavepin_deliveries_total{channel=\"sms\",outcome=\"taken\"}") >= 1.0);
+    assert_eq!(sample(&text, "clavepin_outbox_messages{outbox=\"sms\",state=\"waiting\"}"), 0.0);
+    assert!(text.contains("clavepin_http_request_duration_seconds_bucket"), "{text}");
+    for secret in [id, code, pin.as_str(), "12345678Z"] {
+        assert!(!text.contains(secret), "{secret} in the metrics");
+    }
+    // Only the operator listener has them.
+    let public = reqwest::get(format!("{}/metrics", svc.url)).await.unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn ready_says_whether_the_database_answers() {
+    let svc = TestService::start().await;
+    for base in [&svc.url, &svc.operator_url] {
+        let resp = reqwest::get(format!("{base}/ready")).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(body["status"], "ready");
+    }
+}
