@@ -3,6 +3,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use crate::pins::events::Heard;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,7 +12,6 @@ use clavepin_protocol::wire::{
     DeviceStatus, PendingPin, PendingPins, PinStates, PinStatesQuery, RegisterPushToken,
 };
 use futures_util::{Stream, StreamExt, stream};
-use tokio::sync::broadcast::error::RecvError;
 
 use super::error::HttpResult;
 use super::extract::{ApiPath, Signed};
@@ -94,33 +94,26 @@ pub async fn events(
     let device_id = signed.device.id;
     // Subscribe before reading what is pending, so nothing falls in between (a PIN
     // may come twice; the device keeps one per request id).
-    let receiver = state.events.subscribe();
+    let subscription = state.events.subscribe(&device_id);
     let closed = state.events.closed();
     let now = state.now();
     let id = device_id.clone();
     let pending = state.db.read(move |c| pins::pending_for(c, &id, now)).await?;
     let first = stream::iter(pending.iter().map(pin_event).map(Ok).collect::<Vec<_>>());
-    let live = stream::unfold((receiver, closed), move |(mut receiver, mut closed)| {
-        let device_id = device_id.clone();
-        async move {
-            loop {
-                tokio::select! {
-                    received = receiver.recv() => match received {
-                        Ok(pin) if pin.device_id == device_id => {
-                            return Some((Ok(pin_event(&pin)), (receiver, closed)));
-                        }
-                        Ok(_) => continue,
-                        Err(RecvError::Lagged(_)) => {
-                            let resync = Event::default().event("resync").data("pull");
-                            return Some((Ok(resync), (receiver, closed)));
-                        }
-                        Err(RecvError::Closed) => return None,
-                    },
-                    _ = closed.changed() => return None,
-                }
+    let live =
+        stream::unfold((subscription, closed), |(mut subscription, mut closed)| async move {
+            tokio::select! {
+                heard = subscription.recv() => match heard {
+                    Some(Heard::Pin(pin)) => Some((Ok(pin_event(&pin)), (subscription, closed))),
+                    Some(Heard::Resync) => {
+                        let resync = Event::default().event("resync").data("pull");
+                        Some((Ok(resync), (subscription, closed)))
+                    }
+                    None => None,
+                },
+                _ = closed.changed() => None,
             }
-        }
-    });
+        });
     let keep_alive = KeepAlive::new().interval(Duration::from_secs(15));
     Ok(Sse::new(first.chain(live)).keep_alive(keep_alive))
 }

@@ -2,9 +2,11 @@
 //! loopback with its SQLite file in a temporary folder; its clock is a manual one so
 //! the push cap can be stepped past between latency samples (timings are wall-clock).
 
+mod channels;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeDelta};
@@ -27,11 +29,19 @@ pub struct Args {
     #[arg(long, default_value_t = 3000)]
     pairs: usize,
     /// Concurrent clients for the throughput benchmark.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// Obtain-PIN + verify pairs made one at a time (a single client).
+    #[arg(long, default_value_t = 1000)]
+    sequential_pairs: usize,
     /// Latency samples (portal → screen model).
     #[arg(long, default_value_t = 200)]
     samples: usize,
+    /// Direct channels to open for the memory and latency benchmark (each a device
+    /// of its own, against a `clavepin serve` process) [default: as many as the
+    /// open-file limit allows]; 0 skips it.
+    #[arg(long)]
+    channels: Option<usize>,
     /// The mobile library to measure [default: target/mobile/libclavepin_ffi.so, from scripts/build-mobile-lib.sh].
     #[arg(long)]
     library: Option<PathBuf>,
@@ -78,21 +88,56 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> String {
+pub(super) fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
 async fn all(args: &Args) -> Result<Vec<Measure>, String> {
     let bench = Bench::start().await?;
     let mut out = Vec::new();
-    let pairs = bench.throughput(args.pairs.max(10), args.concurrency.max(1)).await?;
+    let concurrent = args.pairs.max(10);
+    let pairs = bench.throughput(0, concurrent, args.concurrency.max(1)).await?;
     out.push(measure(
         "obtain_verify_pairs_per_second",
         pairs,
         "pairs/s",
-        ">= 5000",
-        Some(pairs >= 5000.0),
+        ">= 25000 at 64 concurrent",
+        Some(pairs >= 25_000.0),
     ));
+    let one = bench.throughput(concurrent, args.sequential_pairs.max(10), 1).await?;
+    out.push(measure(
+        "obtain_verify_pairs_per_second_one_at_a_time",
+        one,
+        "pairs/s",
+        ">= 6000",
+        Some(one >= 6_000.0),
+    ));
+    let open = args.channels.unwrap_or_else(channels::most_channels);
+    if open > 0 {
+        let c = channels::measure(open, args.samples.max(10)).await?;
+        out.push(measure(
+            "direct_channels_open",
+            c.open as f64,
+            "channels",
+            "as many as the open-file limit allows (50,000 or more)",
+            None,
+        ));
+        out.push(measure(
+            "direct_channel_memory_each",
+            c.kib_each,
+            "KiB",
+            "< 10",
+            Some(c.kib_each < 10.0),
+        ));
+        out.push(measure("pin_to_open_channel_p50", c.p50_ms, "ms", "", None));
+        out.push(measure(
+            "pin_to_open_channel_p99",
+            c.p99_ms,
+            "ms",
+            "< 10 with them all open",
+            Some(c.p99_ms < 10.0),
+        ));
+    }
     let (p50, p99) = bench.latency(args.samples.max(10)).await?;
     out.push(measure("portal_to_screen_p50", p50, "ms", "", None));
     out.push(measure("portal_to_screen_p99", p99, "ms", "< 10", Some(p99 < 10.0)));
@@ -154,12 +199,12 @@ struct Bench {
     http: reqwest::Client,
 }
 
-fn dni(i: usize) -> String {
+pub(super) fn dni(i: usize) -> String {
     let number = 30_000_000 + i as u32;
     format!("{number:08}{}", control_letter(number) as char)
 }
 
-const CONTRAST: &str = r#"{"kind":"dni_validity","valid_until":"2030-01-31"}"#;
+pub(super) const CONTRAST: &str = r#"{"kind":"dni_validity","valid_until":"2030-01-31"}"#;
 
 impl Bench {
     async fn start() -> Result<Bench, String> {
@@ -231,45 +276,58 @@ impl Bench {
     /// Obtain-PIN + verify pairs per second: every citizen obtains a PIN by SMS
     /// (concurrently), then every PIN, read from the SMS outbox, is verified
     /// (concurrently). Reading the outbox is not timed: a citizen reads a phone.
-    async fn throughput(&self, pairs: usize, concurrency: usize) -> Result<f64, String> {
-        self.register(0, pairs, concurrency).await?;
+    async fn throughput(
+        &self,
+        from: usize,
+        pairs: usize,
+        concurrency: usize,
+    ) -> Result<f64, String> {
+        self.register(from, pairs, concurrency.max(16)).await?;
         let contrast: Value = serde_json::from_str(CONTRAST).map_err(err)?;
-        let mut requests = Vec::with_capacity(pairs);
+        // Each client sends its next request as soon as its last one is answered.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let take = || {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (k < pairs).then_some(from + k)
+        };
         let started = Instant::now();
-        for chunk in (0..pairs).collect::<Vec<_>>().chunks(concurrency) {
-            let calls = chunk.iter().map(|&i| {
+        let clients = (0..concurrency).map(|_| async {
+            let mut made = Vec::new();
+            while let Some(i) = take() {
                 let body = json!({ "document": dni(i), "contrast": contrast, "code": "BNCH" });
-                async move { self.post("/portal/pin-requests", &body, false).await.map(|r| (i, r)) }
-            });
-            for outcome in futures_util::future::join_all(calls).await {
-                let (i, (status, body)) = outcome?;
+                let (status, body) = self.post("/portal/pin-requests", &body, false).await?;
                 if status != 201 {
                     return Err(format!("obtain failed: {body}"));
                 }
-                requests.push((i, body["request_id"].as_str().unwrap_or_default().to_owned()));
+                made.push((i, body["request_id"].as_str().unwrap_or_default().to_owned()));
             }
+            Ok::<_, String>(made)
+        });
+        let mut requests = Vec::with_capacity(pairs);
+        for made in futures_util::future::join_all(clients).await {
+            requests.extend(made?);
         }
         let obtaining = started.elapsed();
         let pins = self.sms_pins().await?;
+        let queue = Mutex::new(requests);
         let started = Instant::now();
-        for chunk in requests.chunks(concurrency) {
-            let calls = chunk.iter().map(|(i, id)| {
+        let clients = (0..concurrency).map(|_| async {
+            loop {
+                let Some((i, id)) = queue.lock().unwrap_or_else(PoisonError::into_inner).pop()
+                else {
+                    return Ok::<_, String>(());
+                };
                 let pin = pins.get(&format!("+3460{i:07}")).cloned().unwrap_or_default();
-                async move {
-                    self.post(
-                        &format!("/portal/pin-requests/{id}/verify"),
-                        &json!({ "code": "BNCH", "pin": pin }),
-                        false,
-                    )
-                    .await
-                }
-            });
-            for outcome in futures_util::future::join_all(calls).await {
-                let (status, body) = outcome?;
+                let path = format!("/portal/pin-requests/{id}/verify");
+                let (status, body) =
+                    self.post(&path, &json!({ "code": "BNCH", "pin": pin }), false).await?;
                 if status != 200 {
                     return Err(format!("verify failed: {body}"));
                 }
             }
+        });
+        for done in futures_util::future::join_all(clients).await {
+            done?;
         }
         let total = obtaining + started.elapsed();
         Ok(pairs as f64 / total.as_secs_f64())
