@@ -100,7 +100,8 @@ enum Command {
         #[arg(long)]
         document: String,
     },
-    /// Reads what the service sent: SMS, letters or push messages.
+    /// Reads what the service sent: SMS, letters or push messages; or what it could
+    /// not send (`dead-letters`).
     Outbox {
         /// `sms`, `letters` or `push`.
         #[arg(value_enum)]
@@ -159,6 +160,8 @@ enum OutboxKind {
     Sms,
     Letters,
     Push,
+    /// What no gateway took: refused, a dead push token, or out of tries.
+    DeadLetters,
 }
 
 /// A document number and its contrast datum.
@@ -434,6 +437,27 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                 print_json(&serde_json::json!({ "document": document, "unlocked": true }));
             } else {
                 println!("{document} can obtain PINs again; their wrong-PIN count starts from 0");
+            }
+        }
+        Command::Outbox { kind: OutboxKind::DeadLetters, .. } => {
+            let dead: Outbox<clavepin_protocol::wire::DeadLetter> = client
+                .call::<(), _>(Method::GET, "/operator/outbox/dead-letters", None, true)
+                .await?;
+            if json {
+                print_json(&dead)
+            } else if dead.items.is_empty() {
+                println!("no dead letters: every message was taken");
+            } else {
+                for d in &dead.items {
+                    println!(
+                        "{} #{} queued {} to {}: given up after {} tries",
+                        d.outbox,
+                        d.id,
+                        d.queued_at.format("%Y-%m-%d %H:%M:%S"),
+                        d.to,
+                        d.attempts
+                    );
+                }
             }
         }
         Command::Outbox { kind: OutboxKind::Push, after } => {

@@ -142,6 +142,22 @@ pub struct OutboxSms {
     pub sent_at: Timestamp,
 }
 
+/// A message a gateway never took: refused for good, a dead push token, or out of
+/// tries (`GET /operator/outbox/dead-letters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// `sms` or `push`.
+    pub outbox: String,
+    /// The message's id in its outbox.
+    pub id: i64,
+    /// Where it was going: the number's last digits, or the push platform.
+    pub to: String,
+    /// How many times a gateway was tried.
+    pub attempts: i64,
+    /// When it was queued.
+    pub queued_at: Timestamp,
+}
+
 /// A letter posted to a fiscal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxLetter {

@@ -10,7 +10,7 @@
 
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
-use clavepin_protocol::wire::{OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
+use clavepin_protocol::wire::{DeadLetter, OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
 use rusqlite::{Connection, params};
 
 use super::gateways::{PushMessage, PushTarget};
@@ -153,6 +153,8 @@ pub trait OutboxStore {
     /// How many messages of `kind` wait for a gateway (new, or to retry), and how
     /// many were given up on (the dead letters).
     fn depth(&self, kind: Kind) -> StoreResult<(i64, i64)>;
+    /// The messages given up on, newest first, at most [`PAGE`].
+    fn dead_letters(&self) -> StoreResult<Vec<DeadLetter>>;
 }
 
 impl OutboxStore for Connection {
@@ -366,6 +368,35 @@ impl OutboxStore for Connection {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok((fresh + retrying, dead))
+    }
+
+    fn dead_letters(&self) -> StoreResult<Vec<DeadLetter>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT r.outbox, r.id, r.attempts, coalesce(s.to_number, p.platform, ''),
+                    coalesce(s.sent_at, p.sent_at, 0)
+             FROM outbox_retries r
+             LEFT JOIN sms_outbox s ON r.outbox = 'sms' AND s.id = r.id
+             LEFT JOIN push_outbox p ON r.outbox = 'push' AND p.id = r.id
+             WHERE r.given_up = 1 ORDER BY coalesce(s.sent_at, p.sent_at, 0) DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([PAGE], |r| {
+            let outbox: String = r.get(0)?;
+            let to: String = r.get(3)?;
+            // A number shows only its last digits, as everywhere else.
+            let to = if outbox == "sms" {
+                format!("•••••••{}", to.get(to.len().saturating_sub(2)..).unwrap_or_default())
+            } else {
+                to
+            };
+            Ok(DeadLetter {
+                outbox,
+                id: r.get(1)?,
+                to,
+                attempts: r.get(2)?,
+                queued_at: from_millis(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {

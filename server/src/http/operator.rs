@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
-    AuditEntry, CensusLoaded, CitizenRegistered, LoadCensus, Outbox, OutboxLetter, OutboxPush,
-    OutboxSms, RegisterCitizen,
+    AuditEntry, CensusLoaded, CitizenRegistered, DeadLetter, LoadCensus, Outbox, OutboxLetter,
+    OutboxPush, OutboxSms, RegisterCitizen,
 };
 use serde::Deserialize;
 
@@ -134,6 +134,15 @@ pub async fn push_outbox(
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxPush>>> {
     outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::push_page).await
+}
+
+/// `GET /operator/outbox/dead-letters`: what no gateway took, newest first.
+pub async fn dead_letters(
+    _: Operator,
+    State(state): State<AppState>,
+) -> HttpResult<Json<Outbox<DeadLetter>>> {
+    let items = state.db.read(|c| c.dead_letters()).await?;
+    Ok(Json(Outbox { items }))
 }
 
 /// `POST /operator/citizens/{document}/unlock`: lets a citizen stopped after 100

@@ -404,4 +404,13 @@ async fn a_busy_gateway_is_retried_with_backoff_and_an_unreachable_number_given_
         "{metrics}"
     );
     assert!(s.seen.lock().unwrap().sms.iter().all(|(to, _)| to != UNREACHABLE));
+    let (status, dead) = svc.operator_get("/operator/outbox/dead-letters").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = dead["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{dead}");
+    assert_eq!(
+        (items[0]["outbox"].as_str(), items[0]["to"].as_str()),
+        (Some("sms"), Some("•••••••99"))
+    );
+    assert_eq!(items[0]["attempts"], 1);
 }
