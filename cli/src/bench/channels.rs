@@ -308,26 +308,13 @@ async fn sms_codes(
     http: &reqwest::Client,
     served: &Served,
 ) -> Result<std::collections::HashMap<String, String>, String> {
+    let all = super::sms_outbox(http, &served.operator, &served.token).await?;
     let mut codes = std::collections::HashMap::new();
-    let mut after = 0i64;
-    loop {
-        let page: Value = http
-            .get(format!("{}/operator/outbox/sms?after={after}", served.operator))
-            .bearer_auth(&served.token)
-            .send()
-            .await
-            .map_err(err)?
-            .json()
-            .await
-            .map_err(err)?;
-        let items = page["items"].as_array().cloned().unwrap_or_default();
-        let Some(last) = items.last() else { return Ok(codes) };
-        after = last["id"].as_i64().unwrap_or(after);
-        for sms in &items {
-            let text = sms["text"].as_str().unwrap_or_default();
-            if let Some(code) = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6) {
-                codes.insert(sms["to"].as_str().unwrap_or_default().to_owned(), code.to_owned());
-            }
+    for sms in &all {
+        let text = sms["text"].as_str().unwrap_or_default();
+        if let Some(code) = text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6) {
+            codes.insert(sms["to"].as_str().unwrap_or_default().to_owned(), code.to_owned());
         }
     }
+    Ok(codes)
 }

@@ -189,6 +189,31 @@ fn report(measures: &[Measure], json: bool) {
     }
 }
 
+/// Every SMS in the service's outbox, oldest first, page after page.
+pub(super) async fn sms_outbox(
+    http: &reqwest::Client,
+    operator_url: &str,
+    token: &str,
+) -> Result<Vec<Value>, String> {
+    let mut all = Vec::new();
+    let mut after = 0i64;
+    loop {
+        let page: Value = http
+            .get(format!("{operator_url}/operator/outbox/sms?after={after}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(err)?
+            .json()
+            .await
+            .map_err(err)?;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        let Some(last) = items.last() else { return Ok(all) };
+        after = last["id"].as_i64().unwrap_or(after);
+        all.extend(items);
+    }
+}
+
 struct Bench {
     _root: tempfile::TempDir,
     device_dir: PathBuf,
@@ -333,55 +358,26 @@ impl Bench {
         Ok(pairs as f64 / total.as_secs_f64())
     }
 
-    /// The newest SMS's text, paging through the outbox.
+    /// The newest SMS's text.
     async fn last_sms(&self) -> Result<String, String> {
-        let mut after = 0i64;
-        let mut last = None;
-        loop {
-            let resp = self
-                .http
-                .get(format!("{}/operator/outbox/sms?after={after}", self.operator_url))
-                .bearer_auth(&self.token)
-                .send()
-                .await
-                .map_err(err)?;
-            let page: Value = resp.json().await.map_err(err)?;
-            let items = page["items"].as_array().cloned().unwrap_or_default();
-            let Some(newest) = items.last() else {
-                return last.ok_or_else(|| "no SMS".into());
-            };
-            after = newest["id"].as_i64().unwrap_or(after);
-            last = newest["text"].as_str().map(str::to_owned);
-        }
+        let all = sms_outbox(&self.http, &self.operator_url, &self.token).await?;
+        let newest = all.last().ok_or("no SMS")?;
+        Ok(newest["text"].as_str().unwrap_or_default().to_owned())
     }
 
     /// The latest PIN per mobile number, from the SMS outbox.
     async fn sms_pins(&self) -> Result<std::collections::HashMap<String, String>, String> {
+        let all = sms_outbox(&self.http, &self.operator_url, &self.token).await?;
         let mut pins = std::collections::HashMap::new();
-        let mut after = 0i64;
-        loop {
-            let resp = self
-                .http
-                .get(format!("{}/operator/outbox/sms?after={after}", self.operator_url))
-                .bearer_auth(&self.token)
-                .send()
-                .await
-                .map_err(err)?;
-            let page: Value = resp.json().await.map_err(err)?;
-            let items = page["items"].as_array().cloned().unwrap_or_default();
-            if items.is_empty() {
-                return Ok(pins);
-            }
-            for sms in &items {
-                after = after.max(sms["id"].as_i64().unwrap_or(after));
-                let text = sms["text"].as_str().unwrap_or_default();
-                if let Some(pin) =
-                    text.split("PIN ").nth(1).and_then(|rest| rest.split([' ', ',']).next())
-                {
-                    pins.insert(sms["to"].as_str().unwrap_or_default().to_owned(), pin.to_owned());
-                }
+        for sms in &all {
+            let text = sms["text"].as_str().unwrap_or_default();
+            if let Some(pin) =
+                text.split("PIN ").nth(1).and_then(|rest| rest.split([' ', ',']).next())
+            {
+                pins.insert(sms["to"].as_str().unwrap_or_default().to_owned(), pin.to_owned());
             }
         }
+        Ok(pins)
     }
 
     /// Portal "Obtain PIN" → the PIN in the device's screen model, over the direct
