@@ -16,6 +16,9 @@ command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # The README's walk-through, which a test runs, asks for a PIN with curl.
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The suite runs a second time on PostgreSQL, in a throwaway cluster on loopback
+# (scripts/postgres.sh); Debian puts its programs under /usr/lib/postgresql/N/bin.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # cargo-fuzz's libFuzzer (libfuzzer-sys) is C++, built with the system's compiler.
 command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -23,6 +23,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+step "the service's suite again, on PostgreSQL (a throwaway cluster on loopback)"
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+CLAVEPIN_TEST_DATABASE=$(scripts/postgres.sh start "$pg_dir" 54329) \
+  cargo test -p clavepin-server --locked --tests
+scripts/postgres.sh stop "$pg_dir"
+rm -rf "$pg_dir"
+trap - EXIT
+
 step "generated bindings are up to date"
 scripts/generate-bindings.sh --check
 

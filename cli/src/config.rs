@@ -44,6 +44,10 @@ pub struct Serve {
     pub max_requests_in_flight: Option<u32>,
     pub max_requests_in_flight_per_address: Option<u32>,
     pub log_format: Option<crate::logging::Format>,
+    /// `--database`: a `postgres://` URL.
+    pub database: Option<String>,
+    /// `--keys`: the key file every instance shares.
+    pub keys: Option<PathBuf>,
     /// The real gateways' settings (`--fcm-service-account`…), flattened in.
     #[serde(flatten)]
     pub gateways: crate::gateways::GatewayArgs,
@@ -110,7 +114,7 @@ fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let base = path.parent().unwrap_or(Path::new("."));
     let serve = &mut config.serve;
     let folders = [&mut config.device_data, &mut config.service_data, &mut serve.tls_cert];
-    for folder in folders.into_iter().chain([&mut serve.tls_key]).flatten() {
+    for folder in folders.into_iter().chain([&mut serve.tls_key, &mut serve.keys]).flatten() {
         *folder = resolve(folder, base);
     }
     Ok(config)

@@ -24,6 +24,16 @@ pub struct Args {
     /// Data folder: database, keys and the operator token.
     #[arg(long, env = "CLAVEPIN_SERVICE_DATA", default_value_os_t = config::service_data())]
     data: PathBuf,
+    /// Keep the data in PostgreSQL (`postgres://user:password@host/db`) instead of the
+    /// data folder's SQLite file, so that several instances share it; each keeps its
+    /// own data folder, and all are given the same --keys. Prefer the environment
+    /// variable or the config file for a URL with a password.
+    #[arg(long, env = "CLAVEPIN_DATABASE_URL", value_parser = database_url, hide_env_values = true)]
+    database: Option<clavepin_server::DatabaseUrl>,
+    /// The service's key file, shared by every instance of one service (made on the
+    /// first start); by default DATA/service.key.
+    #[arg(long, value_name = "FILE")]
+    keys: Option<PathBuf>,
     /// The public URL sites reach the service at, which its OpenID Connect provider
     /// names as its issuer (`https://clave.example.es`); by default the address it
     /// listens on.
@@ -56,6 +66,10 @@ pub struct Args {
     max_requests_in_flight_per_address: u32,
     #[command(flatten)]
     gateways: crate::gateways::GatewayArgs,
+}
+
+fn database_url(text: &str) -> Result<clavepin_server::DatabaseUrl, String> {
+    clavepin_server::DatabaseUrl::parse(text).map_err(|e| e.to_string())
 }
 
 /// A cap from the config file, else the built-in one.
@@ -112,6 +126,18 @@ pub fn run(mut args: Args) -> ExitCode {
     if args.trusted_proxies.is_empty() {
         args.trusted_proxies = file.trusted_proxies.clone();
     }
+    args.keys = args.keys.or_else(|| file.keys.clone());
+    if args.database.is_none()
+        && let Some(url) = &file.database
+    {
+        match clavepin_server::DatabaseUrl::parse(url) {
+            Ok(url) => args.database = Some(url),
+            Err(e) => {
+                eprintln!("clavepin serve: the config file's database: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let addresses = match (listen_address(&args.listen), listen_address(&args.operator_listen)) {
         (Ok(public), Ok(operator)) => Addresses { public, operator },
         (Err(e), _) | (_, Err(e)) => {
@@ -119,9 +145,19 @@ pub fn run(mut args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = ServiceConfig::new(&args.data)
+    let mut config = ServiceConfig::new(&args.data)
         .with_limits(args.limits())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
+    if let Some(url) = args.database.clone() {
+        config = config.with_database(url);
+    }
+    if let Some(keys) = &args.keys {
+        config = config.with_keys_file(keys);
+    }
+    let database = match &args.database {
+        Some(url) => url.to_string(),
+        None => args.data.join(clavepin_server::DATABASE_FILE).display().to_string(),
+    };
     let gateways = std::mem::take(&mut args.gateways).or_from_file();
     let (mut config, used) = match gateways.apply(config) {
         Ok(applied) => applied,
@@ -182,6 +218,7 @@ pub fn run(mut args: Args) -> ExitCode {
                 "clavepin service listening"
             );
             println!("operator token: {}", token_file.display());
+            println!("database: {database}");
         },
         // Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
         crate::signals::stop_requested(),

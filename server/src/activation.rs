@@ -39,7 +39,7 @@ const CODE_PURPOSE: &str = "activation";
 /// Checks the claim, enforces the hourly limit, and sends a new code by SMS. A new
 /// code supersedes any earlier pending one.
 pub fn start(
-    tx: &impl Store,
+    tx: &dyn Store,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn SecureRandom,
@@ -83,7 +83,7 @@ pub fn start(
 /// Refusals that must be remembered (a wrong code counts a try) come back as
 /// `Ok(Err(_))` so the transaction still commits.
 pub fn complete(
-    tx: &impl Store,
+    tx: &dyn Store,
     activation_id: &str,
     req: &CompleteActivation,
     now: Timestamp,
@@ -178,13 +178,13 @@ pub fn complete(
 }
 
 /// A device bound by the round trip and not yet confirmed, by id.
-pub fn load_pending(store: &impl ActivationStore, id: &str) -> ActivationResult<Option<Device>> {
+pub fn load_pending(store: &dyn ActivationStore, id: &str) -> ActivationResult<Option<Device>> {
     Ok(store.pending_device(id)?)
 }
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
-pub fn confirm_pending(tx: &impl Store, id: &str, now: Timestamp) -> ActivationResult<()> {
+pub fn confirm_pending(tx: &dyn Store, id: &str, now: Timestamp) -> ActivationResult<()> {
     let Some(device) = tx.pending_device(id)? else { return Ok(()) };
     let replaced = tx.confirm_pending_device(&device, millis(now))?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
@@ -198,13 +198,13 @@ pub fn confirm_pending(tx: &impl Store, id: &str, now: Timestamp) -> ActivationR
 pub const PENDING_DEVICE_LIFE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// Forgets devices that never confirmed.
-pub fn prune_pending(store: &impl ActivationStore, now: Timestamp) -> StoreResult<usize> {
+pub fn prune_pending(store: &dyn ActivationStore, now: Timestamp) -> StoreResult<usize> {
     store.prune_pending_devices(millis(now - PENDING_DEVICE_LIFE))
 }
 
 /// An operator clears the citizen's activation-code limit; `false` if not registered.
 pub fn clear_code_limit(
-    tx: &impl Store,
+    tx: &dyn Store,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> ActivationResult<bool> {

@@ -33,7 +33,7 @@ pub enum Action<'a> {
 
 /// Records `action` by `client` at `now`.
 pub fn record(
-    store: &impl AuditStore,
+    store: &dyn AuditStore,
     action: Action<'_>,
     client: ClientAddress,
     now: Timestamp,

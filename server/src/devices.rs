@@ -14,7 +14,7 @@ use crate::time::millis;
 pub use crate::db::devices::Device;
 
 /// Loads a device by id.
-pub fn load(store: &impl DeviceStore, id: &str) -> DeviceResult<Option<Device>> {
+pub fn load(store: &dyn DeviceStore, id: &str) -> DeviceResult<Option<Device>> {
     Ok(store.device(id)?)
 }
 
@@ -25,7 +25,7 @@ pub fn is_fresh(timestamp_ms: i64, now: Timestamp) -> bool {
 }
 
 /// Remembers a request's nonce; a nonce seen before is a replay.
-pub fn record_nonce(store: &impl DeviceStore, request: &SignedRequest) -> DeviceResult<()> {
+pub fn record_nonce(store: &dyn DeviceStore, request: &SignedRequest) -> DeviceResult<()> {
     if !store.insert_nonce(&request.device_id, &request.nonce, request.timestamp_ms)? {
         return Err(DeviceError::ReplayedRequest);
     }
@@ -35,12 +35,12 @@ pub fn record_nonce(store: &impl DeviceStore, request: &SignedRequest) -> Device
 /// Forgets nonces whose requests are too old to pass the freshness check again. Kept
 /// by the request's own timestamp, so a device clock running ahead cannot open a
 /// window for a replay.
-pub fn prune_nonces(store: &impl DeviceStore, now: Timestamp) -> StoreResult<usize> {
+pub fn prune_nonces(store: &dyn DeviceStore, now: Timestamp) -> StoreResult<usize> {
     store.prune_nonces(millis(now - MAX_REQUEST_AGE - TimeDelta::minutes(1)))
 }
 
 /// The citizen removes this device: it stops receiving PINs.
-pub fn remove(store: &impl DeviceStore, id: &str, now: Timestamp) -> DeviceResult<()> {
+pub fn remove(store: &dyn DeviceStore, id: &str, now: Timestamp) -> DeviceResult<()> {
     Ok(store.mark_removed(id, millis(now))?)
 }
 
@@ -50,7 +50,7 @@ const MAX_PUSH_TOKEN: usize = 4096;
 
 /// Registers or refreshes where pushes for this device go.
 pub fn set_push_token(
-    store: &impl DeviceStore,
+    store: &dyn DeviceStore,
     id: &str,
     req: &RegisterPushToken,
 ) -> DeviceResult<()> {

@@ -35,21 +35,34 @@ impl std::fmt::Debug for ServiceKeys {
 }
 
 impl ServiceKeys {
-    /// Loads the keys from `dir`, making them on first start. With `first_start`
-    /// false a missing key file is an error, never a new key: a new key could not
-    /// check the stored hashes nor open the stored sealing keys.
-    pub fn load_or_create(dir: &Path, rng: &SystemRandom, first_start: bool) -> io::Result<Self> {
-        if !first_start && !dir.join(MASTER_FILE).exists() {
+    /// Loads the keys, making them on first start: the master key from `master` (the
+    /// data folder's `service.key` unless instances share one file), the operator
+    /// token from `dir`. With `first_start` false a missing key file is an error,
+    /// never a new key: a new key could not check the stored hashes nor open the
+    /// stored sealing keys.
+    pub fn load_or_create(
+        dir: &Path,
+        master: Option<&Path>,
+        rng: &SystemRandom,
+        first_start: bool,
+    ) -> io::Result<Self> {
+        let own = dir.join(MASTER_FILE);
+        let master_path = master.unwrap_or(&own);
+        if !first_start && !master_path.exists() {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
-                "service.key is missing but the database exists: restore service.key from a backup",
+                format!(
+                    "{} is missing but the database exists: restore {} from a backup",
+                    master_path.display(),
+                    master_path.file_name().unwrap_or_default().to_string_lossy()
+                ),
             ));
         }
-        let master = read_or_create(&dir.join(MASTER_FILE), rng)?;
+        let master = read_or_create(master_path, rng)?;
         let master = b64_decode(master.trim())
             .filter(|m| m.len() == 32)
             .map(Zeroizing::new)
-            .ok_or_else(|| invalid_data("service.key is corrupt"))?;
+            .ok_or_else(|| invalid_data("the service key file is corrupt"))?;
         let token = read_or_create(&dir.join(TOKEN_FILE), rng)?;
         let token = token.trim().to_owned();
         if token.len() < 32 {
@@ -74,6 +87,12 @@ impl ServiceKeys {
             operator_token_hash: sha256(token.as_bytes()),
             operator_token: token,
         })
+    }
+
+    /// Names the keys without revealing them: the database records it on first start
+    /// and every instance started with other keys is refused.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        hmac::sign(&self.hmac, b"clavepin key fingerprint v1").as_ref()[..16].to_vec()
     }
 
     /// The operator's bearer token.
@@ -178,8 +197,8 @@ mod tests {
     fn keys_persist_and_secret_files_are_owner_only() {
         let dir = tempfile::tempdir().unwrap();
         let rng = SystemRandom::new();
-        let first = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
-        let again = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
+        let first = ServiceKeys::load_or_create(dir.path(), None, &rng, true).unwrap();
+        let again = ServiceKeys::load_or_create(dir.path(), None, &rng, true).unwrap();
         assert_eq!(first.operator_token(), again.operator_token());
         let h = first.keyed_hash("code", "act1", "123456");
         assert!(again.keyed_hash_matches("code", "act1", "123456", &h));
@@ -198,7 +217,7 @@ mod tests {
     fn stored_secrets_open_only_in_their_row() {
         let dir = tempfile::tempdir().unwrap();
         let rng = SystemRandom::new();
-        let keys = ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap();
+        let keys = ServiceKeys::load_or_create(dir.path(), None, &rng, true).unwrap();
         let stored = keys.encrypt("device:d1", b"secret", &rng).unwrap();
         assert_eq!(keys.decrypt("device:d1", &stored).unwrap().as_slice(), b"secret");
         assert!(keys.decrypt("device:d2", &stored).is_err());
@@ -211,7 +230,8 @@ mod tests {
     fn a_corrupt_key_file_is_an_error_not_a_new_key() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(MASTER_FILE), "garbage").unwrap();
-        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new(), true).unwrap_err();
+        let err =
+            ServiceKeys::load_or_create(dir.path(), None, &SystemRandom::new(), true).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert_eq!(fs::read_to_string(dir.path().join(MASTER_FILE)).unwrap(), "garbage");
     }
@@ -219,7 +239,8 @@ mod tests {
     #[test]
     fn a_lost_key_file_is_not_silently_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let err = ServiceKeys::load_or_create(dir.path(), &SystemRandom::new(), false).unwrap_err();
+        let err =
+            ServiceKeys::load_or_create(dir.path(), None, &SystemRandom::new(), false).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
         assert!(!dir.path().join(MASTER_FILE).exists());
     }

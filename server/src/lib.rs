@@ -17,6 +17,7 @@ mod db;
 mod delivery;
 mod devices;
 mod error;
+mod fanout;
 mod files;
 mod http;
 mod ids;
@@ -43,8 +44,8 @@ use std::sync::Arc;
 use clavepin_protocol::{Clock, SystemClock};
 use ring::rand::SystemRandom;
 
-pub use db::OpenError;
 pub use db::StoreError;
+pub use db::{DatabaseUrl, OpenError};
 pub use delivery::apns::{APNS_DEVELOPMENT, APNS_PRODUCTION, Apns, ApnsKey};
 pub use delivery::fcm::{Fcm, ServiceAccount};
 pub use delivery::gateways::PushGateways;
@@ -79,6 +80,8 @@ pub struct ServiceConfig {
     limits: Limits,
     proxies: TrustedProxies,
     issuer: Option<String>,
+    database: Option<db::DatabaseUrl>,
+    keys_file: Option<PathBuf>,
 }
 
 impl ServiceConfig {
@@ -94,7 +97,23 @@ impl ServiceConfig {
             limits: Limits::default(),
             proxies: TrustedProxies::default(),
             issuer: None,
+            database: None,
+            keys_file: None,
         }
+    }
+
+    /// Keeps the data in PostgreSQL instead of the data folder's SQLite file: for
+    /// several instances sharing one database, each with its own data folder.
+    pub fn with_database(mut self, url: db::DatabaseUrl) -> Self {
+        self.database = Some(url);
+        self
+    }
+
+    /// Reads the service's master key from `path` instead of the data folder: the one
+    /// file every instance of a service is given (created on the first start).
+    pub fn with_keys_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.keys_file = Some(path.into());
+        self
     }
 
     /// The OpenID Connect issuer: the public URL sites reach the service at
@@ -200,11 +219,32 @@ impl Service {
             Err(std::fs::TryLockError::Error(e)) => return Err(data_err(e)),
         }
         let rng = SystemRandom::new();
-        let first_start = !dir.join(DATABASE_FILE).exists();
-        let keys = keys::ServiceKeys::load_or_create(dir, &rng, first_start).map_err(data_err)?;
-        files::private_database(&dir.join(DATABASE_FILE)).map_err(data_err)?;
-        let db = db::Db::open(&dir.join(DATABASE_FILE))?;
+        let location = match &config.database {
+            Some(url) => db::Location::Postgres(url.clone()),
+            None => db::Location::Sqlite(dir.join(DATABASE_FILE)),
+        };
+        // On PostgreSQL any instance may be the first; the keys' fingerprint in the
+        // database refuses one whose key was made anew.
+        let first_start = match &location {
+            db::Location::Sqlite(path) => !path.exists(),
+            db::Location::Postgres(_) => true,
+        };
+        let master = config.keys_file.as_deref();
+        let keys =
+            keys::ServiceKeys::load_or_create(dir, master, &rng, first_start).map_err(data_err)?;
+        if let db::Location::Sqlite(path) = &location {
+            files::private_database(path).map_err(data_err)?;
+        }
+        let db = db::Db::open(&location, &keys.fingerprint())?;
         files::close_up(dir).map_err(data_err)?;
+        let events = match db.postgres() {
+            Some(pg) => fanout::across_instances(pg).map_err(data_err)?,
+            None => pins::events::EventHub::default(),
+        };
+        let sessions = match &location {
+            db::Location::Sqlite(_) => portal::Sessions::default(),
+            db::Location::Postgres(_) => portal::Sessions::Database(db.clone()),
+        };
         let metrics = Arc::new(metrics::Metrics::default());
         let state = state::AppState::new(state::Inner {
             db,
@@ -215,12 +255,12 @@ impl Service {
                 .on_dead_token(Arc::new(|tx, dead, keys, now| {
                     pins::fall_back_from_dead_push(tx, dead, keys, now)
                 })),
-            events: pins::events::EventHub::default(),
+            events,
             metrics,
         });
         Ok(Self {
             state,
-            sessions: Arc::new(portal::Sessions::default()),
+            sessions: Arc::new(sessions),
             data_dir: config.data_dir,
             secure_cookies: config.secure_cookies,
             limits: config.limits,
@@ -263,8 +303,8 @@ impl Service {
     }
 
     /// How many portal sessions are stored (anonymous visits store none).
-    pub fn portal_sessions(&self) -> usize {
-        self.sessions.len()
+    pub async fn portal_sessions(&self) -> Result<usize, StoreError> {
+        self.sessions.len(self.state.now()).await
     }
 
     /// The operator's bearer token.
@@ -375,7 +415,7 @@ impl Service {
 
     /// Starts the minute-by-minute pruning; abort the handle when serving stops.
     pub(crate) fn spawn_pruning(&self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(prune_forever(self.state.clone()))
+        tokio::spawn(prune_forever(self.state.clone(), self.sessions.clone()))
     }
 
     /// Starts the outbox's worker; abort the handle when serving stops.
@@ -397,7 +437,8 @@ impl Service {
     /// outbox rows 15 minutes old. Runs every minute while serving; public so tests and
     /// the demo can run it after moving their clock. Returns how many rows went.
     pub async fn prune(&self) -> Result<usize, StoreError> {
-        prune_once(&self.state).await
+        let sessions = self.sessions.prune(self.state.now()).await?;
+        Ok(prune_once(&self.state).await? + sessions)
     }
 }
 
@@ -425,12 +466,15 @@ async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
     Ok(pruned)
 }
 
-async fn prune_forever(state: state::AppState) {
+async fn prune_forever(state: state::AppState, sessions: Arc<portal::Sessions>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every.tick().await;
         if let Err(e) = prune_once(&state).await {
             tracing::warn!(error = %e, "pruning failed");
+        }
+        if let Err(e) = sessions.prune(state.now()).await {
+            tracing::warn!(error = %e, "pruning the portal's sessions failed");
         }
     }
 }

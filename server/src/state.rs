@@ -46,7 +46,7 @@ impl AppState {
     where
         T: Send + 'static,
         E: crate::error::ClaimOutcome + Send + 'static,
-        F: FnOnce(&rusqlite::Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&dyn crate::store::Store) -> Result<T, E> + Send + 'static,
     {
         crate::registry::guard::guarded(&self.db, self.now(), document, client, f).await
     }

@@ -324,7 +324,7 @@ fn serve_takes_every_flag_from_the_config_files_serve_table() {
     std::fs::write(
         &config,
         "listen = \"127.0.0.1:0\"\n[serve]\nissuer = \"http://localhost:7\"\nlog_format = \"json\"\n\
-         max_requests_in_flight_per_address = 3\n",
+         max_requests_in_flight_per_address = 3\nkeys = \"shared.key\"\n",
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_clavepin"))
@@ -346,6 +346,8 @@ fn serve_takes_every_flag_from_the_config_files_serve_table() {
     let _ = child.kill();
     let _ = child.wait();
     let said = said.concat();
+    // The key file is the one the table names (relative to the file), not DATA's.
+    assert!(dir.path().join("shared.key").exists() && !dir.path().join("svc/service.key").exists());
     assert!(said.contains("clavepin service listening on http://127.0.0.1:"), "{said}");
     assert!(said.contains("OpenID Connect issuer: http://localhost:7\n"), "{said}");
     assert!(said.contains("gateways: embedded"), "{said}");
@@ -366,4 +368,29 @@ fn serve_takes_every_flag_from_the_config_files_serve_table() {
     assert_eq!(refused.status.code(), Some(78));
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(why.contains("log_fromat") && why.contains("clavepin.toml"), "{why}");
+}
+
+#[test]
+fn serve_says_what_is_wrong_with_a_database_url_and_never_prints_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_clavepin"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", url, "--data"])
+            .arg(dir.path().join("svc"))
+            .output()
+            .unwrap()
+    };
+    let not_postgres = serve("sqlite:///tmp/x.db");
+    assert!(!not_postgres.status.success());
+    let why = String::from_utf8_lossy(&not_postgres.stderr);
+    assert!(why.contains("postgres:// URL"), "{why}");
+    // Nobody listens on port 1: refused at once, named without the password.
+    let unreachable = serve("postgres://clave:s3cret@127.0.0.1:1/clavepin");
+    assert!(!unreachable.status.success());
+    let why = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(
+        why.contains("cannot use the PostgreSQL database postgres://clave@127.0.0.1:1/clavepin"),
+        "{why}"
+    );
+    assert!(!why.contains("s3cret"), "{why}");
 }

@@ -7,6 +7,9 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("the database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed (the server's code and message).
+    #[error("the database failed: {0}")]
+    Postgres(String),
     /// A stored value does not parse: the database was changed outside the service.
     #[error("a stored {0} is not valid")]
     Corrupt(&'static str),

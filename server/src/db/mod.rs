@@ -1,15 +1,16 @@
-//! The service's SQLite database: one file in WAL mode with `synchronous=NORMAL`, one
-//! writer connection on its own thread fed by a queue (SQLite allows one writer at a
-//! time anyway; a queue beats lock contention), and a few reader connections.
+//! The storage layer: one trait per area of rules (`registry`, `activation`,
+//! `devices`, `pins`, `oidc`, `audit`; the outbox's lives with its messages in
+//! `delivery`), each implemented for both engines:
 //!
-//! A write closure runs as if in its own transaction, committed only if it returns
-//! `Ok`, so a refused request changes nothing. Where a refusal must still leave a
-//! trace (a wrong code counts a try), the closure returns `Ok(Err(refusal))`.
+//! - SQLite (`sqlite.rs`, migrations in `schema.rs`): the embedded default, one file,
+//!   one writer thread with group commit;
+//! - PostgreSQL (`postgres/`), for several instances sharing one database: the same
+//!   writer design, with every write transaction holding one advisory lock so that
+//!   writes from all instances run one after another as they do on SQLite.
 //!
-//! Group commit: the writer takes every job waiting in the queue (up to
-//! [`MAX_BATCH`]), runs each in a savepoint of one transaction (a failing job rolls
-//! back alone), commits once, and only then answers each caller. Under load that
-//! turns many small WAL writes of the same pages into one.
+//! A handle, [`Db`], is one or the other; a write or read closure is handed a
+//! [`Tx`], which `crate::store` turns into the store traits. The rules never see
+//! which engine they run on.
 
 pub mod activation;
 pub mod audit;
@@ -17,53 +18,68 @@ pub mod devices;
 mod error;
 pub mod oidc;
 pub mod pins;
+pub mod postgres;
 pub mod registry;
 mod schema;
+pub mod shared;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::thread;
-
-use rusqlite::{Connection, OpenFlags, Transaction};
-use tokio::sync::oneshot;
+use std::path::PathBuf;
 
 pub use error::{StoreError, StoreResult};
 pub use schema::SCHEMA_VERSION;
-
-/// A fresh database in memory at this build's schema, for unit tests of the SQL.
+pub use sqlite::SqliteDb;
 #[cfg(test)]
-pub fn in_memory() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-    match schema::migrate(&mut conn) {
-        Ok(schema::Migrated::Ok) => conn,
-        _ => panic!("migrations failed"),
+pub use sqlite::in_memory;
+
+use self::postgres::{Pg, PgDb};
+
+/// Where the service keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL.
+    Postgres(DatabaseUrl),
+}
+
+/// A `postgres://` (or `postgresql://`) URL; prints without its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Parses a URL the PostgreSQL client accepts.
+    pub fn parse(url: &str) -> Result<Self, OpenError> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(OpenError::NotPostgresUrl);
+        }
+        url.parse::<::postgres::Config>().map_err(|e| OpenError::BadUrl(e.to_string()))?;
+        Ok(Self(url.to_owned()))
+    }
+
+    /// The URL as given, password included.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-/// A queued write: runs in its savepoint of the batch's transaction and returns
-/// what to tell its caller once the batch's commit succeeded (`true`) or not.
-type Job = Box<dyn FnOnce(&Transaction<'_>) -> Reply + Send>;
-type Reply = Box<dyn FnOnce(bool) + Send>;
-
-/// Most jobs committed together.
-const MAX_BATCH: usize = 128;
-
-/// Readers kept open; more wait for one to be free.
-const READERS: usize = 4;
-
-/// Handle to the database; cheap to clone.
-#[derive(Clone)]
-pub struct Db {
-    writer: mpsc::Sender<Job>,
-    readers: Arc<Mutex<Vec<Connection>>>,
-    path: Arc<PathBuf>,
-    /// The checkpointer stops once every handle is gone.
-    _alive: Arc<()>,
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
-impl std::fmt::Debug for Db {
+impl std::fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.path).finish()
+        // Whatever sits between "//" and "@" may hold a password: shown as user only.
+        let (scheme, rest) = self.0.split_once("://").unwrap_or(("postgres", &self.0));
+        match rest.rsplit_once('@') {
+            Some((who, host)) => {
+                let user = who.split(':').next().unwrap_or("");
+                write!(f, "{scheme}://{user}@{host}")
+            }
+            None => write!(f, "{scheme}://{rest}"),
+        }
     }
 }
 
@@ -78,13 +94,36 @@ pub enum OpenError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
-    /// The file was written by a newer version of the service.
+    /// PostgreSQL could not be reached or refused.
+    #[error("cannot use the PostgreSQL database {url}: {reason}")]
+    Postgres {
+        /// The database, without its password.
+        url: String,
+        /// What the server or the connection said.
+        reason: String,
+    },
+    /// The database was written with other keys than this instance was given.
     #[error(
-        "the database {path} has schema version {found}, newer than this service's {supported}"
+        "the database was written with other keys than this service's: give every instance \
+         the same key file (--keys FILE), or restore the key file this database was made with"
+    )]
+    OtherKeys,
+    /// The keys' fingerprint could not be read or recorded.
+    #[error("cannot check the database's keys: {0}")]
+    KeysUnchecked(StoreError),
+    /// `--database` was not a PostgreSQL URL.
+    #[error("--database takes a postgres:// URL (SQLite is the default and needs no option)")]
+    NotPostgresUrl,
+    /// The URL does not parse.
+    #[error("the PostgreSQL URL is not valid: {0}")]
+    BadUrl(String),
+    /// The database was written by a newer version of the service.
+    #[error(
+        "the database {place} has schema version {found}, newer than this service's {supported}"
     )]
     TooNew {
-        /// The file.
-        path: PathBuf,
+        /// The file, or the URL without its password.
+        place: String,
         /// Its version.
         found: i64,
         /// Ours.
@@ -92,267 +131,97 @@ pub enum OpenError {
     },
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(())
+/// Records the keys' fingerprint the first time, and refuses other keys after.
+fn check_keys(store: &dyn shared::SharedStore, fingerprint: &[u8]) -> Result<(), OpenError> {
+    store.set_key_fingerprint(fingerprint).map_err(OpenError::KeysUnchecked)?;
+    match store.key_fingerprint().map_err(OpenError::KeysUnchecked)? {
+        Some(recorded) if recorded == fingerprint => Ok(()),
+        _ => Err(OpenError::OtherKeys),
+    }
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqliteDb),
+    Postgres(PgDb),
+}
+
+/// What a write or read closure is given: a connection inside the job's transaction
+/// (or savepoint) on one engine or the other.
+pub enum Tx<'a, 'c> {
+    Sqlite(&'a rusqlite::Connection),
+    Postgres(&'a Pg<'c>),
 }
 
 impl Db {
-    /// Opens (creating if needed) and migrates the database at `path`. A file that is
-    /// not a database, or is from a newer version, is an error and is left untouched.
-    pub fn open(path: &Path) -> Result<Self, OpenError> {
-        let sqlite = |source| OpenError::Sqlite { path: path.to_owned(), source };
-        let mut writer = Connection::open(path).map_err(sqlite)?;
-        configure(&writer).map_err(sqlite)?;
-        match schema::migrate(&mut writer).map_err(sqlite)? {
-            schema::Migrated::Ok => {}
-            schema::Migrated::TooNew(found) => {
-                return Err(OpenError::TooNew {
-                    path: path.to_owned(),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-        }
-        // Checkpoints fsync; a background thread runs them so no request waits on one.
-        writer.pragma_update(None, "wal_autocheckpoint", 0).map_err(sqlite)?;
-        let alive = Arc::new(());
-        spawn_checkpointer(path, Arc::downgrade(&alive)).map_err(sqlite)?;
-        let mut readers = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let reader = Connection::open_with_flags(path, flags).map_err(sqlite)?;
-            reader.busy_timeout(std::time::Duration::from_secs(5)).map_err(sqlite)?;
-            readers.push(reader);
-        }
-        let (tx, rx) = mpsc::channel::<Job>();
-        thread::Builder::new()
-            .name("clavepin-db-writer".into())
-            .spawn(move || {
-                // Ends when every Db handle (every sender) is gone.
-                while let Ok(first) = rx.recv() {
-                    let mut jobs = vec![first];
-                    while jobs.len() < MAX_BATCH {
-                        match rx.try_recv() {
-                            Ok(job) => jobs.push(job),
-                            Err(_) => break,
-                        }
-                    }
-                    run_batch(&mut writer, jobs);
-                }
-            })
-            .map_err(|e| sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-        Ok(Self {
-            writer: tx,
-            readers: Arc::new(Mutex::new(readers)),
-            path: Arc::new(path.to_owned()),
-            _alive: alive,
+    /// Opens (creating if needed) and migrates the database, and checks that it was
+    /// written with the keys whose `fingerprint` is given (recording it the first
+    /// time). A SQLite file that is not a database, a database from a newer version,
+    /// or one written with other keys is an error and is left as it is.
+    pub fn open(location: &Location, fingerprint: &[u8]) -> Result<Self, OpenError> {
+        Ok(match location {
+            Location::Sqlite(path) => Db::Sqlite(SqliteDb::open(path, fingerprint)?),
+            Location::Postgres(url) => Db::Postgres(PgDb::open(url, fingerprint)?),
         })
     }
 
-    /// Runs `f` on the writer thread; its changes are kept if it returns `Ok`, and the
-    /// answer comes once they are committed. `f` sees a connection inside the batch's
-    /// transaction (its own savepoint), which is what the store traits are for.
-    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    /// The PostgreSQL side, when that is the engine: what only several instances need
+    /// (fan-out between them, the delivery lock).
+    pub fn postgres(&self) -> Option<&PgDb> {
+        match self {
+            Db::Postgres(pg) => Some(pg),
+            Db::Sqlite(_) => None,
+        }
+    }
+
+    /// Runs `f` on the writer; its changes are kept if it returns `Ok`, and the answer
+    /// comes once they are committed.
+    pub async fn write_tx<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: for<'a, 'c> FnOnce(Tx<'a, 'c>) -> Result<T, E> + Send + 'static,
     {
-        let (done, result) = oneshot::channel();
-        let job: Job = Box::new(move |tx| {
-            let outcome = in_savepoint(tx, f);
-            Box::new(move |committed| {
-                let answer = match outcome {
-                    Ok(_) if !committed => Err(StoreError::CommitFailed.into()),
-                    other => other,
-                };
-                let _ = done.send(answer);
-            })
-        });
-        self.writer.send(job).map_err(|_| StoreError::Stopped)?;
-        result.await.map_err(|_| StoreError::Stopped)?
+        match self {
+            Db::Sqlite(db) => db.write(move |c| f(Tx::Sqlite(c))).await,
+            Db::Postgres(db) => db.write(move |p| f(Tx::Postgres(p))).await,
+        }
     }
 
-    /// Runs `f` on a reader connection, off the async threads.
-    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    /// Runs `f` on a reader, off the async threads.
+    pub async fn read_tx<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: for<'a, 'c> FnOnce(Tx<'a, 'c>) -> Result<T, E> + Send + 'static,
     {
-        let readers = Arc::clone(&self.readers);
-        let path = Arc::clone(&self.path);
-        tokio::task::spawn_blocking(move || {
-            let pooled = readers.lock().unwrap_or_else(PoisonError::into_inner).pop();
-            let conn = match pooled {
-                Some(conn) => conn,
-                None => {
-                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    Connection::open_with_flags(path.as_path(), flags)
-                        .map_err(|e| E::from(e.into()))?
-                }
-            };
-            let outcome = f(&conn);
-            let mut pool = readers.lock().unwrap_or_else(PoisonError::into_inner);
-            if pool.len() < READERS {
-                pool.push(conn);
-            }
-            outcome
-        })
-        .await
-        .map_err(|_| StoreError::Stopped)?
-    }
-}
-
-/// How often the WAL is folded back into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Runs passive checkpoints (they never block the writer) from a connection of its
-/// own, until the database handles are gone.
-fn spawn_checkpointer(path: &Path, alive: std::sync::Weak<()>) -> rusqlite::Result<()> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(1))?;
-    thread::Builder::new()
-        .name("clavepin-db-checkpoint".into())
-        .spawn(move || {
-            while alive.upgrade().is_some() {
-                thread::sleep(CHECKPOINT_EVERY);
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "checkpoint failed");
-                }
-            }
-        })
-        .map(|_| ())
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-}
-
-/// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.
-fn in_savepoint<T, E: From<StoreError>>(
-    tx: &Transaction<'_>,
-    f: impl FnOnce(&Connection) -> Result<T, E>,
-) -> Result<T, E> {
-    let sql = |batch: &str| tx.execute_batch(batch).map_err(|e| E::from(e.into()));
-    sql("SAVEPOINT job")?;
-    match f(tx) {
-        Ok(value) => {
-            sql("RELEASE job")?;
-            Ok(value)
-        }
-        Err(e) => {
-            sql("ROLLBACK TO job; RELEASE job")?;
-            Err(e)
+        match self {
+            Db::Sqlite(db) => db.read(move |c| f(Tx::Sqlite(c))).await,
+            Db::Postgres(db) => db.read(move |p| f(Tx::Postgres(p))).await,
         }
     }
 }
 
-/// One transaction for the batch; each caller is answered after the commit.
-fn run_batch(conn: &mut Connection, jobs: Vec<Job>) {
-    let tx = match conn.transaction() {
-        Ok(tx) => tx,
-        Err(e) => {
-            // Dropping the jobs drops their senders: each caller gets an error.
-            tracing::error!(error = %e, "cannot begin a write transaction");
-            return;
-        }
-    };
-    let mut replies = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let run = std::panic::AssertUnwindSafe(|| job(&tx));
-        match std::panic::catch_unwind(run) {
-            Ok(reply) => replies.push(reply),
-            Err(_) => {
-                // That request fails (its sender was dropped); its changes go.
-                let _ = tx.execute_batch("ROLLBACK TO job; RELEASE job");
-                tracing::error!("a database write panicked; it was rolled back");
-            }
-        }
-    }
-    let committed = tx.commit().is_ok();
-    for reply in replies {
-        reply(committed);
-    }
+/// Savepoints inside a job, for a rule that must keep part of its work when the
+/// rest is refused (the guard keeps the count of a failed claim).
+pub trait Savepoints {
+    fn savepoint(&self, name: &'static str) -> StoreResult<()>;
+    fn release(&self, name: &'static str) -> StoreResult<()>;
+    /// Undoes what followed the savepoint, and ends it.
+    fn rollback_to(&self, name: &'static str) -> StoreResult<()>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_refused_write_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("s.db")).unwrap();
-        db.write(|tx| {
-            tx.execute(
-                "INSERT INTO letters (to_name, address, text, sent_at) VALUES ('a','b','c',0)",
-                [],
-            )?;
-            Err::<(), _>(StoreError::Corrupt("refused job"))
-        })
-        .await
-        .unwrap_err();
-        let count: i64 = db
-            .read(|c| {
-                Ok::<i64, StoreError>(
-                    c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?,
-                )
-            })
-            .await
-            .unwrap();
-        assert_eq!(count, 0);
+impl Savepoints for rusqlite::Connection {
+    fn savepoint(&self, name: &'static str) -> StoreResult<()> {
+        Ok(self.execute_batch(&format!("SAVEPOINT {name}"))?)
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_writes_commit_together_and_a_refused_one_alone_rolls_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("s.db")).unwrap();
-        let writes = (0..200).map(|i| {
-            let db = db.clone();
-            tokio::spawn(async move {
-                db.write(move |tx| {
-                    tx.execute("INSERT INTO letters (to_name, address, text, sent_at) VALUES ('a','b','c',?1)", [i])?;
-                    if i % 10 == 0 {
-                        return Err(StoreError::Corrupt("refused job"));
-                    }
-                    Ok(i)
-                })
-                .await
-            })
-        });
-        let outcomes = futures_util::future::join_all(writes).await;
-        let accepted = outcomes.into_iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
-        assert_eq!(accepted, 180);
-        let stored: i64 = db
-            .read(|c| {
-                Ok::<i64, StoreError>(
-                    c.query_row("SELECT count(*) FROM letters", [], |r| r.get(0))?,
-                )
-            })
-            .await
-            .unwrap();
-        assert_eq!(stored, 180, "each refused write rolled back alone");
+    fn release(&self, name: &'static str) -> StoreResult<()> {
+        Ok(self.execute_batch(&format!("RELEASE {name}"))?)
     }
 
-    #[test]
-    fn a_file_that_is_not_a_database_is_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        std::fs::write(&path, b"this is not sqlite, and it is someone's data").unwrap();
-        assert!(matches!(Db::open(&path), Err(OpenError::Sqlite { .. })));
-        assert_eq!(std::fs::read(&path).unwrap(), b"this is not sqlite, and it is someone's data");
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        drop(Db::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
-        drop(conn);
-        assert!(matches!(Db::open(&path), Err(OpenError::TooNew { .. })));
+    fn rollback_to(&self, name: &'static str) -> StoreResult<()> {
+        Ok(self.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?)
     }
 }

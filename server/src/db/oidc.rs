@@ -76,8 +76,8 @@ pub trait OidcStore {
     fn prune_oidc(&self, codes_before: i64, now: i64) -> StoreResult<usize>;
 }
 
-const CLIENT_COLUMNS: &str = "id, name, redirect_uris, post_logout_redirect_uris, scopes, \
-                              auth_method, secret_hash, public_jwk, registered_at";
+pub(super) const CLIENT_COLUMNS: &str = "id, name, redirect_uris, post_logout_redirect_uris, scopes, \
+                                         auth_method, secret_hash, public_jwk, registered_at";
 
 /// A registered site as stored; `oidc::clients` turns it into a checked `Client`.
 #[derive(Debug, Clone)]

@@ -88,7 +88,7 @@ pub trait RegistryStore {
     fn citizens_page(&self, after: &str, page: i64) -> StoreResult<Vec<RegisteredCitizen>>;
 }
 
-fn census_row(
+pub(super) fn census_row(
     document: &str,
     full_name: String,
     birth_date: &str,

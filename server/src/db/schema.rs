@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -18,6 +18,7 @@ const V6: &str = include_str!("migrations/sqlite/v6.sql");
 const V7: &str = include_str!("migrations/sqlite/v7.sql");
 const V8: &str = include_str!("migrations/sqlite/v8.sql");
 const V9: &str = include_str!("migrations/sqlite/v9.sql");
+const V10: &str = include_str!("migrations/sqlite/v10.sql");
 
 pub enum Migrated {
     Ok,
@@ -50,6 +51,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         6 => tx.execute_batch(V7),
         7 => tx.execute_batch(V8),
         8 => tx.execute_batch(V9),
+        9 => tx.execute_batch(V10),
         _ => Ok(()),
     }
 }

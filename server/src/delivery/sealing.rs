@@ -84,8 +84,8 @@ mod tests {
     fn a_sealed_text_opens_only_in_its_own_outbox() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let rng = ring::rand::SystemRandom::new();
-        let keys =
-            ServiceKeys::load_or_create(dir.path(), &rng, true).unwrap_or_else(|e| panic!("{e}"));
+        let keys = ServiceKeys::load_or_create(dir.path(), None, &rng, true)
+            .unwrap_or_else(|e| panic!("{e}"));
         let sealed =
             seal(&keys, &rng, Outbox::Sms, "su código es 123456").unwrap_or_else(|e| panic!("{e}"));
         assert!(!sealed.as_stored().contains("123456"));

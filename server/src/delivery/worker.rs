@@ -1,7 +1,8 @@
 //! The delivery worker: after a commit that queued messages it is woken at once, and
-//! every second it looks for retries that fell due. One per service process: with
-//! several instances on one database each would claim rows (`FOR UPDATE SKIP
-//! LOCKED`) instead of following the cursor, which SQLite's single process allows.
+//! every second it looks for retries that fell due. One runs in every instance; a
+//! round is one at a time across all of them (on PostgreSQL, under a lock of the
+//! database's), so the outbox's cursor is followed by one round after another and a
+//! message is never handed over twice, whichever instance queued it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use tokio::sync::Notify;
 
 use super::gateways::SmsMessage;
 use super::gateways::{GatewayError, PushGateway, SmsGateway};
-use super::outbox::{self, Due, Kind, OutboxStore, Outcome, QueuedSms};
+use super::outbox::{self, Due, Kind, Outcome, QueuedSms};
 use super::sealing::{self, Outbox};
 use crate::db::Db;
 use crate::db::{StoreError, StoreResult};
@@ -21,6 +22,9 @@ use clavepin_protocol::Clock;
 /// (one read, one write) instead of one message each, and a message is still out
 /// within milliseconds of its commit.
 const GATHER: Duration = Duration::from_millis(5);
+
+/// The database lock a delivery round holds across instances.
+const DELIVERY_LOCK: i64 = 0x636c_6176_6564_6c76;
 
 /// A push whose token turned out dead: which device, which token, which PIN.
 #[derive(Debug, Clone)]
@@ -36,7 +40,7 @@ pub struct DeadToken {
 /// delivery never calls them. Returns whether an SMS was queued.
 pub type OnDeadToken = Arc<
     dyn Fn(
-            &rusqlite::Connection,
+            &dyn crate::store::Store,
             &DeadToken,
             &ServiceKeys,
             clavepin_protocol::Timestamp,
@@ -96,6 +100,19 @@ impl Delivery {
         keys: &Arc<ServiceKeys>,
     ) -> StoreResult<usize> {
         let _round = self.round.lock().await;
+        match db.postgres() {
+            Some(pg) => pg.exclusive(DELIVERY_LOCK, self.round(db, clock, keys)).await?,
+            None => self.round(db, clock, keys).await,
+        }
+    }
+
+    /// One round: what is due, handed over, recorded.
+    async fn round(
+        &self,
+        db: &Db,
+        clock: &dyn Clock,
+        keys: &Arc<ServiceKeys>,
+    ) -> StoreResult<usize> {
         let now = clock.now();
         let (sms, pushes) =
             db.read(move |c| Ok::<_, StoreError>((c.due_sms(now)?, c.due_pushes(now)?))).await?;

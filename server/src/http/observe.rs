@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::StoreError;
-use crate::delivery::outbox::{Kind, OutboxStore};
+use crate::delivery::outbox::Kind;
 use crate::metrics::{Listener, Metrics, OutboxDepths};
 use crate::state::AppState;
 
@@ -60,7 +60,15 @@ pub async fn metrics(State(o): State<Observed>) -> Response {
                 .into_response();
         }
     };
-    let text = o.app.metrics.render(depths, o.app.events.listeners(), o.sessions.len());
+    let sessions = match o.sessions.len(o.app.now()).await {
+        Ok(sessions) => sessions,
+        Err(e) => {
+            tracing::error!(error = %e, "metrics: the portal's sessions could not be counted");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the database did not answer\n")
+                .into_response();
+        }
+    };
+    let text = o.app.metrics.render(depths, o.app.events.listeners(), sessions);
     let content_type = "text/plain; version=0.0.4; charset=utf-8";
     let mut response = text.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -73,10 +81,7 @@ const READY_WITHIN: Duration = Duration::from_secs(2);
 /// `GET /ready`: 200 when a read and a write both went through within 2 s; else 503,
 /// so a load balancer sends citizens elsewhere.
 pub async fn ready(State(state): State<AppState>) -> Response {
-    let read = state.db.read(|c| {
-        c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
-            .map_err(StoreError::from)
-    });
+    let read = state.db.read(|c| c.key_fingerprint().map(|_| ()));
     let write = state.db.write(|_| Ok::<_, StoreError>(()));
     let checked = tokio::time::timeout(READY_WITHIN, async { (read.await, write.await) }).await;
     match checked {

@@ -14,8 +14,7 @@ use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Operator};
 use crate::audit::{self, Action};
 use crate::db::StoreResult;
-use crate::db::audit::AuditStore;
-use crate::delivery::outbox::{OutboxStore, PAGE};
+use crate::delivery::outbox::PAGE;
 use crate::delivery::sealing::{self, Outbox as Sealed};
 use crate::error::RegistryError;
 use crate::serving::client::ClientAddress;
@@ -85,7 +84,7 @@ pub struct After {
 async fn outbox_page<T: Send + 'static>(
     state: &AppState,
     after: i64,
-    page: fn(&rusqlite::Connection, i64) -> StoreResult<Vec<T>>,
+    page: fn(&dyn crate::store::Store, i64) -> StoreResult<Vec<T>>,
 ) -> HttpResult<Json<Outbox<T>>> {
     Ok(Json(Outbox { items: state.db.read(move |c| page(c, after)).await? }))
 }
@@ -133,7 +132,7 @@ pub async fn push_outbox(
     State(state): State<AppState>,
     ApiQuery(After { after }): ApiQuery<After>,
 ) -> HttpResult<Json<Outbox<OutboxPush>>> {
-    outbox_page(&state, after, <rusqlite::Connection as OutboxStore>::push_page).await
+    outbox_page(&state, after, |store, after| store.push_page(after)).await
 }
 
 /// `GET /operator/outbox/dead-letters`: what no gateway took, newest first.

@@ -9,7 +9,6 @@ use clavepin_protocol::wire::{ClientRegistered, Clients, RegisterClient};
 use super::error::{HttpError, HttpResult};
 use super::extract::{ApiJson, ApiPath, Operator};
 use crate::audit::{self, Action};
-use crate::db::oidc::OidcStore;
 use crate::oidc::clients::{self, Client, NewClient};
 use crate::oidc::signing;
 use crate::serving::client::ClientAddress;

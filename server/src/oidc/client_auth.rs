@@ -2,18 +2,17 @@
 //! `private_key_jwt` (OpenID Connect Core §9, RFC 7523), or, for a native app,
 //! nothing but its `client_id` (PKCE then binds the code to the app).
 
+use crate::store::Store;
 use axum::http::{HeaderMap, header};
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::crypto::b64_decode_standard;
 use jsonwebtoken::jwk::AlgorithmParameters;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::clients::{Client, ClientAuth};
 use super::error::OidcError;
-use crate::db::oidc::OidcStore;
 use crate::keys::ServiceKeys;
 use crate::time::millis;
 
@@ -64,7 +63,7 @@ fn basic(headers: &HeaderMap) -> Option<Result<(String, String), OidcError>> {
     Some(Ok((form_decode(id), form_decode(secret))))
 }
 
-fn load(tx: &Connection, client_id: &str) -> Result<Client, OidcError> {
+fn load(tx: &dyn Store, client_id: &str) -> Result<Client, OidcError> {
     let row = tx.client(client_id)?.ok_or(OidcError::InvalidClient("unknown client"))?;
     Ok(Client::from_row(row)?)
 }
@@ -82,7 +81,7 @@ struct AssertionClaims {
 /// The site that sent this token request, proven. `token_endpoint` is the audience
 /// an assertion must name (the issuer is accepted too, as Core §9 allows).
 pub fn authenticate(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     issuer: &str,
     token_endpoint: &str,
@@ -123,7 +122,7 @@ pub fn authenticate(
 }
 
 fn by_assertion(
-    tx: &Connection,
+    tx: &dyn Store,
     issuer: &str,
     token_endpoint: &str,
     client_id: Option<&str>,

@@ -53,7 +53,7 @@ impl Scope {
 }
 
 /// A set of scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Scopes(u8);
 
 impl Scopes {
@@ -349,13 +349,12 @@ pub fn parse_public_key(value: &serde_json::Value) -> Result<Box<Jwk>, ClientErr
 /// Registers a site: its id and, for `client_secret_basic`, its secret, which is
 /// returned this once and kept only as a keyed hash.
 pub fn register(
-    tx: &rusqlite::Connection,
+    tx: &dyn crate::store::Store,
     keys: &crate::keys::ServiceKeys,
     rng: &dyn ring::rand::SecureRandom,
     new: NewClient,
     now: Timestamp,
 ) -> Result<(Client, Option<String>), super::error::OidcError> {
-    use crate::db::oidc::OidcStore;
     let id = crate::ids::random_id(rng)?;
     let (auth, secret) = match (new.public_key, new.native_app) {
         (Some(jwk), _) => (ClientAuth::PrivateKeyJwt { jwk }, None),

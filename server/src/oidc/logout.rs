@@ -1,15 +1,14 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): which site asks,
 //! for whom, and where the citizen may be sent afterwards.
 
+use crate::store::Store;
 use jsonwebtoken::{Algorithm, Validation};
-use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::clients::Client;
 use super::request::redirect_to;
 use super::{Issuer, signing};
 use crate::db::StoreError;
-use crate::db::oidc::OidcStore;
 
 /// A logout request's parameters (query or form).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -54,7 +53,7 @@ struct Hint {
 
 /// Checks a logout request. A hint is ours if our key signed it; an expired one
 /// still names the site and the citizen (the spec allows it).
-pub fn check(conn: &Connection, issuer: &Issuer, p: &LogoutParams) -> Result<Logout, LogoutError> {
+pub fn check(conn: &dyn Store, issuer: &Issuer, p: &LogoutParams) -> Result<Logout, LogoutError> {
     let hint = match p.id_token_hint.as_deref().filter(|h| !h.is_empty()) {
         None => None,
         Some(token) => {

@@ -5,17 +5,16 @@
 //! gets an error page (sending them on would make the provider an open redirector,
 //! RFC 6749 §4.1.2.1); after that, the site gets the error at its redirect URI.
 
-use rusqlite::Connection;
+use crate::store::Store;
 
 use super::clients::{Client, Scope, Scopes};
 use crate::db::StoreError;
-use crate::db::oidc::OidcStore;
 
 /// Longest `state` or `nonce` kept (they live in the portal session).
 const MAX_ECHOED: usize = 1_024;
 
 /// A checked request, kept in the citizen's portal session until they sign in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Authorization {
     pub client_id: String,
     /// Shown on every page of the flow.
@@ -69,7 +68,7 @@ impl From<StoreError> for AuthorizeError {
 }
 
 /// Checks the query of `GET /oidc/authorize`.
-pub fn check(conn: &Connection, query: &str) -> Result<Authorization, AuthorizeError> {
+pub fn check(conn: &dyn Store, query: &str) -> Result<Authorization, AuthorizeError> {
     let mut params: Vec<(String, String)> = Vec::new();
     let mut repeated: Vec<String> = Vec::new();
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {

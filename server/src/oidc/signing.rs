@@ -7,6 +7,7 @@
 //! rotate at once (a key feared lost); the old key is then kept just as long. The
 //! private halves are stored sealed with the service's storage key.
 
+use crate::store::Store;
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::crypto::b64_encode;
@@ -14,12 +15,11 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use ring::digest::{SHA256, digest};
 use ring::rand::SecureRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-use rusqlite::Connection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::OidcError;
-use crate::db::oidc::{KeyRow, OidcStore};
+use crate::db::oidc::KeyRow;
 use crate::error::Fault;
 use crate::keys::ServiceKeys;
 use crate::time::millis;
@@ -96,7 +96,7 @@ fn new_key(
 /// Brings the keys up to date at `now` (the first key, the next one, retirements,
 /// deletions) and returns the one that signs.
 pub fn maintain(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     rng: &dyn SecureRandom,
     now: Timestamp,
@@ -128,7 +128,7 @@ pub fn maintain(
 
 /// The key that signs at `now`, ready to sign.
 pub fn signer(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     rng: &dyn SecureRandom,
     now: Timestamp,
@@ -141,7 +141,7 @@ pub fn signer(
 /// A new key that signs from `now`; the one before is retired (and stays published
 /// [`KEEP_RETIRED`]). Returns the new key's id.
 pub fn rotate_now(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     rng: &dyn SecureRandom,
     now: Timestamp,
@@ -160,7 +160,7 @@ pub fn rotate_now(
 }
 
 /// The JWKS (RFC 7517 §5): every published key.
-pub fn jwks(conn: &Connection) -> Result<serde_json::Value, OidcError> {
+pub fn jwks(conn: &dyn Store) -> Result<serde_json::Value, OidcError> {
     let keys: Vec<_> = conn
         .signing_keys()?
         .iter()
@@ -177,7 +177,7 @@ pub fn jwks(conn: &Connection) -> Result<serde_json::Value, OidcError> {
 /// Claims of a token this provider signed with a key it still publishes, checked
 /// against `validation` (whose algorithm is set to ES256 here).
 pub fn verify_own<T: DeserializeOwned>(
-    conn: &Connection,
+    conn: &dyn Store,
     token: &str,
     mut validation: Validation,
 ) -> Result<Option<T>, OidcError> {
@@ -199,11 +199,11 @@ mod tests {
 
     fn keys() -> ServiceKeys {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        ServiceKeys::load_or_create(dir.path(), &SystemRandom::new(), true)
+        ServiceKeys::load_or_create(dir.path(), None, &SystemRandom::new(), true)
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn kids(conn: &Connection) -> Vec<String> {
+    fn kids(conn: &dyn Store) -> Vec<String> {
         let jwks = jwks(conn).unwrap_or_else(|e| panic!("{e}"));
         let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
         keys.iter().map(|k| k["kid"].as_str().unwrap_or_default().to_owned()).collect()
@@ -214,7 +214,7 @@ mod tests {
         sub: String,
     }
 
-    fn verifies(conn: &Connection, token: &str) -> bool {
+    fn verifies(conn: &dyn Store, token: &str) -> bool {
         let mut v = Validation::new(Algorithm::ES256);
         v.validate_exp = false;
         v.required_spec_claims.clear();

@@ -5,19 +5,19 @@
 //! A code lasts [`CODE_LIFE`] and is good once. A second use is taken as a sign the
 //! code leaked, so the tokens issued with it are revoked (RFC 6749 §4.1.2).
 
+use crate::store::Store;
 use chrono::TimeDelta;
 use clavepin_protocol::crypto::b64_encode;
 use clavepin_protocol::{DocumentNumber, Timestamp};
 use ring::digest::{SHA256, digest};
 use ring::rand::SecureRandom;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::clients::{Client, Scope};
 use super::error::OidcError;
 use super::request::Authorization;
 use super::signing;
-use crate::db::oidc::{CodeRow, OidcStore};
+use crate::db::oidc::CodeRow;
 use crate::error::Fault;
 use crate::keys::ServiceKeys;
 use crate::time::millis;
@@ -141,7 +141,7 @@ fn random_secret(rng: &dyn SecureRandom) -> Result<String, Fault> {
 
 /// Issues the code the citizen's browser takes back to the site.
 pub fn issue_code(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     rng: &dyn SecureRandom,
     auth: &Authorization,
@@ -191,7 +191,7 @@ fn verifier_well_formed(v: &str) -> bool {
 /// Redeems a code for `client`. The outer error changed nothing; the inner one is a
 /// refusal that must still be committed (the code burnt, its tokens revoked).
 pub fn redeem(
-    tx: &Connection,
+    tx: &dyn Store,
     keys: &ServiceKeys,
     rng: &dyn SecureRandom,
     issuer: &str,
@@ -274,7 +274,7 @@ pub fn redeem(
 
 /// Forgets codes once their tokens are dead (a code is kept that long so that a
 /// second use can still revoke them), expired tokens and seen assertions.
-pub fn prune(tx: &Connection, now: Timestamp) -> crate::db::StoreResult<usize> {
+pub fn prune(tx: &dyn Store, now: Timestamp) -> crate::db::StoreResult<usize> {
     tx.prune_oidc(millis(now - CODE_LIFE - ACCESS_TOKEN_LIFE), millis(now))
 }
 
@@ -287,7 +287,7 @@ fn strip_nulls(mut value: serde_json::Value) -> serde_json::Value {
 
 /// What the UserInfo endpoint says for an access token.
 pub fn userinfo(
-    conn: &Connection,
+    conn: &dyn Store,
     keys: &ServiceKeys,
     token: &str,
     now: Timestamp,

@@ -25,7 +25,7 @@ const SMS_PER_APP_REQUEST: i64 = 1;
 
 /// "Request SMS to be sent to your mobile": the app's PIN, by SMS too. The service
 /// opens its own sealed copy; it keeps no other.
-pub fn send_by_sms(tx: &impl Store, request_id: &str, issuer: Issuer<'_>) -> PinResult<PinSmsSent> {
+pub fn send_by_sms(tx: &dyn Store, request_id: &str, issuer: Issuer<'_>) -> PinResult<PinSmsSent> {
     let request = load_request(tx, request_id)?;
     refuse_unless_live(&request, issuer.now)?;
     let (Some(device_id), Some(sealed), "app") =
@@ -58,7 +58,7 @@ pub fn send_by_sms(tx: &impl Store, request_id: &str, issuer: Issuer<'_>) -> Pin
 /// so the citizen still gets it. Whether an SMS was queued (not if the PIN is no
 /// longer live, or was sent by SMS already).
 pub fn fall_back_from_dead_push(
-    tx: &impl Store,
+    tx: &dyn Store,
     dead: &DeadToken,
     keys: &ServiceKeys,
     now: Timestamp,
@@ -79,7 +79,7 @@ pub fn fall_back_from_dead_push(
 
 /// Live PINs sealed for a device that it has not acknowledged.
 pub fn pending_for(
-    store: &impl PinStore,
+    store: &dyn PinStore,
     device_id: &str,
     now: Timestamp,
 ) -> PinResult<Vec<PendingPin>> {
@@ -88,7 +88,7 @@ pub fn pending_for(
 
 /// The device has stored the PIN. Idempotent.
 pub fn acknowledge(
-    store: &impl PinStore,
+    store: &dyn PinStore,
     device_id: &str,
     request_id: &str,
     now: Timestamp,
@@ -105,7 +105,7 @@ pub const MAX_STATE_QUERY: usize = 100;
 
 /// The states of this device's requests among `ids`.
 pub fn states(
-    store: &impl PinStore,
+    store: &dyn PinStore,
     device_id: &str,
     ids: &[String],
     now: Timestamp,

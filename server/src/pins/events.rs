@@ -1,5 +1,8 @@
 //! The direct channel: devices that hold `GET /device/events` open hear about new
-//! PINs at once. In memory only; anything missed is in the pull (`GET /device/pins`).
+//! PINs at once. Each instance holds its own channels; a PIN issued on one instance
+//! is passed to the others by the hook given with [`EventHub::beyond`] (the
+//! database's notifications, `fanout.rs`). Anything missed is in the pull
+//! (`GET /device/pins`).
 //!
 //! Each open channel subscribes for its own device, so a PIN wakes only the
 //! channels of the device it is for: with tens of thousands open, announcing one
@@ -45,11 +48,15 @@ impl Listeners {
     }
 }
 
+/// Passes a PIN to the other instances.
+pub type Beyond = Arc<dyn Fn(&PendingPin) + Send + Sync>;
+
 /// Fans new PINs out to the channels of their device.
 #[derive(Clone)]
 pub struct EventHub {
     listeners: Arc<Listeners>,
     closing: watch::Sender<bool>,
+    beyond: Option<Beyond>,
 }
 
 impl std::fmt::Debug for EventHub {
@@ -60,7 +67,7 @@ impl std::fmt::Debug for EventHub {
 
 impl Default for EventHub {
     fn default() -> Self {
-        Self { listeners: Arc::default(), closing: watch::channel(false).0 }
+        Self { listeners: Arc::default(), closing: watch::channel(false).0, beyond: None }
     }
 }
 
@@ -103,15 +110,29 @@ impl Drop for Subscription {
 }
 
 impl EventHub {
-    /// Announces a PIN to its device's open channels; none open is fine.
+    /// A hub that also passes every PIN it is given to the other instances.
+    pub fn beyond(mut self, beyond: Beyond) -> Self {
+        self.beyond = Some(beyond);
+        self
+    }
+
+    /// Announces a PIN issued here to its device's open channels, on this instance
+    /// and the others; none open is fine.
     pub fn publish(&self, pin: PendingPin) {
-        let map = self.listeners.lock();
-        let Some(list) = map.get(&pin.device_id) else { return };
-        for listener in list {
-            if listener.sender.try_send(pin.clone()).is_err() {
-                listener.lagged.store(true, Ordering::Release);
-            }
+        if let Some(beyond) = &self.beyond {
+            beyond(&pin);
         }
+        self.deliver(pin);
+    }
+
+    /// A handle that delivers while the hub lives, without keeping it alive.
+    pub fn weak(&self) -> WeakHub {
+        WeakHub(Arc::downgrade(&self.listeners))
+    }
+
+    /// Announces a PIN to its device's channels open on this instance.
+    pub fn deliver(&self, pin: PendingPin) {
+        deliver(&self.listeners, pin);
     }
 
     /// Listens for `device_id`'s PINs.
@@ -144,6 +165,33 @@ impl EventHub {
     /// Resolves once [`close`](Self::close) was called.
     pub fn closed(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()
+    }
+}
+
+/// A hub held weakly (by the listener to the other instances).
+#[derive(Clone)]
+pub struct WeakHub(std::sync::Weak<Listeners>);
+
+impl WeakHub {
+    pub fn is_alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+
+    /// Delivers on this instance, if the hub is still there.
+    pub fn deliver(&self, pin: PendingPin) {
+        if let Some(listeners) = self.0.upgrade() {
+            deliver(&listeners, pin);
+        }
+    }
+}
+
+fn deliver(listeners: &Listeners, pin: PendingPin) {
+    let map = listeners.lock();
+    let Some(list) = map.get(&pin.device_id) else { return };
+    for listener in list {
+        if listener.sender.try_send(pin.clone()).is_err() {
+            listener.lagged.store(true, Ordering::Release);
+        }
     }
 }
 

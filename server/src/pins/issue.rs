@@ -42,12 +42,12 @@ pub struct Issued {
 
 /// Whether the citizen has an activated app that a PIN could be pushed to: the
 /// portal then offers the choice of app or SMS (seed 001).
-pub fn app_available(store: &impl PinStore, document: &DocumentNumber) -> PinResult<bool> {
+pub fn app_available(store: &dyn PinStore, document: &DocumentNumber) -> PinResult<bool> {
     Ok(store.active_device(document)?.is_some())
 }
 
 /// "Obtain PIN".
-pub fn obtain(tx: &impl Store, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
+pub fn obtain(tx: &dyn Store, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult<Issued> {
     let claim = IdentityClaim::new(req.document, req.contrast)
         .map_err(|e| PinError::Invalid(e.to_string()))?;
     let citizen = registry::registered_citizen(tx, &claim)?;
@@ -59,7 +59,7 @@ pub fn obtain(tx: &impl Store, req: &ObtainPin, issuer: Issuer<'_>) -> PinResult
 }
 
 fn issue(
-    tx: &impl Store,
+    tx: &dyn Store,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     code: PinCode,
@@ -163,7 +163,7 @@ fn channel_text(channel: PinChannel) -> &'static str {
 /// expired or dead, but not used or already replaced). The code proves the caller
 /// holds the form the first request gave.
 pub fn request_again(
-    tx: &impl Store,
+    tx: &dyn Store,
     request_id: &str,
     code: &str,
     issuer: Issuer<'_>,

@@ -12,7 +12,7 @@ use crate::error::{PinError, PinResult};
 use crate::time::millis;
 
 /// The request, or `UnknownPinRequest`.
-pub(super) fn load_request(store: &impl PinStore, id: &str) -> PinResult<RequestRow> {
+pub(super) fn load_request(store: &dyn PinStore, id: &str) -> PinResult<RequestRow> {
     store.request(id)?.ok_or(PinError::UnknownPinRequest)
 }
 
@@ -38,6 +38,6 @@ pub(super) fn refuse_unless_live(request: &RequestRow, now: Timestamp) -> PinRes
 }
 
 /// Forgets requests a day past expiry (the device keeps its own history).
-pub fn prune(store: &impl PinStore, now: Timestamp) -> StoreResult<usize> {
+pub fn prune(store: &dyn PinStore, now: Timestamp) -> StoreResult<usize> {
     store.prune_requests(millis(now - TimeDelta::days(1)))
 }

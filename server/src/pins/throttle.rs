@@ -42,7 +42,7 @@ pub const PUSH_CAP_WINDOW: TimeDelta = TimeDelta::minutes(10);
 
 /// Refuses while the citizen waits after wrong PINs, or is stopped at 100.
 pub fn check_not_throttled(
-    store: &impl PinStore,
+    store: &dyn PinStore,
     document: &DocumentNumber,
     now: Timestamp,
 ) -> PinResult<()> {
@@ -58,7 +58,7 @@ pub fn check_not_throttled(
 }
 
 /// Clears a citizen's PIN failures (operator unlock, or a new activation).
-pub fn clear_failures(store: &impl PinStore, document: &DocumentNumber) -> StoreResult<bool> {
+pub fn clear_failures(store: &dyn PinStore, document: &DocumentNumber) -> StoreResult<bool> {
     store.clear_pin_failures(document)
 }
 

@@ -17,7 +17,7 @@ use crate::time::millis;
 /// "Access": checks code and PIN. A wrong try is counted even though the request is
 /// refused, hence the nested result.
 pub fn verify(
-    tx: &impl Store,
+    tx: &dyn Store,
     request_id: &str,
     req: &VerifyPin,
     now: Timestamp,

@@ -120,6 +120,7 @@ pub fn routes(
         .route(oidc::LOGOUT, get(sites::logout_page).post(sites::logout))
         .route(paths::PRIVACY, get(privacy_page))
         .route(STYLESHEET_PATH, get(stylesheet))
+        .layer(middleware::from_fn_with_state(portal.clone(), visit::store_sessions))
         .layer(middleware::map_response(page_headers))
         .with_state(portal)
 }

@@ -1,6 +1,7 @@
-//! Server-side sessions for the portal's pages, in memory. The browser holds only a
-//! random 128-bit id in a cookie; where the citizen is in the flow (document, claim,
-//! PIN request, who signed in) stays here. A session dies after 15 minutes without a
+//! Server-side sessions for the portal's pages: in memory for one instance, in the
+//! database when several share it (PostgreSQL), so that a request may land on any of
+//! them. The browser holds only a random 128-bit id in a cookie; where the citizen is
+//! in the flow (document, claim, PIN request, who signed in) stays here. A session dies after 15 minutes without a
 //! request (OWASP's session guidance for a log-in flow; a PIN lives 10), measured on
 //! the service's clock so tests can move it.
 //!
@@ -10,9 +11,10 @@
 //!
 //! Only a visit that got somewhere is stored (an anonymous one carries a CSRF token
 //! derived from its cookie instead, `visit.rs`), so page views cost no memory. What
-//! is stored is bounded twice: one client address holds at most
-//! [`MAX_SESSIONS_PER_CLIENT`], and when the store is full the session idle longest
-//! makes room, so nobody is ever turned away for want of space.
+//! is stored is bounded: one client address holds at most [`MAX_SESSIONS_PER_CLIENT`],
+//! and when the memory store is full the session idle longest makes room, so nobody
+//! is ever turned away for want of space (the database is pruned of idle sessions
+//! every minute instead).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -24,7 +26,9 @@ use clavepin_protocol::{DocumentNumber, IdentityClaim, Timestamp};
 use ring::digest::{SHA256, digest};
 
 use super::i18n::Lang;
+use crate::db::StoreError;
 use crate::serving::client::ClientAddress;
+use crate::time::millis;
 
 /// A session dies after this long without a request.
 pub const IDLE_LIFE: TimeDelta = TimeDelta::minutes(15);
@@ -37,7 +41,7 @@ const MAX_SESSIONS: usize = 100_000;
 pub const MAX_SESSIONS_PER_CLIENT: usize = 2_000;
 
 /// One browser's session.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// The language chosen with the switch, if any.
     pub lang: Option<Lang>,
@@ -52,7 +56,7 @@ pub struct Session {
 }
 
 /// Where the citizen is in "Access with Cl@ve PIN" (seed 002).
-#[derive(Clone, Default)]
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub enum Flow {
     /// Nothing typed yet.
     #[default]
@@ -69,7 +73,7 @@ pub enum Flow {
 
 /// A live PIN request, as the PIN page needs it. The code lives here, never in a
 /// form field the browser could change.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct PinStep {
     pub claim: IdentityClaim,
     pub app_available: bool,
@@ -84,7 +88,7 @@ pub struct PinStep {
 }
 
 /// A one-off message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Notice {
     /// After "Sign out".
     SignedOut,
@@ -131,7 +135,7 @@ struct Entry {
 }
 
 #[derive(Default)]
-struct Store {
+pub struct Store {
     entries: HashMap<Key, Entry>,
     /// Every entry by when it was last seen, oldest first.
     by_age: BTreeSet<(Timestamp, Key)>,
@@ -170,15 +174,27 @@ impl Store {
     }
 }
 
-/// Every stored session.
-#[derive(Default)]
-pub struct Sessions {
-    store: Mutex<Store>,
+/// Every stored session: in this process's memory, or in the database.
+pub enum Sessions {
+    Memory(Mutex<Store>),
+    Database(crate::db::Db),
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions::Memory(Mutex::default())
+    }
 }
 
 impl fmt::Debug for Sessions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sessions").field("live", &self.lock().entries.len()).finish()
+        match self {
+            Sessions::Memory(store) => {
+                let live = lock(store).entries.len();
+                f.debug_struct("Sessions").field("live", &live).finish()
+            }
+            Sessions::Database(_) => f.write_str("Sessions(database)"),
+        }
     }
 }
 
@@ -186,62 +202,121 @@ impl fmt::Debug for Sessions {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Full;
 
-impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
-        // A panic elsewhere cannot leave a map half-updated: every change is one call.
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // A panic elsewhere cannot leave a map half-updated: every change is one call.
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
+impl Sessions {
     /// The session with this id if it is alive at `now`; touching it keeps it alive.
-    pub fn load(&self, id: &str, now: Timestamp) -> Option<Session> {
-        let mut store = self.lock();
-        let key = key(id);
-        let seen = store.entries.get(&key)?.last_seen;
-        if now - seen >= IDLE_LIFE {
-            store.forget(&key);
-            return None;
-        }
-        store.touch(key, now);
-        store.entries.get(&key).map(|e| e.session.clone())
+    /// A stored session that no longer reads (written by another version) is none.
+    pub async fn load(&self, id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+        let store = match self {
+            Sessions::Memory(store) => return Ok(load_in_memory(&mut lock(store), id, now)),
+            Sessions::Database(db) => db,
+        };
+        let (hash, now, idle_since) = (key(id), millis(now), millis(now - IDLE_LIFE));
+        let data = store.write(move |tx| tx.load_session(&hash, now, idle_since)).await?;
+        Ok(data.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
     /// Stores a session under `id` (new or existing) for `client`.
-    pub fn save(
+    pub async fn save(
         &self,
         id: &str,
         session: Session,
         client: ClientAddress,
         now: Timestamp,
-    ) -> Result<(), Full> {
-        let mut store = self.lock();
-        let key = key(id);
-        if let Some(entry) = store.entries.get_mut(&key) {
-            entry.session = session;
-            store.touch(key, now);
-            return Ok(());
-        }
-        if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
-            store.sweep(now);
-            if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
-                return Err(Full);
+    ) -> Result<Result<(), Full>, StoreError> {
+        let store = match self {
+            Sessions::Memory(store) => {
+                return Ok(save_in_memory(&mut lock(store), id, session, client, now));
             }
-        }
-        store.sweep(now);
-        store.entries.insert(key, Entry { session, last_seen: now, client });
-        store.by_age.insert((now, key));
-        *store.per_client.entry(client).or_insert(0) += 1;
-        Ok(())
+            Sessions::Database(db) => db,
+        };
+        let data = serde_json::to_string(&session).map_err(|_| StoreError::Corrupt("session"))?;
+        let (hash, client) = (key(id), client.as_key());
+        let (now, idle_since) = (millis(now), millis(now - IDLE_LIFE));
+        let cap = MAX_SESSIONS_PER_CLIENT as i64;
+        let saved = store
+            .write(move |tx| tx.save_session(&hash, &client, &data, now, idle_since, cap))
+            .await?;
+        Ok(if saved { Ok(()) } else { Err(Full) })
     }
 
     /// Forgets a session (sign-out, or its id is being replaced).
-    pub fn remove(&self, id: &str) {
-        self.lock().forget(&key(id));
+    pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
+        match self {
+            Sessions::Memory(store) => {
+                lock(store).forget(&key(id));
+                Ok(())
+            }
+            Sessions::Database(db) => {
+                let hash = key(id);
+                db.write(move |tx| tx.remove_session(&hash)).await
+            }
+        }
     }
 
-    /// How many sessions are stored, live or not yet swept.
-    pub fn len(&self) -> usize {
-        self.lock().entries.len()
+    /// How many sessions are stored and live at `now` (in memory: not yet swept).
+    pub async fn len(&self, now: Timestamp) -> Result<usize, StoreError> {
+        match self {
+            Sessions::Memory(store) => Ok(lock(store).entries.len()),
+            Sessions::Database(db) => {
+                let idle_since = millis(now - IDLE_LIFE);
+                let live = db.read(move |tx| tx.live_sessions(idle_since)).await?;
+                Ok(usize::try_from(live).unwrap_or(0))
+            }
+        }
     }
+
+    /// Forgets the database's idle sessions (memory sweeps as it goes).
+    pub async fn prune(&self, now: Timestamp) -> Result<usize, StoreError> {
+        match self {
+            Sessions::Memory(_) => Ok(0),
+            Sessions::Database(db) => {
+                let idle_since = millis(now - IDLE_LIFE);
+                db.write(move |tx| tx.prune_sessions(idle_since)).await
+            }
+        }
+    }
+}
+
+fn load_in_memory(store: &mut Store, id: &str, now: Timestamp) -> Option<Session> {
+    let key = key(id);
+    let seen = store.entries.get(&key)?.last_seen;
+    if now - seen >= IDLE_LIFE {
+        store.forget(&key);
+        return None;
+    }
+    store.touch(key, now);
+    store.entries.get(&key).map(|e| e.session.clone())
+}
+
+fn save_in_memory(
+    store: &mut Store,
+    id: &str,
+    session: Session,
+    client: ClientAddress,
+    now: Timestamp,
+) -> Result<(), Full> {
+    let key = key(id);
+    if let Some(entry) = store.entries.get_mut(&key) {
+        entry.session = session;
+        store.touch(key, now);
+        return Ok(());
+    }
+    if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
+        store.sweep(now);
+        if store.per_client.get(&client).copied().unwrap_or(0) >= MAX_SESSIONS_PER_CLIENT {
+            return Err(Full);
+        }
+    }
+    store.sweep(now);
+    store.entries.insert(key, Entry { session, last_seen: now, client });
+    store.by_age.insert((now, key));
+    *store.per_client.entry(client).or_insert(0) += 1;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -259,50 +334,80 @@ mod tests {
 
     #[test]
     fn a_session_lives_fifteen_idle_minutes() {
-        let sessions = Sessions::default();
+        let mut sessions = Store::default();
         let session = Session { csrf: "token".into(), ..Session::default() };
-        assert_eq!(sessions.save("id-1", session, client(1), at(0)), Ok(()));
-        assert!(sessions.load("id-1", at(14 * 60)).is_some(), "touching keeps it alive");
-        assert!(sessions.load("id-1", at(28 * 60)).is_some());
-        assert!(sessions.load("id-1", at(43 * 60)).is_none(), "15 idle minutes end it");
-        assert!(sessions.load("id-1", at(0)).is_none(), "and it is gone for good");
-        assert!(sessions.load("unknown", at(0)).is_none());
+        assert_eq!(save_in_memory(&mut sessions, "id-1", session, client(1), at(0)), Ok(()));
+        assert!(
+            load_in_memory(&mut sessions, "id-1", at(14 * 60)).is_some(),
+            "touching keeps it alive"
+        );
+        assert!(load_in_memory(&mut sessions, "id-1", at(28 * 60)).is_some());
+        assert!(
+            load_in_memory(&mut sessions, "id-1", at(43 * 60)).is_none(),
+            "15 idle minutes end it"
+        );
+        assert!(load_in_memory(&mut sessions, "id-1", at(0)).is_none(), "and it is gone for good");
+        assert!(load_in_memory(&mut sessions, "unknown", at(0)).is_none());
     }
 
     #[test]
     fn expired_sessions_are_swept_and_removed_ones_are_gone() {
-        let sessions = Sessions::default();
+        let mut sessions = Store::default();
         for i in 0..10 {
             let id = format!("old-{i}");
-            assert_eq!(sessions.save(&id, Session::default(), client(1), at(0)), Ok(()));
+            assert_eq!(
+                save_in_memory(&mut sessions, &id, Session::default(), client(1), at(0)),
+                Ok(())
+            );
         }
-        assert_eq!(sessions.save("new", Session::default(), client(1), at(16 * 60)), Ok(()));
-        assert_eq!(sessions.len(), 1);
-        sessions.remove("new");
-        assert!(sessions.load("new", at(16 * 60)).is_none());
+        assert_eq!(
+            save_in_memory(&mut sessions, "new", Session::default(), client(1), at(16 * 60)),
+            Ok(())
+        );
+        assert_eq!(sessions.entries.len(), 1);
+        sessions.forget(&key("new"));
+        assert!(load_in_memory(&mut sessions, "new", at(16 * 60)).is_none());
     }
 
     #[test]
     fn one_client_cannot_fill_the_store_and_a_full_store_makes_room() {
-        let sessions = Sessions::default();
+        let mut sessions = Store::default();
         for i in 0..MAX_SESSIONS_PER_CLIENT {
             assert_eq!(
-                sessions.save(&format!("a-{i}"), Session::default(), client(2), at(0)),
+                save_in_memory(
+                    &mut sessions,
+                    &format!("a-{i}"),
+                    Session::default(),
+                    client(2),
+                    at(0)
+                ),
                 Ok(())
             );
         }
-        assert_eq!(sessions.save("a-more", Session::default(), client(2), at(1)), Err(Full));
-        assert_eq!(sessions.save("b-0", Session::default(), client(3), at(1)), Ok(()));
+        assert_eq!(
+            save_in_memory(&mut sessions, "a-more", Session::default(), client(2), at(1)),
+            Err(Full)
+        );
+        assert_eq!(
+            save_in_memory(&mut sessions, "b-0", Session::default(), client(3), at(1)),
+            Ok(())
+        );
         // Filled by many clients, the store drops whoever has been idle longest.
         for i in 0..MAX_SESSIONS {
             let c = ClientAddress::of(std::net::IpAddr::from((i as u32 + 10).to_be_bytes()));
-            assert_eq!(sessions.save(&format!("c-{i}"), Session::default(), c, at(2)), Ok(()));
+            assert_eq!(
+                save_in_memory(&mut sessions, &format!("c-{i}"), Session::default(), c, at(2)),
+                Ok(())
+            );
         }
-        assert_eq!(sessions.len(), MAX_SESSIONS);
-        assert!(sessions.load("a-0", at(2)).is_none(), "the idlest went first");
-        assert!(sessions.load(&format!("c-{}", MAX_SESSIONS - 1), at(2)).is_some());
+        assert_eq!(sessions.entries.len(), MAX_SESSIONS);
+        assert!(load_in_memory(&mut sessions, "a-0", at(2)).is_none(), "the idlest went first");
+        assert!(load_in_memory(&mut sessions, &format!("c-{}", MAX_SESSIONS - 1), at(2)).is_some());
         // Client 2's sessions went with the room made, so it may store again.
-        assert_eq!(sessions.save("a-again", Session::default(), client(2), at(3)), Ok(()));
+        assert_eq!(
+            save_in_memory(&mut sessions, "a-again", Session::default(), client(2), at(3)),
+            Ok(())
+        );
     }
 
     #[test]

@@ -188,14 +188,8 @@ pub async fn logout(
     };
     if let (Some(client), Some(subject)) = (&checked.client, checked.subject.clone()) {
         let client_id = client.id.clone();
-        let revoked = p
-            .app
-            .db
-            .write(move |tx| {
-                use crate::db::oidc::OidcStore;
-                tx.revoke_tokens_of_subject(&client_id, &subject)
-            })
-            .await;
+        let revoked =
+            p.app.db.write(move |tx| tx.revoke_tokens_of_subject(&client_id, &subject)).await;
         if revoked.is_err() {
             return visit.failed(&p);
         }

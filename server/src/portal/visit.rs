@@ -5,6 +5,10 @@
 //! token is a keyed hash of its cookie's id, checked without any state, and a
 //! language it chose goes in a cookie of its own. So a flood of page views costs the
 //! service no memory; a session is stored from the first form that moves it on.
+//!
+//! Handlers answer synchronously; what the store must keep or forget travels with
+//! the answer (a [`SessionWrite`]) to [`store_sessions`], the layer that stores it
+//! before the answer leaves, so that the next request finds it on any instance.
 
 use axum::extract::{Form, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -30,6 +34,8 @@ pub struct Visit {
     new: bool,
     /// Whether the session is in the store (else it is anonymous).
     stored: bool,
+    /// An id rotated away, for the store to forget.
+    forget: Option<String>,
     client: ClientAddress,
     /// The session, changed by the handler and stored when it answers.
     pub session: Session,
@@ -45,7 +51,16 @@ impl FromRequestParts<Portal> for Visit {
         let client = parts.extensions.get::<ClientAddress>().copied();
         let client = client.unwrap_or_else(ClientAddress::unknown);
         let cookie = session_cookie(&parts.headers, portal.cookie_name());
-        let loaded = cookie.and_then(|id| portal.sessions.load(id, now).map(|s| (id, s)));
+        let loaded = match cookie {
+            Some(id) => match portal.sessions.load(id, now).await {
+                Ok(session) => session.map(|s| (id, s)),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read a portal session");
+                    return Err(StatusCode::SERVICE_UNAVAILABLE.into_response());
+                }
+            },
+            None => None,
+        };
         let (id, new, stored, mut session) = match (loaded, cookie) {
             (Some((id, session)), _) => (id.to_owned(), false, true, session),
             (None, Some(id)) => (id.to_owned(), false, false, Session::default()),
@@ -69,7 +84,7 @@ impl FromRequestParts<Portal> for Visit {
                 Lang::negotiate(header)
             })
             .unwrap_or(Lang::Es);
-        Ok(Visit { id: Some(id), new, stored, client, session, lang })
+        Ok(Visit { id: Some(id), new, stored, forget: None, client, session, lang })
     }
 }
 
@@ -104,10 +119,9 @@ impl Visit {
     /// Gives the session a new id and CSRF token, dropping the old id (at sign-in, so
     /// an id planted before it, or seen on the way, is worth nothing after).
     pub fn rotate(&mut self, portal: &Portal) -> Result<(), Fault> {
+        // The old id is forgotten with the answer, by `store_sessions`.
         self.session.csrf = csrf::new_token(&portal.app.rng)?;
-        if let Some(old) = self.id.take() {
-            portal.sessions.remove(&old);
-        }
+        self.forget = self.id.take();
         self.stored = false;
         Ok(())
     }
@@ -139,18 +153,10 @@ impl Visit {
         if let Some(policy) = sends_to.as_deref().and_then(super::policy_sending_forms_to) {
             response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
         }
-        if !anonymous {
-            let now = portal.app.now();
-            if portal.sessions.save(&id, self.session, self.client, now).is_err() {
-                let t = self.lang.text();
-                let frame =
-                    Frame { lang: self.lang, csrf: "", path: super::paths::START, site: None };
-                let html = pages::message(&frame, t.err.internal, t.err.busy);
-                let headers = [(header::RETRY_AFTER, "60")];
-                let status = StatusCode::TOO_MANY_REQUESTS;
-                return (status, headers, axum::response::Html(html)).into_response();
-            }
-        }
+        let save = (!anonymous).then(|| (id.clone(), self.session));
+        let write =
+            SessionWrite { forget: self.forget, save, client: self.client, lang: self.lang };
+        response.extensions_mut().insert(std::sync::Arc::new(std::sync::Mutex::new(Some(write))));
         if new && let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -161,6 +167,59 @@ impl Visit {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
         response
+    }
+}
+
+/// What an answer asks of the session store: an id to forget, a session to keep.
+struct SessionWrite {
+    forget: Option<String>,
+    save: Option<(String, Session)>,
+    client: ClientAddress,
+    lang: Lang,
+}
+
+/// The extension an answer carries it in (extensions must be `Clone`).
+type PendingWrite = std::sync::Arc<std::sync::Mutex<Option<SessionWrite>>>;
+
+/// The layer that stores what each answer asks before the answer leaves: a session
+/// that cannot be kept (its client holds too many) turns the answer into "busy", and
+/// one the database would not take into "unavailable"; nothing is half done.
+pub async fn store_sessions(
+    axum::extract::State(portal): axum::extract::State<Portal>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let pending = response.extensions_mut().remove::<PendingWrite>();
+    let write =
+        pending.and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
+    let Some(SessionWrite { forget, save, client, lang }) = write else {
+        return response;
+    };
+    let now = portal.app.now();
+    let stored = async {
+        if let Some(old) = forget {
+            portal.sessions.remove(&old).await?;
+        }
+        match save {
+            Some((id, session)) => portal.sessions.save(&id, session, client, now).await,
+            None => Ok(Ok(())),
+        }
+    };
+    let t = lang.text();
+    let frame = Frame { lang, csrf: "", path: super::paths::START, site: None };
+    match stored.await {
+        Ok(Ok(())) => response,
+        Ok(Err(super::session::Full)) => {
+            let html = pages::message(&frame, t.err.internal, t.err.busy);
+            let headers = [(header::RETRY_AFTER, "60")];
+            (StatusCode::TOO_MANY_REQUESTS, headers, axum::response::Html(html)).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot store a portal session");
+            let html = pages::message(&frame, t.err.internal, t.err.internal);
+            (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(html)).into_response()
+        }
     }
 }
 

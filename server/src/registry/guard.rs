@@ -13,12 +13,12 @@
 //!   an attacker who rotates addresses gets about 100 guesses a day
 //!   (docs/SECURITY.md works out the odds).
 
+use crate::store::Store;
 use chrono::TimeDelta;
 use clavepin_protocol::{DocumentNumber, Timestamp};
-use rusqlite::Connection;
 
 use crate::db::registry::RegistryStore;
-use crate::db::{Db, StoreError, StoreResult};
+use crate::db::{Db, StoreResult};
 use crate::error::{ClaimOutcome, RegistryError, RegistryResult};
 use crate::serving::client::ClientAddress;
 use crate::time::{from_millis, millis, retry_after_secs};
@@ -63,20 +63,19 @@ pub async fn guarded<T, E, F>(
 where
     T: Send + 'static,
     E: ClaimOutcome + Send + 'static,
-    F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    F: FnOnce(&dyn Store) -> Result<T, E> + Send + 'static,
 {
     db.write(move |tx| {
         let client = client.as_key();
         check(tx, &document, &client, now)?;
-        let sql = |batch: &str| tx.execute_batch(batch).map_err(|e| E::from(StoreError::from(e)));
-        sql("SAVEPOINT claim")?;
+        tx.savepoint("claim")?;
         match f(tx) {
             Ok(value) => {
-                sql("RELEASE claim")?;
+                tx.release("claim")?;
                 Ok::<_, E>(Ok(value))
             }
             Err(refused) => {
-                sql("ROLLBACK TO claim; RELEASE claim")?;
+                tx.rollback_to("claim")?;
                 if refused.is_contrast_mismatch() {
                     record_failure(tx, &document, &client, now)?;
                 }
@@ -89,7 +88,7 @@ where
 
 /// Refuses while this client has failed too often, or the document's wait runs.
 pub fn check(
-    store: &impl RegistryStore,
+    store: &dyn RegistryStore,
     document: &DocumentNumber,
     client: &str,
     now: Timestamp,
@@ -118,7 +117,7 @@ pub fn check(
 
 /// Counts one failed claim.
 pub fn record_failure(
-    store: &impl RegistryStore,
+    store: &dyn RegistryStore,
     document: &DocumentNumber,
     client: &str,
     now: Timestamp,
@@ -127,7 +126,7 @@ pub fn record_failure(
 }
 
 /// Forgets failures older than the window.
-pub fn prune(store: &impl RegistryStore, now: Timestamp) -> StoreResult<usize> {
+pub fn prune(store: &dyn RegistryStore, now: Timestamp) -> StoreResult<usize> {
     store.prune_claim_failures(millis(now - DOCUMENT_WINDOW.max(WINDOW)))
 }
 

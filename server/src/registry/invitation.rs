@@ -35,7 +35,7 @@ const CSV_PURPOSE: &str = "csv";
 /// Sends an invitation letter to the census's fiscal address. A new letter voids
 /// earlier ones.
 pub fn send_invitation(
-    tx: &impl RegistryStore,
+    tx: &dyn RegistryStore,
     claim: &IdentityClaim,
     now: Timestamp,
     rng: &dyn ring::rand::SecureRandom,
@@ -75,7 +75,7 @@ pub fn send_invitation(
 /// Registers a citizen with the letter's code. A wrong code counts a try (committed
 /// even though the request is refused), hence the nested result.
 pub fn complete_registration(
-    tx: &impl RegistryStore,
+    tx: &dyn RegistryStore,
     req: &CompleteRegistration,
     now: Timestamp,
     keys: &ServiceKeys,

@@ -10,13 +10,13 @@ use crate::error::RegistryResult;
 pub const PAGE: i64 = 500;
 
 /// Census records after `after`.
-pub fn census_page(store: &impl RegistryStore, after: &str) -> RegistryResult<Vec<CensusRecord>> {
+pub fn census_page(store: &dyn RegistryStore, after: &str) -> RegistryResult<Vec<CensusRecord>> {
     Ok(store.census_page(after, PAGE)?)
 }
 
 /// Registered citizens after `after`, with whether a device receives their PINs.
 pub fn citizens_page(
-    store: &impl RegistryStore,
+    store: &dyn RegistryStore,
     after: &str,
 ) -> RegistryResult<Vec<RegisteredCitizen>> {
     Ok(store.citizens_page(after, PAGE)?)

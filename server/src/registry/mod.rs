@@ -23,7 +23,7 @@ use crate::time::millis;
 /// citizen's contrast data is refused unless `change_registered`; the documents so
 /// changed are returned, for the audit log.
 pub fn load_census(
-    tx: &impl RegistryStore,
+    tx: &dyn RegistryStore,
     records: &[CensusRecord],
     change_registered: bool,
     now: Timestamp,
@@ -68,14 +68,14 @@ pub fn load_census(
 
 /// The census record for a document, if any.
 pub fn census_record(
-    store: &impl RegistryStore,
+    store: &dyn RegistryStore,
     document: &DocumentNumber,
 ) -> RegistryResult<Option<CensusRecord>> {
     Ok(store.census_record(document)?)
 }
 
 pub fn verify_claim(
-    conn: &impl RegistryStore,
+    conn: &dyn RegistryStore,
     claim: &IdentityClaim,
 ) -> RegistryResult<CensusRecord> {
     match census_record(conn, &claim.document())? {
@@ -93,7 +93,7 @@ pub struct Citizen {
 
 /// The registered citizen for a document, if any.
 pub fn citizen(
-    store: &impl RegistryStore,
+    store: &dyn RegistryStore,
     document: &DocumentNumber,
 ) -> RegistryResult<Option<Citizen>> {
     store
@@ -108,7 +108,7 @@ pub fn citizen(
 
 /// Verifies a claim and returns the registered citizen it names.
 pub fn registered_citizen(
-    conn: &impl RegistryStore,
+    conn: &dyn RegistryStore,
     claim: &IdentityClaim,
 ) -> RegistryResult<Citizen> {
     verify_claim(conn, claim)?;
@@ -118,7 +118,7 @@ pub fn registered_citizen(
 /// Registration at a registry office: the operator has seen the document, and the
 /// contrast data must still match the census.
 pub fn register_at_office(
-    tx: &impl RegistryStore,
+    tx: &dyn RegistryStore,
     req: &RegisterCitizen,
     now: Timestamp,
 ) -> RegistryResult<CitizenRegistered> {
@@ -142,7 +142,7 @@ pub fn register_at_office(
 }
 
 fn insert_citizen(
-    tx: &impl RegistryStore,
+    tx: &dyn RegistryStore,
     document: &DocumentNumber,
     mobile: &MobileNumber,
     email: &Email,

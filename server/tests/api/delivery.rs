@@ -9,13 +9,13 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// Reads server-sent events from an open response.
-struct Events {
+pub struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(svc: &TestService, device: &TestDevice) -> Events {
+    pub async fn open(svc: &TestService, device: &TestDevice) -> Events {
         let signed = device.sign(svc, "GET", "/device/events", b"");
         let response = svc
             .client
@@ -33,7 +33,7 @@ impl Events {
     }
 
     /// The next event that is not a keep-alive comment: (event name, data).
-    async fn next(&mut self) -> (String, Value) {
+    pub async fn next(&mut self) -> (String, Value) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

@@ -7,10 +7,13 @@ mod activation;
 mod bruteforce;
 mod delivery;
 mod gateways;
+mod instances;
 mod limits;
 mod operator;
 mod outbox;
 mod pins;
+#[path = "../common/postgres.rs"]
+mod postgres;
 mod registration;
 mod robustness;
 mod signing;

@@ -134,6 +134,10 @@ async fn nothing_is_queued_by_a_request_that_was_refused() {
 
 /// Every text column of the outboxes, as stored.
 fn stored_texts(svc: &TestService) -> Vec<String> {
+    if let Some(url) = crate::postgres::database_for(svc.service.data_dir()) {
+        let sql = "SELECT text FROM sms_outbox UNION ALL SELECT text FROM letters";
+        return crate::postgres::strings(&url, sql);
+    }
     let db = svc.service.data_dir().join("clavepin.db");
     let conn =
         rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -149,6 +153,19 @@ fn stored_texts(svc: &TestService) -> Vec<String> {
 /// The database's bytes, its write-ahead log included.
 fn raw_database(svc: &TestService) -> Vec<u8> {
     let dir = svc.service.data_dir();
+    if let Some(url) = crate::postgres::database_for(dir) {
+        // On PostgreSQL, every row of every table as text: where a secret kept in the
+        // clear would show.
+        let tables = crate::postgres::strings(
+            &url,
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema()",
+        );
+        let rows = tables
+            .iter()
+            .flat_map(|t| crate::postgres::strings(&url, &format!("SELECT r::text FROM {t} r")));
+        return rows.collect::<Vec<_>>().join("\n").into_bytes();
+    }
     let mut bytes = std::fs::read(dir.join("clavepin.db")).unwrap();
     bytes.extend(std::fs::read(dir.join("clavepin.db-wal")).unwrap_or_default());
     bytes

@@ -260,13 +260,19 @@ async fn no_file_in_the_data_folder_is_readable_by_others() {
     let svc = TestService::start_in(&data, clock).await;
     svc.registered_citizen().await;
     let files: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().file_name()).collect();
-    for expected in ["clavepin.db", "clavepin.db-wal", "clavepin.db-shm", "service.lock"] {
+    let on_sqlite = crate::postgres::database_for(&data).is_none();
+    let expected: &[&str] = if on_sqlite {
+        &["clavepin.db", "clavepin.db-wal", "clavepin.db-shm", "service.lock", "service.key"]
+    } else {
+        &["service.lock", "service.key", "operator.token"]
+    };
+    for expected in expected {
         assert!(files.iter().any(|f| f == expected), "{expected} missing: {files:?}");
     }
     assert_eq!(open_to_others(&data), Vec::<String>::new());
     // A file a copy or an older version left readable is closed at the next start.
-    std::fs::set_permissions(data.join("clavepin.db"), std::fs::Permissions::from_mode(0o644))
-        .unwrap();
+    let loosened = if on_sqlite { "clavepin.db" } else { "service.key" };
+    std::fs::set_permissions(data.join(loosened), std::fs::Permissions::from_mode(0o644)).unwrap();
     let svc = svc.restart().await;
     assert_eq!(open_to_others(&data), Vec::<String>::new());
     drop(svc);

@@ -83,14 +83,15 @@ impl TestService {
         svc
     }
 
-    async fn start_configured(
+    pub async fn start_configured(
         dir: &Path,
         clock: Arc<ManualClock>,
         configure: impl FnOnce(ServiceConfig) -> ServiceConfig,
     ) -> Self {
         // reqwest is built without a default TLS provider: one crypto library, ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let config = configure(ServiceConfig::new(dir).with_clock(clock.clone()));
+        let config = ServiceConfig::new(dir).with_clock(clock.clone());
+        let config = configure(crate::postgres::on_database_under_test(config, dir));
         let service = Service::open(config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

@@ -38,6 +38,12 @@ impl Client {
         }
     }
 
+    /// The same browser, its next requests to another instance of the service (a
+    /// load balancer's choice).
+    pub fn at(&mut self, svc: &TestService) {
+        self.base = svc.url.clone();
+    }
+
     fn remember(&mut self, resp: &reqwest::Response) {
         for set in resp.headers().get_all(SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap();
@@ -263,13 +269,13 @@ async fn page_views_store_no_session_so_a_flood_turns_nobody_away() {
         let resp = flood.get(format!("{}/", svc.url)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
     }
-    assert_eq!(svc.service.portal_sessions(), 0, "a page view stored a session");
+    assert_eq!(svc.service.portal_sessions().await.unwrap(), 0, "a page view stored a session");
     // A visitor who goes on is stored from the first step, under a new cookie.
     let mut citizen = Client::new(&svc, "es");
     let token = csrf(&citizen.get("/").await);
     let (status, location, _) = citizen.post("/", &[("csrf", &token), ("document", ANA)]).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/contrast"));
-    assert_eq!(svc.service.portal_sessions(), 1);
+    assert_eq!(svc.service.portal_sessions().await.unwrap(), 1);
     let page = citizen.get("/access/contrast").await;
     assert!(page.contains("name=\"csrf\""), "{page}");
     assert_ne!(csrf(&page), token, "the stored session has its own token");
@@ -277,5 +283,43 @@ async fn page_views_store_no_session_so_a_flood_turns_nobody_away() {
     let mut english = Client::new(&svc, "es");
     assert!(english.get("/?lang=en").await.contains("<html lang=\"en\">"));
     assert!(english.get("/").await.contains("<html lang=\"en\">"));
-    assert_eq!(svc.service.portal_sessions(), 1);
+    assert_eq!(svc.service.portal_sessions().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_citizen_goes_on_whichever_instance_answers() {
+    let svc = TestService::start().await;
+    let Some(other) = svc.another_instance().await else {
+        eprintln!("one instance on SQLite: nothing to balance between");
+        return;
+    };
+    let mut citizen = Client::new(&svc, "en");
+    let token = csrf(&citizen.get("/").await);
+    let (status, location, _) = citizen.post("/", &[("csrf", &token), ("document", ANA)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/contrast"));
+    // Every step lands on the other instance than the one before.
+    citizen.at(&other);
+    let page = citizen.get("/access/contrast").await;
+    assert_eq!(citizen.last.0, StatusCode::OK, "the other instance knows the session");
+    let token = csrf(&page);
+    let (status, location, _) =
+        citizen.post("/access/contrast", &[("csrf", &token), ("contrast", ANA_VALIDITY)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/obtain"));
+    citizen.at(&svc);
+    let (status, location, _) = citizen.post("/access/obtain", &[("csrf", &token)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/pin"));
+    let (_, pin) = svc.last_sms_pin().await;
+    citizen.at(&other);
+    let (status, location, _) =
+        citizen.post("/access/pin", &[("csrf", &token), ("pin", &pin)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/signed-in"));
+    citizen.at(&svc);
+    let page = citizen.get("/access/signed-in").await;
+    assert!(page.contains("Ana García López"), "{page}");
+    // Signing out on one instance ends the session on every one.
+    let token = csrf(&page);
+    citizen.post("/access/sign-out", &[("csrf", &token)]).await;
+    citizen.at(&other);
+    citizen.get("/access/signed-in").await;
+    assert_eq!(citizen.last.0, StatusCode::SEE_OTHER, "signed out everywhere");
 }

@@ -12,6 +12,8 @@
 mod http;
 mod journey;
 mod oidc;
+#[path = "../common/postgres.rs"]
+mod postgres;
 mod relying_party;
 mod sign_in_for_a_site;
 mod support;

@@ -46,7 +46,9 @@ impl TestService {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let root = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(DateTime::from_timestamp(1_800_000_000, 0).unwrap()));
-        let config = ServiceConfig::new(root.path().join("service")).with_clock(clock.clone());
+        let dir = root.path().join("service");
+        let config = ServiceConfig::new(&dir).with_clock(clock.clone());
+        let config = crate::postgres::on_database_under_test(config, &dir);
         let service = Service::open(configure(config)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -68,6 +70,38 @@ impl TestService {
         };
         svc.register_citizens().await;
         svc
+    }
+
+    /// A second instance of the same service, on the same PostgreSQL database with the
+    /// same keys and clock, in a data folder of its own; `None` when the suite runs on
+    /// SQLite, which one instance owns.
+    pub async fn another_instance(&self) -> Option<TestService> {
+        let first = self.root.path().join("service");
+        let database = crate::postgres::database_for(&first)?;
+        let root = tempfile::tempdir().unwrap();
+        let config = ServiceConfig::new(root.path().join("service"))
+            .with_clock(self.clock.clone())
+            .with_database(database)
+            .with_keys_file(first.join("service.key"));
+        let service = Service::open(config).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let operator_url = format!("http://{}", operator.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(service.clone().serve(listener, Some(operator), async {
+            let _ = stopped.await;
+        }));
+        Some(TestService {
+            url,
+            operator_url,
+            clock: self.clock.clone(),
+            root,
+            token: service.operator_token().to_owned(),
+            service,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+        })
     }
 
     async fn register_citizens(&self) {

@@ -16,7 +16,7 @@ use clavepin_protocol::{CodeError, IdentityError};
 use crate::error::{PinError, RegistryError};
 
 /// A language the pages are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     /// Spanish, the default.
     Es,

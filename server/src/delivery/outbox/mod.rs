@@ -8,6 +8,8 @@
 //! phone and letterbox, is kept [`OUTBOX_LIFE`] for the demo, the tests and
 //! `clavepin admin outbox` to read, then pruned.
 
+mod postgres;
+
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::wire::{DeadLetter, OutboxLetter, OutboxPush, OutboxSms, PushPlatform};

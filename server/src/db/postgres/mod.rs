@@ -1,0 +1,513 @@
+//! PostgreSQL, for several instances sharing one database.
+//!
+//! The design is SQLite's (`db/sqlite.rs`), so the rules keep their meaning: each
+//! instance has one writer connection on its own thread, fed by a queue, which runs
+//! the waiting jobs in one transaction (each in its own savepoint when there are
+//! several) and commits once. Every write transaction first takes one advisory lock
+//! (`pg_advisory_xact_lock`), so the writes of all instances run one after another,
+//! as SQLite's do: a PIN is used once, a limit counted once, and the outboxes' ids
+//! commit in order, which their cursors rely on. Reads run in parallel, each
+//! statement on the latest committed data, on a pool of read-only connections.
+//!
+//! Besides storage the engine offers what several instances need of each other:
+//! notifications (`LISTEN`/`NOTIFY`, [`PgDb::broadcast`], [`PgDb::listen`]) and a
+//! lock held across one piece of work ([`PgDb::exclusive`]).
+
+mod activation;
+mod audit;
+mod devices;
+mod oidc;
+mod pins;
+mod registry;
+mod schema;
+mod shared;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+use tokio::sync::oneshot;
+
+use super::{DatabaseUrl, OpenError, Savepoints, StoreError, StoreResult};
+
+/// The lock every write transaction takes (any constant; "clavepin" in ASCII).
+const WRITE_LOCK: i64 = 0x636c_6176_6570_696e;
+
+/// The lock migrations take, so instances starting together migrate once.
+const MIGRATE_LOCK: i64 = WRITE_LOCK + 1;
+
+/// Most jobs committed together.
+const MAX_BATCH: usize = 128;
+
+/// Readers kept open; more are opened when all are busy.
+const READERS: usize = 8;
+
+/// A connection and the statements prepared on it (a cached statement saves a round
+/// trip on every use).
+struct Conn {
+    client: Client,
+    statements: RefCell<HashMap<String, Statement>>,
+}
+
+impl Conn {
+    fn open(config: &postgres::Config, setup: &str) -> Result<Self, postgres::Error> {
+        let mut client = config.connect(NoTls)?;
+        client.batch_execute(setup)?;
+        Ok(Self { client, statements: RefCell::default() })
+    }
+
+    fn view(&mut self) -> Pg<'_> {
+        Pg { client: RefCell::new(&mut self.client), statements: &self.statements }
+    }
+}
+
+/// Every session: UTC, and nobody holds the write lock forever (a stuck instance's
+/// transaction is ended by the server, and a writer waiting on it gives up).
+const SESSION: &str = "SET TIME ZONE 'UTC'; SET idle_in_transaction_session_timeout = '15s'";
+const WRITER: &str = "SET statement_timeout = '15s'";
+const READER: &str = "SET default_transaction_read_only = on; SET statement_timeout = '15s'";
+
+/// A connection inside a job's transaction (writes) or on its own (reads), as the
+/// store traits see it.
+pub struct Pg<'a> {
+    client: RefCell<&'a mut Client>,
+    statements: &'a RefCell<HashMap<String, Statement>>,
+}
+
+/// Parameters of one statement.
+pub type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl Pg<'_> {
+    fn statement(&self, sql: &str) -> StoreResult<Statement> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.borrow_mut().prepare(sql)?;
+        self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Runs a statement; the rows it changed.
+    pub fn execute(&self, sql: &str, params: Params<'_>) -> StoreResult<usize> {
+        let statement = self.statement(sql)?;
+        let changed = self.client.borrow_mut().execute(&statement, params)?;
+        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+    }
+
+    /// Every row a query returns.
+    pub fn query(&self, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
+        let statement = self.statement(sql)?;
+        Ok(self.client.borrow_mut().query(&statement, params)?)
+    }
+
+    /// The row a query returns, if any (more than one is an error).
+    pub fn query_opt(&self, sql: &str, params: Params<'_>) -> StoreResult<Option<Row>> {
+        let statement = self.statement(sql)?;
+        Ok(self.client.borrow_mut().query_opt(&statement, params)?)
+    }
+
+    /// The one row a query returns.
+    pub fn query_one(&self, sql: &str, params: Params<'_>) -> StoreResult<Row> {
+        let statement = self.statement(sql)?;
+        Ok(self.client.borrow_mut().query_one(&statement, params)?)
+    }
+
+    /// Runs statements without parameters, in one round trip.
+    pub fn batch(&self, sql: &str) -> StoreResult<()> {
+        Ok(self.client.borrow_mut().batch_execute(sql)?)
+    }
+}
+
+impl Savepoints for Pg<'_> {
+    fn savepoint(&self, name: &'static str) -> StoreResult<()> {
+        self.batch(&format!("SAVEPOINT {name}"))
+    }
+
+    fn release(&self, name: &'static str) -> StoreResult<()> {
+        self.batch(&format!("RELEASE SAVEPOINT {name}"))
+    }
+
+    fn rollback_to(&self, name: &'static str) -> StoreResult<()> {
+        self.batch(&format!("ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"))
+    }
+}
+
+/// A queued write, told whether it runs alone in its transaction (then it needs no
+/// savepoint: a refusal rolls the whole transaction back); it says whether it
+/// succeeded, and what to tell its caller once the commit is done (`true`) or not.
+type Job = Box<dyn FnOnce(&Pg<'_>, bool) -> (bool, Reply) + Send>;
+type Reply = Box<dyn FnOnce(bool) + Send>;
+
+/// What the handles share.
+struct Shared {
+    url: DatabaseUrl,
+    config: postgres::Config,
+    readers: Mutex<Vec<Conn>>,
+    notifier: Mutex<Option<mpsc::Sender<(&'static str, String)>>>,
+    exclusive: tokio::sync::Mutex<Option<Conn>>,
+}
+
+/// The blocking client shuts its runtime down when dropped, which panics on a thread
+/// that drives async tasks: connections that may be dropped there go to a thread.
+fn drop_off_async(conns: Vec<Conn>) {
+    if !conns.is_empty() {
+        let _ = thread::Builder::new().name("clavepin-pg-close".into()).spawn(move || drop(conns));
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let mut conns =
+            std::mem::take(self.readers.get_mut().unwrap_or_else(PoisonError::into_inner));
+        conns.extend(self.exclusive.get_mut().take());
+        drop_off_async(conns);
+    }
+}
+
+/// Holds the connection of [`PgDb::exclusive`] while its work runs, so that work
+/// abandoned halfway (its task aborted) drops the connection where it may.
+struct Held(Option<Conn>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        drop_off_async(self.0.take().into_iter().collect());
+    }
+}
+
+/// Handle to a PostgreSQL database; cheap to clone.
+#[derive(Clone)]
+pub struct PgDb {
+    writer: mpsc::Sender<Job>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for PgDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgDb").field("url", &self.shared.url).finish_non_exhaustive()
+    }
+}
+
+impl PgDb {
+    /// Connects, migrates (one instance at a time) and starts the writer.
+    pub fn open(url: &DatabaseUrl, fingerprint: &[u8]) -> Result<Self, OpenError> {
+        let fail = |e: &dyn std::fmt::Display| OpenError::Postgres {
+            url: url.to_string(),
+            reason: e.to_string(),
+        };
+        let mut config: postgres::Config = url.as_str().parse().map_err(|e| fail(&e))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("clavepin");
+        // The blocking client runs its own runtime, which may not start on a thread
+        // that drives async tasks: connecting happens on a thread of its own.
+        let (opened_config, migrate_url) = (config.clone(), url.clone());
+        let fingerprint = fingerprint.to_vec();
+        let writer = thread::spawn(move || -> Result<Conn, OpenError> {
+            let mut conn =
+                Conn::open(&opened_config, &format!("{SESSION}; {WRITER}")).map_err(|e| {
+                    OpenError::Postgres { url: migrate_url.to_string(), reason: describe(&e) }
+                })?;
+            schema::migrate(&mut conn.client, MIGRATE_LOCK, &migrate_url)?;
+            super::check_keys(&conn.view(), &fingerprint)?;
+            Ok(conn)
+        })
+        .join()
+        .map_err(|_| fail(&"the connecting thread panicked"))??;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let writer_config = config.clone();
+        thread::Builder::new()
+            .name("clavepin-pg-writer".into())
+            .spawn(move || write_loop(writer, &writer_config, &rx))
+            .map_err(|e| fail(&e))?;
+        Ok(Self {
+            writer: tx,
+            shared: Arc::new(Shared {
+                url: url.clone(),
+                config,
+                readers: Mutex::default(),
+                notifier: Mutex::default(),
+                exclusive: tokio::sync::Mutex::default(),
+            }),
+        })
+    }
+
+    /// Runs `f` on the writer; its changes are kept if it returns `Ok`, and the answer
+    /// comes once they are committed.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Pg<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move |pg, alone| {
+            let outcome = if alone { f(pg) } else { in_savepoint(pg, f) };
+            let succeeded = outcome.is_ok();
+            let reply: Reply = Box::new(move |committed| {
+                let answer = match outcome {
+                    Ok(_) if !committed => Err(StoreError::CommitFailed.into()),
+                    other => other,
+                };
+                let _ = done.send(answer);
+            });
+            (succeeded, reply)
+        });
+        self.writer.send(job).map_err(|_| StoreError::Stopped)?;
+        result.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Runs `f` on a reader connection, off the async threads.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Pg<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || {
+            let pooled = shared.readers.lock().unwrap_or_else(PoisonError::into_inner).pop();
+            let mut conn = match pooled {
+                Some(conn) if !conn.client.is_closed() => conn,
+                _ => Conn::open(&shared.config, &format!("{SESSION}; {READER}"))
+                    .map_err(|e| E::from(e.into()))?,
+            };
+            let outcome = f(&conn.view());
+            let mut pool = shared.readers.lock().unwrap_or_else(PoisonError::into_inner);
+            if pool.len() < READERS && !conn.client.is_closed() {
+                pool.push(conn);
+            }
+            outcome
+        })
+        .await
+        .map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Sends `payload` to every instance listening on `channel` (this one too), in
+    /// the order given, without waiting: a lost notification is only a delay, as
+    /// what it announces is in the database.
+    pub fn broadcast(&self, channel: &'static str, payload: String) {
+        let mut notifier = self.shared.notifier.lock().unwrap_or_else(PoisonError::into_inner);
+        let payload = match notifier.as_ref() {
+            None => payload,
+            Some(sender) => match sender.send((channel, payload)) {
+                Ok(()) => return,
+                // The notifier's thread ended: a new one takes over.
+                Err(mpsc::SendError((_, payload))) => payload,
+            },
+        };
+        let (sender, receiver) = mpsc::channel();
+        let config = self.shared.config.clone();
+        let spawned = thread::Builder::new()
+            .name("clavepin-pg-notify".into())
+            .spawn(move || notify_loop(&config, &receiver));
+        if spawned.is_ok() && sender.send((channel, payload)).is_ok() {
+            *notifier = Some(sender);
+        }
+    }
+
+    /// Calls `heard` with each payload sent on `channel`, from a thread of its own,
+    /// reconnecting after a lost connection, for as long as `alive` says (asked every
+    /// second).
+    pub fn listen(
+        &self,
+        channel: &'static str,
+        alive: Box<dyn Fn() -> bool + Send>,
+        heard: Box<dyn Fn(&str) + Send>,
+    ) -> std::io::Result<()> {
+        let config = self.shared.config.clone();
+        thread::Builder::new()
+            .name("clavepin-pg-listen".into())
+            .spawn(move || listen_loop(&config, channel, alive.as_ref(), heard.as_ref()))
+            .map(|_| ())
+    }
+
+    /// Runs `work` while holding the lock `key` across every instance (a session lock
+    /// on a connection of its own): one round of delivery at a time, whichever
+    /// instance runs it. If the connection is lost the lock is released with it.
+    pub async fn exclusive<T>(&self, key: i64, work: impl Future<Output = T>) -> StoreResult<T> {
+        let mut slot = self.shared.exclusive.lock().await;
+        let conn = slot.take();
+        let shared = Arc::clone(&self.shared);
+        let locked = tokio::task::spawn_blocking(move || -> StoreResult<Conn> {
+            let mut conn = match conn {
+                Some(conn) if !conn.client.is_closed() => conn,
+                _ => Conn::open(&shared.config, SESSION)?,
+            };
+            conn.client.execute("SELECT pg_advisory_lock($1)", &[&key])?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|_| StoreError::Stopped)??;
+        let mut held = Held(Some(locked));
+        let value = work.await;
+        let locked = held.0.take();
+        let conn = tokio::task::spawn_blocking(move || {
+            let mut conn = locked?;
+            conn.client.execute("SELECT pg_advisory_unlock($1)", &[&key]).ok().map(|_| conn)
+        })
+        .await
+        .map_err(|_| StoreError::Stopped)?;
+        *slot = conn;
+        Ok(value)
+    }
+}
+
+/// The writer: batches of waiting jobs, one transaction each, under the write lock.
+fn write_loop(mut conn: Conn, config: &postgres::Config, jobs: &mpsc::Receiver<Job>) {
+    // Ends when every handle (every sender) is gone.
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if conn.client.is_closed() {
+            match Conn::open(config, &format!("{SESSION}; {WRITER}")) {
+                Ok(fresh) => conn = fresh,
+                Err(e) => {
+                    // Dropping the jobs drops their senders: each caller gets an error.
+                    tracing::error!(error = %describe(&e), "cannot reconnect to PostgreSQL");
+                    thread::sleep(Duration::from_millis(200));
+                    continue;
+                }
+            }
+        }
+        run_batch(&mut conn, batch);
+    }
+}
+
+fn run_batch(conn: &mut Conn, jobs: Vec<Job>) {
+    let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})");
+    if let Err(e) = conn.client.batch_execute(&begin) {
+        tracing::error!(error = %describe(&e), "cannot begin a write transaction");
+        let _ = conn.client.batch_execute("ROLLBACK");
+        return;
+    }
+    let alone = jobs.len() == 1;
+    let mut replies = Vec::with_capacity(jobs.len());
+    let mut failed_alone = false;
+    {
+        let pg = conn.view();
+        for job in jobs {
+            let run = std::panic::AssertUnwindSafe(|| job(&pg, alone));
+            match std::panic::catch_unwind(run) {
+                Ok((succeeded, reply)) => {
+                    failed_alone = alone && !succeeded;
+                    replies.push(reply);
+                }
+                Err(_) => {
+                    failed_alone = alone;
+                    if !alone {
+                        let _ = pg.rollback_to("job");
+                    }
+                    tracing::error!("a database write panicked; it was rolled back");
+                }
+            }
+        }
+    }
+    // A job alone that failed leaves its changes or an aborted transaction: both go.
+    let committed = !failed_alone && conn.client.batch_execute("COMMIT").is_ok();
+    if !committed {
+        let _ = conn.client.batch_execute("ROLLBACK");
+    }
+    for reply in replies {
+        reply(committed);
+    }
+}
+
+/// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.
+fn in_savepoint<T, E: From<StoreError>>(
+    pg: &Pg<'_>,
+    f: impl FnOnce(&Pg<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    pg.savepoint("job")?;
+    match f(pg) {
+        Ok(value) => {
+            pg.release("job")?;
+            Ok(value)
+        }
+        Err(e) => {
+            pg.rollback_to("job")?;
+            Err(e)
+        }
+    }
+}
+
+fn notify_loop(config: &postgres::Config, queue: &mpsc::Receiver<(&'static str, String)>) {
+    let mut conn: Option<Conn> = None;
+    while let Ok((channel, payload)) = queue.recv() {
+        if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            conn = Conn::open(config, SESSION).ok();
+        }
+        let Some(live) = conn.as_mut() else {
+            tracing::warn!("a notification to the other instances was lost: no connection");
+            continue;
+        };
+        if let Err(e) = live.view().execute("SELECT pg_notify($1, $2)", &[&channel, &payload]) {
+            tracing::warn!(error = %e, "a notification to the other instances was lost");
+        }
+    }
+}
+
+fn listen_loop(
+    config: &postgres::Config,
+    channel: &'static str,
+    alive: &dyn Fn() -> bool,
+    heard: &dyn Fn(&str),
+) {
+    let mut wait = Duration::from_millis(100);
+    while alive() {
+        let mut conn = match Conn::open(config, &format!("{SESSION}; LISTEN {channel}")) {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!(error = %describe(&e), "cannot listen to the other instances");
+                thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        wait = Duration::from_millis(100);
+        'connected: while alive() {
+            let mut notifications = conn.client.notifications();
+            let mut waiting = notifications.timeout_iter(Duration::from_secs(1));
+            loop {
+                match waiting.next() {
+                    Ok(Some(n)) => heard(n.payload()),
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %describe(&e), "lost the other instances' news");
+                        break 'connected;
+                    }
+                }
+            }
+            drop(waiting);
+            drop(notifications);
+            if conn.client.is_closed() {
+                break;
+            }
+        }
+    }
+}
+
+/// The server's own message when there is one (the client's `Display` says only "db
+/// error").
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(describe(&e))
+    }
+}
