@@ -27,6 +27,7 @@ step "the service's suite again, on PostgreSQL (a throwaway cluster on loopback)
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 CLAVEPIN_TEST_DATABASE=$(scripts/postgres.sh start "$pg_dir" 54329) \
+CLAVEPIN_TEST_DATABASE_CA=$pg_dir/ca.pem \
   cargo test -p clavepin-server --locked --tests
 scripts/postgres.sh stop "$pg_dir"
 rm -rf "$pg_dir"

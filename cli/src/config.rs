@@ -46,6 +46,8 @@ pub struct Serve {
     pub log_format: Option<crate::logging::Format>,
     /// `--database`: a `postgres://` URL.
     pub database: Option<String>,
+    /// `--database-ca`: the CA the database's certificate chains to.
+    pub database_ca: Option<PathBuf>,
     /// `--keys`: the key file every instance shares.
     pub keys: Option<PathBuf>,
     /// The real gateways' settings (`--fcm-service-account`…), flattened in.
@@ -114,7 +116,11 @@ fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let base = path.parent().unwrap_or(Path::new("."));
     let serve = &mut config.serve;
     let folders = [&mut config.device_data, &mut config.service_data, &mut serve.tls_cert];
-    for folder in folders.into_iter().chain([&mut serve.tls_key, &mut serve.keys]).flatten() {
+    for folder in folders
+        .into_iter()
+        .chain([&mut serve.tls_key, &mut serve.keys, &mut serve.database_ca])
+        .flatten()
+    {
         *folder = resolve(folder, base);
     }
     Ok(config)

@@ -30,6 +30,10 @@ pub struct Args {
     /// variable or the config file for a URL with a password.
     #[arg(long, env = "CLAVEPIN_DATABASE_URL", value_parser = database_url, hide_env_values = true)]
     database: Option<clavepin_server::DatabaseUrl>,
+    /// CA certificates (PEM) the database's TLS certificate may chain to, besides the
+    /// web's: for `sslmode=require` with a certificate of the operator's own CA.
+    #[arg(long, value_name = "FILE")]
+    database_ca: Option<PathBuf>,
     /// The service's key file, shared by every instance of one service (made on the
     /// first start); by default DATA/service.key.
     #[arg(long, value_name = "FILE")]
@@ -127,6 +131,7 @@ pub fn run(mut args: Args) -> ExitCode {
         args.trusted_proxies = file.trusted_proxies.clone();
     }
     args.keys = args.keys.or_else(|| file.keys.clone());
+    args.database_ca = args.database_ca.or_else(|| file.database_ca.clone());
     if args.database.is_none()
         && let Some(url) = &file.database
     {
@@ -145,10 +150,17 @@ pub fn run(mut args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if args.database_ca.is_some() && args.database.is_none() {
+        eprintln!("clavepin serve: --database-ca is for a PostgreSQL --database");
+        return ExitCode::FAILURE;
+    }
     let mut config = ServiceConfig::new(&args.data)
         .with_limits(args.limits())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
-    if let Some(url) = args.database.clone() {
+    if let Some(mut url) = args.database.clone() {
+        if let Some(ca) = &args.database_ca {
+            url = url.trusting(ca);
+        }
         config = config.with_database(url);
     }
     if let Some(keys) = &args.keys {

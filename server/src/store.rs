@@ -49,11 +49,7 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&dyn Store) -> Result<T, E> + Send + 'static,
     {
-        self.write_tx(move |tx| match tx {
-            Tx::Sqlite(conn) => f(conn),
-            Tx::Postgres(pg) => f(pg),
-        })
-        .await
+        self.write_tx(move |tx| on_store(tx, f)).await
     }
 
     /// Runs `f` on a reader, off the async threads.
@@ -63,10 +59,14 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&dyn Store) -> Result<T, E> + Send + 'static,
     {
-        self.read_tx(move |tx| match tx {
-            Tx::Sqlite(conn) => f(conn),
-            Tx::Postgres(pg) => f(pg),
-        })
-        .await
+        self.read_tx(move |tx| on_store(tx, f)).await
+    }
+}
+
+/// Runs `f` on the engine's connection, as the store traits.
+fn on_store<R>(tx: Tx<'_, '_>, f: impl FnOnce(&dyn Store) -> R) -> R {
+    match tx {
+        Tx::Sqlite(conn) => f(conn),
+        Tx::Postgres(pg) => f(pg),
     }
 }

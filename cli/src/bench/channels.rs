@@ -34,11 +34,11 @@ pub struct Channels {
 }
 
 /// `clavepin serve` in a folder of its own, stopped on drop.
-struct Served {
+pub struct Served {
     child: Child,
-    url: String,
-    operator: String,
-    token: String,
+    pub url: String,
+    pub operator: String,
+    pub token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -49,19 +49,32 @@ impl Drop for Served {
     }
 }
 
+/// Where several instances keep their data: one database, one key file.
+pub struct Shared<'a> {
+    pub database: &'a clavepin_server::DatabaseUrl,
+    pub keys: &'a std::path::Path,
+}
+
 impl Served {
-    fn start(channels: usize) -> Result<Served, String> {
+    /// An instance that accepts `channels` channels and then some; on its own SQLite
+    /// file, or on `shared`.
+    pub fn start(channels: usize, shared: Option<&Shared<'_>>) -> Result<Served, String> {
         let dir = tempfile::tempdir().map_err(err)?;
         let caps = (channels + 1_000).to_string();
-        let mut child = Command::new(std::env::current_exe().map_err(err)?)
+        let mut command = Command::new(std::env::current_exe().map_err(err)?);
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--max-connections", &caps])
             .args(["--max-connections-per-address", &caps])
             .arg("--data")
-            .arg(dir.path().join("svc"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(err)?;
+            .arg(dir.path().join("svc"));
+        if let Some(shared) = shared {
+            command
+                .env("CLAVEPIN_DATABASE_URL", shared.database.as_str())
+                .arg("--keys")
+                .arg(shared.keys);
+        }
+        let mut child =
+            command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(err)?;
         let mut lines = std::io::BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
         let mut url = None;
         let mut operator = None;
@@ -73,6 +86,8 @@ impl Served {
                 operator = Some(u.to_owned());
             }
         }
+        // Whatever it prints later is read and dropped: a closed pipe would stop it.
+        std::thread::spawn(move || lines.for_each(drop));
         let token = std::fs::read_to_string(dir.path().join("svc").join("operator.token"))
             .map_err(err)?
             .trim()
@@ -143,9 +158,20 @@ where
     Ok(all.into_iter().map(|(_, t)| t).collect())
 }
 
-/// Opens `count` channels, measures them, and times `samples` PINs to them.
-pub async fn measure(count: usize, samples: usize) -> Result<Channels, String> {
-    let served = Served::start(count)?;
+/// Opens `count` channels, measures them, and times `samples` PINs to them. With
+/// `across`, two instances share that database: the channels are open on the
+/// second, the PINs obtained through the first.
+pub async fn measure(
+    count: usize,
+    samples: usize,
+    across: Option<&Shared<'_>>,
+) -> Result<Channels, String> {
+    let served = Served::start(count, across)?;
+    let holding = match across {
+        Some(shared) => Some(Served::start(count, Some(shared))?),
+        None => None,
+    };
+    let channels_on = holding.as_ref().unwrap_or(&served);
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().map_err(err)?;
     let post = |base: &str, path: &str, body: Value, operator: bool| {
         let mut req = http.post(format!("{base}{path}")).json(&body);
@@ -227,7 +253,7 @@ pub async fn measure(count: usize, samples: usize) -> Result<Channels, String> {
     })
     .await?;
 
-    let before = served.resident()?;
+    let before = channels_on.resident()?;
     let (arrived, mut arrivals) = mpsc::unbounded_channel::<(usize, Instant)>();
     let opened = Arc::new(AtomicUsize::new(0));
     let streams = each(count, 256, |i| {
@@ -242,7 +268,7 @@ pub async fn measure(count: usize, samples: usize) -> Result<Channels, String> {
             now,
             &rng,
         );
-        let req = http.get(format!("{}/device/events", served.url));
+        let req = http.get(format!("{}/device/events", channels_on.url));
         let arrived = arrived.clone();
         let opened = opened.clone();
         async move {
@@ -271,7 +297,7 @@ pub async fn measure(count: usize, samples: usize) -> Result<Channels, String> {
     .await?;
     // Let the service settle (the first keep-alive, buffers grown to their size).
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = served.resident()?;
+    let after = channels_on.resident()?;
     let open = opened.load(Ordering::Relaxed);
     let kib_each = after.saturating_sub(before) as f64 / open.max(1) as f64 / 1024.0;
 

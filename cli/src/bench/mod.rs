@@ -42,6 +42,11 @@ pub struct Args {
     /// open-file limit allows]; 0 skips it.
     #[arg(long)]
     channels: Option<usize>,
+    /// Also measure PostgreSQL, in fresh schemas of this database (`postgres://…`):
+    /// obtain + verify on one `clavepin serve` instance and on two sharing it, and a
+    /// PIN's way to a channel open on the other instance.
+    #[arg(long, env = "CLAVEPIN_BENCH_DATABASE", value_name = "URL", hide_env_values = true)]
+    postgres: Option<String>,
     /// The mobile library to measure [default: target/mobile/libclavepin_ffi.so, from scripts/build-mobile-lib.sh].
     #[arg(long)]
     library: Option<PathBuf>,
@@ -114,7 +119,7 @@ async fn all(args: &Args) -> Result<Vec<Measure>, String> {
     ));
     let open = args.channels.unwrap_or_else(channels::most_channels);
     if open > 0 {
-        let c = channels::measure(open, args.samples.max(10)).await?;
+        let c = channels::measure(open, args.samples.max(10), None).await?;
         out.push(measure(
             "direct_channels_open",
             c.open as f64,
@@ -137,6 +142,9 @@ async fn all(args: &Args) -> Result<Vec<Measure>, String> {
             "< 10 with them all open",
             Some(c.p99_ms < 10.0),
         ));
+    }
+    if let Some(url) = &args.postgres {
+        out.extend(postgres(args, url, concurrent, open).await?);
     }
     let (p50, p99) = bench.latency(args.samples.max(10)).await?;
     out.push(measure("portal_to_screen_p50", p50, "ms", "", None));
@@ -165,6 +173,66 @@ async fn all(args: &Args) -> Result<Vec<Measure>, String> {
             Some(size < 4 * 1_048_576),
         ));
     }
+    Ok(out)
+}
+
+/// Most channels held open for the latency across instances: it is the hop between
+/// instances that is measured here; the cost of many channels is measured above.
+const CHANNELS_ACROSS: usize = 2_000;
+
+/// The PostgreSQL measures: each on `clavepin serve` processes, in a fresh schema.
+async fn postgres(
+    args: &Args,
+    url: &str,
+    pairs: usize,
+    open: usize,
+) -> Result<Vec<Measure>, String> {
+    let base = clavepin_server::DatabaseUrl::parse(url).map_err(err)?;
+    let keys = tempfile::tempdir().map_err(err)?;
+    let concurrency = args.concurrency.max(1);
+    let mut out = Vec::new();
+    for instances in [1, 2] {
+        let database = base.in_fresh_schema("bench").map_err(err)?;
+        let key_file = keys.path().join(format!("keys-{instances}"));
+        let shared = channels::Shared { database: &database, keys: &key_file };
+        let served = (0..instances)
+            .map(|_| channels::Served::start(concurrency, Some(&shared)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let bench = Bench::of(&served)?;
+        let rate = bench.throughput(0, pairs, concurrency).await?;
+        out.push(if instances == 1 {
+            measure(
+                "obtain_verify_pairs_per_second_postgres_one_instance",
+                rate,
+                "pairs/s",
+                "",
+                None,
+            )
+        } else {
+            measure(
+                "obtain_verify_pairs_per_second_postgres_two_instances",
+                rate,
+                "pairs/s",
+                ">= 5000 at 64 concurrent",
+                Some(rate >= 5_000.0),
+            )
+        });
+    }
+    // At least one channel per sample: the push cap allows 5 PINs per citizen.
+    let count = open.clamp(args.samples.max(10), CHANNELS_ACROSS);
+    let database = base.in_fresh_schema("bench").map_err(err)?;
+    let key_file = keys.path().join("keys-across");
+    let shared = channels::Shared { database: &database, keys: &key_file };
+    let c = channels::measure(count, args.samples.max(10), Some(&shared)).await?;
+    out.push(measure("channels_open_across_instances", c.open as f64, "channels", "", None));
+    out.push(measure("pin_to_channel_across_instances_p50", c.p50_ms, "ms", "", None));
+    out.push(measure(
+        "pin_to_channel_across_instances_p99",
+        c.p99_ms,
+        "ms",
+        "< 10",
+        Some(c.p99_ms < 10.0),
+    ));
     Ok(out)
 }
 
@@ -219,6 +287,8 @@ struct Bench {
     device_dir: PathBuf,
     clock: Arc<ManualClock>,
     url: String,
+    /// Every instance's public address (the first is `url`): clients take turns.
+    public: Vec<String>,
     operator_url: String,
     token: String,
     http: reqwest::Client,
@@ -252,6 +322,7 @@ impl Bench {
             device_dir: root.path().join("device"),
             _root: root,
             clock,
+            public: vec![url.clone()],
             url,
             operator_url,
             token,
@@ -259,8 +330,35 @@ impl Bench {
         })
     }
 
+    /// The instances `served`, for the throughput (their clocks are the real one).
+    fn of(served: &[channels::Served]) -> Result<Bench, String> {
+        let first = served.first().ok_or("no instance")?;
+        let root = tempfile::tempdir().map_err(err)?;
+        let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().map_err(err)?;
+        Ok(Bench {
+            device_dir: root.path().join("device"),
+            _root: root,
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            url: first.url.clone(),
+            public: served.iter().map(|s| s.url.clone()).collect(),
+            operator_url: first.operator.clone(),
+            token: first.token.clone(),
+            http,
+        })
+    }
+
     async fn post(&self, path: &str, body: &Value, operator: bool) -> Result<(u16, Value), String> {
         let base = if operator { &self.operator_url } else { &self.url };
+        self.post_to(base, path, body, operator).await
+    }
+
+    async fn post_to(
+        &self,
+        base: &str,
+        path: &str,
+        body: &Value,
+        operator: bool,
+    ) -> Result<(u16, Value), String> {
         let mut req = self.http.post(format!("{base}{path}")).json(body);
         if operator {
             req = req.bearer_auth(&self.token);
@@ -315,12 +413,17 @@ impl Bench {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             (k < pairs).then_some(from + k)
         };
+        // With several instances, clients take turns, and each verifies on another
+        // instance than it obtained on.
+        let instance = |c: usize| self.public[c % self.public.len()].as_str();
+        let (contrast, take) = (&contrast, &take);
         let started = Instant::now();
-        let clients = (0..concurrency).map(|_| async {
+        let clients = (0..concurrency).map(|c| async move {
             let mut made = Vec::new();
             while let Some(i) = take() {
                 let body = json!({ "document": dni(i), "contrast": contrast, "code": "BNCH" });
-                let (status, body) = self.post("/portal/pin-requests", &body, false).await?;
+                let (status, body) =
+                    self.post_to(instance(c), "/portal/pin-requests", &body, false).await?;
                 if status != 201 {
                     return Err(format!("obtain failed: {body}"));
                 }
@@ -335,8 +438,9 @@ impl Bench {
         let obtaining = started.elapsed();
         let pins = self.sms_pins().await?;
         let queue = Mutex::new(requests);
+        let (queue, pins) = (&queue, &pins);
         let started = Instant::now();
-        let clients = (0..concurrency).map(|_| async {
+        let clients = (0..concurrency).map(|c| async move {
             loop {
                 let Some((i, id)) = queue.lock().unwrap_or_else(PoisonError::into_inner).pop()
                 else {
@@ -344,8 +448,8 @@ impl Bench {
                 };
                 let pin = pins.get(&format!("+3460{i:07}")).cloned().unwrap_or_default();
                 let path = format!("/portal/pin-requests/{id}/verify");
-                let (status, body) =
-                    self.post(&path, &json!({ "code": "BNCH", "pin": pin }), false).await?;
+                let body = json!({ "code": "BNCH", "pin": pin });
+                let (status, body) = self.post_to(instance(c + 1), &path, &body, false).await?;
                 if status != 200 {
                     return Err(format!("verify failed: {body}"));
                 }

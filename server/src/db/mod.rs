@@ -43,9 +43,10 @@ pub enum Location {
     Postgres(DatabaseUrl),
 }
 
-/// A `postgres://` (or `postgresql://`) URL; prints without its password.
+/// A `postgres://` (or `postgresql://`) URL, and the CA its server's certificate may
+/// chain to besides the web's; prints without its password.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl(String);
+pub struct DatabaseUrl(String, Option<PathBuf>);
 
 impl DatabaseUrl {
     /// Parses a URL the PostgreSQL client accepts.
@@ -54,7 +55,37 @@ impl DatabaseUrl {
             return Err(OpenError::NotPostgresUrl);
         }
         url.parse::<::postgres::Config>().map_err(|e| OpenError::BadUrl(e.to_string()))?;
-        Ok(Self(url.to_owned()))
+        Ok(Self(url.to_owned(), None))
+    }
+
+    /// The same, trusting the CA certificates in `pem` for its TLS (`sslmode=require`).
+    pub fn trusting(mut self, pem: impl Into<PathBuf>) -> Self {
+        self.1 = Some(pem.into());
+        self
+    }
+
+    pub(crate) fn ca(&self) -> Option<&std::path::Path> {
+        self.1.as_deref()
+    }
+
+    /// A new, empty schema in this database, and the URL whose connections use it:
+    /// for tests and benchmarks, which want a database of their own each and may
+    /// only have one. The schema's name starts with `prefix` and is unique.
+    pub fn in_fresh_schema(&self, prefix: &str) -> Result<DatabaseUrl, OpenError> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let prefix: String = prefix.chars().filter(char::is_ascii_alphanumeric).collect();
+        let schema = format!("{prefix}_{}_{nanos}_{n}", std::process::id());
+        postgres::create_schema(self, &schema)?;
+        let joiner = if self.0.contains('?') { '&' } else { '?' };
+        let url =
+            DatabaseUrl::parse(&format!("{}{joiner}options=-csearch_path%3D{schema}", self.0))?;
+        Ok(DatabaseUrl(url.0, self.1.clone()))
     }
 
     /// The URL as given, password included.
@@ -111,6 +142,12 @@ pub enum OpenError {
     /// The keys' fingerprint could not be read or recorded.
     #[error("cannot check the database's keys: {0}")]
     KeysUnchecked(StoreError),
+    /// Plain TCP to a database off loopback: passwords and personal data in the clear.
+    #[error(
+        "PostgreSQL off loopback needs TLS: add sslmode=require to the URL (and --database-ca \
+         FILE if its certificate is not from a public CA), or use a Unix socket"
+    )]
+    PlainOffLoopback,
     /// `--database` was not a PostgreSQL URL.
     #[error("--database takes a postgres:// URL (SQLite is the default and needs no option)")]
     NotPostgresUrl,

@@ -5,6 +5,7 @@
 
 mod activation;
 mod bruteforce;
+mod database;
 mod delivery;
 mod gateways;
 mod instances;

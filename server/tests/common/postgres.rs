@@ -22,48 +22,20 @@ pub fn on_database_under_test(config: ServiceConfig, dir: &Path) -> ServiceConfi
 /// runs on PostgreSQL.
 pub fn database_for(dir: &Path) -> Option<DatabaseUrl> {
     let base = std::env::var(VARIABLE).ok().filter(|u| !u.is_empty())?;
-    let marker = dir.join("test-schema");
-    let schema = match std::fs::read_to_string(&marker) {
-        Ok(schema) => schema,
-        Err(_) => {
-            let schema = fresh_schema(&base);
-            std::fs::create_dir_all(dir).unwrap();
-            // Owner-only, as every file in a data folder must be.
-            use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&marker)
-                .unwrap();
-            file.write_all(schema.as_bytes()).unwrap();
-            schema
-        }
-    };
-    let joiner = if base.contains('?') { '&' } else { '?' };
-    Some(DatabaseUrl::parse(&format!("{base}{joiner}options=-csearch_path%3D{schema}")).unwrap())
-}
-
-fn fresh_schema(base: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let schema =
-        format!("t{}_{}_{}", std::process::id(), nanos, NEXT.fetch_add(1, Ordering::Relaxed));
-    // The blocking client runs a runtime of its own: not on a test's async thread.
-    let (url, name) = (base.to_owned(), schema.clone());
-    std::thread::spawn(move || {
-        let mut client = postgres::Client::connect(&url, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("{VARIABLE}={url}: {e}"));
-        client.batch_execute(&format!("CREATE SCHEMA {name}")).unwrap();
-    })
-    .join()
-    .unwrap();
-    schema
+    let base = DatabaseUrl::parse(&base).unwrap_or_else(|e| panic!("{VARIABLE}: {e}"));
+    let marker = dir.join("test-database");
+    if let Ok(url) = std::fs::read_to_string(&marker) {
+        return Some(DatabaseUrl::parse(&url).unwrap());
+    }
+    let url = base.in_fresh_schema("test").unwrap_or_else(|e| panic!("{VARIABLE}: {e}"));
+    std::fs::create_dir_all(dir).unwrap();
+    // Owner-only, as every file in a data folder must be.
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&marker).unwrap();
+    file.write_all(url.as_str().as_bytes()).unwrap();
+    Some(url)
 }
 
 /// The first column of every row `sql` returns, as text, read from `url` directly.

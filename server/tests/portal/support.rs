@@ -49,7 +49,13 @@ impl TestService {
         let dir = root.path().join("service");
         let config = ServiceConfig::new(&dir).with_clock(clock.clone());
         let config = crate::postgres::on_database_under_test(config, &dir);
-        let service = Service::open(configure(config)).unwrap();
+        let svc = Self::serving(Service::open(configure(config)).unwrap(), root, clock).await;
+        svc.register_citizens().await;
+        svc
+    }
+
+    /// `service`, serving on loopback until the test ends.
+    async fn serving(service: Service, root: tempfile::TempDir, clock: Arc<ManualClock>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -58,18 +64,16 @@ impl TestService {
         tokio::spawn(service.clone().serve(listener, Some(operator), async {
             let _ = stopped.await;
         }));
-        let svc = TestService {
+        TestService {
             url,
             operator_url,
             clock,
             root,
             token: service.operator_token().to_owned(),
-            service: service.clone(),
+            service,
             http: reqwest::Client::new(),
             stop: Some(stop),
-        };
-        svc.register_citizens().await;
-        svc
+        }
     }
 
     /// A second instance of the same service, on the same PostgreSQL database with the
@@ -84,24 +88,7 @@ impl TestService {
             .with_database(database)
             .with_keys_file(first.join("service.key"));
         let service = Service::open(config).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let operator = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let operator_url = format!("http://{}", operator.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(service.clone().serve(listener, Some(operator), async {
-            let _ = stopped.await;
-        }));
-        Some(TestService {
-            url,
-            operator_url,
-            clock: self.clock.clone(),
-            root,
-            token: service.operator_token().to_owned(),
-            service,
-            http: reqwest::Client::new(),
-            stop: Some(stop),
-        })
+        Some(Self::serving(service, root, self.clock.clone()).await)
     }
 
     async fn register_citizens(&self) {

@@ -28,10 +28,12 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::Duration;
 
+use postgres::config::{Host, SslMode};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement};
 use tokio::sync::oneshot;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{DatabaseUrl, OpenError, Savepoints, StoreError, StoreResult};
 
@@ -54,13 +56,74 @@ struct Conn {
     statements: RefCell<HashMap<String, Statement>>,
 }
 
-impl Conn {
-    fn open(config: &postgres::Config, setup: &str) -> Result<Self, postgres::Error> {
-        let mut client = config.connect(NoTls)?;
-        client.batch_execute(setup)?;
-        Ok(Self { client, statements: RefCell::default() })
+/// Where connections go, and how: TLS (verified against the web's roots and the
+/// operator's CA) when the URL says `sslmode=require`, else plain, which only a
+/// loopback address or a Unix socket may use.
+#[derive(Clone)]
+struct Target {
+    config: postgres::Config,
+    tls: Option<MakeRustlsConnect>,
+}
+
+impl Target {
+    fn new(url: &DatabaseUrl) -> Result<Self, OpenError> {
+        let fail = |reason: String| OpenError::Postgres { url: url.to_string(), reason };
+        let mut config: postgres::Config =
+            url.as_str().parse().map_err(|e| fail(format!("{e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("clavepin");
+        }
+        if config.get_ssl_mode() == SslMode::Require {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            if let Some(ca) = url.ca() {
+                use rustls::pki_types::CertificateDer;
+                use rustls::pki_types::pem::PemObject;
+                let certs = CertificateDer::pem_file_iter(ca)
+                    .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                    .map_err(|e| fail(format!("the CA file {}: {e}", ca.display())))?;
+                for cert in certs {
+                    roots
+                        .add(cert)
+                        .map_err(|e| fail(format!("the CA file {}: {e}", ca.display())))?;
+                }
+            }
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let tls = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| fail(e.to_string()))?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            return Ok(Self { config, tls: Some(MakeRustlsConnect::new(tls)) });
+        }
+        let off_loopback = config.get_hosts().iter().any(|host| match host {
+            Host::Unix(_) => false,
+            Host::Tcp(name) => {
+                name != "localhost"
+                    && !name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            }
+        });
+        if off_loopback || config.get_hostaddrs().iter().any(|ip| !ip.is_loopback()) {
+            return Err(OpenError::PlainOffLoopback);
+        }
+        Ok(Self { config, tls: None })
     }
 
+    /// A connection, set up with `setup`.
+    fn open(&self, setup: &str) -> Result<Conn, postgres::Error> {
+        let mut client = match &self.tls {
+            Some(tls) => self.config.connect(tls.clone())?,
+            None => self.config.connect(NoTls)?,
+        };
+        client.batch_execute(setup)?;
+        Ok(Conn { client, statements: RefCell::default() })
+    }
+}
+
+impl Conn {
     fn view(&mut self) -> Pg<'_> {
         Pg { client: RefCell::new(&mut self.client), statements: &self.statements }
     }
@@ -146,7 +209,7 @@ type Reply = Box<dyn FnOnce(bool) + Send>;
 /// What the handles share.
 struct Shared {
     url: DatabaseUrl,
-    config: postgres::Config,
+    target: Target,
     readers: Mutex<Vec<Conn>>,
     notifier: Mutex<Option<mpsc::Sender<(&'static str, String)>>>,
     exclusive: tokio::sync::Mutex<Option<Conn>>,
@@ -199,20 +262,15 @@ impl PgDb {
             url: url.to_string(),
             reason: e.to_string(),
         };
-        let mut config: postgres::Config = url.as_str().parse().map_err(|e| fail(&e))?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        config.application_name("clavepin");
+        let target = Target::new(url)?;
         // The blocking client runs its own runtime, which may not start on a thread
         // that drives async tasks: connecting happens on a thread of its own.
-        let (opened_config, migrate_url) = (config.clone(), url.clone());
+        let (opened, migrate_url) = (target.clone(), url.clone());
         let fingerprint = fingerprint.to_vec();
         let writer = thread::spawn(move || -> Result<Conn, OpenError> {
-            let mut conn =
-                Conn::open(&opened_config, &format!("{SESSION}; {WRITER}")).map_err(|e| {
-                    OpenError::Postgres { url: migrate_url.to_string(), reason: describe(&e) }
-                })?;
+            let mut conn = opened.open(&format!("{SESSION}; {WRITER}")).map_err(|e| {
+                OpenError::Postgres { url: migrate_url.to_string(), reason: describe(&e) }
+            })?;
             schema::migrate(&mut conn.client, MIGRATE_LOCK, &migrate_url)?;
             super::check_keys(&conn.view(), &fingerprint)?;
             Ok(conn)
@@ -220,16 +278,16 @@ impl PgDb {
         .join()
         .map_err(|_| fail(&"the connecting thread panicked"))??;
         let (tx, rx) = mpsc::channel::<Job>();
-        let writer_config = config.clone();
+        let writer_target = target.clone();
         thread::Builder::new()
             .name("clavepin-pg-writer".into())
-            .spawn(move || write_loop(writer, &writer_config, &rx))
+            .spawn(move || write_loop(writer, &writer_target, &rx))
             .map_err(|e| fail(&e))?;
         Ok(Self {
             writer: tx,
             shared: Arc::new(Shared {
                 url: url.clone(),
-                config,
+                target,
                 readers: Mutex::default(),
                 notifier: Mutex::default(),
                 exclusive: tokio::sync::Mutex::default(),
@@ -274,7 +332,9 @@ impl PgDb {
             let pooled = shared.readers.lock().unwrap_or_else(PoisonError::into_inner).pop();
             let mut conn = match pooled {
                 Some(conn) if !conn.client.is_closed() => conn,
-                _ => Conn::open(&shared.config, &format!("{SESSION}; {READER}"))
+                _ => shared
+                    .target
+                    .open(&format!("{SESSION}; {READER}"))
                     .map_err(|e| E::from(e.into()))?,
             };
             let outcome = f(&conn.view());
@@ -302,10 +362,10 @@ impl PgDb {
             },
         };
         let (sender, receiver) = mpsc::channel();
-        let config = self.shared.config.clone();
+        let target = self.shared.target.clone();
         let spawned = thread::Builder::new()
             .name("clavepin-pg-notify".into())
-            .spawn(move || notify_loop(&config, &receiver));
+            .spawn(move || notify_loop(&target, &receiver));
         if spawned.is_ok() && sender.send((channel, payload)).is_ok() {
             *notifier = Some(sender);
         }
@@ -320,10 +380,10 @@ impl PgDb {
         alive: Box<dyn Fn() -> bool + Send>,
         heard: Box<dyn Fn(&str) + Send>,
     ) -> std::io::Result<()> {
-        let config = self.shared.config.clone();
+        let target = self.shared.target.clone();
         thread::Builder::new()
             .name("clavepin-pg-listen".into())
-            .spawn(move || listen_loop(&config, channel, alive.as_ref(), heard.as_ref()))
+            .spawn(move || listen_loop(&target, channel, alive.as_ref(), heard.as_ref()))
             .map(|_| ())
     }
 
@@ -337,7 +397,7 @@ impl PgDb {
         let locked = tokio::task::spawn_blocking(move || -> StoreResult<Conn> {
             let mut conn = match conn {
                 Some(conn) if !conn.client.is_closed() => conn,
-                _ => Conn::open(&shared.config, SESSION)?,
+                _ => shared.target.open(SESSION)?,
             };
             conn.client.execute("SELECT pg_advisory_lock($1)", &[&key])?;
             Ok(conn)
@@ -358,8 +418,18 @@ impl PgDb {
     }
 }
 
+/// Creates the schema `name` (for `DatabaseUrl::in_fresh_schema`).
+pub(super) fn create_schema(url: &DatabaseUrl, name: &str) -> Result<(), OpenError> {
+    let target = Target::new(url)?;
+    let sql = format!("CREATE SCHEMA {name}");
+    // The blocking client runs its own runtime: on a thread of its own.
+    let made = thread::spawn(move || target.open(SESSION)?.client.batch_execute(&sql)).join();
+    let fail = |reason: String| OpenError::Postgres { url: url.to_string(), reason };
+    made.map_err(|_| fail("the connecting thread panicked".into()))?.map_err(|e| fail(describe(&e)))
+}
+
 /// The writer: batches of waiting jobs, one transaction each, under the write lock.
-fn write_loop(mut conn: Conn, config: &postgres::Config, jobs: &mpsc::Receiver<Job>) {
+fn write_loop(mut conn: Conn, target: &Target, jobs: &mpsc::Receiver<Job>) {
     // Ends when every handle (every sender) is gone.
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
@@ -370,7 +440,7 @@ fn write_loop(mut conn: Conn, config: &postgres::Config, jobs: &mpsc::Receiver<J
             }
         }
         if conn.client.is_closed() {
-            match Conn::open(config, &format!("{SESSION}; {WRITER}")) {
+            match target.open(&format!("{SESSION}; {WRITER}")) {
                 Ok(fresh) => conn = fresh,
                 Err(e) => {
                     // Dropping the jobs drops their senders: each caller gets an error.
@@ -441,11 +511,11 @@ fn in_savepoint<T, E: From<StoreError>>(
     }
 }
 
-fn notify_loop(config: &postgres::Config, queue: &mpsc::Receiver<(&'static str, String)>) {
+fn notify_loop(target: &Target, queue: &mpsc::Receiver<(&'static str, String)>) {
     let mut conn: Option<Conn> = None;
     while let Ok((channel, payload)) = queue.recv() {
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
-            conn = Conn::open(config, SESSION).ok();
+            conn = target.open(SESSION).ok();
         }
         let Some(live) = conn.as_mut() else {
             tracing::warn!("a notification to the other instances was lost: no connection");
@@ -458,14 +528,14 @@ fn notify_loop(config: &postgres::Config, queue: &mpsc::Receiver<(&'static str, 
 }
 
 fn listen_loop(
-    config: &postgres::Config,
+    target: &Target,
     channel: &'static str,
     alive: &dyn Fn() -> bool,
     heard: &dyn Fn(&str),
 ) {
     let mut wait = Duration::from_millis(100);
     while alive() {
-        let mut conn = match Conn::open(config, &format!("{SESSION}; LISTEN {channel}")) {
+        let mut conn = match target.open(&format!("{SESSION}; LISTEN {channel}")) {
             Ok(conn) => conn,
             Err(e) => {
                 tracing::warn!(error = %describe(&e), "cannot listen to the other instances");
@@ -500,14 +570,64 @@ fn listen_loop(
 /// The server's own message when there is one (the client's `Display` says only "db
 /// error").
 pub(crate) fn describe(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{}: {}", db.code().code(), db.message()),
-        None => e.to_string(),
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.code().code(), db.message());
     }
+    // The client's own errors say what failed; their sources say why (a refused
+    // connection, a certificate of an unknown CA).
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         StoreError::Postgres(describe(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(url: &str) -> Result<Target, OpenError> {
+        Target::new(&DatabaseUrl::parse(url).unwrap_or_else(|e| panic!("{url}: {e}")))
+    }
+
+    #[test]
+    fn plain_tcp_goes_to_loopback_or_a_socket_only() {
+        for url in [
+            "postgres://clave:secret@10.0.0.5/clavepin",
+            "postgres://clave@db.example.es/clavepin",
+            "postgres://clave@127.0.0.1,10.0.0.5/clavepin",
+            "postgres://clave@localhost/clavepin?hostaddr=10.0.0.5",
+            "postgres://clave@db.example.es/clavepin?sslmode=prefer",
+        ] {
+            assert!(matches!(target(url), Err(OpenError::PlainOffLoopback)), "{url}");
+        }
+        for url in [
+            "postgres://clave@127.0.0.1/clavepin",
+            "postgres://clave@localhost:5433/clavepin",
+            "postgres://clave@[::1]/clavepin",
+            "postgresql:///clavepin?host=/run/postgresql",
+        ] {
+            assert!(target(url).is_ok_and(|t| t.tls.is_none()), "{url}");
+        }
+        let tls = target("postgres://clave@db.example.es/clavepin?sslmode=require");
+        assert!(tls.is_ok_and(|t| t.tls.is_some()));
+    }
+
+    #[test]
+    fn an_unreadable_ca_file_is_named() {
+        let url = DatabaseUrl::parse("postgres://clave@db.example.es/clavepin?sslmode=require")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .trusting("/nonexistent/ca.pem");
+        let err = Target::new(&url).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("/nonexistent/ca.pem"), "{err}");
     }
 }

@@ -122,6 +122,48 @@ pub fn retry_wait(attempts: i64) -> TimeDelta {
     TimeDelta::seconds(1 << attempts.clamp(1, MAX_ATTEMPTS - 1))
 }
 
+/// What one message's outcome asks of storage after a round.
+#[derive(Debug, PartialEq, Eq)]
+enum RoundStep {
+    /// Taken by a real gateway: its text (or token and payload) is forgotten.
+    Empty(i64),
+    /// Taken after earlier failures: no longer a retry.
+    Retried(i64),
+    /// Not taken: tried again at `next_attempt_at`, or given up on.
+    Retry { id: i64, attempts: i64, next_attempt_at: i64, given_up: bool },
+}
+
+/// The round's outcomes as steps, decided once for both engines; and how many
+/// messages were taken.
+fn round_steps(
+    outcomes: &[(i64, i64, Outcome)],
+    forget_taken: bool,
+    now: Timestamp,
+) -> (usize, Vec<RoundStep>) {
+    let mut taken = 0;
+    let mut steps = Vec::new();
+    for &(id, attempts, outcome) in outcomes {
+        match outcome {
+            Outcome::Taken => {
+                taken += 1;
+                if forget_taken {
+                    steps.push(RoundStep::Empty(id));
+                }
+                if attempts > 0 {
+                    steps.push(RoundStep::Retried(id));
+                }
+            }
+            Outcome::Unavailable | Outcome::Refused | Outcome::Unregistered => {
+                let attempts = attempts + 1;
+                let given_up = !matches!(outcome, Outcome::Unavailable) || attempts >= MAX_ATTEMPTS;
+                let next_attempt_at = millis(now + retry_wait(attempts));
+                steps.push(RoundStep::Retry { id, attempts, next_attempt_at, given_up });
+            }
+        }
+    }
+    (taken, steps)
+}
+
 /// What delivery needs from storage: the outboxes, their cursors and retries.
 pub trait OutboxStore {
     /// Queues an SMS; the worker sends it after commit.
@@ -256,36 +298,30 @@ impl OutboxStore for Connection {
             )?
             .execute(params![kind.name(), through])?;
         }
-        let mut taken = 0;
-        for &(id, attempts, outcome) in outcomes {
-            match outcome {
-                Outcome::Taken => {
-                    taken += 1;
-                    if forget_taken {
-                        let emptied = match kind {
-                            Kind::Sms => "UPDATE sms_outbox SET text = '' WHERE id = ?1",
-                            Kind::Push => {
-                                "UPDATE push_outbox SET token = '', payload = 'null' WHERE id = ?1"
-                            }
-                        };
-                        self.prepare_cached(emptied)?.execute([id])?;
-                    }
-                    if attempts > 0 {
-                        self.prepare_cached(
-                            "DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2",
-                        )?
-                        .execute(params![kind.name(), id])?;
-                    }
+        let (taken, steps) = round_steps(outcomes, forget_taken, now);
+        for step in steps {
+            match step {
+                RoundStep::Empty(id) => {
+                    let emptied = match kind {
+                        Kind::Sms => "UPDATE sms_outbox SET text = '' WHERE id = ?1",
+                        Kind::Push => {
+                            "UPDATE push_outbox SET token = '', payload = 'null' WHERE id = ?1"
+                        }
+                    };
+                    self.prepare_cached(emptied)?.execute([id])?;
                 }
-                Outcome::Unavailable | Outcome::Refused | Outcome::Unregistered => {
-                    let attempts = attempts + 1;
-                    let given_up =
-                        !matches!(outcome, Outcome::Unavailable) || attempts >= MAX_ATTEMPTS;
+                RoundStep::Retried(id) => {
+                    self.prepare_cached(
+                        "DELETE FROM outbox_retries WHERE outbox = ?1 AND id = ?2",
+                    )?
+                    .execute(params![kind.name(), id])?;
+                }
+                RoundStep::Retry { id, attempts, next_attempt_at, given_up } => {
                     self.prepare_cached(
                         "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES (?1, ?2, ?3, ?4, ?5)
                          ON CONFLICT (outbox, id) DO UPDATE SET attempts = ?3, next_attempt_at = ?4, given_up = ?5",
                     )?
-                    .execute(params![kind.name(), id, attempts, millis(now + retry_wait(attempts)), given_up])?;
+                    .execute(params![kind.name(), id, attempts, next_attempt_at, given_up])?;
                 }
             }
         }

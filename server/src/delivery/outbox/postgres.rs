@@ -5,7 +5,7 @@ use clavepin_protocol::wire::{DeadLetter, OutboxLetter, OutboxPush, OutboxSms, P
 use postgres::Row;
 
 use super::{
-    Due, Kind, MAX_ATTEMPTS, OUTBOX_LIFE, OutboxStore, Outcome, PAGE, QueuedSms, Round, retry_wait,
+    Due, Kind, OUTBOX_LIFE, OutboxStore, Outcome, PAGE, QueuedSms, Round, RoundStep, round_steps,
 };
 use crate::db::postgres::Pg;
 use crate::db::{StoreError, StoreResult};
@@ -140,41 +140,29 @@ impl OutboxStore for Pg<'_> {
                 &[&kind.name(), &through],
             )?;
         }
-        let mut taken = 0;
-        for &(id, attempts, outcome) in outcomes {
-            match outcome {
-                Outcome::Taken => {
-                    taken += 1;
-                    if forget_taken {
-                        let emptied = match kind {
-                            Kind::Sms => "UPDATE sms_outbox SET text = '' WHERE id = $1",
-                            Kind::Push => {
-                                "UPDATE push_outbox SET token = '', payload = 'null' WHERE id = $1"
-                            }
-                        };
-                        self.execute(emptied, &[&id])?;
-                    }
-                    if attempts > 0 {
-                        self.execute(
-                            "DELETE FROM outbox_retries WHERE outbox = $1 AND id = $2",
-                            &[&kind.name(), &id],
-                        )?;
-                    }
+        let (taken, steps) = round_steps(outcomes, forget_taken, now);
+        for step in steps {
+            match step {
+                RoundStep::Empty(id) => {
+                    let emptied = match kind {
+                        Kind::Sms => "UPDATE sms_outbox SET text = '' WHERE id = $1",
+                        Kind::Push => {
+                            "UPDATE push_outbox SET token = '', payload = 'null' WHERE id = $1"
+                        }
+                    };
+                    self.execute(emptied, &[&id])?;
                 }
-                Outcome::Unavailable | Outcome::Refused | Outcome::Unregistered => {
-                    let attempts = attempts + 1;
-                    let given_up =
-                        !matches!(outcome, Outcome::Unavailable) || attempts >= MAX_ATTEMPTS;
+                RoundStep::Retried(id) => {
+                    self.execute(
+                        "DELETE FROM outbox_retries WHERE outbox = $1 AND id = $2",
+                        &[&kind.name(), &id],
+                    )?;
+                }
+                RoundStep::Retry { id, attempts, next_attempt_at, given_up } => {
                     self.execute(
                         "INSERT INTO outbox_retries (outbox, id, attempts, next_attempt_at, given_up) VALUES ($1, $2, $3, $4, $5)
                          ON CONFLICT (outbox, id) DO UPDATE SET attempts = $3, next_attempt_at = $4, given_up = $5",
-                        &[
-                            &kind.name(),
-                            &id,
-                            &attempts,
-                            &millis(now + retry_wait(attempts)),
-                            &i64::from(given_up),
-                        ],
+                        &[&kind.name(), &id, &attempts, &next_attempt_at, &i64::from(given_up)],
                     )?;
                 }
             }
