@@ -455,18 +455,23 @@ fn write_loop(mut conn: Conn, target: &Target, jobs: &mpsc::Receiver<Job>) {
 }
 
 fn run_batch(conn: &mut Conn, jobs: Vec<Job>) {
-    let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})");
+    let alone = jobs.len() == 1;
+    // Round trips are what a batch spends its lock on: the first job's savepoint goes
+    // with BEGIN, each next one with the release of the last, the last release with
+    // COMMIT. A job alone needs none: its refusal rolls the transaction back.
+    let savepoint = if alone { "" } else { "; SAVEPOINT job" };
+    let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){savepoint}");
     if let Err(e) = conn.client.batch_execute(&begin) {
         tracing::error!(error = %describe(&e), "cannot begin a write transaction");
         let _ = conn.client.batch_execute("ROLLBACK");
         return;
     }
-    let alone = jobs.len() == 1;
-    let mut replies = Vec::with_capacity(jobs.len());
+    let count = jobs.len();
+    let mut replies = Vec::with_capacity(count);
     let mut failed_alone = false;
     {
         let pg = conn.view();
-        for job in jobs {
+        for (i, job) in jobs.into_iter().enumerate() {
             let run = std::panic::AssertUnwindSafe(|| job(&pg, alone));
             match std::panic::catch_unwind(run) {
                 Ok((succeeded, reply)) => {
@@ -476,10 +481,14 @@ fn run_batch(conn: &mut Conn, jobs: Vec<Job>) {
                 Err(_) => {
                     failed_alone = alone;
                     if !alone {
-                        let _ = pg.rollback_to("job");
+                        let _ = pg.batch("ROLLBACK TO SAVEPOINT job");
                     }
                     tracing::error!("a database write panicked; it was rolled back");
                 }
+            }
+            if !alone && i + 1 < count {
+                // A failure here leaves the transaction aborted: the commit says so.
+                let _ = pg.batch("RELEASE SAVEPOINT job; SAVEPOINT job");
             }
         }
     }
@@ -493,19 +502,16 @@ fn run_batch(conn: &mut Conn, jobs: Vec<Job>) {
     }
 }
 
-/// Runs one job in a savepoint: released if it returns `Ok`, rolled back otherwise.
+/// Runs one job of a batch inside the savepoint the batch opened for it: rolled
+/// back to it if the job fails (the batch releases it either way).
 fn in_savepoint<T, E: From<StoreError>>(
     pg: &Pg<'_>,
     f: impl FnOnce(&Pg<'_>) -> Result<T, E>,
 ) -> Result<T, E> {
-    pg.savepoint("job")?;
     match f(pg) {
-        Ok(value) => {
-            pg.release("job")?;
-            Ok(value)
-        }
+        Ok(value) => Ok(value),
         Err(e) => {
-            pg.rollback_to("job")?;
+            pg.batch("ROLLBACK TO SAVEPOINT job")?;
             Err(e)
         }
     }
@@ -620,6 +626,51 @@ mod tests {
         }
         let tls = target("postgres://clave@db.example.es/clavepin?sslmode=require");
         assert!(tls.is_ok_and(|t| t.tls.is_some()));
+    }
+
+    /// The engine itself, when the suite runs on PostgreSQL (`CLAVEPIN_TEST_DATABASE`).
+    fn database() -> Option<PgDb> {
+        let url = std::env::var("CLAVEPIN_TEST_DATABASE").ok().filter(|u| !u.is_empty())?;
+        let url = DatabaseUrl::parse(&url).and_then(|u| u.in_fresh_schema("engine"));
+        Some(
+            PgDb::open(&url.unwrap_or_else(|e| panic!("{e}")), b"keys")
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batched_writes_commit_together_and_a_refused_one_alone_rolls_back() {
+        let Some(db) = database() else { return };
+        let writes = (0..200i64).map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(move |pg| {
+                    pg.execute(
+                        "INSERT INTO letters (to_name, address, text, sent_at) VALUES ('a','b','c',$1)",
+                        &[&i],
+                    )?;
+                    match i % 20 {
+                        0 => Err(StoreError::Corrupt("refused job")),
+                        // A statement that fails leaves an aborted transaction behind it.
+                        10 => pg.execute("INSERT INTO no_such_table VALUES (1)", &[]).map(|_| i),
+                        _ => Ok(i),
+                    }
+                })
+                .await
+            })
+        });
+        let outcomes = futures_util::future::join_all(writes).await;
+        let accepted = outcomes.into_iter().filter(|o| matches!(o, Ok(Ok(_)))).count();
+        assert_eq!(accepted, 180);
+        let stored: i64 = db
+            .read(|pg| {
+                Ok::<i64, StoreError>(
+                    pg.query_one("SELECT count(*) FROM letters", &[])?.try_get(0)?,
+                )
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored, 180, "each refused or failed write rolled back alone");
     }
 
     #[test]
