@@ -180,8 +180,21 @@ fn read_or_create(path: &Path, rng: &SystemRandom) -> io::Result<String> {
             let mut bytes = Zeroizing::new([0u8; 32]);
             rng.fill(bytes.as_mut()).map_err(|_| invalid_data("randomness failed"))?;
             let text = b64_encode(bytes.as_ref());
-            write_private(path, &text)?;
-            Ok(text)
+            // Made beside it under a name of its own, then linked into place, which
+            // never replaces a file: of instances starting together with one shared
+            // key file, one key wins and every other instance reads it.
+            let mut tag = [0u8; 8];
+            rng.fill(&mut tag).map_err(|_| invalid_data("randomness failed"))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let made = path.with_file_name(format!("{name}.{}.new", b64_encode(&tag)));
+            write_private(&made, &text)?;
+            let linked = fs::hard_link(&made, path);
+            let _ = fs::remove_file(&made);
+            match linked {
+                Ok(()) => Ok(text),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => fs::read_to_string(path),
+                Err(e) => Err(e),
+            }
         }
         Err(e) => Err(e),
     }
@@ -224,6 +237,24 @@ mod tests {
         let mut tampered = stored.clone();
         tampered[20] ^= 1;
         assert!(keys.decrypt("device:d1", &tampered).is_err());
+    }
+
+    #[test]
+    fn instances_making_one_shared_key_file_together_all_get_the_same_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared.key");
+        let made: Vec<String> = (0..8)
+            .map(|_| {
+                let shared = shared.clone();
+                std::thread::spawn(move || read_or_create(&shared, &SystemRandom::new()).unwrap())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(made.iter().all(|k| *k == made[0]), "one key won");
+        assert_eq!(fs::read_to_string(&shared).unwrap(), made[0]);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing left beside it");
     }
 
     #[test]

@@ -102,15 +102,24 @@ impl std::fmt::Debug for DatabaseUrl {
 
 impl std::fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Whatever sits between "//" and "@" may hold a password: shown as user only.
+        // A password may sit between "//" and "@", or in the query: neither is shown.
         let (scheme, rest) = self.0.split_once("://").unwrap_or(("postgres", &self.0));
-        match rest.rsplit_once('@') {
+        let (place, query) = rest.split_once('?').map_or((rest, None), |(p, q)| (p, Some(q)));
+        match place.rsplit_once('@') {
             Some((who, host)) => {
                 let user = who.split(':').next().unwrap_or("");
-                write!(f, "{scheme}://{user}@{host}")
+                write!(f, "{scheme}://{user}@{host}")?;
             }
-            None => write!(f, "{scheme}://{rest}"),
+            None => write!(f, "{scheme}://{place}")?,
         }
+        if let Some(query) = query {
+            let shown: Vec<&str> = query
+                .split('&')
+                .map(|pair| if pair.starts_with("password=") { "password=***" } else { pair })
+                .collect();
+            write!(f, "?{}", shown.join("&"))?;
+        }
+        Ok(())
     }
 }
 
@@ -166,6 +175,29 @@ pub enum OpenError {
         /// Ours.
         supported: i64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn a_database_url_prints_without_its_password() {
+        for (url, shown) in [
+            (
+                "postgres://clave:s3cret@db.example.es/clavepin",
+                "postgres://clave@db.example.es/clavepin",
+            ),
+            (
+                "postgres://db.example.es/clavepin?user=clave&password=s3cret&sslmode=require",
+                "postgres://db.example.es/clavepin?user=clave&password=***&sslmode=require",
+            ),
+        ] {
+            let parsed = DatabaseUrl::parse(url).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(parsed.to_string(), shown);
+            assert_eq!(format!("{parsed:?}"), shown);
+        }
+    }
 }
 
 /// Records the keys' fingerprint the first time, and refuses other keys after.

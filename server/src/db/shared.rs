@@ -29,6 +29,9 @@ pub trait SharedStore {
         idle_since: i64,
         cap: i64,
     ) -> StoreResult<bool>;
+    /// Stores a session only if it is still there (not signed out or rotated away
+    /// meanwhile); whether it was.
+    fn update_session(&self, id_hash: &[u8], data: &str, now: i64) -> StoreResult<bool>;
     fn remove_session(&self, id_hash: &[u8]) -> StoreResult<()>;
     /// Sessions seen after `idle_since`.
     fn live_sessions(&self, idle_since: i64) -> StoreResult<i64>;
@@ -103,6 +106,15 @@ impl SharedStore for Connection {
         self.prepare_cached("INSERT INTO portal_sessions VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![id_hash, client, data, now])?;
         Ok(true)
+    }
+
+    fn update_session(&self, id_hash: &[u8], data: &str, now: i64) -> StoreResult<bool> {
+        Ok(self
+            .prepare_cached(
+                "UPDATE portal_sessions SET data = ?2, last_seen = ?3 WHERE id_hash = ?1",
+            )?
+            .execute(params![id_hash, data, now])?
+            > 0)
     }
 
     fn remove_session(&self, id_hash: &[u8]) -> StoreResult<()> {

@@ -220,21 +220,33 @@ impl Sessions {
         Ok(data.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
-    /// Stores a session under `id` (new or existing) for `client`.
+    /// Stores a session under `id` for `client`: a new one, or (`loaded`) the one the
+    /// request came with, which is stored only if it is still there, so a request
+    /// that was in flight at sign-out cannot bring the session back.
     pub async fn save(
         &self,
         id: &str,
         session: Session,
+        loaded: bool,
         client: ClientAddress,
         now: Timestamp,
     ) -> Result<Result<(), Full>, StoreError> {
         let store = match self {
             Sessions::Memory(store) => {
-                return Ok(save_in_memory(&mut lock(store), id, session, client, now));
+                let mut store = lock(store);
+                if loaded && !store.entries.contains_key(&key(id)) {
+                    return Ok(Ok(()));
+                }
+                return Ok(save_in_memory(&mut store, id, session, client, now));
             }
             Sessions::Database(db) => db,
         };
         let data = serde_json::to_string(&session).map_err(|_| StoreError::Corrupt("session"))?;
+        if loaded {
+            let (hash, now) = (key(id), millis(now));
+            store.write(move |tx| tx.update_session(&hash, &data, now)).await?;
+            return Ok(Ok(()));
+        }
         let (hash, client) = (key(id), client.as_key());
         let (now, idle_since) = (millis(now), millis(now - IDLE_LIFE));
         let cap = MAX_SESSIONS_PER_CLIENT as i64;
@@ -408,6 +420,18 @@ mod tests {
             save_in_memory(&mut sessions, "a-again", Session::default(), client(2), at(3)),
             Ok(())
         );
+    }
+
+    #[tokio::test]
+    async fn a_request_in_flight_at_sign_out_does_not_bring_the_session_back() {
+        let sessions = Sessions::default();
+        let signed_in = Session { csrf: "token".into(), ..Session::default() };
+        let save = |loaded| sessions.save("id-1", signed_in.clone(), loaded, client(1), at(0));
+        assert_eq!(save(false).await.ok(), Some(Ok(())));
+        sessions.remove("id-1").await.ok();
+        // The request that loaded it before the sign-out answers now.
+        assert_eq!(save(true).await.ok(), Some(Ok(())));
+        assert!(sessions.load("id-1", at(1)).await.ok().flatten().is_none(), "still signed out");
     }
 
     #[test]

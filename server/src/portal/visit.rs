@@ -154,8 +154,13 @@ impl Visit {
             response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
         }
         let save = (!anonymous).then(|| (id.clone(), self.session));
-        let write =
-            SessionWrite { forget: self.forget, save, client: self.client, lang: self.lang };
+        let write = SessionWrite {
+            forget: self.forget,
+            save,
+            loaded: self.stored,
+            client: self.client,
+            lang: self.lang,
+        };
         response.extensions_mut().insert(std::sync::Arc::new(std::sync::Mutex::new(Some(write))));
         if new && let Ok(value) = HeaderValue::from_str(&portal.cookie(&id)) {
             response.headers_mut().append(header::SET_COOKIE, value);
@@ -174,6 +179,8 @@ impl Visit {
 struct SessionWrite {
     forget: Option<String>,
     save: Option<(String, Session)>,
+    /// The session came from the store (else it is new, or its id is).
+    loaded: bool,
     client: ClientAddress,
     lang: Lang,
 }
@@ -193,7 +200,7 @@ pub async fn store_sessions(
     let pending = response.extensions_mut().remove::<PendingWrite>();
     let write =
         pending.and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
-    let Some(SessionWrite { forget, save, client, lang }) = write else {
+    let Some(SessionWrite { forget, save, loaded, client, lang }) = write else {
         return response;
     };
     let now = portal.app.now();
@@ -202,7 +209,7 @@ pub async fn store_sessions(
             portal.sessions.remove(&old).await?;
         }
         match save {
-            Some((id, session)) => portal.sessions.save(&id, session, client, now).await,
+            Some((id, session)) => portal.sessions.save(&id, session, loaded, client, now).await,
             None => Ok(Ok(())),
         }
     };

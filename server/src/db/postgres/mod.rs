@@ -73,6 +73,12 @@ impl Target {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
+        // A connection whose peer vanished (a dropped NAT flow, a dead host) is noticed
+        // in seconds, not after the kernel's quarter of an hour: the writer and the
+        // delivery lock would otherwise wait on it.
+        config.keepalives(true).keepalives_idle(Duration::from_secs(15));
+        config.keepalives_interval(Duration::from_secs(5)).keepalives_retries(3);
+        config.tcp_user_timeout(Duration::from_secs(20));
         if config.get_application_name().is_none() {
             config.application_name("clavepin");
         }
@@ -460,7 +466,11 @@ fn run_batch(conn: &mut Conn, jobs: Vec<Job>) {
     // with BEGIN, each next one with the release of the last, the last release with
     // COMMIT. A job alone needs none: its refusal rolls the transaction back.
     let savepoint = if alone { "" } else { "; SAVEPOINT job" };
-    let begin = format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){savepoint}");
+    // READ COMMITTED whatever the server's default: each statement after the lock sees
+    // what the lock's previous holder committed.
+    let begin = format!(
+        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK}){savepoint}"
+    );
     if let Err(e) = conn.client.batch_execute(&begin) {
         tracing::error!(error = %describe(&e), "cannot begin a write transaction");
         let _ = conn.client.batch_execute("ROLLBACK");
@@ -556,6 +566,8 @@ fn listen_loop(
             let mut waiting = notifications.timeout_iter(Duration::from_secs(1));
             loop {
                 match waiting.next() {
+                    // Busy channels keep the wait from ending: ask here too.
+                    Ok(Some(_)) if !alive() => return,
                     Ok(Some(n)) => heard(n.payload()),
                     Ok(None) => break,
                     Err(e) => {

@@ -66,6 +66,14 @@ impl SharedStore for Pg<'_> {
         Ok(true)
     }
 
+    fn update_session(&self, id_hash: &[u8], data: &str, now: i64) -> StoreResult<bool> {
+        let updated = self.execute(
+            "UPDATE portal_sessions SET data = $2, last_seen = $3 WHERE id_hash = $1",
+            &[&id_hash, &data, &now],
+        )?;
+        Ok(updated > 0)
+    }
+
     fn remove_session(&self, id_hash: &[u8]) -> StoreResult<()> {
         self.execute("DELETE FROM portal_sessions WHERE id_hash = $1", &[&id_hash])?;
         Ok(())
