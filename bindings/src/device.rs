@@ -15,8 +15,9 @@ use std::time::Duration;
 use clavepin_core::client::TlsTrust;
 use clavepin_core::store::CitizenState;
 use clavepin_core::{
-    ActivationProgress, CitizenSummary, ClipboardContent, CoreError, Device, DeviceConfig, Locale,
-    NotificationContent, Pattern, PinView, PushOutcome, PushTokenReport, ReceivedPin, ScreenModel,
+    ActivationProgress, CitizenSummary, ClipboardContent, CoreError, Device, DeviceConfig,
+    DeviceDescription, Locale, NotificationContent, Pattern, PinView, PushOutcome, PushTokenReport,
+    ReceivedPin, ScreenModel,
 };
 use clavepin_protocol::wire::PushPlatform;
 use clavepin_protocol::{DocumentNumber, RequestId};
@@ -54,6 +55,14 @@ pub struct DeviceSettings {
     /// device then refuses such an address when it opens.
     #[uniffi(default = false)]
     pub plain_http_off_loopback: bool,
+    /// The phone's name as its owner set it (Android `Settings.Global.DEVICE_NAME`,
+    /// iOS `UIDevice.name` where the app may read it), shown on the citizen's "My
+    /// devices" page. Cleaned and cut to 64 characters.
+    #[uniffi(default = None)]
+    pub device_name: Option<String>,
+    /// The phone's model (`Build.MODEL`, `utsname.machine`).
+    #[uniffi(default = None)]
+    pub device_model: Option<String>,
 }
 
 /// `sha256/BASE64` (or bare BASE64) → the digest.
@@ -118,6 +127,10 @@ impl ClavePinDevice {
         let locale = settings.locale;
         let mut config =
             DeviceConfig::new(data_dir, &service_url, Arc::new(KeyStoreAdapter(key_store)));
+        config = config.with_description(DeviceDescription::from_platform(
+            settings.device_name.as_deref(),
+            settings.device_model.as_deref(),
+        ));
         if let Some(n) = settings.pattern_iterations.and_then(NonZeroU32::new) {
             config = config.with_pattern_iterations(n);
         }
@@ -319,6 +332,18 @@ impl ClavePinDevice {
     /// Refreshes the states of live PINs (a PIN used on the portal shows as used).
     pub async fn refresh_states(&self, document: DocumentNumber) -> Result<(), PinsError> {
         self.device.refresh_states(document.as_str()).await.map_err(self.pins())
+    }
+
+    /// "This wasn't me" on a PIN the citizen did not ask for: the service kills it
+    /// and sends the citizen's PINs by SMS until the instant returned (the service's
+    /// clock). Show the citizen that their report was taken and that the portal's "My
+    /// devices" lists it. Needs the citizen unlocked.
+    pub async fn report_not_me(
+        &self,
+        document: DocumentNumber,
+        request_id: RequestId,
+    ) -> Result<clavepin_protocol::Timestamp, PinsError> {
+        self.device.report_not_me(document.as_str(), &request_id).await.map_err(self.pins())
     }
 
     /// The screen model now.

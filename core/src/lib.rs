@@ -19,6 +19,7 @@ pub mod tasks;
 
 pub use clipboard::{Clipboard, ClipboardContent};
 pub use countdown::Countdown;
+pub use device::DeviceDescription;
 pub use device::{ActivationProgress, CHANNEL_SILENCE_LIMIT, CitizenSummary, Device, DeviceConfig};
 pub use device::{PushOutcome, PushTokenReport, ReceivedPin};
 pub use error::{CoreError, CoreResult};

@@ -14,6 +14,7 @@ use clavepin_protocol::wire::{
 use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp};
 use ring::rand::SecureRandom;
 
+use crate::activity::{self, Event};
 use crate::db::StoreResult;
 use crate::db::activation::{ActivationStore, NewPendingDevice};
 use crate::delivery::outbox::QueuedSms;
@@ -163,6 +164,8 @@ pub fn complete(
         public_key: signing_key.as_bytes(),
         sealing_key: &sealed,
         bound_at: millis(now),
+        name: req.device_name.as_ref().map_or("", |l| l.as_str()),
+        model: req.device_model.as_ref().map_or("", |l| l.as_str()),
     })?;
     let answer = ActivationCompleted {
         device_id,
@@ -186,7 +189,15 @@ pub fn load_pending(store: &dyn ActivationStore, id: &str) -> ActivationResult<O
 /// its keys: it becomes the citizen's device, and the one before is replaced.
 pub fn confirm_pending(tx: &dyn Store, id: &str, now: Timestamp) -> ActivationResult<()> {
     let Some(device) = tx.pending_device(id)? else { return Ok(()) };
+    let before = tx.active_device(&device.document)?.map(|d| d.id);
     let replaced = tx.confirm_pending_device(&device, millis(now))?;
+    let devices = tx.devices_of(&device.document)?;
+    let label = |id: &str| devices.iter().find(|d| d.id == id).map(|d| d.label());
+    if let Some(old) = before.as_deref().and_then(label) {
+        activity::record(tx, &device.document, now, &Event::DeviceReplaced { device: old })?;
+    }
+    let new = label(id).unwrap_or_default();
+    activity::record(tx, &device.document, now, &Event::DeviceActivated { device: new })?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
     crate::pins::throttle::clear_failures(tx, &device.document)?;
     tracing::info!(document = %device.document.masked(), replaced, "device activated");

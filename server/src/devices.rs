@@ -3,12 +3,14 @@
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
 use clavepin_protocol::crypto::{SealingKey, SignedRequest};
-use clavepin_protocol::wire::{MAX_REQUEST_AGE, RegisterPushToken};
+use clavepin_protocol::wire::{DeviceState, MAX_REQUEST_AGE, RegisterPushToken};
 
+use crate::activity::{self, Event};
 use crate::db::StoreResult;
 use crate::db::devices::DeviceStore;
 use crate::error::{DeviceError, DeviceResult, Fault};
 use crate::keys::ServiceKeys;
+use crate::store::Store;
 use crate::time::millis;
 
 pub use crate::db::devices::Device;
@@ -39,9 +41,27 @@ pub fn prune_nonces(store: &dyn DeviceStore, now: Timestamp) -> StoreResult<usiz
     store.prune_nonces(millis(now - MAX_REQUEST_AGE - TimeDelta::minutes(1)))
 }
 
-/// The citizen removes this device: it stops receiving PINs.
-pub fn remove(store: &dyn DeviceStore, id: &str, now: Timestamp) -> DeviceResult<()> {
-    Ok(store.mark_removed(id, millis(now))?)
+/// The citizen removes this device (in the app, or on "My devices"): it stops
+/// receiving PINs, which go by SMS until another is activated.
+pub fn remove(tx: &dyn Store, id: &str, now: Timestamp) -> DeviceResult<()> {
+    let Some(device) = tx.device(id)? else { return Ok(()) };
+    if device.state != DeviceState::Active {
+        return Ok(());
+    }
+    tx.mark_removed(id, millis(now))?;
+    let label = tx
+        .devices_of(&device.document)?
+        .into_iter()
+        .find(|d| d.id == id)
+        .map(|d| d.label())
+        .unwrap_or_default();
+    activity::record(tx, &device.document, now, &Event::DeviceRemoved { device: label })?;
+    Ok(())
+}
+
+/// The device signed a request now: "My devices" shows it as its last use.
+pub fn touch(store: &dyn DeviceStore, id: &str, now: Timestamp) -> StoreResult<()> {
+    store.touch_device(id, millis(now))
 }
 
 /// Longest push token accepted (FCM's are ~160 bytes, APNs' 64 hex digits; the limit

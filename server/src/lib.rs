@@ -12,6 +12,7 @@
 //! ```
 
 mod activation;
+mod activity;
 mod audit;
 mod db;
 mod delivery;
@@ -450,6 +451,7 @@ async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
             Ok(devices::prune_nonces(tx, now)?
                 + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
+                + activity::prune(tx, now)?
                 + registry::guard::prune(tx, now)?
                 + delivery::outbox::OutboxStore::prune_outbox(tx, now)?
                 + oidc::tokens::prune(tx, now)?)

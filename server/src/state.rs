@@ -81,7 +81,7 @@ impl AppState {
 
     /// What issuing a PIN needs, at `now`.
     pub fn issuer(&self, now: Timestamp) -> crate::pins::Issuer<'_> {
-        crate::pins::Issuer { now, rng: &self.0.rng, keys: &self.0.keys }
+        crate::pins::Issuer { now, rng: &self.0.rng, keys: &self.0.keys, site: None }
     }
 }
 

@@ -3,6 +3,7 @@
 //! `write` and `read`, which hand a closure the store of whichever engine runs.
 
 use crate::db::activation::ActivationStore;
+use crate::db::activity::ActivityStore;
 use crate::db::audit::AuditStore;
 use crate::db::devices::DeviceStore;
 use crate::db::oidc::OidcStore;
@@ -15,6 +16,7 @@ use crate::delivery::outbox::OutboxStore;
 pub trait Store:
     RegistryStore
     + ActivationStore
+    + ActivityStore
     + DeviceStore
     + PinStore
     + OutboxStore
@@ -28,6 +30,7 @@ pub trait Store:
 impl<T> Store for T where
     T: RegistryStore
         + ActivationStore
+        + ActivityStore
         + DeviceStore
         + PinStore
         + OutboxStore

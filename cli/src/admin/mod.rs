@@ -10,8 +10,8 @@ use chrono::{Local, NaiveDate};
 use clavepin_protocol::identity::parse_date;
 use clavepin_protocol::wire::{
     AuditEntry, CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration,
-    InvitationSent, LoadCensus, Outbox, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen,
-    RegisteredCitizen, RequestInvitation,
+    InvitationSent, LoadCensus, NotMeReports, Outbox, OutboxLetter, OutboxPush, OutboxSms,
+    RegisterCitizen, RegisteredCitizen, RequestInvitation,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use reqwest::Method;
@@ -117,6 +117,13 @@ enum Command {
     /// sites registered and removed.
     Audit {
         /// Only entries after this id.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
+    /// "This wasn't me" reports: PINs citizens said they did not ask for, a sign
+    /// that someone knows their contrast data.
+    Reports {
+        /// Only reports after this id.
         #[arg(long, default_value_t = 0)]
         after: i64,
     },
@@ -343,6 +350,28 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                         entry.action,
                         entry.detail,
                         entry.client
+                    );
+                }
+            }
+        }
+        Command::Reports { after } => {
+            let path = format!("/operator/reports?after={after}");
+            let reports: NotMeReports =
+                client.call::<(), _>(Method::GET, &path, None, true).await?;
+            if json {
+                print_json(&reports)
+            } else {
+                if reports.reports.is_empty() {
+                    println!("no reports");
+                }
+                for r in &reports.reports {
+                    println!(
+                        "#{} {} {} ({}{})",
+                        r.id,
+                        r.at.format("%Y-%m-%d %H:%M:%S"),
+                        r.document,
+                        r.channel.as_deref().unwrap_or("-"),
+                        r.site.as_deref().map(|s| format!(", for {s}")).unwrap_or_default()
                     );
                 }
             }

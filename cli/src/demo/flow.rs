@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, TimeDelta};
 use clavepin_core::store::{CitizenState, FileKeyStore};
 use clavepin_core::{
-    ActivationProgress, ChannelListener, ChannelStatus, Clipboard, Device, DeviceConfig, Pattern,
-    PushOutcome, ReceivedPin,
+    ActivationProgress, ChannelListener, ChannelStatus, Clipboard, Device, DeviceConfig,
+    DeviceDescription, Pattern, PushOutcome, ReceivedPin,
 };
 use clavepin_protocol::wire::{PinState, PushPlatform};
 use clavepin_protocol::{Clock, ManualClock, Timestamp};
@@ -26,6 +26,8 @@ const DNI: &str = "12345678Z";
 const VALIDITY: &str = "31/01/2030";
 const PATTERN: &str = "1-2-3-6-9";
 const CUSTOM_CODE: &str = "DEMO";
+/// What the demo's device calls itself on "My devices".
+const DEVICE_NAME: &str = "Demo desktop";
 
 type StepResult = Result<String, String>;
 
@@ -124,6 +126,16 @@ pub async fn run(report: &mut Report, keep: Option<PathBuf>) {
     };
     step!("wrong-pin-refused", world.wrong_pin_refused(&second).await);
     pin_step!("expired-pin-refused", world.expired_pin_refused(&second).await);
+    let contrast = json!({ "kind": "dni_validity", "valid_until": "2030-01-31" });
+    pin_step!(
+        "report-not-me",
+        super::control::report_not_me(&world.url, &world.operator, &world.device, DNI, contrast)
+            .await
+    );
+    pin_step!(
+        "my-devices",
+        super::control::my_devices(&world.url, &world.operator, DNI, VALIDITY, DEVICE_NAME).await
+    );
     step!("second-device-replaces-first", world.second_device().await);
     step!("stop-service", world.stop().await);
 }
@@ -475,7 +487,9 @@ impl World {
 
 fn open_device(dir: &Path, url: &str, clock: Arc<ManualClock>) -> Result<Device, String> {
     let keys = Arc::new(FileKeyStore::open(&dir.join("device.key"), true).map_err(err)?);
-    Device::open(DeviceConfig::new(dir, url, keys).with_clock(clock)).map_err(err)
+    let description = DeviceDescription::from_platform(Some(DEVICE_NAME), Some("clavepin demo"));
+    let config = DeviceConfig::new(dir, url, keys).with_clock(clock).with_description(description);
+    Device::open(config).map_err(err)
 }
 
 /// The demo's clipboard: remembers what it holds.

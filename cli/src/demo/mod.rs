@@ -1,6 +1,8 @@
 //! `clavepin demo`: the whole system end to end, each step checked. It exits 0 only if
 //! every step did what it should, so it doubles as a smoke test.
 
+mod browser;
+mod control;
 mod flow;
 mod report;
 mod site;

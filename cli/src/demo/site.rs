@@ -11,11 +11,11 @@ use clavepin_protocol::crypto::b64_encode;
 use clavepin_protocol::{Clock, ManualClock};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::Method;
-use reqwest::header::{LOCATION, SET_COOKIE};
 use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde_json::{Value, json};
 
+use super::browser::{Browser, scrape};
 use crate::admin::OperatorClient;
 
 const SITE: &str = "Sede electrónica de ejemplo";
@@ -29,85 +29,6 @@ fn random(rng: &SystemRandom) -> Result<String, String> {
     let mut bytes = [0u8; 32];
     rng.fill(&mut bytes).map_err(|_| "no randomness")?;
     Ok(b64_encode(&bytes))
-}
-
-/// A browser as far as the portal can tell: cookies, forms, redirects not followed.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: BTreeMap<String, String>,
-}
-
-/// An answer: status, `Location`, body.
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Browser {
-    fn new(base: &str) -> Result<Browser, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(err)?;
-        Ok(Browser { http, base: base.to_owned(), cookies: BTreeMap::new() })
-    }
-
-    async fn send(
-        &mut self,
-        method: Method,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> Result<Page, String> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if !form.is_empty() {
-            let body =
-                url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
-            req = req.header("content-type", "application/x-www-form-urlencoded").body(body);
-        }
-        if !self.cookies.is_empty() {
-            let jar: Vec<_> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-            req = req.header("cookie", jar.join("; "));
-        }
-        let resp = req.send().await.map_err(err)?;
-        for set in resp.headers().get_all(SET_COOKIE) {
-            let pair = set.to_str().unwrap_or_default().split(';').next().unwrap_or_default();
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = resp.status().as_u16();
-        let location = resp
-            .headers()
-            .get(LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        Ok(Page { status, location, body: resp.text().await.map_err(err)? })
-    }
-
-    async fn post(
-        &mut self,
-        path: &str,
-        form: &[(&str, &str)],
-        then: &str,
-    ) -> Result<Page, String> {
-        let page = self.send(Method::POST, path, form).await?;
-        if page.status != 303 || page.location != then {
-            return Err(format!(
-                "{path} answered {} → {:?}, not {then}",
-                page.status, page.location
-            ));
-        }
-        Ok(page)
-    }
-}
-
-/// The value of `attribute="…"` after `marker` in a page.
-fn scrape(html: &str, marker: &str) -> Result<String, String> {
-    let rest = html.split(marker).nth(1).ok_or_else(|| format!("no {marker} on the page"))?;
-    Ok(rest.split('"').next().unwrap_or_default().to_owned())
 }
 
 /// The step. Returns its detail, and the PIN and code used.
@@ -164,14 +85,7 @@ pub async fn sign_in(
         return Err(format!("the authorization endpoint answered {}", page.status));
     }
     // 4. The citizen's steps on the portal, the site named on each.
-    let csrf = scrape(&page.body, "name=\"csrf\" value=\"")?;
-    browser.post("/", &[("csrf", &csrf), ("document", document)], "/access/contrast").await?;
-    let page = browser.send(Method::GET, "/access/contrast", &[]).await?;
-    let csrf = scrape(&page.body, "name=\"csrf\" value=\"")?;
-    browser
-        .post("/access/contrast", &[("csrf", &csrf), ("contrast", validity)], "/access/obtain")
-        .await?;
-    browser.post("/access/obtain", &[("csrf", &csrf), ("channel", "app")], "/access/pin").await?;
+    let csrf = browser.obtain_pin(&page, document, validity, Some("app")).await?;
     let page = browser.send(Method::GET, "/access/pin", &[]).await?;
     if !page.body.contains(SITE) {
         return Err("the PIN page does not name the site".into());

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use chrono::Local;
 use clavepin_core::store::{CitizenState, FileKeyStore};
 use clavepin_core::{
-    ActivationProgress, CoreError, Device, DeviceConfig, Locale, Pattern, explain,
+    ActivationProgress, CoreError, Device, DeviceConfig, DeviceDescription, Locale, Pattern,
+    explain,
 };
 use clavepin_protocol::wire::ErrorCode;
 use serde_json::json;
@@ -105,6 +106,16 @@ enum Command {
         #[command(flatten)]
         who: Citizen,
     },
+    /// "This wasn't me": reports a PIN the citizen did not ask for. The service kills
+    /// it and sends the citizen's PINs by SMS for 20 minutes; the portal's "My
+    /// devices" lists the report.
+    NotMe {
+        #[command(flatten)]
+        who: Citizen,
+        /// The PIN request's id (`history --json` shows it); the newest PIN when left out.
+        #[arg(long)]
+        request: Option<String>,
+    },
     /// The PINs received, with their outcome (asked of the service first when the
     /// pattern is given: a PIN used on the portal shows as used).
     History {
@@ -165,7 +176,19 @@ fn open(data: &std::path::Path, url: &str) -> Result<Device, String> {
         !data.join(clavepin_core::store::STORE_FILE).exists(),
     )
     .map_err(|e| format!("{e} ({})", data.join("device.key").display()))?;
-    Device::open(DeviceConfig::new(data, url, Arc::new(keys))).map_err(say)
+    let config = DeviceConfig::new(data, url, Arc::new(keys)).with_description(description());
+    Device::open(config).map_err(say)
+}
+
+/// What the citizen's "My devices" page calls this desktop: its host name, and what
+/// it is.
+fn description() -> DeviceDescription {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .filter(|h| !h.trim().is_empty());
+    let model = format!("clavepin desktop ({})", std::env::consts::OS);
+    DeviceDescription::from_platform(host.as_deref(), Some(&model))
 }
 
 /// The citizen a command is about: the one named, or the only one.
@@ -292,6 +315,27 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
             let document = unlock(device, &who).await?;
             device.pull(&document).await.map_err(say)?;
             clipboard::copy_latest(device).await
+        }
+        Command::NotMe { who, request } => {
+            let document = unlock(device, &who).await?;
+            let request = match request {
+                Some(id) => clavepin_protocol::RequestId::parse(&id)
+                    .map_err(|_| format!("--request {id:?} is not a PIN request's id"))?,
+                None => device
+                    .history(Some(&document), 1)
+                    .map_err(say)?
+                    .into_iter()
+                    .next()
+                    .map(|p| p.request_id)
+                    .ok_or("no PIN has reached this device for that citizen")?,
+            };
+            let until = device.report_not_me(&document, &request).await.map_err(say)?;
+            println!(
+                "reported: that PIN no longer works, and until {} PINs for {document} go by SMS; \
+                 the portal's \"My devices\" lists the report",
+                until.with_timezone(&Local).format("%H:%M")
+            );
+            Ok(())
         }
         Command::History { document, pattern, json } => {
             if pattern.is_some() {

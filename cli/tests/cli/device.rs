@@ -330,3 +330,58 @@ fn each_citizens_activation_is_its_own_and_list_shows_the_pending_ones() {
     assert!(err(&again).contains("already activated on this phone"), "{}", err(&again));
     assert!(served.stop().success());
 }
+
+#[test]
+fn this_wasnt_me_from_the_desktop_kills_the_pin_and_reaches_the_operators() {
+    let served = Served::with_citizen();
+    let device_dir = tempfile::tempdir().unwrap();
+    let device = |args: &[&str]| served.device(device_dir.path()).args(args).output().unwrap();
+    let started = device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
+    assert!(!started.status.success(), "stdin closed: it stops at the code");
+    let code = served.last_sms_code();
+    ok(device(&["activate", "--code", &code, "--pattern", "1-2-3-6"]));
+    let none = device(&["not-me", "--pattern", "1-2-3-6"]);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no PIN has reached this device"));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let post = |path: String, body: serde_json::Value| {
+        runtime.block_on(async {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let resp = reqwest::Client::new().post(path).json(&body).send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let claim = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" }, "code": "NOTM" });
+    let (_, created) = post(format!("{}/portal/pin-requests", served.url), claim.clone());
+    let screen: serde_json::Value =
+        serde_json::from_str(&ok(device(&["watch", "--once", "--json", "--pattern", "1-2-3-6"])))
+            .unwrap();
+    let reported = ok(device(&["not-me", "--pattern", "1-2-3-6"]));
+    assert!(reported.contains("go by SMS") && reported.contains("My devices"), "{reported}");
+    let id = created["request_id"].as_str().unwrap();
+    let verify = serde_json::json!({ "code": "NOTM", "pin": screen["pin"] });
+    let (status, refused) = post(format!("{}/portal/pin-requests/{id}/verify", served.url), verify);
+    assert_eq!((status, refused["error"].as_str()), (410, Some("pin_request_dead")));
+    let history: serde_json::Value =
+        serde_json::from_str(&ok(device(&["history", "--json"]))).unwrap();
+    assert_eq!(history[0]["state"], "dead", "the desktop shows it ended");
+    // Said again, by its id: harmless.
+    ok(device(&["not-me", "--pattern", "1-2-3-6", "--request", id]));
+    let bad = device(&["not-me", "--pattern", "1-2-3-6", "--request", "not an id!"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a PIN request's id"));
+    let (_, next) = post(format!("{}/portal/pin-requests", served.url), claim);
+    assert_eq!(next["channel"], "sms", "pushes are held: {next}");
+
+    let reports: serde_json::Value =
+        serde_json::from_str(&ok(served.admin(&["reports", "--json"]))).unwrap();
+    let reports = reports["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(
+        (reports[0]["document"].as_str(), reports[0]["channel"].as_str()),
+        (Some("12345678Z"), Some("app"))
+    );
+    let text = ok(served.admin(&["reports"]));
+    assert!(text.contains("12345678Z (app)"), "{text}");
+    assert!(served.stop().success());
+}

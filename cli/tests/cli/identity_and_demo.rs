@@ -56,6 +56,8 @@ fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
         "site-signs-in-with-openid-connect",
         "wrong-pin-refused",
         "expired-pin-refused",
+        "report-not-me",
+        "my-devices",
         "second-device-replaces-first",
     ] {
         assert!(names.contains(&expected), "missing step {expected}: {names:?}");
@@ -66,4 +68,9 @@ fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
     assert_eq!(pushed["code"], "DEMO");
     assert_eq!(pushed["pin"].as_str().unwrap().len(), 3);
     assert_eq!(pushed["pin"], logged_in["pin"]);
+    let reported = steps.iter().find(|s| s["step"] == "report-not-me").unwrap();
+    assert_eq!(
+        (reported["code"].as_str(), reported["pin"].as_str().map(str::len)),
+        (Some("NOME"), Some(3))
+    );
 }

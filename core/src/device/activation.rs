@@ -160,6 +160,8 @@ impl Device {
             signing_key: signing.public_key().to_b64(),
             agreement_share: share_b64,
             proof: proof.to_b64(),
+            device_name: self.description().name.clone(),
+            device_model: self.description().model.clone(),
         };
         let done = match self.client().complete_activation(&pending.activation_id, &request).await {
             Ok(done) => done,

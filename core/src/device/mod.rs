@@ -48,6 +48,26 @@ pub struct DeviceConfig {
     pub channel_silence_limit: Duration,
     /// What the device trusts for the service's TLS certificate.
     pub tls: TlsTrust,
+    /// What the citizen's "My devices" page calls this device: the name its owner
+    /// gave the phone, and its model. Sent at activation.
+    pub description: DeviceDescription,
+}
+
+/// A device's name and model, as its platform gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceDescription {
+    pub name: Option<clavepin_protocol::wire::DeviceLabel>,
+    pub model: Option<clavepin_protocol::wire::DeviceLabel>,
+}
+
+impl DeviceDescription {
+    /// From the platform's texts, made fit to show ([`DeviceLabel::lossy`]).
+    ///
+    /// [`DeviceLabel::lossy`]: clavepin_protocol::wire::DeviceLabel::lossy
+    pub fn from_platform(name: Option<&str>, model: Option<&str>) -> Self {
+        use clavepin_protocol::wire::DeviceLabel;
+        Self { name: name.and_then(DeviceLabel::lossy), model: model.and_then(DeviceLabel::lossy) }
+    }
 }
 
 /// The direct channel's silence limit: three of the service's 15-s keep-alives.
@@ -68,7 +88,14 @@ impl DeviceConfig {
             pattern_iterations: DEFAULT_ITERATIONS,
             channel_silence_limit: CHANNEL_SILENCE_LIMIT,
             tls: TlsTrust::default(),
+            description: DeviceDescription::default(),
         }
+    }
+
+    /// The device's name and model, for the citizen's "My devices" page.
+    pub fn with_description(mut self, description: DeviceDescription) -> Self {
+        self.description = description;
+        self
     }
 
     /// Another clock.
@@ -114,6 +141,7 @@ struct Inner {
     sessions: Mutex<HashMap<DocumentNumber, Arc<Session>>>,
     pattern_iterations: NonZeroU32,
     channel_silence_limit: Duration,
+    description: DeviceDescription,
     /// One pattern try at a time: a try reads the failure count, stretches (off the
     /// store's lock) and writes the count back, so two at once must not both read it.
     pattern_gate: tokio::sync::Mutex<()>,
@@ -157,6 +185,7 @@ impl Device {
                     sessions: Mutex::new(HashMap::new()),
                     pattern_iterations: config.pattern_iterations,
                     channel_silence_limit: config.channel_silence_limit,
+                    description: config.description,
                     pattern_gate: tokio::sync::Mutex::new(()),
                     lock_epoch: std::sync::atomic::AtomicU64::new(0),
                     changes: tokio::sync::watch::channel(0).0,
@@ -196,6 +225,10 @@ impl Device {
 
     pub(crate) fn channel_silence_limit(&self) -> Duration {
         self.inner.channel_silence_limit
+    }
+
+    pub(crate) fn description(&self) -> &DeviceDescription {
+        &self.inner.description
     }
 
     pub(crate) fn client(&self) -> &ServiceClient {

@@ -4,7 +4,9 @@
 //! by the next pull).
 
 use clavepin_protocol::crypto::{SealedPin, SealingContext};
-use clavepin_protocol::wire::{PendingPin, PendingPins, PinState, PinStates, PinStatesQuery};
+use clavepin_protocol::wire::{
+    NotMeRecorded, PendingPin, PendingPins, PinState, PinStates, PinStatesQuery,
+};
 use clavepin_protocol::{DocumentNumber, RequestId, Timestamp};
 use reqwest::Method;
 
@@ -180,6 +182,28 @@ impl Device {
             self.notify_changed();
         }
         Ok(())
+    }
+
+    /// "This wasn't me": the citizen did not ask for this PIN. The service kills it
+    /// at once and sends the citizen's PINs by SMS for a while (the answer says until
+    /// when, on the service's clock); the screen shows it as ended. Needs the citizen
+    /// unlocked. Saying it twice is harmless.
+    pub async fn report_not_me(
+        &self,
+        document: &str,
+        request_id: &RequestId,
+    ) -> CoreResult<Timestamp> {
+        let document = Self::document(document)?;
+        let session = self.session(&document)?;
+        let path = format!("/device/pins/{request_id}/not-me");
+        let recorded: Result<NotMeRecorded, _> =
+            self.client().signed::<(), _>(session.signer(), Method::POST, &path, None).await;
+        let recorded = recorded.map_err(|e| self.learn_replacement(&document, e.into()))?;
+        if self.store().pin(request_id.as_str())?.is_some() {
+            self.store().set_pin_state(request_id.as_str(), PinState::Dead)?;
+            self.notify_changed();
+        }
+        Ok(recorded.pushes_held_until)
     }
 
     /// A refusal that says this device was replaced or removed is remembered, and the

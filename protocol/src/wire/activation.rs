@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::control::DeviceLabel;
 use crate::{ContrastData, DocumentNumber, Timestamp};
 
 /// Domain separation for the proof that the device holds its new signing key.
@@ -46,6 +47,13 @@ pub struct CompleteActivation {
     pub agreement_share: String,
     /// Signature with the new key over [`activation_proof_input`], base64url.
     pub proof: String,
+    /// The name the phone goes by (its owner's, e.g. "Ana's Pixel"), shown on the
+    /// citizen's "My devices" page and in the notice of a new binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<DeviceLabel>,
+    /// The phone's model, e.g. "Pixel 8" or "iPhone15,2".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_model: Option<DeviceLabel>,
 }
 
 /// Answer to [`CompleteActivation`]: the device is bound.

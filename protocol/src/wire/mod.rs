@@ -2,12 +2,14 @@
 //! the service and the device's client serialise exactly these types.
 
 mod activation;
+mod control;
 mod errors;
 mod pins;
 mod registry;
 mod sites;
 
 pub use activation::*;
+pub use control::*;
 pub use errors::*;
 pub use pins::*;
 pub use registry::*;

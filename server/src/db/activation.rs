@@ -32,6 +32,9 @@ pub struct NewPendingDevice<'a> {
     pub public_key: &'a [u8],
     pub sealing_key: &'a [u8],
     pub bound_at: i64,
+    /// As the app gave them, or empty.
+    pub name: &'a str,
+    pub model: &'a str,
 }
 
 pub trait ActivationStore {
@@ -158,15 +161,17 @@ impl ActivationStore for Connection {
 
     fn insert_pending_device(&self, d: &NewPendingDevice<'_>) -> StoreResult<()> {
         self.prepare_cached(
-            "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at, name, model)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             d.id,
             d.document.as_str(),
             d.public_key,
             d.sealing_key,
-            d.bound_at
+            d.bound_at,
+            d.name,
+            d.model
         ])?;
         Ok(())
     }
@@ -197,8 +202,9 @@ impl ActivationStore for Connection {
             )?
             .execute(params![document, at])?;
         self.prepare_cached(
-            "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
-             SELECT id, document, public_key, sealing_key, 'active', bound_at FROM pending_devices WHERE id = ?1",
+            "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at, name, model)
+             SELECT id, document, public_key, sealing_key, 'active', bound_at, name, model
+             FROM pending_devices WHERE id = ?1",
         )?
         .execute([device.id.as_str()])?;
         // This device and any bound before it for the citizen: an older activation that

@@ -36,6 +36,45 @@ impl Device {
     }
 }
 
+/// A device as its citizen's "My devices" page lists it. Instants are Unix ms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub id: String,
+    /// As the app gave them; empty if it gave none.
+    pub name: String,
+    pub model: String,
+    pub state: DeviceState,
+    pub activated_at: i64,
+    pub ended_at: Option<i64>,
+    /// When it last signed a request, to the minute.
+    pub last_used_at: Option<i64>,
+}
+
+impl DeviceSummary {
+    /// What to call it: "name (model)", or whichever the app gave.
+    pub fn label(&self) -> String {
+        match (self.name.is_empty(), self.model.is_empty()) {
+            (false, false) => format!("{} ({})", self.name, self.model),
+            (false, true) => self.name.clone(),
+            (true, false) => self.model.clone(),
+            (true, true) => String::new(),
+        }
+    }
+}
+
+/// A device's state as stored.
+pub(crate) fn parse_state(state: &str) -> Option<DeviceState> {
+    Some(match state {
+        "active" => DeviceState::Active,
+        "replaced" => DeviceState::Replaced,
+        "removed" => DeviceState::Removed,
+        _ => return None,
+    })
+}
+
+/// Requests signed within a minute of the last recorded use do not write it again.
+pub const LAST_USE_GRAIN_MS: i64 = 60_000;
+
 pub trait DeviceStore {
     fn device(&self, id: &str) -> StoreResult<Option<Device>>;
     /// Remembers a nonce; false when it was seen before.
@@ -48,6 +87,10 @@ pub trait DeviceStore {
     /// Forgets a device's push token if it is still `token` (the app may have
     /// registered a new one meanwhile); whether it was.
     fn clear_push_token(&self, id: &str, token: &str) -> StoreResult<bool>;
+    /// The device signed a request at `at` (kept to [`LAST_USE_GRAIN_MS`]).
+    fn touch_device(&self, id: &str, at: i64) -> StoreResult<()>;
+    /// The citizen's devices, newest first (not those still pending).
+    fn devices_of(&self, document: &DocumentNumber) -> StoreResult<Vec<DeviceSummary>>;
 }
 
 impl DeviceStore for Connection {
@@ -66,12 +109,7 @@ impl DeviceStore for Connection {
             id: id.to_owned(),
             document: DocumentNumber::parse(&document).map_err(|_| corrupt())?,
             public_key: DevicePublicKey::from_bytes(&key).map_err(|_| corrupt())?,
-            state: match state.as_str() {
-                "active" => DeviceState::Active,
-                "replaced" => DeviceState::Replaced,
-                "removed" => DeviceState::Removed,
-                _ => return Err(corrupt()),
-            },
+            state: parse_state(&state).ok_or_else(corrupt)?,
             activated_at: from_millis(activated_at),
         }))
     }
@@ -114,5 +152,33 @@ impl DeviceStore for Connection {
             )?
             .execute(params![id, platform.as_str(), token])?
             > 0)
+    }
+
+    fn touch_device(&self, id: &str, at: i64) -> StoreResult<()> {
+        self.prepare_cached(
+            "UPDATE devices SET last_used_at = ?2
+             WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at <= ?2 - ?3)",
+        )?
+        .execute(params![id, at, LAST_USE_GRAIN_MS])?;
+        Ok(())
+    }
+
+    fn devices_of(&self, document: &DocumentNumber) -> StoreResult<Vec<DeviceSummary>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT id, name, model, state, activated_at, ended_at, last_used_at FROM devices
+             WHERE document = ?1 ORDER BY activated_at DESC, id",
+        )?;
+        let rows = stmt.query_map([document.as_str()], |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?),
+                (r.get(4)?, r.get(5)?, r.get(6)?),
+            ))
+        })?;
+        rows.map(|row| {
+            let ((id, name, model, state), (activated_at, ended_at, last_used_at)) = row?;
+            let state = parse_state(&state).ok_or(StoreError::Corrupt("device row"))?;
+            Ok(DeviceSummary { id, name, model, state, activated_at, ended_at, last_used_at })
+        })
+        .collect()
     }
 }

@@ -13,6 +13,7 @@
 //! which engine they run on.
 
 pub mod activation;
+pub mod activity;
 pub mod audit;
 pub mod devices;
 mod error;

@@ -22,6 +22,10 @@ pub struct RequestRow {
     pub state: String,
     pub tries: i64,
     pub sms_sent: i64,
+    /// The site it was asked for, if a site asked.
+    pub site: Option<String>,
+    /// Its citizen said "this wasn't me".
+    pub reported: bool,
 }
 
 /// A new request, as issuing writes it.
@@ -37,6 +41,7 @@ pub struct NewRequest<'a> {
     pub issued_at: i64,
     pub expires_at: i64,
     pub sms_sent: i64,
+    pub site: Option<&'a str>,
 }
 
 /// The citizen's active device: its sealing key (encrypted) and push registration.
@@ -45,6 +50,14 @@ pub struct ActiveDevice {
     pub id: String,
     pub sealing_key: Vec<u8>,
     pub push: Option<(PushPlatform, String)>,
+}
+
+/// What decides whether a PIN may be pushed: the push cap counts requests since the
+/// last sign-in, and a "this wasn't me" report holds pushes for a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PushWindow {
+    pub last_sign_in_at: i64,
+    pub pushes_held_until: i64,
 }
 
 /// The citizen's wrong-PIN state.
@@ -69,8 +82,13 @@ pub trait PinStore {
     fn insert_request(&self, request: &NewRequest<'_>) -> StoreResult<()>;
     fn request(&self, id: &str) -> StoreResult<Option<RequestRow>>;
     fn count_sms_sent(&self, id: &str) -> StoreResult<()>;
-    /// Used: the request, and the citizen's failures cleared.
-    fn mark_used(&self, id: &str, document: &DocumentNumber) -> StoreResult<()>;
+    /// Used: the request, the citizen's failures cleared, the sign-in's time kept.
+    fn mark_used(&self, id: &str, document: &DocumentNumber, at: i64) -> StoreResult<()>;
+    fn push_window(&self, document: &DocumentNumber) -> StoreResult<PushWindow>;
+    /// Pushes to the citizen held until `until` (a later hold stays).
+    fn hold_pushes(&self, document: &DocumentNumber, until: i64) -> StoreResult<()>;
+    /// "This wasn't me": a live request dies; the first report's time is kept.
+    fn mark_reported(&self, id: &str, at: i64) -> StoreResult<()>;
     /// A wrong try: counted on the request (dead at the limit) and the citizen; returns
     /// the citizen's consecutive failures.
     fn record_wrong_try(
@@ -152,8 +170,8 @@ impl PinStore for Connection {
     fn insert_request(&self, r: &NewRequest<'_>) -> StoreResult<()> {
         self.prepare_cached(
             "INSERT INTO pin_requests (id, document, code_hash, pin_hash, channel, device_id, sealed,
-                                       issued_at, expires_at, state, sms_sent)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'live', ?10)",
+                                       issued_at, expires_at, state, sms_sent, site)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'live', ?10, ?11)",
         )?
         .execute(params![
             r.id,
@@ -166,6 +184,7 @@ impl PinStore for Connection {
             r.issued_at,
             r.expires_at,
             r.sms_sent,
+            r.site,
         ])?;
         Ok(())
     }
@@ -173,7 +192,8 @@ impl PinStore for Connection {
     fn request(&self, id: &str) -> StoreResult<Option<RequestRow>> {
         let row = self
             .prepare_cached(
-                "SELECT document, code_hash, pin_hash, channel, device_id, sealed, expires_at, state, tries, sms_sent
+                "SELECT document, code_hash, pin_hash, channel, device_id, sealed, expires_at, state, tries, sms_sent,
+                        site, reported_at IS NOT NULL
                  FROM pin_requests WHERE id = ?1",
             )?
             .query_row([id], |r| {
@@ -182,6 +202,7 @@ impl PinStore for Connection {
                     document,
                     (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
                     (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
+                    (r.get(10)?, r.get(11)?),
                 ))
             })
             .optional()?;
@@ -189,6 +210,7 @@ impl PinStore for Connection {
             document,
             (code_hash, pin_hash, channel, device_id, sealed),
             (expires_at, state, tries, sms_sent),
+            (site, reported),
         )) = row
         else {
             return Ok(None);
@@ -206,6 +228,8 @@ impl PinStore for Connection {
             state,
             tries,
             sms_sent,
+            site,
+            reported,
         }))
     }
 
@@ -215,13 +239,42 @@ impl PinStore for Connection {
         Ok(())
     }
 
-    fn mark_used(&self, id: &str, document: &DocumentNumber) -> StoreResult<()> {
+    fn mark_used(&self, id: &str, document: &DocumentNumber, at: i64) -> StoreResult<()> {
         self.prepare_cached("UPDATE pin_requests SET state = 'used' WHERE id = ?1")?
             .execute([id])?;
         self.prepare_cached(
-            "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0 WHERE document = ?1",
+            "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, last_sign_in_at = ?2
+             WHERE document = ?1",
         )?
-        .execute([document.as_str()])?;
+        .execute(params![document.as_str(), at])?;
+        Ok(())
+    }
+
+    fn push_window(&self, document: &DocumentNumber) -> StoreResult<PushWindow> {
+        Ok(self
+            .prepare_cached(
+                "SELECT last_sign_in_at, pushes_held_until FROM citizens WHERE document = ?1",
+            )?
+            .query_row([document.as_str()], |r| {
+                Ok(PushWindow { last_sign_in_at: r.get(0)?, pushes_held_until: r.get(1)? })
+            })?)
+    }
+
+    fn hold_pushes(&self, document: &DocumentNumber, until: i64) -> StoreResult<()> {
+        self.prepare_cached(
+            "UPDATE citizens SET pushes_held_until = max(pushes_held_until, ?2) WHERE document = ?1",
+        )?
+        .execute(params![document.as_str(), until])?;
+        Ok(())
+    }
+
+    fn mark_reported(&self, id: &str, at: i64) -> StoreResult<()> {
+        self.prepare_cached(
+            "UPDATE pin_requests SET state = CASE WHEN state = 'live' THEN 'dead' ELSE state END,
+                                     reported_at = coalesce(reported_at, ?2)
+             WHERE id = ?1",
+        )?
+        .execute(params![id, at])?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -19,6 +19,7 @@ const V7: &str = include_str!("migrations/sqlite/v7.sql");
 const V8: &str = include_str!("migrations/sqlite/v8.sql");
 const V9: &str = include_str!("migrations/sqlite/v9.sql");
 const V10: &str = include_str!("migrations/sqlite/v10.sql");
+const V11: &str = include_str!("migrations/sqlite/v11.sql");
 
 pub enum Migrated {
     Ok,
@@ -52,6 +53,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         7 => tx.execute_batch(V8),
         8 => tx.execute_batch(V9),
         9 => tx.execute_batch(V10),
+        10 => tx.execute_batch(V11),
         _ => Ok(()),
     }
 }

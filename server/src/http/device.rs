@@ -9,7 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use clavepin_protocol::wire::{
-    DeviceStatus, PendingPin, PendingPins, PinStates, PinStatesQuery, RegisterPushToken,
+    DeviceStatus, NotMeRecorded, PendingPin, PendingPins, PinStates, PinStatesQuery,
+    RegisterPushToken,
 };
 use futures_util::{Stream, StreamExt, stream};
 
@@ -116,4 +117,17 @@ pub async fn events(
         });
     let keep_alive = KeepAlive::new().interval(Duration::from_secs(15));
     Ok(Sse::new(first.chain(live)).keep_alive(keep_alive))
+}
+
+/// `POST /device/pins/{id}/not-me`: "This wasn't me" on a PIN pushed to this device.
+pub async fn not_me(
+    State(state): State<AppState>,
+    ApiPath(request_id): ApiPath<String>,
+    signed: Signed<()>,
+) -> HttpResult<Json<NotMeRecorded>> {
+    let now = state.now();
+    let device_id = signed.device.id;
+    let recorded =
+        state.db.write(move |tx| pins::report_not_me(tx, &device_id, &request_id, now)).await?;
+    Ok(Json(recorded))
 }

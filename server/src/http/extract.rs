@@ -180,6 +180,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
                 if pending {
                     activation::confirm_pending(tx, &signed.device_id, now)?;
                 }
+                devices::touch(tx, &signed.device_id, now)?;
                 Ok::<_, HttpError>(())
             })
             .await?;

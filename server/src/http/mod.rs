@@ -55,6 +55,7 @@ pub fn router(
         .route("/device/pins", get(device::pending))
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
+        .route("/device/pins/{id}/not-me", post(device::not_me))
         .merge(crate::oidc::routes(state.clone(), issuer.clone()))
         .merge(crate::portal::routes(state.clone(), sessions, issuer, secure_cookies));
     bounded(routes, limits, &state, Listener::Public)
@@ -90,6 +91,7 @@ pub fn operator_router(
         .route("/operator/outbox/push", get(operator::push_outbox))
         .route("/operator/outbox/dead-letters", get(operator::dead_letters))
         .route("/operator/audit", get(operator::audit_page))
+        .route("/operator/reports", get(operator::reports))
         .route("/operator/citizens/{document}/unlock", post(operator::unlock))
         .route("/operator/citizens/{document}/clear-code-limit", post(operator::clear_code_limit))
         .route("/operator/clients", post(sites::register).get(sites::list))

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
-    AuditEntry, CensusLoaded, CitizenRegistered, DeadLetter, LoadCensus, Outbox, OutboxLetter,
-    OutboxPush, OutboxSms, RegisterCitizen,
+    AuditEntry, CensusLoaded, CitizenRegistered, DeadLetter, LoadCensus, NotMeReports, Outbox,
+    OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen,
 };
 use serde::Deserialize;
 
@@ -71,6 +71,16 @@ pub async fn audit_page(
 ) -> HttpResult<Json<Outbox<AuditEntry>>> {
     let items = state.db.read(move |c| c.audit_page(after, PAGE)).await?;
     Ok(Json(Outbox { items }))
+}
+
+/// `GET /operator/reports?after=ID`: "this wasn't me" reports, oldest first.
+pub async fn reports(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiQuery(After { after }): ApiQuery<After>,
+) -> HttpResult<Json<NotMeReports>> {
+    let reports = state.db.read(move |c| crate::activity::reports(c, after, PAGE)).await?;
+    Ok(Json(NotMeReports { reports }))
 }
 
 /// `?after=ID`: only items newer than the last one read.

@@ -66,7 +66,7 @@ pub fn fall_back_from_dead_push(
     tx.clear_push_token(&dead.device_id, &dead.token)?;
     let Some(request_id) = &dead.request_id else { return Ok(false) };
     let rng = ring::rand::SystemRandom::new();
-    match send_by_sms(tx, request_id, Issuer { now, rng: &rng, keys }) {
+    match send_by_sms(tx, request_id, Issuer { now, rng: &rng, keys, site: None }) {
         Ok(_) => Ok(true),
         Err(PinError::Store(e)) => Err(e),
         // Used, expired, replaced, already sent by SMS: nothing left to deliver.

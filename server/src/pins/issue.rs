@@ -29,6 +29,16 @@ pub struct Issuer<'a> {
     pub now: Timestamp,
     pub rng: &'a dyn SecureRandom,
     pub keys: &'a ServiceKeys,
+    /// The site the citizen is signing in to, if a site asked: kept with the request
+    /// for the citizen's activity and a "this wasn't me" report.
+    pub site: Option<&'a str>,
+}
+
+impl<'a> Issuer<'a> {
+    /// For a sign-in at `site`.
+    pub fn for_site(self, site: Option<&'a str>) -> Self {
+        Self { site, ..self }
+    }
 }
 
 /// A new request, and the PIN to announce on the direct channel once committed.
@@ -68,15 +78,22 @@ fn issue(
 ) -> PinResult<Issued> {
     let now = issuer.now;
     check_not_throttled(tx, document, now)?;
-    let (recent, oldest) = tx.requests_since(document, millis(now - throttle::PUSH_CAP_WINDOW))?;
+    // The cap counts since the last sign-in (SPEC.md, "failure counts"): a citizen who
+    // got in is not held back by the PINs before, a flood never ends by itself.
+    let window = tx.push_window(document)?;
+    let since = millis(now - throttle::PUSH_CAP_WINDOW).max(window.last_sign_in_at);
+    let (recent, oldest) = tx.requests_since(document, since)?;
     if recent >= throttle::PUSH_CAP {
         return Err(PinError::TooManyPins {
             retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
         });
     }
     let device = tx.active_device(document)?;
+    // After "this wasn't me" nothing is pushed for a while; SMS still works.
+    let pushes_held = window.pushes_held_until > millis(now);
     let channel = match (choice, &device) {
         (Some(PinChannel::App), None) => return Err(PinError::AppNotActivated),
+        (_, Some(_)) if pushes_held => PinChannel::Sms,
         (Some(channel), _) => channel,
         (None, Some(_)) => PinChannel::App,
         (None, None) => PinChannel::Sms,
@@ -127,6 +144,7 @@ fn issue(
         issued_at: millis(now),
         expires_at: millis(expires_at),
         sms_sent,
+        site: issuer.site,
     })?;
     if let (Some(pin), Some(device)) = (&pending, &device)
         && let Some((platform, token)) = &device.push

@@ -7,6 +7,7 @@ use clavepin_protocol::{Pin, PinCode, Timestamp};
 use super::request::{load_request, refuse_unless_live};
 use super::throttle::{self, check_not_throttled};
 use super::{CODE_PURPOSE, PIN_PURPOSE};
+use crate::activity;
 use crate::db::pins::PinBlock;
 use crate::error::{PinError, PinResult};
 use crate::keys::ServiceKeys;
@@ -33,7 +34,10 @@ pub fn verify(
         keys.keyed_hash_matches(CODE_PURPOSE, request_id, code.as_str(), &request.code_hash);
     let pin_ok = keys.keyed_hash_matches(PIN_PURPOSE, request_id, pin.expose(), &request.pin_hash);
     if code_ok && pin_ok {
-        tx.mark_used(request_id, &request.document)?;
+        tx.mark_used(request_id, &request.document, millis(now))?;
+        let channel = activity::pin_channel(&request.channel);
+        let sign_in = activity::Event::SignIn { site: request.site.clone(), channel };
+        activity::record(tx, &request.document, now, &sign_in)?;
         let full_name = registry::census_record(tx, &request.document)?
             .map(|r| r.full_name)
             .unwrap_or_default();

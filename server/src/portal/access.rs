@@ -180,13 +180,20 @@ pub async fn request_again(
     if !visit.form_ok(&form.csrf) {
         return visit.form_expired(&p);
     }
+    let site = visit.session.authorization.as_ref().map(|a| a.client_name.clone());
     let Some(step) = step(&mut visit) else {
         return visit.respond(&p, see_other(paths::START));
     };
     let (id, code) = (step.request_id.clone(), step.code.clone());
     let app = p.app.clone();
-    let issued =
-        p.app.db.write(move |tx| pins::request_again(tx, &id, &code, app.issuer(app.now()))).await;
+    let issued = p
+        .app
+        .db
+        .write(move |tx| {
+            let issuer = app.issuer(app.now()).for_site(site.as_deref());
+            pins::request_again(tx, &id, &code, issuer)
+        })
+        .await;
     match issued {
         Ok(issued) => {
             let created = p.app.announce(issued);

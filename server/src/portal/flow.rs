@@ -25,6 +25,7 @@ pub async fn document_page(State(p): State<Portal>, mut visit: Visit) -> Respons
     let t = visit.lang.text();
     let notice = visit.session.notice.take().map(|n| match n {
         Notice::SignedOut => t.signed_out,
+        Notice::Deactivated => t.my.deactivated,
     });
     let view = DocumentView { value: "", error: None, notice };
     let html = pages::document(&visit.frame(paths::START), &view);
@@ -285,9 +286,12 @@ pub async fn submit_obtain(
     };
     let app = p.app.clone();
     let now = app.now();
+    let site = visit.session.authorization.as_ref().map(|a| a.client_name.clone());
     let issued = p
         .app
-        .guarded(client, claim.document(), move |tx| pins::obtain(tx, &request, app.issuer(now)))
+        .guarded(client, claim.document(), move |tx| {
+            pins::obtain(tx, &request, app.issuer(now).for_site(site.as_deref()))
+        })
         .await;
     match issued {
         Ok(issued) => {

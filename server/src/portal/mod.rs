@@ -9,7 +9,9 @@
 //!    has an activated app, the choice of app or SMS;
 //! 4. `/access/pin` — where the PIN went ("Request SMS to be sent to your mobile" /
 //!    "Request again"), and the form with the code locked and the PIN → "Access";
-//! 5. `/access/signed-in` — who signed in, and "Sign out".
+//! 5. `/access/signed-in` — who signed in, and "Sign out";
+//! 6. `/access/devices` — "My devices": the active device (deactivate it), moving to
+//!    a new phone, the citizen's recent activity.
 //!
 //! The pages call the same domain functions as the JSON API (`pins::obtain`,
 //! `pins::verify`…, claims through [`crate::registry::guard::guarded`]), so the same
@@ -19,6 +21,7 @@
 
 mod access;
 mod csrf;
+mod devices;
 mod flow;
 mod html;
 mod i18n;
@@ -57,6 +60,10 @@ pub mod paths {
     pub const SIGNED_IN: &str = "/access/signed-in";
     /// "Sign out".
     pub const SIGN_OUT: &str = "/access/sign-out";
+    /// "My devices", after signing in.
+    pub const DEVICES: &str = "/access/devices";
+    /// "Deactivate this device".
+    pub const DEACTIVATE: &str = "/access/devices/deactivate";
     /// The privacy notice.
     pub const PRIVACY: &str = "/privacy";
 }
@@ -115,6 +122,8 @@ pub fn routes(
         .route(paths::AGAIN, get(back_to_pin).post(access::request_again))
         .route(paths::SIGNED_IN, get(access::signed_in_page))
         .route(paths::SIGN_OUT, get(back_to_start).post(access::sign_out))
+        .route(paths::DEVICES, get(devices::devices_page))
+        .route(paths::DEACTIVATE, get(back_to_devices).post(devices::deactivate))
         .route(oidc::AUTHORIZE, get(sites::authorize))
         .route(oidc::CANCEL, get(back_to_start).post(sites::cancel))
         .route(oidc::LOGOUT, get(sites::logout_page).post(sites::logout))
@@ -216,6 +225,10 @@ async fn privacy_page(
 /// A form's address opened directly (a bookmark, a reload after a redirect).
 async fn back_to_pin() -> Redirect {
     Redirect::to(paths::PIN)
+}
+
+async fn back_to_devices() -> Redirect {
+    Redirect::to(paths::DEVICES)
 }
 
 async fn back_to_start() -> Redirect {

@@ -270,6 +270,59 @@ pub fn signed_in(frame: &Frame<'_>, full_name: &str, masked: &str) -> String {
     })
 }
 
+/// The active device's lines on "My devices".
+#[derive(Debug)]
+pub struct DeviceLine {
+    pub id: String,
+    pub name: String,
+    pub model: String,
+    pub activated: String,
+    pub last_used: String,
+}
+
+/// One line of the citizen's activity: `kind` names it for styling and tests.
+#[derive(Debug)]
+pub struct ActivityLine {
+    pub kind: &'static str,
+    pub when: String,
+    pub what: String,
+    pub how: String,
+}
+
+/// What "My devices" shows.
+#[derive(Debug)]
+pub struct DevicesView<'a> {
+    pub notice: Option<&'a str>,
+    pub active: Option<DeviceLine>,
+    pub entries: Vec<ActivityLine>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/devices.html")]
+struct DevicesPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    notice: Option<&'a str>,
+    active: &'a Option<DeviceLine>,
+    entries: &'a [ActivityLine],
+}
+
+/// "My devices", after signing in.
+pub fn devices(frame: &Frame<'_>, v: &DevicesView<'_>) -> String {
+    let t = frame.t();
+    rendered(&DevicesPage {
+        f: frame,
+        t,
+        title: t.my.title,
+        problems: Vec::new(),
+        notice: v.notice,
+        active: &v.active,
+        entries: &v.entries,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "portal/message.html")]
 struct MessagePage<'a> {

@@ -92,6 +92,8 @@ pub struct PinStep {
 pub enum Notice {
     /// After "Sign out".
     SignedOut,
+    /// After "Deactivate this device".
+    Deactivated,
 }
 
 impl Flow {

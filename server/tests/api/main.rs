@@ -5,6 +5,7 @@
 
 mod activation;
 mod bruteforce;
+mod control;
 mod database;
 mod delivery;
 mod gateways;

@@ -239,6 +239,8 @@ impl TestDevice {
             "signing_key": key.public_key().to_b64(),
             "agreement_share": share,
             "proof": proof.to_b64(),
+            "device_name": "Ana's phone",
+            "device_model": "Pixel 8",
         });
         let (status, resp) =
             svc.post(&format!("/device/activation/{activation_id}/complete"), &body).await;

@@ -11,6 +11,7 @@
 
 mod http;
 mod journey;
+mod my_devices;
 mod oidc;
 #[path = "../common/postgres.rs"]
 mod postgres;

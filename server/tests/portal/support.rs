@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta};
 use clavepin_core::store::FileKeyStore;
-use clavepin_core::{Device, DeviceConfig, Pattern};
+use clavepin_core::{Device, DeviceConfig, DeviceDescription, Pattern};
 use clavepin_protocol::{Clock, ManualClock};
 use clavepin_server::{Service, ServiceConfig};
 use serde_json::{Value, json};
@@ -169,7 +169,11 @@ impl TestService {
         let config = DeviceConfig::new(&dir, &self.url, keys)
             .with_clock(self.clock.clone())
             // Few iterations: stretching is the benchmark's business, not this test's.
-            .with_pattern_iterations(NonZeroU32::new(1_000).unwrap());
+            .with_pattern_iterations(NonZeroU32::new(1_000).unwrap())
+            .with_description(DeviceDescription::from_platform(
+                Some("Pixel de Ana"),
+                Some("Pixel 8"),
+            ));
         let device = Device::open(config).unwrap();
         let today = self.clock.now().date_naive();
         for (document, contrast) in citizens {

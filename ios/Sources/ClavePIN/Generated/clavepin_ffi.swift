@@ -1067,6 +1067,14 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func removeCitizen(document: DocumentNumber) async throws  -> Bool
     
     /**
+     * "This wasn't me" on a PIN the citizen did not ask for: the service kills it
+     * and sends the citizen's PINs by SMS until the instant returned (the service's
+     * clock). Show the citizen that their report was taken and that the portal's "My
+     * devices" lists it. Needs the citizen unlocked.
+     */
+    func reportNotMe(document: DocumentNumber, requestId: RequestId) async throws  -> Timestamp
+    
+    /**
      * The screen model now.
      */
     func screen() throws  -> ScreenModel
@@ -1511,6 +1519,28 @@ open func removeCitizen(document: DocumentNumber)async throws  -> Bool  {
             completeFunc: ffi_clavepin_ffi_rust_future_complete_i8,
             freeFunc: ffi_clavepin_ffi_rust_future_free_i8,
             liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypePinsError_lift
+        )
+}
+    
+    /**
+     * "This wasn't me" on a PIN the citizen did not ask for: the service kills it
+     * and sends the citizen's PINs by SMS until the instant returned (the service's
+     * clock). Show the citizen that their report was taken and that the portal's "My
+     * devices" lists it. Needs the citizen unlocked.
+     */
+open func reportNotMe(document: DocumentNumber, requestId: RequestId)async throws  -> Timestamp  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_report_not_me(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterTypeRequestId_lower(requestId)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTimestamp_lift,
             errorHandler: FfiConverterTypePinsError_lift
         )
 }
@@ -2585,6 +2615,16 @@ public struct DeviceSettings: Equatable, Hashable {
      * device then refuses such an address when it opens.
      */
     public let plainHttpOffLoopback: Bool
+    /**
+     * The phone's name as its owner set it (Android `Settings.Global.DEVICE_NAME`,
+     * iOS `UIDevice.name` where the app may read it), shown on the citizen's "My
+     * devices" page. Cleaned and cut to 64 characters.
+     */
+    public let deviceName: String?
+    /**
+     * The phone's model (`Build.MODEL`, `utsname.machine`).
+     */
+    public let deviceModel: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2612,13 +2652,23 @@ public struct DeviceSettings: Equatable, Hashable {
          * Development only: allow a plain `http://` service off this machine (an Android
          * emulator reaches its host at 10.0.2.2). Release builds leave it off, and the
          * device then refuses such an address when it opens.
-         */plainHttpOffLoopback: Bool = false) {
+         */plainHttpOffLoopback: Bool = false, 
+        /**
+         * The phone's name as its owner set it (Android `Settings.Global.DEVICE_NAME`,
+         * iOS `UIDevice.name` where the app may read it), shown on the citizen's "My
+         * devices" page. Cleaned and cut to 64 characters.
+         */deviceName: String? = nil, 
+        /**
+         * The phone's model (`Build.MODEL`, `utsname.machine`).
+         */deviceModel: String? = nil) {
         self.locale = locale
         self.patternIterations = patternIterations
         self.channelSilenceLimitSecs = channelSilenceLimitSecs
         self.extraRootCertificates = extraRootCertificates
         self.spkiPins = spkiPins
         self.plainHttpOffLoopback = plainHttpOffLoopback
+        self.deviceName = deviceName
+        self.deviceModel = deviceModel
     }
 
     
@@ -2642,7 +2692,9 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
                 channelSilenceLimitSecs: FfiConverterOptionUInt32.read(from: &buf), 
                 extraRootCertificates: FfiConverterSequenceData.read(from: &buf), 
                 spkiPins: FfiConverterSequenceString.read(from: &buf), 
-                plainHttpOffLoopback: FfiConverterBool.read(from: &buf)
+                plainHttpOffLoopback: FfiConverterBool.read(from: &buf), 
+                deviceName: FfiConverterOptionString.read(from: &buf), 
+                deviceModel: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2653,6 +2705,8 @@ public struct FfiConverterTypeDeviceSettings: FfiConverterRustBuffer {
         FfiConverterSequenceData.write(value.extraRootCertificates, into: &buf)
         FfiConverterSequenceString.write(value.spkiPins, into: &buf)
         FfiConverterBool.write(value.plainHttpOffLoopback, into: &buf)
+        FfiConverterOptionString.write(value.deviceName, into: &buf)
+        FfiConverterOptionString.write(value.deviceModel, into: &buf)
     }
 }
 
@@ -4066,6 +4120,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDocumentNumber: FfiConverterRustBuffer {
     typealias SwiftType = DocumentNumber?
 
@@ -4504,6 +4582,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() != 14309) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_report_not_me() != 7081) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() != 797) {

@@ -96,9 +96,17 @@ impl ActivationStore for Pg<'_> {
 
     fn insert_pending_device(&self, d: &NewPendingDevice<'_>) -> StoreResult<()> {
         self.execute(
-            "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&d.id, &d.document.as_str(), &d.public_key, &d.sealing_key, &d.bound_at],
+            "INSERT INTO pending_devices (id, document, public_key, sealing_key, bound_at, name, model)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &d.id,
+                &d.document.as_str(),
+                &d.public_key,
+                &d.sealing_key,
+                &d.bound_at,
+                &d.name,
+                &d.model,
+            ],
         )?;
         Ok(())
     }
@@ -119,8 +127,9 @@ impl ActivationStore for Pg<'_> {
             &[&document, &at],
         )?;
         self.execute(
-            "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at)
-             SELECT id, document, public_key, sealing_key, 'active', bound_at FROM pending_devices WHERE id = $1",
+            "INSERT INTO devices (id, document, public_key, sealing_key, state, activated_at, name, model)
+             SELECT id, document, public_key, sealing_key, 'active', bound_at, name, model
+             FROM pending_devices WHERE id = $1",
             &[&device.id],
         )?;
         self.execute(

@@ -6,7 +6,7 @@ use clavepin_protocol::wire::{DeviceState, PushPlatform};
 use postgres::Row;
 
 use super::Pg;
-use crate::db::devices::{Device, DeviceStore};
+use crate::db::devices::{Device, DeviceStore, DeviceSummary, LAST_USE_GRAIN_MS, parse_state};
 use crate::db::{StoreError, StoreResult};
 use crate::time::from_millis;
 
@@ -37,12 +37,7 @@ impl DeviceStore for Pg<'_> {
         else {
             return Ok(None);
         };
-        let state = match row.try_get::<_, &str>(3)? {
-            "active" => DeviceState::Active,
-            "replaced" => DeviceState::Replaced,
-            "removed" => DeviceState::Removed,
-            _ => return Err(StoreError::Corrupt("device row")),
-        };
+        let state = parse_state(row.try_get(3)?).ok_or(StoreError::Corrupt("device row"))?;
         device_row(id, &row, state, "device row").map(Some)
     }
 
@@ -79,5 +74,35 @@ impl DeviceStore for Pg<'_> {
             "UPDATE devices SET push_platform = $2, push_token = $3 WHERE id = $1 AND state = 'active'",
             &[&id, &platform.as_str(), &token],
         )? > 0)
+    }
+
+    fn touch_device(&self, id: &str, at: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE devices SET last_used_at = $2
+             WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2::BIGINT - $3::BIGINT)",
+            &[&id, &at, &LAST_USE_GRAIN_MS],
+        )?;
+        Ok(())
+    }
+
+    fn devices_of(&self, document: &DocumentNumber) -> StoreResult<Vec<DeviceSummary>> {
+        self.query(
+            "SELECT id, name, model, state, activated_at, ended_at, last_used_at FROM devices
+             WHERE document = $1 ORDER BY activated_at DESC, id",
+            &[&document.as_str()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(DeviceSummary {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                model: r.try_get(2)?,
+                state: parse_state(r.try_get(3)?).ok_or(StoreError::Corrupt("device row"))?,
+                activated_at: r.try_get(4)?,
+                ended_at: r.try_get(5)?,
+                last_used_at: r.try_get(6)?,
+            })
+        })
+        .collect()
     }
 }

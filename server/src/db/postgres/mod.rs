@@ -14,6 +14,7 @@
 //! lock held across one piece of work ([`PgDb::exclusive`]).
 
 mod activation;
+mod activity;
 mod audit;
 mod devices;
 mod oidc;

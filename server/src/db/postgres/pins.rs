@@ -4,7 +4,7 @@ use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{PendingPin, PushPlatform};
 
 use super::Pg;
-use crate::db::pins::{ActiveDevice, NewRequest, PinBlock, PinStore, RequestRow};
+use crate::db::pins::{ActiveDevice, NewRequest, PinBlock, PinStore, PushWindow, RequestRow};
 use crate::db::{StoreError, StoreResult};
 use crate::time::from_millis;
 
@@ -66,8 +66,8 @@ impl PinStore for Pg<'_> {
     fn insert_request(&self, r: &NewRequest<'_>) -> StoreResult<()> {
         self.execute(
             "INSERT INTO pin_requests (id, document, code_hash, pin_hash, channel, device_id, sealed,
-                                       issued_at, expires_at, state, sms_sent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'live', $10)",
+                                       issued_at, expires_at, state, sms_sent, site)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'live', $10, $11)",
             &[
                 &r.id,
                 &r.document.as_str(),
@@ -79,6 +79,7 @@ impl PinStore for Pg<'_> {
                 &r.issued_at,
                 &r.expires_at,
                 &r.sms_sent,
+                &r.site,
             ],
         )?;
         Ok(())
@@ -86,7 +87,8 @@ impl PinStore for Pg<'_> {
 
     fn request(&self, id: &str) -> StoreResult<Option<RequestRow>> {
         let Some(r) = self.query_opt(
-            "SELECT document, code_hash, pin_hash, channel, device_id, sealed, expires_at, state, tries, sms_sent
+            "SELECT document, code_hash, pin_hash, channel, device_id, sealed, expires_at, state, tries, sms_sent,
+                    site, reported_at IS NOT NULL
              FROM pin_requests WHERE id = $1",
             &[&id],
         )?
@@ -106,6 +108,8 @@ impl PinStore for Pg<'_> {
             state: r.try_get(7)?,
             tries: r.try_get(8)?,
             sms_sent: r.try_get(9)?,
+            site: r.try_get(10)?,
+            reported: r.try_get(11)?,
         }))
     }
 
@@ -114,11 +118,38 @@ impl PinStore for Pg<'_> {
         Ok(())
     }
 
-    fn mark_used(&self, id: &str, document: &DocumentNumber) -> StoreResult<()> {
+    fn mark_used(&self, id: &str, document: &DocumentNumber, at: i64) -> StoreResult<()> {
         self.execute("UPDATE pin_requests SET state = 'used' WHERE id = $1", &[&id])?;
         self.execute(
-            "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0 WHERE document = $1",
+            "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, last_sign_in_at = $2
+             WHERE document = $1",
+            &[&document.as_str(), &at],
+        )?;
+        Ok(())
+    }
+
+    fn push_window(&self, document: &DocumentNumber) -> StoreResult<PushWindow> {
+        let r = self.query_one(
+            "SELECT last_sign_in_at, pushes_held_until FROM citizens WHERE document = $1",
             &[&document.as_str()],
+        )?;
+        Ok(PushWindow { last_sign_in_at: r.try_get(0)?, pushes_held_until: r.try_get(1)? })
+    }
+
+    fn hold_pushes(&self, document: &DocumentNumber, until: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE citizens SET pushes_held_until = greatest(pushes_held_until, $2) WHERE document = $1",
+            &[&document.as_str(), &until],
+        )?;
+        Ok(())
+    }
+
+    fn mark_reported(&self, id: &str, at: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE pin_requests SET state = CASE WHEN state = 'live' THEN 'dead' ELSE state END,
+                                     reported_at = coalesce(reported_at, $2)
+             WHERE id = $1",
+            &[&id, &at],
         )?;
         Ok(())
     }

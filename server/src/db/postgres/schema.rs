@@ -18,6 +18,7 @@ const STEPS: [&str; SCHEMA_VERSION as usize] = [
     include_str!("../migrations/postgres/v8.sql"),
     include_str!("../migrations/postgres/v9.sql"),
     include_str!("../migrations/postgres/v10.sql"),
+    include_str!("../migrations/postgres/v11.sql"),
 ];
 
 /// Brings the database to [`SCHEMA_VERSION`], each step in its own transaction; a

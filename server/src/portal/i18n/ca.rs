@@ -1,7 +1,7 @@
 //! Català. Els noms de botons i camps segueixen l'ajuda oficial de Cl@ve ("Obtenir PIN");
 //! tractament de vós, com a les apps ("Introduïu", "el vostre DNI").
 
-use super::{Errors, Text};
+use super::{Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Català",
@@ -148,6 +148,40 @@ pub static TEXT: Text = Text {
     signed_in_intro: "Us heu identificat amb Cl@ve PIN.",
     name_label: "Nom",
     sign_out_button: "Tancar la sessió",
+    my: MyDevices {
+        link: "Els meus dispositius i activitat",
+        title: "Els meus dispositius",
+        intro: "El dispositiu que rep els vostres PIN i el que s'ha fet darrerament amb la vostra Cl@ve PIN.",
+        active_heading: "Dispositiu actiu",
+        no_device: "No hi ha cap dispositiu actiu: els vostres PIN s'envien per SMS al mòbil registrat.",
+        name_label: "Nom",
+        model_label: "Model",
+        activated_label: "Activat",
+        last_used_label: "Darrer ús",
+        not_yet: "Encara no",
+        unnamed: "(sense nom)",
+        deactivate_button: "Desactiva aquest dispositiu",
+        deactivate_hint: "Un cop desactivat, ja no rep PIN: s'envien per SMS fins que torneu a activar l'aplicació.",
+        deactivated: "S'ha desactivat el dispositiu. Ara els vostres PIN s'envien per SMS.",
+        new_phone_heading: "Canviar de mòbil",
+        new_phone: "Activeu l'aplicació Cl@ve PIN al mòbil nou amb el vostre DNI o NIE i el codi que us enviem per SMS. El mòbil anterior deixa de rebre PIN en aquell moment; no cal fer-hi res.",
+        reinstall: "Si heu reinstal·lat l'aplicació o n'heu esborrat les dades al mateix mòbil, torneu-la a activar de la mateixa manera.",
+        activity_heading: "Activitat recent",
+        no_activity: "Encara res.",
+        when_label: "Quan",
+        what_label: "Què",
+        how_label: "Com",
+        sign_in: "Identificació",
+        not_me: "Avís «No he estat jo»",
+        device_activated: "Dispositiu activat",
+        device_replaced: "Dispositiu substituït per un de nou",
+        device_removed: "Dispositiu desactivat",
+        channel_app: "PIN a l'aplicació",
+        channel_sms: "PIN per SMS",
+        channel_approval: "Aprovat a l'aplicació",
+        not_me_help: "Si no reconeixeu alguna cosa d'aquesta llista, desactiveu el dispositiu i truqueu al telèfon d'ajuda de Cl@ve: algú pot conèixer les vostres dades de contrast.",
+        back: "Tornar",
+    },
 
     site_asks: |site| format!("{site} us demana que us identifiqueu amb Cl@ve PIN."),
     cancel_site: |site| format!("Cancel·lar i tornar a {site}"),

@@ -1,6 +1,6 @@
 //! English. Button and field names follow the official help page (seed 002).
 
-use super::{Errors, Text};
+use super::{Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "English",
@@ -141,6 +141,40 @@ pub static TEXT: Text = Text {
     signed_in_intro: "You have identified yourself with Cl@ve PIN.",
     name_label: "Name",
     sign_out_button: "Sign out",
+    my: MyDevices {
+        link: "My devices and activity",
+        title: "My devices",
+        intro: "The device that receives your PINs, and what was done with your Cl@ve PIN lately.",
+        active_heading: "Active device",
+        no_device: "No device is active: your PINs go by SMS to your registered mobile phone.",
+        name_label: "Name",
+        model_label: "Model",
+        activated_label: "Activated",
+        last_used_label: "Last used",
+        not_yet: "Not yet",
+        unnamed: "(no name)",
+        deactivate_button: "Deactivate this device",
+        deactivate_hint: "Once deactivated, it receives no more PINs: they go by SMS until you activate the app again.",
+        deactivated: "The device has been deactivated. Your PINs now go by SMS.",
+        new_phone_heading: "Moving to a new phone",
+        new_phone: "Activate the Cl@ve PIN app on the new phone with your DNI or NIE and the code sent to you by SMS. The old phone stops receiving PINs at that moment; you do not need to do anything on it.",
+        reinstall: "If you reinstalled the app or cleared its data on the same phone, activate it again the same way.",
+        activity_heading: "Recent activity",
+        no_activity: "Nothing yet.",
+        when_label: "When",
+        what_label: "What",
+        how_label: "How",
+        sign_in: "Signed in",
+        not_me: "Reported \"This wasn't me\"",
+        device_activated: "Device activated",
+        device_replaced: "Device replaced by a new one",
+        device_removed: "Device deactivated",
+        channel_app: "PIN in the app",
+        channel_sms: "PIN by SMS",
+        channel_approval: "Approved in the app",
+        not_me_help: "If you do not recognise something here, deactivate the device and contact Cl@ve's help line: someone may know your contrast data.",
+        back: "Back",
+    },
 
     site_asks: |site| format!("{site} asks you to identify yourself with Cl@ve PIN."),
     cancel_site: |site| format!("Cancel and return to {site}"),

@@ -1,7 +1,7 @@
 //! Español. Los nombres de botones y campos siguen la ayuda oficial de Cl@ve
 //! ("Obtener PIN", "Deseo personalizar la generación del PIN", "Solicitar de nuevo").
 
-use super::{Errors, Text};
+use super::{Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Español",
@@ -143,6 +143,40 @@ pub static TEXT: Text = Text {
     signed_in_intro: "Se ha identificado con Cl@ve PIN.",
     name_label: "Nombre",
     sign_out_button: "Cerrar sesión",
+    my: MyDevices {
+        link: "Mis dispositivos y actividad",
+        title: "Mis dispositivos",
+        intro: "El dispositivo que recibe sus PIN y lo que se ha hecho últimamente con su Cl@ve PIN.",
+        active_heading: "Dispositivo activo",
+        no_device: "No hay ningún dispositivo activo: sus PIN se envían por SMS a su móvil registrado.",
+        name_label: "Nombre",
+        model_label: "Modelo",
+        activated_label: "Activado",
+        last_used_label: "Último uso",
+        not_yet: "Todavía no",
+        unnamed: "(sin nombre)",
+        deactivate_button: "Desactivar este dispositivo",
+        deactivate_hint: "Una vez desactivado, no recibe más PIN: se envían por SMS hasta que vuelva a activar la aplicación.",
+        deactivated: "El dispositivo se ha desactivado. Sus PIN se envían ahora por SMS.",
+        new_phone_heading: "Cambiar de móvil",
+        new_phone: "Active la aplicación Cl@ve PIN en el móvil nuevo con su DNI o NIE y el código que le enviamos por SMS. El móvil anterior deja de recibir PIN en ese momento; no tiene que hacer nada en él.",
+        reinstall: "Si ha reinstalado la aplicación o borrado sus datos en el mismo móvil, actívela de nuevo de la misma forma.",
+        activity_heading: "Actividad reciente",
+        no_activity: "Nada todavía.",
+        when_label: "Cuándo",
+        what_label: "Qué",
+        how_label: "Cómo",
+        sign_in: "Identificación",
+        not_me: "Aviso «No he sido yo»",
+        device_activated: "Dispositivo activado",
+        device_replaced: "Dispositivo sustituido por uno nuevo",
+        device_removed: "Dispositivo desactivado",
+        channel_app: "PIN en la aplicación",
+        channel_sms: "PIN por SMS",
+        channel_approval: "Aprobado en la aplicación",
+        not_me_help: "Si no reconoce algo de esta lista, desactive el dispositivo y llame al teléfono de ayuda de Cl@ve: alguien puede conocer sus datos de contraste.",
+        back: "Volver",
+    },
 
     site_asks: |site| format!("{site} le pide que se identifique con Cl@ve PIN."),
     cancel_site: |site| format!("Cancelar y volver a {site}"),

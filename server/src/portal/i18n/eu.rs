@@ -1,7 +1,7 @@
 //! Euskara. Botoien eta eremuen izenak Cl@veren laguntza ofizialari jarraitzen diote; NAN eta
 //! AIZ, aplikazioetan bezala («Lortu PINa»).
 
-use super::{Errors, Text};
+use super::{Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Euskara",
@@ -147,6 +147,40 @@ pub static TEXT: Text = Text {
     signed_in_intro: "Cl@ve PINekin identifikatu zara.",
     name_label: "Izena",
     sign_out_button: "Saioa itxi",
+    my: MyDevices {
+        link: "Nire gailuak eta jarduera",
+        title: "Nire gailuak",
+        intro: "Zure PINak jasotzen dituen gailua, eta azkenaldian zure Cl@ve PINarekin egindakoa.",
+        active_heading: "Gailu aktiboa",
+        no_device: "Ez dago gailu aktiborik: zure PINak SMS bidez bidaltzen dira erregistratutako mugikorrera.",
+        name_label: "Izena",
+        model_label: "Eredua",
+        activated_label: "Aktibatua",
+        last_used_label: "Azken erabilera",
+        not_yet: "Oraindik ez",
+        unnamed: "(izenik gabe)",
+        deactivate_button: "Desaktibatu gailu hau",
+        deactivate_hint: "Desaktibatu ondoren, ez du PIN gehiagorik jasotzen: SMS bidez bidaltzen dira aplikazioa berriro aktibatu arte.",
+        deactivated: "Gailua desaktibatu da. Zure PINak SMS bidez bidaltzen dira orain.",
+        new_phone_heading: "Mugikorrez aldatzea",
+        new_phone: "Aktibatu Cl@ve PIN aplikazioa mugikor berrian zure NAN edo AIZ zenbakiarekin eta SMS bidez bidaltzen dizugun kodearekin. Aurreko mugikorrak une horretan uzten dio PINak jasotzeari; ez duzu ezer egin behar hartan.",
+        reinstall: "Mugikor berean aplikazioa berriro instalatu baduzu edo haren datuak ezabatu badituzu, aktibatu berriro modu berean.",
+        activity_heading: "Azken jarduera",
+        no_activity: "Ezer ez oraindik.",
+        when_label: "Noiz",
+        what_label: "Zer",
+        how_label: "Nola",
+        sign_in: "Identifikazioa",
+        not_me: "«Ez naiz ni izan» abisua",
+        device_activated: "Gailua aktibatu da",
+        device_replaced: "Gailua berri batekin ordeztu da",
+        device_removed: "Gailua desaktibatu da",
+        channel_app: "PINa aplikazioan",
+        channel_sms: "PINa SMS bidez",
+        channel_approval: "Aplikazioan onartua",
+        not_me_help: "Zerrenda honetako zerbait ezagutzen ez baduzu, desaktibatu gailua eta deitu Cl@ve-ren laguntza-telefonora: norbaitek zure egiaztapen-datuak ezagut ditzake.",
+        back: "Itzuli",
+    },
 
     site_asks: |site| format!("{site} webguneak Cl@ve PINekin identifikatzeko eskatzen dizu."),
     cancel_site: |site| format!("Utzi eta itzuli {site} webgunera"),

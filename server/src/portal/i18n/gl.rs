@@ -1,6 +1,6 @@
 //! Galego. Os nomes de botóns e campos seguen a axuda oficial de Cl@ve ("Obter PIN").
 
-use super::{Errors, Text};
+use super::{Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Galego",
@@ -142,6 +142,40 @@ pub static TEXT: Text = Text {
     signed_in_intro: "Identificouse con Cl@ve PIN.",
     name_label: "Nome",
     sign_out_button: "Pechar sesión",
+    my: MyDevices {
+        link: "Os meus dispositivos e actividade",
+        title: "Os meus dispositivos",
+        intro: "O dispositivo que recibe os seus PIN e o que se fixo ultimamente coa súa Cl@ve PIN.",
+        active_heading: "Dispositivo activo",
+        no_device: "Non hai ningún dispositivo activo: os seus PIN envíanse por SMS ao seu móbil rexistrado.",
+        name_label: "Nome",
+        model_label: "Modelo",
+        activated_label: "Activado",
+        last_used_label: "Último uso",
+        not_yet: "Aínda non",
+        unnamed: "(sen nome)",
+        deactivate_button: "Desactivar este dispositivo",
+        deactivate_hint: "Unha vez desactivado, non recibe máis PIN: envíanse por SMS ata que volva activar a aplicación.",
+        deactivated: "Desactivouse o dispositivo. Os seus PIN envíanse agora por SMS.",
+        new_phone_heading: "Cambiar de móbil",
+        new_phone: "Active a aplicación Cl@ve PIN no móbil novo co seu DNI ou NIE e o código que lle enviamos por SMS. O móbil anterior deixa de recibir PIN nese momento; non ten que facer nada nel.",
+        reinstall: "Se reinstalou a aplicación ou borrou os seus datos no mesmo móbil, actívea de novo do mesmo xeito.",
+        activity_heading: "Actividade recente",
+        no_activity: "Nada aínda.",
+        when_label: "Cando",
+        what_label: "Que",
+        how_label: "Como",
+        sign_in: "Identificación",
+        not_me: "Aviso «Non fun eu»",
+        device_activated: "Dispositivo activado",
+        device_replaced: "Dispositivo substituído por un novo",
+        device_removed: "Dispositivo desactivado",
+        channel_app: "PIN na aplicación",
+        channel_sms: "PIN por SMS",
+        channel_approval: "Aprobado na aplicación",
+        not_me_help: "Se non recoñece algo desta lista, desactive o dispositivo e chame ao teléfono de axuda de Cl@ve: alguén pode coñecer os seus datos de contraste.",
+        back: "Volver atrás",
+    },
 
     site_asks: |site| format!("{site} pídelle que se identifique con Cl@ve PIN."),
     cancel_site: |site| format!("Cancelar e volver a {site}"),

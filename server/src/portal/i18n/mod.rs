@@ -179,6 +179,8 @@ pub struct Text {
     pub signed_in_intro: &'static str,
     pub name_label: &'static str,
     pub sign_out_button: &'static str,
+    /// "My devices", after signing in.
+    pub my: MyDevices,
     // Signing in for a site (OpenID Connect).
     pub site_asks: fn(&str) -> String,
     pub cancel_site: fn(&str) -> String,
@@ -192,6 +194,49 @@ pub struct Text {
     pub bad_logout_link: &'static str,
     // Refusals.
     pub err: Errors,
+}
+
+/// "My devices": the active device, deactivating it, moving to a new phone, and the
+/// citizen's recent activity.
+#[derive(Debug)]
+pub struct MyDevices {
+    /// The signed-in page's link here.
+    pub link: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub active_heading: &'static str,
+    pub no_device: &'static str,
+    pub name_label: &'static str,
+    pub model_label: &'static str,
+    pub activated_label: &'static str,
+    pub last_used_label: &'static str,
+    /// Last used: never yet.
+    pub not_yet: &'static str,
+    /// A device whose app gave no name.
+    pub unnamed: &'static str,
+    pub deactivate_button: &'static str,
+    pub deactivate_hint: &'static str,
+    /// The notice after deactivating.
+    pub deactivated: &'static str,
+    pub new_phone_heading: &'static str,
+    pub new_phone: &'static str,
+    pub reinstall: &'static str,
+    pub activity_heading: &'static str,
+    pub no_activity: &'static str,
+    pub when_label: &'static str,
+    pub what_label: &'static str,
+    pub how_label: &'static str,
+    pub sign_in: &'static str,
+    pub not_me: &'static str,
+    pub device_activated: &'static str,
+    pub device_replaced: &'static str,
+    pub device_removed: &'static str,
+    pub channel_app: &'static str,
+    pub channel_sms: &'static str,
+    pub channel_approval: &'static str,
+    /// What to do about an entry the citizen does not recognise.
+    pub not_me_help: &'static str,
+    pub back: &'static str,
 }
 
 /// Refusals, as the citizen reads them.
@@ -415,6 +460,16 @@ mod tests {
         (Lang::Gl, "30 segundos"),
         (Lang::Gl, "1 minuto"),
         (Lang::Gl, "15 minutos"),
+        (Lang::Gl, "PIN por SMS"),
+        (Lang::Gl, "Dispositivo desactivado"),
+        (Lang::Gl, "Dispositivo activado"),
+        (Lang::Gl, "Identificación"),
+        (Lang::Gl, "Desactivar este dispositivo"),
+        (Lang::Gl, "Último uso"),
+        (Lang::Gl, "Activado"),
+        (Lang::Gl, "Modelo"),
+        (Lang::Gl, "Dispositivo activo"),
+        (Lang::Ca, "Model"),
     ];
 
     #[test]

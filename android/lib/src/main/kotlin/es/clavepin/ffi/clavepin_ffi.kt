@@ -901,6 +901,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_report_not_me(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_screen(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_set_locale(
@@ -1013,6 +1015,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(`ptr`: Long,`platform`: RustBufferPushPlatform.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_remove_citizen(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_report_not_me(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`requestId`: RustBufferRequestId.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_screen(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferScreenModel.ByValue
@@ -1309,6 +1313,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_remove_citizen() and 0xFFFF) != 14309) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_report_not_me() and 0xFFFF) != 7081) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_screen() and 0xFFFF) != 797) {
@@ -2422,6 +2429,14 @@ public interface ClavePinDeviceInterface {
     suspend fun `removeCitizen`(`document`: DocumentNumber): kotlin.Boolean
     
     /**
+     * "This wasn't me" on a PIN the citizen did not ask for: the service kills it
+     * and sends the citizen's PINs by SMS until the instant returned (the service's
+     * clock). Show the citizen that their report was taken and that the portal's "My
+     * devices" lists it. Needs the citizen unlocked.
+     */
+    suspend fun `reportNotMe`(`document`: DocumentNumber, `requestId`: RequestId): Timestamp
+    
+    /**
      * The screen model now.
      */
     fun `screen`(): ScreenModel
@@ -3013,6 +3028,35 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_i8(future) },
         // lift function
         { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        PinsException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * "This wasn't me" on a PIN the citizen did not ask for: the service kills it
+     * and sends the citizen's PINs by SMS until the instant returned (the service's
+     * clock). Show the citizen that their report was taken and that the portal's "My
+     * devices" lists it. Needs the citizen unlocked.
+     */
+    @Throws(PinsException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reportNotMe`(`document`: DocumentNumber, `requestId`: RequestId) : Timestamp {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_report_not_me(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterTypeRequestId.lower(`requestId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferTimestamp.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTimestamp.lift(it) },
         // Error FFI converter
         PinsException.ErrorHandler,
     )
@@ -4481,6 +4525,18 @@ data class DeviceSettings (
      * device then refuses such an address when it opens.
      */
     var `plainHttpOffLoopback`: kotlin.Boolean = false 
+    , 
+    /**
+     * The phone's name as its owner set it (Android `Settings.Global.DEVICE_NAME`,
+     * iOS `UIDevice.name` where the app may read it), shown on the citizen's "My
+     * devices" page. Cleaned and cut to 64 characters.
+     */
+    var `deviceName`: kotlin.String? = null 
+    , 
+    /**
+     * The phone's model (`Build.MODEL`, `utsname.machine`).
+     */
+    var `deviceModel`: kotlin.String? = null 
     
 ){
     
@@ -4503,6 +4559,8 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterSequenceByteArray.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -4512,7 +4570,9 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterOptionalUInt.allocationSize(value.`channelSilenceLimitSecs`) +
             FfiConverterSequenceByteArray.allocationSize(value.`extraRootCertificates`) +
             FfiConverterSequenceString.allocationSize(value.`spkiPins`) +
-            FfiConverterBoolean.allocationSize(value.`plainHttpOffLoopback`)
+            FfiConverterBoolean.allocationSize(value.`plainHttpOffLoopback`) +
+            FfiConverterOptionalString.allocationSize(value.`deviceName`) +
+            FfiConverterOptionalString.allocationSize(value.`deviceModel`)
     )
 
     override fun write(value: DeviceSettings, buf: ByteBuffer) {
@@ -4522,6 +4582,8 @@ public object FfiConverterTypeDeviceSettings: FfiConverterRustBuffer<DeviceSetti
             FfiConverterSequenceByteArray.write(value.`extraRootCertificates`, buf)
             FfiConverterSequenceString.write(value.`spkiPins`, buf)
             FfiConverterBoolean.write(value.`plainHttpOffLoopback`, buf)
+            FfiConverterOptionalString.write(value.`deviceName`, buf)
+            FfiConverterOptionalString.write(value.`deviceModel`, buf)
     }
 }
 
@@ -6227,6 +6289,38 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
         } else {
             buf.put(1)
             FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
         }
     }
 }
