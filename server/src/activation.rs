@@ -15,6 +15,7 @@ use clavepin_protocol::{ActivationCode, DocumentNumber, IdentityClaim, Timestamp
 use ring::rand::SecureRandom;
 
 use crate::activity::{self, Event};
+use crate::binding_notice;
 use crate::db::StoreResult;
 use crate::db::activation::{ActivationStore, NewPendingDevice};
 use crate::delivery::outbox::QueuedSms;
@@ -187,8 +188,14 @@ pub fn load_pending(store: &dyn ActivationStore, id: &str) -> ActivationResult<O
 
 /// The pending device's first signed request (verified by the caller) shows it stored
 /// its keys: it becomes the citizen's device, and the one before is replaced.
-pub fn confirm_pending(tx: &dyn Store, id: &str, now: Timestamp) -> ActivationResult<()> {
-    let Some(device) = tx.pending_device(id)? else { return Ok(()) };
+pub fn confirm_pending(
+    tx: &dyn Store,
+    id: &str,
+    now: Timestamp,
+    keys: &ServiceKeys,
+    rng: &dyn SecureRandom,
+) -> ActivationResult<bool> {
+    let Some(device) = tx.pending_device(id)? else { return Ok(false) };
     let before = tx.active_device(&device.document)?.map(|d| d.id);
     let replaced = tx.confirm_pending_device(&device, millis(now))?;
     let devices = tx.devices_of(&device.document)?;
@@ -197,11 +204,12 @@ pub fn confirm_pending(tx: &dyn Store, id: &str, now: Timestamp) -> ActivationRe
         activity::record(tx, &device.document, now, &Event::DeviceReplaced { device: old })?;
     }
     let new = label(id).unwrap_or_default();
+    binding_notice::tell_of_binding(tx, keys, rng, &device.document, &new, before.is_some(), now)?;
     activity::record(tx, &device.document, now, &Event::DeviceActivated { device: new })?;
     // Re-activating is how a citizen stopped at 100 wrong PINs gets PINs again.
     crate::pins::throttle::clear_failures(tx, &device.document)?;
     tracing::info!(document = %device.document.masked(), replaced, "device activated");
-    Ok(())
+    Ok(true)
 }
 
 /// How long a bound device may wait for its first signed request: an app that died

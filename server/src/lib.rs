@@ -14,6 +14,7 @@
 mod activation;
 mod activity;
 mod audit;
+mod binding_notice;
 mod db;
 mod delivery;
 mod devices;

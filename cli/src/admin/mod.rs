@@ -10,8 +10,8 @@ use chrono::{Local, NaiveDate};
 use clavepin_protocol::identity::parse_date;
 use clavepin_protocol::wire::{
     AuditEntry, CensusLoaded, CensusRecord, CitizenRegistered, CompleteRegistration,
-    InvitationSent, LoadCensus, NotMeReports, Outbox, OutboxLetter, OutboxPush, OutboxSms,
-    RegisterCitizen, RegisteredCitizen, RequestInvitation,
+    InvitationSent, LoadCensus, NotMeReports, Outbox, OutboxEmail, OutboxLetter, OutboxPush,
+    OutboxSms, RegisterCitizen, RegisteredCitizen, RequestInvitation,
 };
 use clavepin_protocol::{ContrastData, DocumentNumber};
 use reqwest::Method;
@@ -167,6 +167,8 @@ enum OutboxKind {
     Sms,
     Letters,
     Push,
+    /// What the embedded e-mail gateway holds: the notices of new bindings.
+    Email,
     /// What no gateway took: refused, a dead push token, or out of tries.
     DeadLetters,
 }
@@ -373,6 +375,18 @@ async fn execute(client: &OperatorClient, command: Command, json: bool) -> Resul
                         r.channel.as_deref().unwrap_or("-"),
                         r.site.as_deref().map(|s| format!(", for {s}")).unwrap_or_default()
                     );
+                }
+            }
+        }
+        Command::Outbox { kind: OutboxKind::Email, after } => {
+            let path = format!("/operator/outbox/email?after={after}");
+            let outbox: Outbox<OutboxEmail> =
+                client.call::<(), _>(Method::GET, &path, None, true).await?;
+            if json {
+                print_json(&outbox)
+            } else {
+                for e in &outbox.items {
+                    println!("#{} to {}: {}\n{}\n", e.id, e.to, e.subject, e.text);
                 }
             }
         }

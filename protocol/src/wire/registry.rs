@@ -173,6 +173,19 @@ pub struct OutboxLetter {
     pub sent_at: Timestamp,
 }
 
+/// An e-mail in the embedded gateway's outbox (`GET /operator/outbox/email`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEmail {
+    /// Increasing id.
+    pub id: i64,
+    /// The citizen's registered address.
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// When it was queued.
+    pub sent_at: Timestamp,
+}
+
 /// A registered citizen, as `GET /operator/citizens` lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisteredCitizen {
@@ -223,4 +236,4 @@ macro_rules! redacted_debug {
     )*};
 }
 
-redacted_debug!(RegisterCitizen, CompleteRegistration, OutboxSms);
+redacted_debug!(RegisterCitizen, CompleteRegistration, OutboxSms, OutboxEmail);

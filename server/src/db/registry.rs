@@ -25,6 +25,7 @@ pub trait RegistryStore {
     fn census_record(&self, document: &DocumentNumber) -> StoreResult<Option<CensusRecord>>;
     /// The registered citizen's mobile, as stored.
     fn citizen_mobile(&self, document: &DocumentNumber) -> StoreResult<Option<String>>;
+    fn citizen_email(&self, document: &DocumentNumber) -> StoreResult<Option<String>>;
     fn insert_citizen(
         &self,
         document: &DocumentNumber,
@@ -140,6 +141,13 @@ impl RegistryStore for Connection {
     fn citizen_mobile(&self, document: &DocumentNumber) -> StoreResult<Option<String>> {
         Ok(self
             .prepare_cached("SELECT mobile FROM citizens WHERE document = ?1")?
+            .query_row([document.as_str()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn citizen_email(&self, document: &DocumentNumber) -> StoreResult<Option<String>> {
+        Ok(self
+            .prepare_cached("SELECT email FROM citizens WHERE document = ?1")?
             .query_row([document.as_str()], |r| r.get(0))
             .optional()?)
     }

@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -20,6 +20,7 @@ const V8: &str = include_str!("migrations/sqlite/v8.sql");
 const V9: &str = include_str!("migrations/sqlite/v9.sql");
 const V10: &str = include_str!("migrations/sqlite/v10.sql");
 const V11: &str = include_str!("migrations/sqlite/v11.sql");
+const V12: &str = include_str!("migrations/sqlite/v12.sql");
 
 pub enum Migrated {
     Ok,
@@ -54,6 +55,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         8 => tx.execute_batch(V9),
         9 => tx.execute_batch(V10),
         10 => tx.execute_batch(V11),
+        11 => tx.execute_batch(V12),
         _ => Ok(()),
     }
 }

@@ -16,6 +16,7 @@ use crate::keys::ServiceKeys;
 pub enum Outbox {
     Sms,
     Letters,
+    Email,
 }
 
 impl Outbox {
@@ -23,6 +24,7 @@ impl Outbox {
         match self {
             Outbox::Sms => "outbox\nsms",
             Outbox::Letters => "outbox\nletters",
+            Outbox::Email => "outbox\nemail",
         }
     }
 }

@@ -173,17 +173,27 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Signed<T> {
             .verify(&device.public_key, &method, &path, &bytes)
             .map_err(|_| DeviceError::BadSignature)?;
         // A bound device's first signed request confirms it kept its keys.
-        state
+        let app = state.clone();
+        let confirmed = state
             .db
             .write(move |tx| {
                 devices::record_nonce(tx, &signed)?;
-                if pending {
-                    activation::confirm_pending(tx, &signed.device_id, now)?;
-                }
+                let confirmed = pending
+                    && activation::confirm_pending(
+                        tx,
+                        &signed.device_id,
+                        now,
+                        &app.keys,
+                        &app.rng,
+                    )?;
                 devices::touch(tx, &signed.device_id, now)?;
-                Ok::<_, HttpError>(())
+                Ok::<_, HttpError>(confirmed)
             })
             .await?;
+        if confirmed {
+            // The binding's notices wait in the outbox.
+            state.delivery.wake();
+        }
         match device.state {
             DeviceState::Active => {}
             DeviceState::Replaced => return Err(DeviceError::DeviceReplaced.into()),

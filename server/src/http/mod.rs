@@ -89,6 +89,7 @@ pub fn operator_router(
         .route("/operator/outbox/sms", get(operator::sms_outbox))
         .route("/operator/outbox/letters", get(operator::letters_outbox))
         .route("/operator/outbox/push", get(operator::push_outbox))
+        .route("/operator/outbox/email", get(operator::email_outbox))
         .route("/operator/outbox/dead-letters", get(operator::dead_letters))
         .route("/operator/audit", get(operator::audit_page))
         .route("/operator/reports", get(operator::reports))

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use clavepin_protocol::DocumentNumber;
 use clavepin_protocol::wire::{
     AuditEntry, CensusLoaded, CitizenRegistered, DeadLetter, LoadCensus, NotMeReports, Outbox,
-    OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen,
+    OutboxEmail, OutboxLetter, OutboxPush, OutboxSms, RegisterCitizen,
 };
 use serde::Deserialize;
 
@@ -117,6 +117,16 @@ pub async fn letters_outbox(
 ) -> HttpResult<Json<Outbox<OutboxLetter>>> {
     let page = state.db.read(move |c| c.letters_page(after)).await?;
     opened(&state, page, Sealed::Letters, |letter| &mut letter.text)
+}
+
+/// `GET /operator/outbox/email`: the embedded e-mail gateway's outbox.
+pub async fn email_outbox(
+    _: Operator,
+    State(state): State<AppState>,
+    ApiQuery(After { after }): ApiQuery<After>,
+) -> HttpResult<Json<Outbox<OutboxEmail>>> {
+    let page = state.db.read(move |c| c.email_page(after)).await?;
+    opened(&state, page, Sealed::Email, |email| &mut email.text)
 }
 
 /// A page of an outbox whose texts are kept sealed, opened for the operator.

@@ -171,3 +171,41 @@ async fn a_device_name_that_is_not_one_is_refused_before_the_code_counts() {
     assert_eq!(status, StatusCode::OK, "{resp}");
     assert!(device.is_some());
 }
+
+async fn email_outbox(svc: &TestService) -> Vec<Value> {
+    let (status, body) = svc.operator_get("/operator/outbox/email").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn every_new_binding_is_told_by_sms_and_by_email() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    // Bound but not confirmed (the app died before storing its keys): nothing yet.
+    let _bound = TestDevice::bind(&svc).await;
+    assert!(email_outbox(&svc).await.is_empty());
+    let _first = TestDevice::activate(&svc).await;
+    let sms = svc.sms_outbox().await;
+    let notice = sms.last().unwrap()["text"].as_str().unwrap().to_owned();
+    assert!(notice.contains("dispositivo nuevo (Ana's phone (Pixel 8))"), "{notice}");
+    assert!(notice.contains("060") && !notice.contains("ya no recibe"), "{notice}");
+    let emails = email_outbox(&svc).await;
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0]["to"], "ana@example.es");
+    assert!(emails[0]["subject"].as_str().unwrap().contains("nuevo dispositivo"));
+    let text = emails[0]["text"].as_str().unwrap();
+    assert!(text.contains("Ana's phone (Pixel 8)") && text.contains("If it was not you"), "{text}");
+
+    // A second phone replaces the first: both notices say the old one stopped.
+    let second = TestDevice::activate(&svc).await;
+    let notice = svc.sms_outbox().await.last().unwrap()["text"].as_str().unwrap().to_owned();
+    assert!(notice.contains("El anterior ya no recibe PIN"), "{notice}");
+    let emails = email_outbox(&svc).await;
+    assert_eq!(emails.len(), 2);
+    assert!(emails[1]["text"].as_str().unwrap().contains("no longer receives your PINs"));
+    // The notices are the activation's, not a request's: signing again sends none.
+    let (status, _) = second.request(&svc, Method::GET, "/device/status", b"").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(email_outbox(&svc).await.len(), 2);
+}

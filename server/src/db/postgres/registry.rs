@@ -57,6 +57,12 @@ impl RegistryStore for Pg<'_> {
             .transpose()
     }
 
+    fn citizen_email(&self, document: &DocumentNumber) -> StoreResult<Option<String>> {
+        self.query_opt("SELECT email FROM citizens WHERE document = $1", &[&document.as_str()])?
+            .map(|r| Ok(r.try_get(0)?))
+            .transpose()
+    }
+
     fn insert_citizen(
         &self,
         document: &DocumentNumber,

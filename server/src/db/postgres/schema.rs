@@ -19,6 +19,7 @@ const STEPS: [&str; SCHEMA_VERSION as usize] = [
     include_str!("../migrations/postgres/v9.sql"),
     include_str!("../migrations/postgres/v10.sql"),
     include_str!("../migrations/postgres/v11.sql"),
+    include_str!("../migrations/postgres/v12.sql"),
 ];
 
 /// Brings the database to [`SCHEMA_VERSION`], each step in its own transaction; a

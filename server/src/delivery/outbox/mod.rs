@@ -12,7 +12,9 @@ mod postgres;
 
 use chrono::TimeDelta;
 use clavepin_protocol::Timestamp;
-use clavepin_protocol::wire::{DeadLetter, OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
+use clavepin_protocol::wire::{
+    DeadLetter, OutboxEmail, OutboxLetter, OutboxPush, OutboxSms, PushPlatform,
+};
 use rusqlite::{Connection, params};
 
 use super::gateways::{PushMessage, PushTarget};
@@ -48,6 +50,28 @@ impl QueuedSms {
     ) -> Result<Self, crate::error::Fault> {
         let text = super::sealing::seal(keys, rng, super::sealing::Outbox::Sms, text)?;
         Ok(Self { to, text })
+    }
+}
+
+/// An e-mail as queued: its text sealed.
+#[derive(Debug, Clone)]
+pub struct QueuedEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: SealedText,
+}
+
+impl QueuedEmail {
+    /// `subject` and `text` to `to`, the text sealed for the e-mail outbox.
+    pub fn sealed(
+        keys: &crate::keys::ServiceKeys,
+        rng: &dyn ring::rand::SecureRandom,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<Self, crate::error::Fault> {
+        let text = super::sealing::seal(keys, rng, super::sealing::Outbox::Email, text)?;
+        Ok(Self { to: to.to_owned(), subject: subject.to_owned(), text })
     }
 }
 
@@ -168,6 +192,11 @@ fn round_steps(
 pub trait OutboxStore {
     /// Queues an SMS; the worker sends it after commit.
     fn queue_sms(&self, message: &QueuedSms, now: Timestamp) -> StoreResult<()>;
+    /// Queues an e-mail for the embedded gateway's outbox (an operator's or a test's
+    /// to read, as the citizen's mailbox).
+    fn queue_email(&self, message: &QueuedEmail, now: Timestamp) -> StoreResult<()>;
+    /// A page of the e-mail outbox, after the item `after`, texts still sealed.
+    fn email_page(&self, after: i64) -> StoreResult<Vec<(OutboxEmail, SealedText)>>;
     /// Queues a push; the worker sends it after commit.
     fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()>;
     /// The SMS due now.
@@ -209,6 +238,31 @@ impl OutboxStore for Connection {
         .execute(params![message.to.as_str(), message.text.as_stored(), millis(now)])?;
         tracing::info!(sms_id = self.last_insert_rowid(), to = %message.to.hint(), "SMS queued");
         Ok(())
+    }
+
+    fn queue_email(&self, m: &QueuedEmail, now: Timestamp) -> StoreResult<()> {
+        self.prepare_cached(
+            "INSERT INTO email_outbox (to_address, subject, text, sent_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![m.to, m.subject, m.text.as_stored(), millis(now)])?;
+        Ok(())
+    }
+
+    fn email_page(&self, after: i64) -> StoreResult<Vec<(OutboxEmail, SealedText)>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT id, to_address, subject, text, sent_at FROM email_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, PAGE], |r| {
+            let email = OutboxEmail {
+                id: r.get(0)?,
+                to: r.get(1)?,
+                subject: r.get(2)?,
+                text: String::new(),
+                sent_at: from_millis(r.get(4)?),
+            };
+            Ok((email, SealedText::from_stored(r.get(3)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
@@ -440,7 +494,7 @@ impl OutboxStore for Connection {
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {
         let horizon = millis(now - OUTBOX_LIFE);
         let mut pruned = 0;
-        for table in ["sms_outbox", "letters", "push_outbox"] {
+        for table in ["sms_outbox", "letters", "push_outbox", "email_outbox"] {
             pruned +=
                 self.execute(&format!("DELETE FROM {table} WHERE sent_at <= ?1"), [horizon])?;
         }

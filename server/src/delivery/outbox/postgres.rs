@@ -1,11 +1,14 @@
 //! The outboxes' storage on PostgreSQL (the SQLite version is in delivery/outbox/mod.rs).
 
 use clavepin_protocol::Timestamp;
-use clavepin_protocol::wire::{DeadLetter, OutboxLetter, OutboxPush, OutboxSms, PushPlatform};
+use clavepin_protocol::wire::{
+    DeadLetter, OutboxEmail, OutboxLetter, OutboxPush, OutboxSms, PushPlatform,
+};
 use postgres::Row;
 
 use super::{
-    Due, Kind, OUTBOX_LIFE, OutboxStore, Outcome, PAGE, QueuedSms, Round, RoundStep, round_steps,
+    Due, Kind, OUTBOX_LIFE, OutboxStore, Outcome, PAGE, QueuedEmail, QueuedSms, Round, RoundStep,
+    round_steps,
 };
 use crate::db::postgres::Pg;
 use crate::db::{StoreError, StoreResult};
@@ -59,6 +62,33 @@ impl OutboxStore for Pg<'_> {
             .try_get(0)?;
         tracing::info!(sms_id = id, to = %message.to.hint(), "SMS queued");
         Ok(())
+    }
+
+    fn queue_email(&self, m: &QueuedEmail, now: Timestamp) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO email_outbox (to_address, subject, text, sent_at) VALUES ($1, $2, $3, $4)",
+            &[&m.to, &m.subject, &m.text.as_stored(), &millis(now)],
+        )?;
+        Ok(())
+    }
+
+    fn email_page(&self, after: i64) -> StoreResult<Vec<(OutboxEmail, SealedText)>> {
+        self.query(
+            "SELECT id, to_address, subject, text, sent_at FROM email_outbox WHERE id > $1 ORDER BY id LIMIT $2",
+            &[&after, &PAGE],
+        )?
+        .iter()
+        .map(|r| {
+            let email = OutboxEmail {
+                id: r.try_get(0)?,
+                to: r.try_get(1)?,
+                subject: r.try_get(2)?,
+                text: String::new(),
+                sent_at: from_millis(r.try_get(4)?),
+            };
+            Ok((email, SealedText::from_stored(r.try_get(3)?)))
+        })
+        .collect()
     }
 
     fn queue_push(&self, message: &PushMessage, now: Timestamp) -> StoreResult<()> {
@@ -280,7 +310,7 @@ impl OutboxStore for Pg<'_> {
     fn prune_outbox(&self, now: Timestamp) -> StoreResult<usize> {
         let horizon = millis(now - OUTBOX_LIFE);
         let mut pruned = 0;
-        for table in ["sms_outbox", "letters", "push_outbox"] {
+        for table in ["sms_outbox", "letters", "push_outbox", "email_outbox"] {
             pruned +=
                 self.execute(&format!("DELETE FROM {table} WHERE sent_at <= $1"), &[&horizon])?;
         }
