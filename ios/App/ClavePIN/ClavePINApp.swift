@@ -46,7 +46,7 @@ final class AppModel: ObservableObject {
     func open() {
         guard screens == nil else { return }
         do {
-            let (device, setAside) = try Shared.openDevice()
+            let (device, setAside) = try Shared.openDevice(deviceName: UIDevice.current.name)
             let app = CitizenApp(device: device, locale: { Shared.locale })
             app.home(notice: setAside ? .said(L("notice_set_aside")) : nil)
             screens = app
@@ -59,7 +59,7 @@ final class AppModel: ObservableObject {
     /// For the push token and the notification's "Copy PIN", with or without the screens open.
     func withDevice<T>(_ body: (ClavePinDevice) async throws -> T) async throws -> T {
         if let device = screens?.device { return try await body(device) }
-        return try await body(try Shared.openDevice().device)
+        return try await body(try Shared.openDevice(deviceName: UIDevice.current.name).device)
     }
 }
 

@@ -21,14 +21,25 @@ enum Shared {
 
     static var keyStore: KeychainKeyStore { KeychainKeyStore(accessGroup: keychainGroup) }
 
+    /// The phone's model as the system names it (`iPhone15,2`), for the citizen's "My devices".
+    static var model: String? {
+        var system = utsname()
+        guard uname(&system) == 0 else { return nil }
+        return withUnsafeBytes(of: system.machine) { bytes in
+            String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
     /// Opens the shared store. A store whose key is gone (a restore onto another phone,
     /// a reinstall after the keychain was wiped) is set aside, never deleted, and a new
-    /// one started: `setAside` says so.
-    static func openDevice() throws -> (device: ClavePinDevice, setAside: Bool) {
+    /// one started: `setAside` says so. `deviceName` is what "My devices" calls the
+    /// phone, sent at activation: the app passes `UIDevice.current.name` (main actor
+    /// only); the extension, which never activates, need not.
+    static func openDevice(deviceName: String? = nil) throws -> (device: ClavePinDevice, setAside: Bool) {
         guard let folder = SharedContainer.dataDirectory(appGroup: appGroup) else {
             throw PlatformError.Failure(explanation: "the app group \(appGroup) is not in the entitlements")
         }
-        let settings = DeviceSettings(locale: locale)
+        let settings = DeviceSettings(locale: locale, deviceName: deviceName, deviceModel: model)
         do {
             return (try ClavePinDevice.open(dataDir: folder.path, serviceUrl: serviceURL, keyStore: keyStore, settings: settings), false)
         } catch PlatformError.KeyUnavailable {

@@ -22,6 +22,11 @@ public enum Notice: Equatable, Sendable {
     /// The app's own words for its own events: the app has them in its strings.
     case removed(DocumentNumber, serviceTold: Bool)
     case patternChanged
+    /// "This wasn't me" was taken for the request: that PIN no longer works, the
+    /// citizen's PINs come by SMS until `smsUntil`, and the portal's "My devices" lists
+    /// the report. `smsUntil` is on the service's clock, as every instant here: show it
+    /// on the phone's (less `clockOffsetSecs()`), as the SMS code's expiry is.
+    case notMeReported(RequestId, smsUntil: Date)
     /// The core's words.
     case said(String)
 }
@@ -45,6 +50,10 @@ public enum AppScreen: Equatable {
     case history(document: DocumentNumber, pins: [PinView])
     /// The current pattern, then the new one.
     case changePattern(document: DocumentNumber, error: String?)
+    /// "Moving to a new phone", in the app's own words (it has them in its strings):
+    /// activating on the new phone with the DNI or NIE and an SMS code stops the old one
+    /// at once; after a reinstall on the same phone, activate the same way.
+    case newPhone
 }
 
 /// The app's screens as states over the core, as on Android (`CitizenApp.kt`): the
@@ -280,6 +289,35 @@ public final class CitizenApp: ObservableObject {
             }
         }
     }
+
+    /// "This wasn't me" on the PIN the PIN screen shows (`requestId`, from the screen
+    /// model): the service kills it and sends the citizen's PINs by SMS for a while, and
+    /// the screen says so. Saying it twice is harmless.
+    @discardableResult
+    public func reportNotMe(_ requestId: RequestId) -> Task<Void, Never>? {
+        act {
+            guard case let .pins(document, _) = self.screen else { return self.screen }
+            do {
+                let smsUntil = try await self.device.reportNotMe(document: document, requestId: requestId)
+                return .pins(document: document, notice: .notMeReported(requestId, smsUntil: smsUntil))
+            } catch let error as PinsError {
+                switch error {
+                case let .Locked(explanation):
+                    return .unlock(document: document, error: explanation, retryAt: nil)
+                case let .DeviceReplaced(explanation), let .DeviceRemoved(explanation):
+                    return self.homeScreen(.said(explanation))
+                default:
+                    return .pins(document: document, notice: .said(explanation(of: error)))
+                }
+            } catch {
+                return .pins(document: document, notice: .said(explanation(of: error)))
+            }
+        }
+    }
+
+    /// "Moving to a new phone": what happens to this one.
+    @discardableResult
+    public func newPhone() -> Task<Void, Never>? { act { .newPhone } }
 
     /// Stops an activation that waits for its SMS code.
     @discardableResult

@@ -99,4 +99,80 @@ final class CitizenAppTests: XCTestCase {
         XCTAssertEqual(notice, .removed(ana, serviceTold: true))
         XCTAssertTrue(citizens.isEmpty)
     }
+
+    func testThisWasntMeEndsThePinAndTheNextPinsComeBySms() async throws {
+        let service = try TestService.running()
+        let device = try service.openDevice(name: "Ana's phone", model: "iPhone15,2")
+        let app = try app(service, device: device)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        _ = try await service.obtainPin(ana, code: "NOME")
+        _ = try await device.pull(document: ana)
+        let shown = try XCTUnwrap(try device.screen().latest)
+        XCTAssertEqual(shown.state, .live)
+        let reported = try await step(app) { $0.reportNotMe(shown.requestId) }
+        guard case let .pins(document, .notMeReported(requestId, smsUntil)?) = reported else {
+            return XCTFail("\(reported)")
+        }
+        XCTAssertEqual(document, ana)
+        XCTAssertEqual(requestId, shown.requestId)
+        // Pushes are held 20 minutes on the service's clock (server/src/pins/not_me.rs).
+        let held = smsUntil.timeIntervalSince(device.now())
+        XCTAssertTrue(held > 19 * 60 && held <= 20 * 60, "\(held)")
+        let ended = try XCTUnwrap(try device.screen().latest)
+        XCTAssertEqual(ended.state, .dead)
+        XCTAssertNil(ended.pin, "the PIN is no longer shown")
+        // Saying it again changes nothing.
+        let again = try await step(app) { $0.reportNotMe(shown.requestId) }
+        XCTAssertEqual(again, reported)
+        // The next PIN goes by SMS, and nothing is sealed for the app.
+        _ = try await service.obtainPin(ana, code: "NMS2")
+        var texts: [String] = []
+        for _ in 0..<100 {
+            texts = try await service.smsTexts()
+            if texts.contains(where: { $0.contains("código NMS2") }) { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        XCTAssertTrue(texts.contains { $0.contains("código NMS2") })
+        let pulled = try await device.pull(document: ana)
+        XCTAssertTrue(pulled.isEmpty)
+    }
+
+    func testThisWasntMeNeedsThePatternAndAsksForIt() async throws {
+        let service = try TestService.running()
+        let device = try service.openDevice()
+        let app = try app(service, device: device)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        _ = try await service.obtainPin(ana, code: "NOM2")
+        _ = try await device.pull(document: ana)
+        let requestId = try XCTUnwrap(try device.screen().latest).requestId
+        device.lockAll()  // locked under the open PIN screen
+        guard case let .unlock(document, error?, nil) = try await step(app, { $0.reportNotMe(requestId) }) else {
+            return XCTFail("\(app.screen)")
+        }
+        XCTAssertEqual(document, ana)
+        XCTAssertEqual(error, "Dibuje su patrón de seguridad para continuar.")
+    }
+
+    func testMovingToANewPhoneIsExplainedAndWhatItSaysHolds() async throws {
+        let service = try TestService.running()
+        let old = try service.openDevice()
+        let app = try app(service, device: old)
+        let ana = try await service.newCitizen()
+        try await activate(app, service, ana)
+        let explained = try await step(app) { $0.newPhone() }
+        XCTAssertEqual(explained, .newPhone)
+        guard case .home = try await step(app, { $0.back() }) else { return XCTFail("\(app.screen)") }
+        // Activating on the new phone with the DNI and an SMS code stops the old one at once.
+        let replacement = try service.openDevice()
+        try await service.activate(replacement, ana)
+        _ = try await service.obtainPin(ana, code: "MOVE")
+        let received = try await replacement.pull(document: ana)
+        XCTAssertEqual(received.map(\.code), ["MOVE"])
+        do {
+            _ = try await old.pull(document: ana)
+            XCTFail("the old phone still receives PINs")
+        } catch PinsError.DeviceReplaced {}
+    }
 }

@@ -55,6 +55,14 @@ struct TestService {
         return try XCTUnwrap(codes.last)
     }
 
+    /// What every SMS the embedded gateway sent says, oldest first (all test citizens share one mobile).
+    func smsTexts() async throws -> [String] {
+        let (_, body) = try await call("GET", "/operator/outbox/sms?after=0", operator: true)
+        let outbox = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let items = try XCTUnwrap(outbox?["items"] as? [[String: Any]])
+        return items.compactMap { $0["text"] as? String }
+    }
+
     /// The newest push payload the embedded gateway sent, as APNs delivers it.
     func lastPushUserInfo() async throws -> [AnyHashable: Any] {
         let (_, body) = try await call("GET", "/operator/outbox/push?after=0", operator: true)
@@ -74,12 +82,13 @@ struct TestService {
     /// A new device in a folder of its own, with few PBKDF2 rounds (debug builds stretch slowly).
     func openDevice(
         dir: URL = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString),
-        keyStore: PlatformKeyStore = KeychainKeyStore(service: "es.clavepin.tests.\(UUID().uuidString)", secureEnclave: false)
+        keyStore: PlatformKeyStore = KeychainKeyStore(service: "es.clavepin.tests.\(UUID().uuidString)", secureEnclave: false),
+        name: String? = nil, model: String? = nil
     ) throws -> ClavePinDevice {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return try ClavePinDevice.open(
             dataDir: dir.path, serviceUrl: url, keyStore: keyStore,
-            settings: DeviceSettings(locale: .es, patternIterations: 1000))
+            settings: DeviceSettings(locale: .es, patternIterations: 1000, deviceName: name, deviceModel: model))
     }
 
     /// Activates `device` for `document` with the pattern 1-2-3-6.

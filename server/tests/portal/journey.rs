@@ -248,6 +248,16 @@ async fn a_citizen_signs_in_with_a_pin_from_the_app_in_english() {
     let page = b.expect_page("You have signed in").await;
     assert!(page.contains("John Smith") && page.contains("*****567L"), "{page}");
     b.screenshot("signed-in").await;
+    // "My devices": the phone, moving to a new one, the sign-in just made.
+    b.press("#my-devices").await;
+    let page = b.expect_page("My devices").await;
+    assert!(page.contains("Pixel de Ana") && page.contains("Moving to a new phone"), "{page}");
+    assert!(b.has("#active-device").await && b.has("#deactivate").await);
+    assert!(b.has("#activity tr.sign-in").await, "the sign-in is listed");
+    assert_accessible(&b, "en").await;
+    b.screenshot("my-devices").await;
+    b.press("#back").await;
+    b.expect_page("You have signed in").await;
     b.press("#sign-out").await;
     assert!(b.expect_page("Access with Cl@ve PIN").await.contains("You have signed out."));
     b.screenshot("signed-out").await;

@@ -67,9 +67,7 @@ struct CodeView: View {
         if let error {
             ErrorText(error)
         } else {
-            // On the phone's own clock, as its status bar shows it (the core's is the service's).
-            let shown = codeExpiresAt.addingTimeInterval(-TimeInterval(screens.device.clockOffsetSecs()))
-            Text(L("code_expires", shown.formatted(date: .omitted, time: .shortened))).foregroundStyle(.secondary)
+            Text(L("code_expires", phoneTime(codeExpiresAt, device: screens.device))).foregroundStyle(.secondary)
         }
         Button(L("continue_")) {
             screens.submitCode(code)

@@ -10,7 +10,7 @@ struct HomeView: View {
 
     var body: some View {
         Title(L("app_name"))
-        if let notice { Text(text(notice)).accessibilityAddTraits(.updatesFrequently) }
+        if let notice { Text(text(notice, device: screens.device)).accessibilityAddTraits(.updatesFrequently) }
         if citizens.isEmpty && waiting.isEmpty { Text(L("home_empty")) }
         ForEach(citizens, id: \.document) { citizen in
             Button {
@@ -38,5 +38,18 @@ struct HomeView: View {
         Button(L("home_add")) { screens.addCitizen() }
             .buttonStyle(.borderedProminent)
             .disabled(screens.busy)
+        Button(L("new_phone_title")) { screens.newPhone() }
+            .disabled(screens.busy)
+    }
+}
+
+/// "Moving to a new phone": activating on the new one stops this one at once, and a
+/// reinstall on the same phone is activated the same way. Nothing to do here: back
+/// goes home.
+struct NewPhoneView: View {
+    var body: some View {
+        Title(L("new_phone_title"))
+        Text(L("new_phone_body"))
+        Text(L("new_phone_reinstall"))
     }
 }

@@ -4,8 +4,9 @@ import UIKit
 
 /// The PIN screen: the request's code, the PIN in large type, the time left (the core
 /// sends a new screen every 10 seconds and whenever something changes), "Copy PIN",
-/// and the citizen's other actions. While it shows, the direct channel is open. The
-/// PIN is hidden while the screen is recorded or mirrored, and in the app switcher.
+/// "This wasn't me", and the citizen's other actions. A PIN that can no longer be used
+/// shows its code and what became of it. While it shows, the direct channel is open.
+/// The PIN is hidden while the screen is recorded or mirrored, and in the app switcher.
 struct PinScreenView: View {
     let document: DocumentNumber
     let notice: Notice?
@@ -14,6 +15,8 @@ struct PinScreenView: View {
     @State private var channel: ChannelStatus?
     @State private var said: String?
     @State private var removing = false
+    @State private var notMe: RequestId?
+    @State private var confirmingNotMe = false
     @State private var captured = UIScreen.main.isCaptured
     @Environment(\.scenePhase) private var phase
 
@@ -27,17 +30,18 @@ struct PinScreenView: View {
 
     @ViewBuilder private var content: some View {
         Title(document.normalised)
-        if let notice { Text(text(notice)) }
+        if let notice { Text(text(notice, device: screens.device)).accessibilityAddTraits(.updatesFrequently) }
         if let line = label(channel) { Text(line).font(.footnote).foregroundStyle(.secondary) }
-        if let latest, let pin = latest.pin {
+        if let latest {
             Text(L("pins_code", latest.code)).font(.title3)
-            let value = pin.reveal()
-            Text(captured || phase != .active ? "•••" : value)
-                .font(.system(.largeTitle, design: .monospaced).bold())
-                .privacySensitive()
-                // VoiceOver reads it character by character: "X, 7, K".
-                .accessibilityLabel(L("pins_pin") + ": " + value.map(String.init).joined(separator: ", "))
-            if latest.state == .live {
+            // The core hands the value over only while the PIN is live (and the citizen unlocked).
+            if let pin = latest.pin {
+                let value = pin.reveal()
+                Text(captured || phase != .active ? "•••" : value)
+                    .font(.system(.largeTitle, design: .monospaced).bold())
+                    .privacySensitive()
+                    // VoiceOver reads it character by character: "X, 7, K".
+                    .accessibilityLabel(L("pins_pin") + ": " + value.map(String.init).joined(separator: ", "))
                 ProgressView(value: Double(latest.countdown.secondsLeft), total: 600)
                 Text(latest.countdown.display).font(.title2).accessibilityAddTraits(.updatesFrequently)
                 Button(L("pins_copy")) {
@@ -51,6 +55,21 @@ struct PinScreenView: View {
                 .buttonStyle(.borderedProminent)
             } else {
                 Text(label(latest.state)).font(.headline)
+            }
+            // Any PIN shown can be reported, once: the notice then says what followed.
+            if !reported(latest.requestId) {
+                Button(L("pins_not_me"), role: .destructive) {
+                    notMe = latest.requestId
+                    confirmingNotMe = true
+                }
+                .confirmationDialog(
+                    L("not_me_title"), isPresented: $confirmingNotMe, titleVisibility: .visible, presenting: notMe
+                ) { requestId in
+                    Button(L("not_me_confirm"), role: .destructive) { screens.reportNotMe(requestId) }
+                    Button(L("cancel"), role: .cancel) {}
+                } message: { _ in
+                    Text(L("not_me_body"))
+                }
             }
         } else {
             Text(L("pins_none"))
@@ -66,6 +85,12 @@ struct PinScreenView: View {
             } message: {
                 Text(L("remove_body"))
             }
+    }
+
+    /// Whether the notice already says this PIN was reported.
+    private func reported(_ requestId: RequestId) -> Bool {
+        if case let .notMeReported(id, _)? = notice { return id == requestId }
+        return false
     }
 
     /// The screen model and the direct channel, for as long as this screen shows.

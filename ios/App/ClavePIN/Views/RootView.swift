@@ -69,6 +69,8 @@ struct ScreensView: View {
             HistoryView(pins: pins)
         case let .changePattern(_, error):
             ChangePatternView(error: error, screens: screens)
+        case .newPhone:
+            NewPhoneView()
         }
     }
 }

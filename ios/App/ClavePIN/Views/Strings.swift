@@ -37,13 +37,21 @@ func label(_ status: ChannelStatus?) -> String? {
     }
 }
 
-func text(_ notice: Notice) -> String {
+/// `device` puts the times the service gave on the phone's own clock.
+func text(_ notice: Notice, device: ClavePinDevice) -> String {
     switch notice {
     case let .removed(document, serviceTold):
         return L(serviceTold ? "notice_removed_told" : "notice_removed_later", document.normalised)
     case .patternChanged: return L("notice_pattern_changed")
+    case let .notMeReported(_, smsUntil): return L("notice_not_me", phoneTime(smsUntil, device: device))
     case let .said(text): return text
     }
+}
+
+/// An instant on the service's clock as the time of day the phone's status bar shows
+/// then (the phone's own clock may be minutes off the service's; the core knows by how much).
+func phoneTime(_ date: Date, device: ClavePinDevice) -> String {
+    date.addingTimeInterval(-TimeInterval(device.clockOffsetSecs())).formatted(date: .omitted, time: .shortened)
 }
 
 /// Colours chosen for WCAG 2.1 AA (EN 301 549): text at 4.5:1 or more against its

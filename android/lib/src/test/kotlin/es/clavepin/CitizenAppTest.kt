@@ -1,21 +1,33 @@
 package es.clavepin
 
+import es.clavepin.ffi.PinsException
 import es.clavepin.ffi.core.CitizenState
 import es.clavepin.ffi.core.Locale
+import es.clavepin.ffi.protocol.PinState
 import es.clavepin.screens.AppScreen
 import es.clavepin.screens.CitizenApp
 import es.clavepin.screens.Field
 import es.clavepin.screens.Notice
 import java.nio.file.Files
+import java.time.Duration
 import java.time.LocalDate
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.distinctUntilChanged
+import kotlinx.coroutines.flow.filterIsInstance
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 
 /** The app's screens, decided over the core, against the real service: what the Compose layer draws. */
 class CitizenAppTest {
@@ -156,5 +168,72 @@ class CitizenAppTest {
         assertEquals(AppScreen.Pins(ana, Notice.PatternChanged), app.step { submitChangedPattern(listOf(1, 2, 3, 6), listOf(1, 5, 9, 6)) })
         app.step { lockAll() }
         assertEquals(AppScreen.Pins(ana), app.step { unlock(listOf(1, 5, 9, 6)) })
+    }
+
+    @Test
+    fun `this wasn't me ends the PIN on the screen at once, and the next PINs come by SMS`() = runBlocking<Unit> {
+        val device = Service.openDevice(name = "Ana's phone", model = "Pixel 8")
+        val app = app(device)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        Service.obtainPin(ana, "NOME")
+        device.pull(ana)
+        val shown = checkNotNull(device.screen().latest)
+        assertEquals(PinState.LIVE, shown.state)
+        val states = device.screenUpdates().filterIsInstance<ScreenUpdate.Shown>().map { it.screen.latest?.state }
+        val reported = withTimeout(3_000) { // well before the 10-s tick
+            val seen = async { states.distinctUntilChanged().take(2).toList() }
+            delay(200)
+            val screen = app.step { reportNotMe(shown.requestId) }
+            assertEquals(listOf(PinState.LIVE, PinState.DEAD), seen.await(), "the PIN ended on the screen at once")
+            screen as AppScreen.Pins
+        }
+        assertEquals(ana, reported.document)
+        val notice = reported.notice as Notice.NotMeReported
+        assertEquals(shown.requestId, notice.requestId)
+        // Pushes are held 20 minutes on the service's clock (server/src/pins/not_me.rs).
+        val held = Duration.between(device.now(), notice.smsUntil)
+        assertTrue(held > Duration.ofMinutes(19) && held <= Duration.ofMinutes(20), "$held")
+        assertNull(device.screen().latest!!.pin, "the PIN is no longer shown")
+        // Saying it again changes nothing.
+        assertEquals(reported, app.step { reportNotMe(shown.requestId) })
+        val (_, reports) = Service.call("GET", "/operator/reports?after=0", operator = true)
+        assertTrue(reports.contains("\"document\":\"$ana\""), "operators see the report")
+        // The next PIN goes by SMS, and nothing is sealed for the app.
+        Service.obtainPin(ana, "NMS2")
+        withTimeout(5_000) { while (Service.smsTexts().none { it.contains("código NMS2") }) delay(50) }
+        assertTrue(device.pull(ana).isEmpty())
+    }
+
+    @Test
+    fun `this wasn't me needs the pattern, and asks for it`() = runBlocking<Unit> {
+        val device = Service.openDevice()
+        val app = app(device)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        Service.obtainPin(ana, "NOM2")
+        device.pull(ana)
+        val requestId = checkNotNull(device.screen().latest).requestId
+        device.lockAll() // locked under the open PIN screen
+        val asked = app.step { reportNotMe(requestId) } as AppScreen.Unlock
+        assertEquals(ana, asked.document)
+        assertEquals("Dibuje su patrón de seguridad para continuar.", asked.error)
+    }
+
+    @Test
+    fun `moving to a new phone is explained, and what it says holds`() = runBlocking<Unit> {
+        val old = Service.openDevice()
+        val app = app(old)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        app.step { home() }
+        assertEquals(AppScreen.NewPhone, app.step { newPhone() })
+        assertTrue(app.step { back() } is AppScreen.Home)
+        // Activating on the new phone with the DNI and an SMS code stops the old one at once.
+        val new = Service.openDevice()
+        Service.activate(new, ana)
+        Service.obtainPin(ana, "MOVE")
+        assertEquals(listOf("MOVE"), new.pull(ana).map { it.code })
+        assertThrows<PinsException.DeviceReplaced> { runBlocking { old.pull(ana) } }
     }
 }

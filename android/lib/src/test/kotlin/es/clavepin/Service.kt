@@ -58,6 +58,12 @@ open class TestService(property: String) {
         return Regex("\\b\\d{6}\\b").findAll(body).last().value
     }
 
+    /** What every SMS the embedded gateway sent says, oldest first (all test citizens share one mobile). */
+    fun smsTexts(): List<String> {
+        val (_, body) = call("GET", "/operator/outbox/sms?after=0", operator = true)
+        return Regex("\"text\":\"((?:[^\"\\\\]|\\\\.)*)\"").findAll(body).map { it.groupValues[1] }.toList()
+    }
+
     /** The newest push payload the embedded gateway sent, as FCM would deliver it. */
     fun lastPushPayload(): String {
         val (_, body) = call("GET", "/operator/outbox/push?after=0", operator = true)
@@ -86,7 +92,14 @@ open class TestService(property: String) {
         iterations: UInt = 1000u,
         silenceLimitSecs: UInt? = null,
         locale: Locale = Locale.ES,
-    ): ClavePinDevice = ClavePinDevice.open(dir.toString(), serviceUrl, keyStore, DeviceSettings(locale, iterations, silenceLimitSecs))
+        name: String? = null,
+        model: String? = null,
+    ): ClavePinDevice = ClavePinDevice.open(
+        dir.toString(),
+        serviceUrl,
+        keyStore,
+        DeviceSettings(locale, iterations, silenceLimitSecs, deviceName = name, deviceModel = model),
+    )
 
     /** Activates [device] for [document] with the pattern 1-2-3-6. */
     suspend fun activate(device: ClavePinDevice, document: DocumentNumber) {

@@ -4,6 +4,8 @@ import android.app.Application
 import android.app.PendingIntent
 import android.content.Intent
 import android.content.res.Configuration
+import android.os.Build
+import android.provider.Settings
 import es.clavepin.android.KeystoreKey
 import es.clavepin.android.PinNotifications
 import es.clavepin.android.PinSource
@@ -53,7 +55,12 @@ class ClavePinApplication : Application(), PinSourceHost {
         val dir = File(noBackupFilesDir, "clavepin").apply { mkdirs() }.path
         // Debug builds talk to the development service on the emulator's host,
         // http://10.0.2.2:8480; release builds refuse plain HTTP off the phone.
-        val settings = DeviceSettings(locale = locale, plainHttpOffLoopback = BuildConfig.DEBUG)
+        val settings = DeviceSettings(
+            locale = locale,
+            plainHttpOffLoopback = BuildConfig.DEBUG,
+            deviceName = phoneName(),
+            deviceModel = Build.MODEL,
+        )
         return try {
             ClavePinDevice.open(dir, BuildConfig.SERVICE_URL, KeystoreKey.keyStore(this), settings)
         } catch (e: PlatformException.KeyUnavailable) {
@@ -64,6 +71,13 @@ class ClavePinApplication : Application(), PinSourceHost {
             ClavePinDevice.open(dir, BuildConfig.SERVICE_URL, KeystoreKey.renew(this), settings)
         }
     }
+
+    /**
+     * What the citizen's "My devices" page calls this phone: the name its owner gave it
+     * (Settings, About phone), else its model. The core cleans and shortens it.
+     */
+    private fun phoneName(): String =
+        Settings.Global.getString(contentResolver, Settings.Global.DEVICE_NAME)?.takeIf { it.isNotBlank() } ?: Build.MODEL
 
     private fun openApp(): PendingIntent = PendingIntent.getActivity(
         this,

@@ -1,6 +1,7 @@
 package es.clavepin.screens
 
 import es.clavepin.DocumentNumber
+import es.clavepin.RequestId
 import es.clavepin.ffi.core.ActivationProgress
 import es.clavepin.ffi.core.CitizenSummary
 import es.clavepin.ffi.core.PinView
@@ -44,6 +45,13 @@ sealed interface AppScreen {
 
     /** The current pattern, then the new one. */
     data class ChangePattern(val document: DocumentNumber, val error: String? = null) : AppScreen
+
+    /**
+     * "Moving to a new phone", in the app's own words (the shell has them in its
+     * resources): activating on the new phone with the DNI or NIE and an SMS code stops
+     * the old one at once; after a reinstall on the same phone, activate the same way.
+     */
+    data object NewPhone : AppScreen
 }
 
 /** Which field an identity error is shown beside; null for the form as a whole. */
@@ -57,6 +65,14 @@ sealed interface Notice {
     data class Removed(val document: DocumentNumber, val serviceTold: Boolean) : Notice
 
     data object PatternChanged : Notice
+
+    /**
+     * "This wasn't me" was taken for [requestId]: that PIN no longer works, the
+     * citizen's PINs come by SMS until [smsUntil], and the portal's "My devices" lists
+     * the report. [smsUntil] is on the service's clock, as every instant here: show it
+     * on the phone's (less `clockOffsetSecs()`), as the SMS code's expiry is.
+     */
+    data class NotMeReported(val requestId: RequestId, val smsUntil: Instant) : Notice
 
     /** The core's words. */
     data class Said(val text: String) : Notice

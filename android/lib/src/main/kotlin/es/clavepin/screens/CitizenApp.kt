@@ -1,6 +1,7 @@
 package es.clavepin.screens
 
 import es.clavepin.DocumentNumber
+import es.clavepin.RequestId
 import es.clavepin.explanation
 import es.clavepin.ffi.ActivationException
 import es.clavepin.ffi.ClavePinDevice
@@ -210,6 +211,30 @@ class CitizenApp(
             homeScreen(Notice.Said(e.explanation))
         }
     }
+
+    /**
+     * "This wasn't me" on the PIN the PIN screen shows ([requestId], from the screen
+     * model): the service kills it and sends the citizen's PINs by SMS for a while, and
+     * the screen says so. Saying it twice is harmless.
+     */
+    fun reportNotMe(requestId: RequestId): Job? = act {
+        val shown = current.value as? AppScreen.Pins ?: return@act current.value
+        try {
+            val smsUntil = device.reportNotMe(shown.document, requestId)
+            AppScreen.Pins(shown.document, Notice.NotMeReported(requestId, smsUntil))
+        } catch (e: PinsException.Locked) {
+            AppScreen.Unlock(shown.document, e.explanation)
+        } catch (e: PinsException.DeviceReplaced) {
+            homeScreen(Notice.Said(e.explanation))
+        } catch (e: PinsException.DeviceRemoved) {
+            homeScreen(Notice.Said(e.explanation))
+        } catch (e: PinsException) {
+            shown.copy(notice = Notice.Said(e.explanation))
+        }
+    }
+
+    /** "Moving to a new phone": what happens to this one. */
+    fun newPhone(): Job? = act { AppScreen.NewPhone }
 
     /** Stops an activation that waits for its SMS code. */
     fun cancelActivation(document: DocumentNumber): Job? = act {

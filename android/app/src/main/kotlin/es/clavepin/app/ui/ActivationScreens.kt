@@ -36,9 +36,6 @@ import es.clavepin.ffi.protocol.ContrastKind
 import es.clavepin.screens.AppScreen
 import es.clavepin.screens.CitizenApp
 import es.clavepin.screens.Field
-import java.time.ZoneId
-import java.time.format.DateTimeFormatter
-import java.time.format.FormatStyle
 
 /**
  * Activation's first step: the DNI or NIE, then the contrast datum the core says it
@@ -115,9 +112,7 @@ fun DocumentScreen(asked: AppScreen.EnterDocument, busy: Boolean, screens: Citiz
 @Composable
 fun CodeScreen(asked: AppScreen.EnterCode, busy: Boolean, device: ClavePinDevice, screens: CitizenApp) {
     var code by rememberSaveable(asked.document.normalised) { mutableStateOf("") }
-    // On the phone's own clock, as its status bar shows it (the core's is the service's).
-    val expires = DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT)
-        .format(asked.codeExpiresAt.minusSeconds(device.clockOffsetSecs()).atZone(ZoneId.systemDefault()))
+    val expires = phoneTime(asked.codeExpiresAt, device)
     Column(verticalArrangement = Arrangement.spacedBy(12.dp)) {
         Title(stringResource(R.string.code_title))
         Text(stringResource(R.string.code_sent, asked.phoneHint), style = MaterialTheme.typography.bodyLarge)

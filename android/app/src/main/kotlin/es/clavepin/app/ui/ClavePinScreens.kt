@@ -39,7 +39,7 @@ fun ClavePinScreens(screens: CitizenApp, device: ClavePinDevice, keepSecret: (Bo
     Surface(Modifier.fillMaxSize()) {
         Box(Modifier.safeDrawingPadding().padding(16.dp)) {
             when (val shown = screen) {
-                is AppScreen.Home -> HomeScreen(shown, busy, screens)
+                is AppScreen.Home -> HomeScreen(shown, busy, device, screens)
                 is AppScreen.EnterDocument -> DocumentScreen(shown, busy, screens)
                 is AppScreen.EnterCode -> CodeScreen(shown, busy, device, screens)
                 is AppScreen.NewPattern -> NewPatternScreen(shown, busy, screens)
@@ -47,6 +47,7 @@ fun ClavePinScreens(screens: CitizenApp, device: ClavePinDevice, keepSecret: (Bo
                 is AppScreen.Pins -> PinScreen(shown, device, screens)
                 is AppScreen.History -> HistoryScreen(shown)
                 is AppScreen.ChangePattern -> ChangePatternScreen(shown, busy, screens)
+                AppScreen.NewPhone -> NewPhoneScreen()
             }
             if (busy) {
                 val working = stringResource(R.string.busy)

@@ -24,12 +24,13 @@ import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import es.clavepin.app.R
+import es.clavepin.ffi.ClavePinDevice
 import es.clavepin.screens.AppScreen
 import es.clavepin.screens.CitizenApp
 
 /** The people on this phone (a family phone has several), and activations waiting for their code. */
 @Composable
-fun HomeScreen(home: AppScreen.Home, busy: Boolean, screens: CitizenApp) {
+fun HomeScreen(home: AppScreen.Home, busy: Boolean, device: ClavePinDevice, screens: CitizenApp) {
     Column(verticalArrangement = Arrangement.spacedBy(12.dp)) {
         Text(
             stringResource(R.string.app_name),
@@ -38,7 +39,7 @@ fun HomeScreen(home: AppScreen.Home, busy: Boolean, screens: CitizenApp) {
         )
         home.notice?.let {
             Text(
-                text(it),
+                text(it, device),
                 style = MaterialTheme.typography.bodyLarge,
                 modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite },
             )
@@ -80,6 +81,9 @@ fun HomeScreen(home: AppScreen.Home, busy: Boolean, screens: CitizenApp) {
         }
         Button(onClick = { screens.addCitizen() }, enabled = !busy, modifier = Modifier.fillMaxWidth()) {
             Text(stringResource(R.string.home_add))
+        }
+        TextButton(onClick = { screens.newPhone() }, enabled = !busy, modifier = Modifier.fillMaxWidth()) {
+            Text(stringResource(R.string.new_phone_title))
         }
     }
 }

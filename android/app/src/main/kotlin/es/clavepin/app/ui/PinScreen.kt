@@ -30,6 +30,7 @@ import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import es.clavepin.ChannelEvent
+import es.clavepin.RequestId
 import es.clavepin.ScreenUpdate
 import es.clavepin.android.SensitiveClipboard
 import es.clavepin.app.R
@@ -39,16 +40,17 @@ import es.clavepin.ffi.ClavePinDevice
 import es.clavepin.ffi.PinsException
 import es.clavepin.ffi.core.ChannelStatus
 import es.clavepin.ffi.countdownDisplay
-import es.clavepin.ffi.protocol.PinState
 import es.clavepin.screenUpdates
 import es.clavepin.screens.AppScreen
 import es.clavepin.screens.CitizenApp
+import es.clavepin.screens.Notice
 
 /**
  * The PIN screen: the request's code, the PIN in large type, the time left (the core
  * sends a new screen every 10 seconds and whenever something changes), "Copy PIN",
- * and the citizen's other actions. While it shows, the direct channel is open, so a
- * PIN asked for on the portal appears at once even without push.
+ * "This wasn't me", and the citizen's other actions. A PIN that can no longer be used
+ * shows its code and what became of it. While it shows, the direct channel is open,
+ * so a PIN asked for on the portal appears at once even without push.
  */
 @Composable
 fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp) {
@@ -57,6 +59,7 @@ fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp
     var channel by remember { mutableStateOf<ChannelStatus?>(null) }
     var said by remember(shown) { mutableStateOf<String?>(null) }
     var removing by remember { mutableStateOf(false) }
+    var reporting by remember { mutableStateOf<RequestId?>(null) }
     LaunchedEffect(shown.document) {
         device.directChannel(shown.document).collect { event ->
             if (event is ChannelEvent.Status) {
@@ -74,24 +77,33 @@ fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp
         horizontalAlignment = Alignment.CenterHorizontally,
     ) {
         Title(shown.document.normalised)
-        shown.notice?.let { Text(text(it), style = MaterialTheme.typography.bodyLarge) }
+        shown.notice?.let {
+            Text(
+                text(it, device),
+                style = MaterialTheme.typography.bodyLarge,
+                modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite },
+            )
+        }
         label(channel)?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
-        val pin = latest?.pin
-        if (latest == null || pin == null) {
+        if (latest == null) {
             Text(stringResource(R.string.pins_none), style = MaterialTheme.typography.bodyLarge)
         } else {
             Text(stringResource(R.string.pins_code, latest.code), style = MaterialTheme.typography.titleLarge)
-            val value = pin.reveal()
-            // TalkBack reads it character by character: "X, 7, K".
-            val spelled = value.toList().joinToString(", ")
-            val pinLabel = stringResource(R.string.pins_pin)
-            Text(
-                value,
-                style = MaterialTheme.typography.displayLarge,
-                fontFamily = FontFamily.Monospace,
-                modifier = Modifier.semantics { contentDescription = "$pinLabel: $spelled" },
-            )
-            if (latest.state == PinState.LIVE) {
+            // The core hands the value over only while the PIN is live (and the citizen unlocked).
+            val pin = latest.pin
+            if (pin == null) {
+                Text(label(latest.state), style = MaterialTheme.typography.titleMedium)
+            } else {
+                val value = pin.reveal()
+                // TalkBack reads it character by character: "X, 7, K".
+                val spelled = value.toList().joinToString(", ")
+                val pinLabel = stringResource(R.string.pins_pin)
+                Text(
+                    value,
+                    style = MaterialTheme.typography.displayLarge,
+                    fontFamily = FontFamily.Monospace,
+                    modifier = Modifier.semantics { contentDescription = "$pinLabel: $spelled" },
+                )
                 val countdown = latest.countdown
                 LinearProgressIndicator(
                     progress = { countdown.secondsLeft.toFloat() / 600f },
@@ -115,8 +127,12 @@ fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp
                 ) {
                     Text(stringResource(R.string.pins_copy))
                 }
-            } else {
-                Text(label(latest.state), style = MaterialTheme.typography.titleMedium)
+            }
+            // Any PIN shown can be reported, once: the notice then says what followed.
+            if ((shown.notice as? Notice.NotMeReported)?.requestId != latest.requestId) {
+                OutlinedButton(onClick = { reporting = latest.requestId }, modifier = Modifier.fillMaxWidth()) {
+                    Text(stringResource(R.string.pins_not_me), color = MaterialTheme.colorScheme.error)
+                }
             }
         }
         said?.let { Text(it, modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }) }
@@ -132,6 +148,22 @@ fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp
         TextButton(onClick = { removing = true }, modifier = Modifier.fillMaxWidth()) {
             Text(stringResource(R.string.pins_remove), color = MaterialTheme.colorScheme.error)
         }
+    }
+    reporting?.let { requestId ->
+        AlertDialog(
+            onDismissRequest = { reporting = null },
+            title = { Text(stringResource(R.string.not_me_title)) },
+            text = { Text(stringResource(R.string.not_me_body)) },
+            confirmButton = {
+                TextButton(onClick = {
+                    reporting = null
+                    screens.reportNotMe(requestId)
+                }) { Text(stringResource(R.string.not_me_confirm)) }
+            },
+            dismissButton = {
+                TextButton(onClick = { reporting = null }) { Text(stringResource(R.string.cancel)) }
+            },
+        )
     }
     if (removing) {
         AlertDialog(

@@ -3,10 +3,15 @@ package es.clavepin.app.ui
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.res.stringResource
 import es.clavepin.app.R
+import es.clavepin.ffi.ClavePinDevice
 import es.clavepin.ffi.core.ChannelStatus
 import es.clavepin.ffi.core.CitizenState
 import es.clavepin.ffi.protocol.PinState
 import es.clavepin.screens.Notice
+import java.time.Instant
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
+import java.time.format.FormatStyle
 
 /* The app's own words for the core's states; what the core explains, it says itself. */
 
@@ -38,12 +43,22 @@ fun label(status: ChannelStatus?): String? = when (status) {
     ChannelStatus.Locked, ChannelStatus.Replaced, ChannelStatus.Removed -> null
 }
 
+/** [device] puts the times the service gave on the phone's own clock. */
 @Composable
-fun text(notice: Notice): String = when (notice) {
+fun text(notice: Notice, device: ClavePinDevice): String = when (notice) {
     is Notice.Removed -> stringResource(
         if (notice.serviceTold) R.string.notice_removed_told else R.string.notice_removed_later,
         notice.document.normalised,
     )
     Notice.PatternChanged -> stringResource(R.string.notice_pattern_changed)
+    is Notice.NotMeReported -> stringResource(R.string.notice_not_me, phoneTime(notice.smsUntil, device))
     is Notice.Said -> notice.text
 }
+
+/**
+ * An instant on the service's clock as the time of day the phone's status bar shows
+ * then (the phone's own clock may be minutes off the service's; the core knows by how much).
+ */
+fun phoneTime(instant: Instant, device: ClavePinDevice): String =
+    DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT)
+        .format(instant.minusSeconds(device.clockOffsetSecs()).atZone(ZoneId.systemDefault()))
