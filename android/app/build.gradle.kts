@@ -24,6 +24,8 @@ android {
         // The PIN service; `-PserviceUrl=https://…` for another one.
         val serviceUrl = (project.findProperty("serviceUrl") as String?) ?: "https://pin.clave.example.es"
         buildConfigField("String", "SERVICE_URL", "\"$serviceUrl\"")
+        // The host whose /approve links open the app (AndroidManifest.xml's app link).
+        manifestPlaceholders["serviceHost"] = java.net.URI(serviceUrl).host
     }
 
     buildTypes {
@@ -65,5 +67,7 @@ dependencies {
     implementation(libs.lifecycle.runtime.compose)
     implementation(platform(libs.firebase.bom))
     implementation(libs.firebase.messaging)
+    // Scanning the log-in page's QR code, in Play services: no camera permission here.
+    implementation(libs.play.services.code.scanner)
     debugImplementation(libs.compose.ui.tooling)
 }

@@ -17,12 +17,14 @@ use clavepin_core::store::CitizenState;
 use clavepin_core::{
     ActivationProgress, CitizenSummary, ClipboardContent, CoreError, Device, DeviceConfig,
     DeviceDescription, Locale, NotificationContent, Pattern, PinView, PushOutcome, PushTokenReport,
-    ReceivedPin, ScreenModel,
+    ReceivedPin, ScreenModel, SignInToApprove,
 };
 use clavepin_protocol::wire::PushPlatform;
-use clavepin_protocol::{DocumentNumber, RequestId};
+use clavepin_protocol::{ApprovalCode, DocumentNumber, RequestId};
 
-use crate::errors::{ActivationError, PinsError, PlatformError, UnlockError, platform};
+use crate::errors::{
+    ActivationError, ApprovalError, PinsError, PlatformError, UnlockError, platform,
+};
 use crate::identity::CalendarDate;
 use crate::platform::{
     ChannelAdapter, ChannelObserver, KeyStoreAdapter, PlatformKeyStore, ScreenAdapter,
@@ -110,6 +112,9 @@ impl ClavePinDevice {
     }
     fn pins(&self) -> impl Fn(CoreError) -> PinsError + '_ {
         move |e| PinsError::from_core(&e, self.locale())
+    }
+    fn approving(&self) -> impl Fn(CoreError) -> ApprovalError + '_ {
+        move |e| ApprovalError::from_core(&e, self.locale())
     }
 }
 
@@ -344,6 +349,43 @@ impl ClavePinDevice {
         request_id: RequestId,
     ) -> Result<clavepin_protocol::Timestamp, PinsError> {
         self.device.report_not_me(document.as_str(), &request_id).await.map_err(self.pins())
+    }
+
+    /// What a scanned QR code (the link it holds) or a typed code is for: the site
+    /// and when it asked. Show both, and the time left, before asking for the
+    /// pattern. Needs the citizen unlocked.
+    pub async fn look_up_approval(
+        &self,
+        document: DocumentNumber,
+        scanned: String,
+    ) -> Result<SignInToApprove, ApprovalError> {
+        let code = ApprovalCode::from_scan(&scanned).map_err(|e| self.approving()(e.into()))?;
+        self.device.look_up_approval(document.as_str(), &code).await.map_err(self.approving())
+    }
+
+    /// Approves the sign-in with the pattern drawn again (checked as an unlock is);
+    /// the log-in page goes on by itself.
+    pub async fn approve_sign_in(
+        &self,
+        document: DocumentNumber,
+        code: ApprovalCode,
+        dots: Vec<u8>,
+    ) -> Result<(), ApprovalError> {
+        let pattern = Pattern::from_dots(&dots).map_err(|e| self.approving()(e.into()))?;
+        let approved = self.device.approve_sign_in(document.as_str(), &code, &pattern).await;
+        approved.map_err(self.approving())
+    }
+
+    /// Refuses the sign-in; with `not_me`, also "this wasn't me" (PINs then go by
+    /// SMS until the instant returned, on the service's clock).
+    pub async fn refuse_sign_in(
+        &self,
+        document: DocumentNumber,
+        code: ApprovalCode,
+        not_me: bool,
+    ) -> Result<Option<clavepin_protocol::Timestamp>, ApprovalError> {
+        let refused = self.device.refuse_sign_in(document.as_str(), &code, not_me).await;
+        refused.map_err(self.approving())
     }
 
     /// The screen model now.

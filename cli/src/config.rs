@@ -39,6 +39,12 @@ pub struct Serve {
     pub tls_key: Option<PathBuf>,
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `--android-app`, each `PACKAGE:FINGERPRINT`.
+    #[serde(default)]
+    pub android_apps: Vec<String>,
+    /// `--ios-app`, each `TEAMID.BUNDLE_ID`.
+    #[serde(default)]
+    pub ios_apps: Vec<String>,
     pub max_connections: Option<u32>,
     pub max_connections_per_address: Option<u32>,
     pub max_requests_in_flight: Option<u32>,

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clavepin_server::{
-    Addresses, Limits, OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles, TrustedProxies,
+    Addresses, AppLinks, Limits, OPERATOR_TOKEN_FILE, Service, ServiceConfig, TlsFiles,
+    TrustedProxies,
 };
 
 use crate::config;
@@ -68,8 +69,29 @@ pub struct Args {
     /// Requests being answered at once for one client address (then 429).
     #[arg(long, default_value_t = limit(config::serve().max_requests_in_flight_per_address, Limits::default().max_requests_in_flight_per_client), value_parser = at_least_one())]
     max_requests_in_flight_per_address: u32,
+    /// An Android app the log-in page's `/approve` links open, as
+    /// `PACKAGE:SHA256_FINGERPRINT` of its signing certificate (repeat for each); the
+    /// service then serves `/.well-known/assetlinks.json`.
+    #[arg(long = "android-app", value_name = "PACKAGE:FINGERPRINT")]
+    android_apps: Vec<String>,
+    /// An iOS app those links open, as `TEAMID.BUNDLE_ID` (repeat for each); the service
+    /// then serves `/.well-known/apple-app-site-association`.
+    #[arg(long = "ios-app", value_name = "TEAMID.BUNDLE_ID")]
+    ios_apps: Vec<String>,
     #[command(flatten)]
     gateways: crate::gateways::GatewayArgs,
+}
+
+/// The apps `/approve` links open, from the flags (or else the config file).
+fn app_links(android: &[String], ios: &[String]) -> Result<AppLinks, String> {
+    let mut links = AppLinks::default();
+    for app in android {
+        links = links.with_android(app).map_err(|e| format!("--android-app {app}: {e}"))?;
+    }
+    for app in ios {
+        links = links.with_ios(app).map_err(|e| format!("--ios-app {app}: {e}"))?;
+    }
+    Ok(links)
 }
 
 fn database_url(text: &str) -> Result<clavepin_server::DatabaseUrl, String> {
@@ -130,6 +152,12 @@ pub fn run(mut args: Args) -> ExitCode {
     if args.trusted_proxies.is_empty() {
         args.trusted_proxies = file.trusted_proxies.clone();
     }
+    if args.android_apps.is_empty() {
+        args.android_apps = file.android_apps.clone();
+    }
+    if args.ios_apps.is_empty() {
+        args.ios_apps = file.ios_apps.clone();
+    }
     args.keys = args.keys.or_else(|| file.keys.clone());
     args.database_ca = args.database_ca.or_else(|| file.database_ca.clone());
     if args.database.is_none()
@@ -154,7 +182,15 @@ pub fn run(mut args: Args) -> ExitCode {
         eprintln!("clavepin serve: --database-ca is for a PostgreSQL --database");
         return ExitCode::FAILURE;
     }
+    let links = match app_links(&args.android_apps, &args.ios_apps) {
+        Ok(links) => links,
+        Err(e) => {
+            eprintln!("clavepin serve: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut config = ServiceConfig::new(&args.data)
+        .with_app_links(links)
         .with_limits(args.limits())
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
     if let Some(mut url) = args.database.clone() {

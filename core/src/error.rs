@@ -2,7 +2,7 @@
 //! never carry a document number, a code or a PIN.
 
 use clavepin_protocol::wire::{ErrorCode, PinState};
-use clavepin_protocol::{ActivationCodeError, IdentityError};
+use clavepin_protocol::{ActivationCodeError, ApprovalCodeError, IdentityError};
 
 use crate::client::ClientError;
 use crate::pattern::PatternError;
@@ -17,6 +17,9 @@ pub enum CoreError {
     /// An activation code as typed is not 6 digits.
     #[error(transparent)]
     ActivationCode(#[from] ActivationCodeError),
+    /// A scanned or typed approval code is not one the log-in page shows.
+    #[error(transparent)]
+    ApprovalCode(#[from] ApprovalCodeError),
     /// A pattern as drawn is not acceptable.
     #[error(transparent)]
     Pattern(#[from] PatternError),

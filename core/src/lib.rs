@@ -21,7 +21,7 @@ pub use clipboard::{Clipboard, ClipboardContent};
 pub use countdown::Countdown;
 pub use device::DeviceDescription;
 pub use device::{ActivationProgress, CHANNEL_SILENCE_LIMIT, CitizenSummary, Device, DeviceConfig};
-pub use device::{PushOutcome, PushTokenReport, ReceivedPin};
+pub use device::{PushOutcome, PushTokenReport, ReceivedPin, SignInToApprove};
 pub use error::{CoreError, CoreResult};
 pub use i18n::{Locale, explain};
 pub use notification::NotificationContent;

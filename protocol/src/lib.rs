@@ -7,6 +7,7 @@
 
 pub mod activation_code;
 pub mod alphabet;
+pub mod approval_code;
 pub mod code;
 pub mod crypto;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod wire;
 
 pub use activation_code::{ActivationCode, ActivationCodeError};
 pub use alphabet::RandomError;
+pub use approval_code::{ApprovalCode, ApprovalCodeError};
 pub use code::{CodeError, PinCode};
 pub use identity::{
     ContrastData, ContrastKind, DocumentInput, DocumentKind, DocumentNumber, IdentityClaim,

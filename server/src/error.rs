@@ -185,6 +185,12 @@ pub enum PinError {
     /// SMS resend limit for a request.
     #[error("the PIN was already sent by SMS; obtain a new one")]
     SmsLimit,
+    /// No sign-in waits for approval with this code (wrong, ended or expired).
+    #[error("no sign-in is waiting for approval with this code; check it on the log-in page")]
+    UnknownApproval,
+    /// The approval still waits for the app.
+    #[error("the sign-in has not been approved in the app yet")]
+    ApprovalPending,
     /// The claim behind the request.
     #[error(transparent)]
     Registry(#[from] RegistryError),

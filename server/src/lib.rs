@@ -13,6 +13,7 @@
 
 mod activation;
 mod activity;
+mod approvals;
 mod audit;
 mod binding_notice;
 mod db;
@@ -58,6 +59,7 @@ pub use delivery::gateways::{
 pub use delivery::https::GatewayConfigError;
 pub use delivery::payloads::{apns_payload, fcm_payload, payload_for as push_payload};
 pub use delivery::twilio::{Sender as SmsSender, Twilio};
+pub use http::app_links::{AppLinkError, AppLinks};
 pub use listen::{Addresses, Bound, ListenError, TlsFiles, serve_on};
 pub use serving::Limits;
 pub use serving::client::{ClientAddress, TrustedProxies};
@@ -84,6 +86,7 @@ pub struct ServiceConfig {
     issuer: Option<String>,
     database: Option<db::DatabaseUrl>,
     keys_file: Option<PathBuf>,
+    app_links: AppLinks,
 }
 
 impl ServiceConfig {
@@ -101,7 +104,16 @@ impl ServiceConfig {
             issuer: None,
             database: None,
             keys_file: None,
+            app_links: AppLinks::default(),
         }
+    }
+
+    /// The apps the log-in page's `/approve` links open (Android app links, iOS
+    /// universal links): served as `/.well-known/assetlinks.json` and
+    /// `/.well-known/apple-app-site-association`.
+    pub fn with_app_links(mut self, links: AppLinks) -> Self {
+        self.app_links = links;
+        self
     }
 
     /// Keeps the data in PostgreSQL instead of the data folder's SQLite file: for
@@ -204,6 +216,7 @@ pub struct Service {
     proxies: TrustedProxies,
     /// The OpenID Connect issuer, configured or else set when serving starts.
     issuer: Option<oidc::Issuer>,
+    app_links: AppLinks,
     /// Holds the data folder's lock for as long as any clone lives.
     _lock: std::sync::Arc<std::fs::File>,
 }
@@ -268,6 +281,7 @@ impl Service {
             limits: config.limits,
             proxies: config.proxies,
             issuer: config.issuer.as_deref().map(oidc::Issuer::new),
+            app_links: config.app_links,
             _lock: std::sync::Arc::new(lock),
         })
     }
@@ -280,6 +294,7 @@ impl Service {
             self.issuer(),
             self.secure_cookies,
             &self.limits,
+            self.app_links.clone(),
         )
     }
 
@@ -452,6 +467,7 @@ async fn prune_once(state: &state::AppState) -> Result<usize, StoreError> {
             Ok(devices::prune_nonces(tx, now)?
                 + activation::prune_pending(tx, now)?
                 + pins::prune(tx, now)?
+                + approvals::prune(tx, now)?
                 + activity::prune(tx, now)?
                 + registry::guard::prune(tx, now)?
                 + delivery::outbox::OutboxStore::prune_outbox(tx, now)?

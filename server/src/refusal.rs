@@ -107,6 +107,8 @@ impl Refusal for PinError {
             E::PinSuperseded => (StatusCode::GONE, ErrorCode::PinSuperseded),
             E::PinRequestDead => (StatusCode::GONE, ErrorCode::PinRequestDead),
             E::SmsLimit => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::SmsLimit),
+            E::UnknownApproval => (StatusCode::NOT_FOUND, ErrorCode::UnknownApproval),
+            E::ApprovalPending => (StatusCode::CONFLICT, ErrorCode::ApprovalPending),
             E::Registry(e) => e.status_and_code(),
             E::Store(_) | E::Fault(_) => INTERNAL,
         }

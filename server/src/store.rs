@@ -4,6 +4,7 @@
 
 use crate::db::activation::ActivationStore;
 use crate::db::activity::ActivityStore;
+use crate::db::approvals::ApprovalStore;
 use crate::db::audit::AuditStore;
 use crate::db::devices::DeviceStore;
 use crate::db::oidc::OidcStore;
@@ -17,6 +18,7 @@ pub trait Store:
     RegistryStore
     + ActivationStore
     + ActivityStore
+    + ApprovalStore
     + DeviceStore
     + PinStore
     + OutboxStore
@@ -31,6 +33,7 @@ impl<T> Store for T where
     T: RegistryStore
         + ActivationStore
         + ActivityStore
+        + ApprovalStore
         + DeviceStore
         + PinStore
         + OutboxStore

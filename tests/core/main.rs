@@ -4,6 +4,7 @@
 
 mod activation;
 mod app;
+mod approvals;
 mod clock;
 mod network;
 mod pins;

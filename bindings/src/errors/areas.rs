@@ -1,9 +1,9 @@
-//! The area families: activation, unlocking, PINs.
+//! The area families: activation, unlocking, PINs, approvals.
 
 use clavepin_core::pattern::PatternError;
 use clavepin_core::{CoreError, Locale, explain};
-use clavepin_protocol::IdentityError;
-use clavepin_protocol::wire::PinState;
+use clavepin_protocol::wire::{ErrorCode, PinState};
+use clavepin_protocol::{ApprovalCodeError, IdentityError};
 
 use super::shared::{NetworkError, PlatformError, Shared, shared};
 
@@ -223,6 +223,69 @@ pub enum PinsError {
     },
 }
 
+/// Why approving or refusing a sign-in failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi::export(Display)]
+pub enum ApprovalError {
+    /// What was scanned or typed is not an approval code.
+    #[error("{explanation}")]
+    InvalidCode {
+        /// The rule broken.
+        reason: ApprovalCodeError,
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// No sign-in waits with this code: wrong, answered or replaced, or expired.
+    #[error("{explanation}")]
+    NoSuchSignIn {
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// The citizen is locked: ask for the pattern.
+    #[error("{explanation}")]
+    Locked {
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// The pattern drawn to approve: not one, wrong (with the tries left), too soon,
+    /// or the tenth wrong one, which wiped the activation. As when unlocking.
+    #[error("{error}")]
+    Pattern {
+        /// What the pattern met.
+        error: UnlockError,
+    },
+    /// The citizen is not on this device.
+    #[error("{explanation}")]
+    UnknownCitizen {
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// Another device was activated for the citizen.
+    #[error("{explanation}")]
+    DeviceReplaced {
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// This device was removed for the citizen.
+    #[error("{explanation}")]
+    DeviceRemoved {
+        /// What to tell the citizen.
+        explanation: String,
+    },
+    /// The service: offline, refused, or an odd answer.
+    #[error("{error}")]
+    Network {
+        /// What happened.
+        error: NetworkError,
+    },
+    /// The phone's storage or key store.
+    #[error("{error}")]
+    Platform {
+        /// What happened.
+        error: PlatformError,
+    },
+}
+
 /// The variants every area has, from the shared families; `None` for the rest.
 macro_rules! from_shared {
     ($family:ident, $e:expr, $locale:expr) => {
@@ -317,10 +380,39 @@ impl PinsError {
     }
 }
 
+impl ApprovalError {
+    /// Maps a core error met while approving or refusing.
+    pub(crate) fn from_core(e: &CoreError, locale: Locale) -> Self {
+        let explanation = explain(e, locale);
+        match e {
+            CoreError::ApprovalCode(reason) => {
+                return Self::InvalidCode { reason: *reason, explanation };
+            }
+            CoreError::Refused { code: ErrorCode::UnknownApproval, .. } => {
+                return Self::NoSuchSignIn { explanation };
+            }
+            CoreError::Locked => return Self::Locked { explanation },
+            CoreError::Pattern(_)
+            | CoreError::WrongPattern { .. }
+            | CoreError::UnlockWait { .. }
+            | CoreError::Wiped => {
+                return Self::Pattern { error: UnlockError::from_core(e, locale) };
+            }
+            CoreError::UnknownCitizen | CoreError::Identity(_) | CoreError::PatternNotSet => {
+                return Self::UnknownCitizen { explanation };
+            }
+            CoreError::DeviceReplaced => return Self::DeviceReplaced { explanation },
+            CoreError::DeviceRemoved => return Self::DeviceRemoved { explanation },
+            _ => {}
+        };
+        from_shared!(ApprovalError, e, locale);
+        Self::Platform { error: PlatformError::Failure { explanation } }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clavepin_protocol::wire::ErrorCode;
 
     #[test]
     fn each_core_error_lands_in_its_area_with_an_explanation() {

@@ -7,6 +7,7 @@
 //! - [`ActivationError`]: activating a citizen (document, SMS code, pattern).
 //! - [`UnlockError`]: the pattern (waits, the wipe, changing it).
 //! - [`PinsError`]: receiving, showing, copying PINs; pushes; the push token; status.
+//! - [`ApprovalError`]: approving or refusing a sign-in (the code, the pattern).
 //! - [`NetworkError`]: the service could not be reached, refused, or answered oddly.
 //! - [`PlatformError`]: the phone's side — storage, the key store, the runtime.
 //!
@@ -16,6 +17,6 @@
 mod areas;
 mod shared;
 
-pub use areas::{ActivationError, PinsError, UnlockError};
+pub use areas::{ActivationError, ApprovalError, PinsError, UnlockError};
 pub(crate) use shared::platform;
 pub use shared::{NetworkError, PlatformError, ServiceRefusal};

@@ -85,7 +85,8 @@ impl Browser {
 
 impl Browser {
     /// Steps 1–3 of "Access with Cl@ve PIN" from `first`, a page with the document
-    /// form: the document, the contrast data, "Obtain PIN" (by `channel` if given).
+    /// form: the document, the contrast data, "Obtain PIN" (by `channel` if given;
+    /// `approve` leads to the approval page instead).
     /// Returns the session's CSRF token, for the PIN page's form.
     pub async fn obtain_pin(
         &mut self,
@@ -102,7 +103,8 @@ impl Browser {
             .await?;
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend(channel.map(|c| ("channel", c)));
-        self.post("/access/obtain", &form, "/access/pin").await?;
+        let then = if channel == Some("approve") { "/access/approve" } else { "/access/pin" };
+        self.post("/access/obtain", &form, then).await?;
         Ok(csrf)
     }
 }

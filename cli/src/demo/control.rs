@@ -1,8 +1,10 @@
 //! The demo's steps that put the citizen in control: "this wasn't me" on a PIN
-//! someone else asked for, and the portal's "My devices" after signing in.
+//! someone else asked for, the portal's "My devices" after signing in, and
+//! approving a sign-in in the app instead of typing a PIN.
 
 use chrono::Local;
-use clavepin_core::Device;
+use clavepin_core::{Device, Pattern};
+use clavepin_protocol::ApprovalCode;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -123,4 +125,65 @@ pub async fn my_devices(
         rows.join(", ")
     );
     Ok((detail, pin, code))
+}
+
+/// "approve-in-app": the citizen chooses "Approve in the app" on the portal's pages,
+/// the app reads the code from the link the QR code holds, shows who asks, and
+/// approves with the pattern; the page, asking as its script does, goes on to the
+/// signed-in page. Returns the detail.
+pub async fn approve_in_app(
+    url: &str,
+    device: &Device,
+    document: &str,
+    validity: &str,
+    pattern: &str,
+) -> Result<String, String> {
+    let mut browser = Browser::new(url)?;
+    let page = browser.send(Method::GET, "/?lang=en", &[]).await?;
+    browser.obtain_pin(&page, document, validity, Some("approve")).await?;
+    let page = browser.send(Method::GET, "/access/approve", &[]).await?;
+    if page.status != 200 || !page.body.contains("<svg") {
+        return Err(format!("the approval page answered {} without a QR code", page.status));
+    }
+    let shown = super::browser::scrape(&page.body, "class=\"approval-code\">")
+        .map(|s| s.split('<').next().unwrap_or_default().to_owned())?;
+    let link = super::browser::scrape(&page.body, "id=\"open-app\" href=\"")?;
+    let code = ApprovalCode::from_scan(&link).map_err(err)?;
+    if code.grouped() != shown {
+        return Err(format!("the QR code's link holds another code than the page shows ({shown})"));
+    }
+    let state = |page: &super::browser::Page| {
+        serde_json::from_str::<Value>(&page.body)
+            .ok()
+            .and_then(|v| v["state"].as_str().map(str::to_owned))
+    };
+    let before = browser.send(Method::GET, "/access/approve/status", &[]).await?;
+    if state(&before).as_deref() != Some("pending") {
+        return Err(format!("before the app answered, the page's status was {}", before.body));
+    }
+    let asked = device.look_up_approval(document, &code).await.map_err(err)?;
+    if asked.site.is_some() {
+        return Err(format!("the app was told {:?} asks, not the portal", asked.site));
+    }
+    let pattern = Pattern::parse(pattern).map_err(|e| err(clavepin_core::CoreError::from(e)))?;
+    device.approve_sign_in(document, &code, &pattern).await.map_err(err)?;
+    let after = browser.send(Method::GET, "/access/approve/status", &[]).await?;
+    if state(&after).as_deref() != Some("approved") {
+        return Err(format!("after the app approved, the page's status was {}", after.body));
+    }
+    let onwards = browser.send(Method::GET, "/access/approve", &[]).await?;
+    if (onwards.status, onwards.location.as_str()) != (303, "/access/signed-in") {
+        return Err(format!("the approved page went to {} {:?}", onwards.status, onwards.location));
+    }
+    let signed_in = browser.send(Method::GET, "/access/signed-in", &[]).await?;
+    if signed_in.status != 200 {
+        return Err(format!("the signed-in page answered {}", signed_in.status));
+    }
+    Ok(format!(
+        "chose \"Approve in the app\" on the portal's pages: the page showed code {shown} and a QR \
+         code of {link}; the app read the code from that link, was told the portal asks \
+         (valid until {}), and approved with the pattern drawn again; the page's status \
+         went pending → approved and the page went on to the signed-in page, no PIN typed",
+        asked.expires_at.with_timezone(&Local).format("%H:%M:%S"),
+    ))
 }

@@ -136,6 +136,10 @@ pub async fn run(report: &mut Report, keep: Option<PathBuf>) {
         "my-devices",
         super::control::my_devices(&world.url, &world.operator, DNI, VALIDITY, DEVICE_NAME).await
     );
+    step!(
+        "approve-in-app",
+        super::control::approve_in_app(&world.url, &world.device, DNI, VALIDITY, PATTERN).await
+    );
     step!("second-device-replaces-first", world.second_device().await);
     step!("stop-service", world.stop().await);
 }

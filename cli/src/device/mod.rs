@@ -116,6 +116,24 @@ enum Command {
         #[arg(long)]
         request: Option<String>,
     },
+    /// Approves a sign-in in the app's stead: the code the log-in page shows (or the
+    /// link its QR code holds). Shows who asks, then approves with the pattern; the
+    /// log-in page goes on by itself.
+    Approve {
+        #[command(flatten)]
+        who: Citizen,
+        /// The code, e.g. ABCD-EFGH (asked for when left out).
+        code: Option<String>,
+        /// Refuse it instead: the log-in page goes back to "Obtain PIN".
+        #[arg(long)]
+        refuse: bool,
+        /// "This wasn't me": refuse it and report it; PINs go by SMS for 20 minutes.
+        #[arg(long, conflicts_with = "refuse")]
+        not_me: bool,
+        /// Do not ask for confirmation (scripts).
+        #[arg(long)]
+        yes: bool,
+    },
     /// The PINs received, with their outcome (asked of the service first when the
     /// pattern is given: a PIN used on the portal shows as used).
     History {
@@ -206,6 +224,11 @@ fn pick(device: &Device, document: Option<&str>) -> Result<String, String> {
 
 /// Unlocks the citizen with the pattern given or asked for.
 async fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
+    unlock_with(device, who).await.map(|(document, _)| document)
+}
+
+/// Unlocks, and keeps the pattern for a step that asks for it again (approving).
+async fn unlock_with(device: &Device, who: &Citizen) -> Result<(String, Pattern), String> {
     let document = pick(device, who.document.as_deref())?;
     let text = match &who.pattern {
         Some(p) => p.clone(),
@@ -213,7 +236,60 @@ async fn unlock(device: &Device, who: &Citizen) -> Result<String, String> {
     };
     let pattern = Pattern::parse(&text).map_err(|e| say(e.into()))?;
     device.unlock(&document, &pattern).await.map_err(say)?;
-    Ok(document)
+    Ok((document, pattern))
+}
+
+/// `device approve`: who asks, then the citizen's answer.
+async fn approve(
+    device: &Device,
+    who: &Citizen,
+    code: Option<String>,
+    decision: clavepin_protocol::wire::ApprovalDecision,
+    yes: bool,
+) -> Result<(), String> {
+    use clavepin_protocol::wire::ApprovalDecision;
+    let text = match code {
+        Some(code) => code,
+        None => prompt::ask("Code on the log-in page (e.g. ABCD-EFGH): ")?,
+    };
+    let code = clavepin_protocol::ApprovalCode::from_scan(&text).map_err(|e| say(e.into()))?;
+    let (document, pattern) = unlock_with(device, who).await?;
+    let asked = device.look_up_approval(&document, &code).await.map_err(say)?;
+    let site = asked.site.as_deref().unwrap_or("the Cl@ve PIN portal");
+    println!(
+        "{site} asks {document} to sign in (asked at {}, valid until {})",
+        asked.requested_at.with_timezone(&Local).format("%H:%M:%S"),
+        asked.expires_at.with_timezone(&Local).format("%H:%M:%S")
+    );
+    match decision {
+        ApprovalDecision::Approve => {
+            if !yes {
+                let answer = prompt::ask("Approve this sign-in? [y/N] ")?;
+                if !matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes" | "s" | "si" | "sí")
+                {
+                    println!("nothing approved; the log-in page waits until it expires");
+                    return Ok(());
+                }
+            }
+            // The pattern again: a tap alone approves nothing (`approve_sign_in`).
+            device.approve_sign_in(&document, &code, &pattern).await.map_err(say)?;
+            println!("approved: the log-in page goes on by itself");
+        }
+        ApprovalDecision::Refuse => {
+            device.refuse_sign_in(&document, &code, false).await.map_err(say)?;
+            println!("refused: the log-in page goes back to \"Obtain PIN\"");
+        }
+        ApprovalDecision::NotMe => {
+            let until = device.refuse_sign_in(&document, &code, true).await.map_err(say)?;
+            let until = until.map(|t| t.with_timezone(&Local).format("%H:%M").to_string());
+            println!(
+                "reported: that sign-in is refused, and until {} PINs for {document} go by SMS; \
+                 the portal's \"My devices\" lists the report",
+                until.unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn execute(device: &Device, command: Command) -> Result<(), String> {
@@ -336,6 +412,15 @@ async fn execute(device: &Device, command: Command) -> Result<(), String> {
                 until.with_timezone(&Local).format("%H:%M")
             );
             Ok(())
+        }
+        Command::Approve { who, code, refuse, not_me, yes } => {
+            use clavepin_protocol::wire::ApprovalDecision;
+            let decision = match (refuse, not_me) {
+                (_, true) => ApprovalDecision::NotMe,
+                (true, false) => ApprovalDecision::Refuse,
+                (false, false) => ApprovalDecision::Approve,
+            };
+            approve(device, &who, code, decision, yes).await
         }
         Command::History { document, pattern, json } => {
             if pattern.is_some() {

@@ -331,15 +331,20 @@ fn each_citizens_activation_is_its_own_and_list_shows_the_pending_ones() {
     assert!(served.stop().success());
 }
 
+/// Activates the desktop for Ana (12345678Z) with the pattern 1-2-3-6.
+fn activate_ana(served: &Served, device: &dyn Fn(&[&str]) -> std::process::Output) {
+    let started = device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
+    assert!(!started.status.success(), "stdin closed: it stops at the code");
+    let code = served.last_sms_code();
+    ok(device(&["activate", "--code", &code, "--pattern", "1-2-3-6"]));
+}
+
 #[test]
 fn this_wasnt_me_from_the_desktop_kills_the_pin_and_reaches_the_operators() {
     let served = Served::with_citizen();
     let device_dir = tempfile::tempdir().unwrap();
     let device = |args: &[&str]| served.device(device_dir.path()).args(args).output().unwrap();
-    let started = device(&["activate", "--document", "12345678Z", "--valid-until", "31/01/2030"]);
-    assert!(!started.status.success(), "stdin closed: it stops at the code");
-    let code = served.last_sms_code();
-    ok(device(&["activate", "--code", &code, "--pattern", "1-2-3-6"]));
+    activate_ana(&served, &device);
     let none = device(&["not-me", "--pattern", "1-2-3-6"]);
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("no PIN has reached this device"));
@@ -383,5 +388,62 @@ fn this_wasnt_me_from_the_desktop_kills_the_pin_and_reaches_the_operators() {
     );
     let text = ok(served.admin(&["reports"]));
     assert!(text.contains("12345678Z (app)"), "{text}");
+    assert!(served.stop().success());
+}
+
+#[test]
+fn the_desktop_approves_a_sign_in_with_the_code_and_the_pattern() {
+    let served = Served::with_citizen();
+    let device_dir = tempfile::tempdir().unwrap();
+    let device = |args: &[&str]| served.device(device_dir.path()).args(args).output().unwrap();
+    activate_ana(&served, &device);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let call = |method: reqwest::Method, path: String| {
+        runtime.block_on(async {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let claim = serde_json::json!({ "document": "12345678Z", "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" } });
+            let mut req = reqwest::Client::new().request(method.clone(), path);
+            if method == reqwest::Method::POST {
+                req = req.json(&claim);
+            }
+            let resp = req.send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let (_, started) = call(reqwest::Method::POST, format!("{}/portal/approvals", served.url));
+    let id = started["approval_id"].as_str().unwrap();
+    let link = started["link"].as_str().unwrap();
+    let status = || call(reqwest::Method::GET, format!("{}/portal/approvals/{id}", served.url)).1;
+
+    // A wrong pattern approves nothing; no confirmation (stdin closed) neither.
+    let wrong = device(&["approve", link, "--pattern", "9-8-7-4", "--yes"]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("Wrong pattern"), "{wrong:?}");
+    let unconfirmed = device(&["approve", link, "--pattern", "1-2-3-6"]);
+    assert!(!unconfirmed.status.success());
+    assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("no answer"), "{unconfirmed:?}");
+    assert_eq!(status()["state"], "pending");
+    let bad = device(&["approve", "ABC", "--pattern", "1-2-3-6", "--yes"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("approval code"), "{bad:?}");
+
+    // The link the QR code holds, or the code as the page shows it.
+    let approved = ok(device(&["approve", link, "--pattern", "1-2-3-6", "--yes"]));
+    assert!(
+        approved.contains("the Cl@ve PIN portal asks 12345678Z") && approved.contains("approved"),
+        "{approved}"
+    );
+    assert_eq!(status()["state"], "approved");
+
+    let (_, started) = call(reqwest::Method::POST, format!("{}/portal/approvals", served.url));
+    let grouped = {
+        let code = started["code"].as_str().unwrap();
+        format!("{}-{}", &code[..4], &code[4..])
+    };
+    let reported = ok(device(&["approve", &grouped, "--not-me", "--pattern", "1-2-3-6"]));
+    assert!(reported.contains("go by SMS") && reported.contains("My devices"), "{reported}");
+    let again = device(&["approve", &grouped, "--refuse", "--pattern", "1-2-3-6"]);
+    assert!(!again.status.success(), "answered already");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("No sign-in is waiting"), "{again:?}");
     assert!(served.stop().success());
 }

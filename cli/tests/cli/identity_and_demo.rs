@@ -58,6 +58,7 @@ fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
         "expired-pin-refused",
         "report-not-me",
         "my-devices",
+        "approve-in-app",
         "second-device-replaces-first",
     ] {
         assert!(names.contains(&expected), "missing step {expected}: {names:?}");
@@ -68,6 +69,8 @@ fn demo_runs_the_whole_system_with_one_passing_json_step_per_line() {
     assert_eq!(pushed["code"], "DEMO");
     assert_eq!(pushed["pin"].as_str().unwrap().len(), 3);
     assert_eq!(pushed["pin"], logged_in["pin"]);
+    let approved = steps.iter().find(|s| s["step"] == "approve-in-app").unwrap();
+    assert!(approved["detail"].as_str().unwrap().contains("pending → approved"), "{approved}");
     let reported = steps.iter().find(|s| s["step"] == "report-not-me").unwrap();
     assert_eq!(
         (reported["code"].as_str(), reported["pin"].as_str().map(str::len)),

@@ -3,6 +3,7 @@
 //! it; it knows nothing of FFI.
 
 mod activation;
+mod approvals;
 mod citizens;
 mod pins;
 mod push;
@@ -19,6 +20,7 @@ use clavepin_protocol::crypto::DeviceSigningKey;
 use clavepin_protocol::{Clock, DocumentNumber, SystemClock, Timestamp};
 
 pub use activation::ActivationProgress;
+pub use approvals::SignInToApprove;
 pub use citizens::CitizenSummary;
 pub use pins::ReceivedPin;
 pub use push::PushOutcome;

@@ -91,6 +91,10 @@ pub(crate) struct Catalog {
     pub pin_superseded: &'static str,
     /// Three wrong tries killed the request.
     pub pin_dead: &'static str,
+    /// A scanned or typed approval code that is not one.
+    pub approval_code_invalid: &'static str,
+    /// No sign-in waits for approval with this code.
+    pub unknown_approval: &'static str,
     /// The store's key cannot be opened.
     pub store_key: &'static str,
     /// Tampered or corrupt data.
@@ -168,6 +172,8 @@ pub(crate) const ES: Catalog = Catalog {
     pin_used: "Este PIN ya se usó para entrar; cada PIN sirve una sola vez.",
     pin_superseded: "Se pidió un PIN más reciente; use ese.",
     pin_dead: "Este PIN se anuló tras tres intentos incorrectos. Pida uno nuevo.",
+    approval_code_invalid: "Ese no es un código de aprobación: tiene 8 letras y cifras, como lo muestra la página donde se identifica.",
+    unknown_approval: "Ningún acceso espera aprobación con ese código. Compruébelo en la página donde se identifica; si ya pasaron 5 minutos, vuelva a empezar allí.",
     store_key: "No se pueden abrir los datos de Cl@ve PIN en este teléfono (la clave del sistema ha cambiado). Vuelva a activar el teléfono.",
     store_damaged: "Los datos de Cl@ve PIN de este teléfono están dañados. No se ha borrado nada; vuelva a activar el teléfono si persiste.",
     store_too_new: "Los datos son de una versión más reciente de Cl@ve PIN. Actualice la aplicación.",
@@ -229,6 +235,8 @@ pub(crate) const EN: Catalog = Catalog {
     pin_used: "This PIN was already used to sign in; each PIN works once.",
     pin_superseded: "A newer PIN was asked for; use that one.",
     pin_dead: "This PIN was cancelled after three wrong tries. Ask for a new one.",
+    approval_code_invalid: "That is not an approval code: it has 8 letters and digits, as the log-in page shows it.",
+    unknown_approval: "No sign-in is waiting for approval with that code. Check it on the log-in page; if 5 minutes have gone by, start again there.",
     store_key: "Cl@ve PIN's data on this phone cannot be opened (the system key changed). Activate the phone again.",
     store_damaged: "Cl@ve PIN's data on this phone is damaged. Nothing was deleted; activate the phone again if this persists.",
     store_too_new: "The data is from a newer version of Cl@ve PIN. Update the app.",
@@ -290,6 +298,8 @@ pub(crate) const CA: Catalog = Catalog {
     pin_used: "Aquest PIN ja s'ha fet servir per entrar; cada PIN serveix una sola vegada.",
     pin_superseded: "S'ha demanat un PIN més recent; feu servir aquell.",
     pin_dead: "Aquest PIN s'ha anul·lat després de tres intents incorrectes. Demaneu-ne un de nou.",
+    approval_code_invalid: "Aquest no és un codi d'aprovació: té 8 lletres i xifres, tal com el mostra la pàgina on us identifiqueu.",
+    unknown_approval: "Cap accés espera aprovació amb aquest codi. Comproveu-lo a la pàgina on us identifiqueu; si ja han passat 5 minuts, torneu a començar-hi.",
     store_key: "No es poden obrir les dades de Cl@ve PIN en aquest telèfon (la clau del sistema ha canviat). Torneu a activar el telèfon.",
     store_damaged: "Les dades de Cl@ve PIN d'aquest telèfon estan malmeses. No s'ha esborrat res; torneu a activar el telèfon si persisteix.",
     store_too_new: "Les dades són d'una versió més recent de Cl@ve PIN. Actualitzeu l'aplicació.",
@@ -351,6 +361,8 @@ pub(crate) const GL: Catalog = Catalog {
     pin_used: "Este PIN xa se usou para entrar; cada PIN serve unha soa vez.",
     pin_superseded: "Pediuse un PIN máis recente; use ese.",
     pin_dead: "Este PIN anulouse tras tres intentos incorrectos. Pida un novo.",
+    approval_code_invalid: "Ese non é un código de aprobación: ten 8 letras e cifras, como o mostra a páxina onde se identifica.",
+    unknown_approval: "Ningún acceso agarda aprobación con ese código. Compróbeo na páxina onde se identifica; se xa pasaron 5 minutos, volva comezar alí.",
     store_key: "Non se poden abrir os datos de Cl@ve PIN neste teléfono (a clave do sistema cambiou). Volva activar o teléfono.",
     store_damaged: "Os datos de Cl@ve PIN deste teléfono están danados. Non se borrou nada; volva activar o teléfono se persiste.",
     store_too_new: "Os datos son dunha versión máis recente de Cl@ve PIN. Actualice a aplicación.",
@@ -412,6 +424,8 @@ pub(crate) const EU: Catalog = Catalog {
     pin_used: "PIN hau sartzeko erabili da jada; PIN bakoitzak behin bakarrik balio du.",
     pin_superseded: "PIN berriago bat eskatu da; erabili hori.",
     pin_dead: "PIN hau baliogabetu da hiru saiakera okerren ondoren. Eskatu beste bat.",
+    approval_code_invalid: "Hori ez da onarpen-kode bat: 8 letra eta zifra ditu, identifikatzen zaren orriak erakusten duen bezala.",
+    unknown_approval: "Ez dago sarbiderik kode horrekin onartzeko zain. Egiaztatu identifikatzen zaren orrian; 5 minutu igaro badira, hasi berriro han.",
     store_key: "Ezin dira Cl@ve PINen datuak ireki telefono honetan (sistemaren gakoa aldatu da). Aktibatu berriro telefonoa.",
     store_damaged: "Telefono honetako Cl@ve PIN datuak hondatuta daude. Ez da ezer ezabatu; aktibatu berriro telefonoa jarraitzen badu.",
     store_too_new: "Datuak Cl@ve PINen bertsio berriago batekoak dira. Eguneratu aplikazioa.",

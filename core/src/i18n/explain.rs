@@ -17,6 +17,7 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
     match error {
         CoreError::Identity(e) => identity(e, t).to_owned(),
         CoreError::ActivationCode(_) => t.invalid_code.to_owned(),
+        CoreError::ApprovalCode(_) => t.approval_code_invalid.to_owned(),
         CoreError::Pattern(PatternError::TooShort) => t.pattern_too_short.to_owned(),
         CoreError::Pattern(_) => t.pattern_invalid_dot.to_owned(),
         CoreError::Store(e) => store(e, t).to_owned(),
@@ -140,6 +141,7 @@ fn refusal(
         ErrorCode::PinExpired => t.pin_expired.to_owned(),
         ErrorCode::PinSuperseded => t.pin_superseded.to_owned(),
         ErrorCode::PinRequestDead => t.pin_dead.to_owned(),
+        ErrorCode::UnknownApproval => t.unknown_approval.to_owned(),
         _ => t.refused.to_owned(),
     }
 }
@@ -175,6 +177,13 @@ mod tests {
             CoreError::UnlockWait { wait_secs: 300 },
             CoreError::PinNotLive { state: PinState::Used },
             CoreError::Identity(IdentityError::WrongControlLetter),
+            CoreError::ApprovalCode(clavepin_protocol::ApprovalCodeError::WrongLength),
+            CoreError::Refused {
+                code: ErrorCode::UnknownApproval,
+                message: String::new(),
+                tries_left: None,
+                retry_after_secs: None,
+            },
             CoreError::Store(StoreError::WrongKey),
             CoreError::Wiped,
         ];
@@ -191,6 +200,7 @@ mod tests {
              Espere 30 s antes de volver a dibujar el patrón."
         );
         assert_eq!(explain(&errors[3], Locale::En), "Wait 5 min before drawing the pattern again.");
+        assert!(explain(&errors[7], Locale::En).starts_with("No sign-in is waiting for approval"));
         let last = CoreError::Refused {
             code: ErrorCode::WrongCode,
             message: String::new(),

@@ -13,6 +13,13 @@ struct ClavePINApp: App {
         WindowGroup {
             RootView(model: model)
                 .onChange(of: phase) { model.phaseChanged($0) }
+                // The log-in page's link (a universal link; the service's host lists
+                // this app in /.well-known/apple-app-site-association).
+                .onOpenURL { url in
+                    guard url.scheme == "https", url.path == "/approve" else { return }
+                    model.open()
+                    model.screens?.openApprovalLink(url.absoluteString)
+                }
         }
     }
 }

@@ -27,6 +27,13 @@ public enum Notice: Equatable, Sendable {
     /// the report. `smsUntil` is on the service's clock, as every instant here: show it
     /// on the phone's (less `clockOffsetSecs()`), as the SMS code's expiry is.
     case notMeReported(RequestId, smsUntil: Date)
+    /// The sign-in at `site` (`nil`: the Cl@ve portal) was approved, and the log-in page
+    /// goes on by itself; `fromLink`: the app goes back to the browser.
+    case approved(site: String?, fromLink: Bool)
+    /// The sign-in was refused; with `smsUntil`, "this wasn't me" was taken too.
+    case approvalRefused(smsUntil: Date?, fromLink: Bool)
+    /// The log-in page's link opened the app, and several citizens are here: choose whose sign-in it is.
+    case chooseWhoApproves
     /// The core's words.
     case said(String)
 }
@@ -54,6 +61,15 @@ public enum AppScreen: Equatable {
     /// activating on the new phone with the DNI or NIE and an SMS code stops the old one
     /// at once; after a reinstall on the same phone, activate the same way.
     case newPhone
+    /// "Approve a sign-in": the view scans the log-in page's QR code (or the citizen
+    /// types its code) and passes the text to `submitApprovalCode`; `error` when the last
+    /// one found nothing.
+    case scanApproval(document: DocumentNumber, error: String?)
+    /// Who asks (`request.site`, `nil` for the Cl@ve portal) and until when: the pattern
+    /// drawn again approves; "Refuse" and "This wasn't me" end it. `fromLink` when the
+    /// log-in page's link opened the app. Instants are on the service's clock.
+    case confirmApproval(
+        document: DocumentNumber, request: SignInToApprove, fromLink: Bool, error: String?, retryAt: Date?)
 }
 
 /// The app's screens as states over the core, as on Android (`CitizenApp.kt`): the
@@ -71,6 +87,8 @@ public final class CitizenApp: ObservableObject {
     private let today: () -> Date
     private let calendar: Calendar
     private var lockWhenDone = false
+    /// The log-in page's link that opened the app, until the citizen it is for is unlocked.
+    private var pendingLink: String?
 
     /// - Parameter today: the citizen's calendar day, against which dates on the card are checked.
     public init(
@@ -132,6 +150,9 @@ public final class CitizenApp: ObservableObject {
                     return self.next(after: try self.device.activationProgressFor(document: document))
                 }
                 if citizen.state == .needsPattern { return .newPattern(document: document, error: nil) }
+                if citizen.unlocked, let link = self.pendingLink {
+                    return await self.lookUp(document, link, fromLink: true)
+                }
                 return citizen.unlocked
                     ? .pins(document: document, notice: nil) : .unlock(document: document, error: nil, retryAt: nil)
             } catch {
@@ -213,6 +234,7 @@ public final class CitizenApp: ObservableObject {
             guard case let .unlock(document, _, _) = self.screen else { return self.screen }
             do {
                 try await self.device.unlock(document: document, dots: Self.pattern(dots))
+                if let link = self.pendingLink { return await self.lookUp(document, link, fromLink: true) }
                 return .pins(document: document, notice: nil)
             } catch let error as UnlockError {
                 switch error {
@@ -319,6 +341,118 @@ public final class CitizenApp: ObservableObject {
     @discardableResult
     public func newPhone() -> Task<Void, Never>? { act { .newPhone } }
 
+    /// "Approve a sign-in" on an unlocked citizen's PIN screen: scan or type the log-in page's code.
+    @discardableResult
+    public func approveSignIn(_ document: DocumentNumber) -> Task<Void, Never>? {
+        act { .scanApproval(document: document, error: nil) }
+    }
+
+    /// What the scanner read (the link the QR code holds) or the citizen typed.
+    @discardableResult
+    public func submitApprovalCode(_ scanned: String) -> Task<Void, Never>? {
+        act {
+            guard case let .scanApproval(document, _) = self.screen else { return self.screen }
+            return await self.lookUp(document, scanned, fromLink: false)
+        }
+    }
+
+    /// The log-in page's link opened the app (universal link): the sign-in is for the
+    /// one citizen here, unlocked first; with several, home asks whose it is and the
+    /// link waits for that citizen's pattern.
+    @discardableResult
+    public func openApprovalLink(_ link: String) -> Task<Void, Never>? {
+        act {
+            let citizens: [CitizenSummary]
+            do {
+                citizens = try self.device.citizens().filter { $0.state == .active }
+            } catch {
+                return self.homeScreen(.said(explanation(of: error)))
+            }
+            self.pendingLink = link
+            guard citizens.count == 1, let only = citizens.first else { return self.homeScreen(.chooseWhoApproves) }
+            return only.unlocked
+                ? await self.lookUp(only.document, link, fromLink: true)
+                : .unlock(document: only.document, error: nil, retryAt: nil)
+        }
+    }
+
+    /// Approves with the pattern drawn again: a tap alone approves nothing.
+    @discardableResult
+    public func approve(_ dots: [Int]) -> Task<Void, Never>? {
+        answer { document, request, fromLink in
+            try await self.device.approveSignIn(document: document, code: request.code, dots: Self.pattern(dots))
+            return .approved(site: request.site, fromLink: fromLink)
+        }
+    }
+
+    /// "Refuse", or with `notMe` "This wasn't me": the log-in page goes back to "Obtain PIN".
+    @discardableResult
+    public func refuseApproval(notMe: Bool) -> Task<Void, Never>? {
+        answer { document, request, fromLink in
+            let smsUntil = try await self.device.refuseSignIn(document: document, code: request.code, notMe: notMe)
+            return .approvalRefused(smsUntil: smsUntil, fromLink: fromLink)
+        }
+    }
+
+    /// The citizen's answer on the approval screen: the PIN screen saying what became of
+    /// it, or the same screen with the error (and the pattern's wait).
+    private func answer(
+        _ send: @escaping @MainActor (DocumentNumber, SignInToApprove, Bool) async throws -> Notice
+    ) -> Task<Void, Never>? {
+        act {
+            guard case let .confirmApproval(document, request, fromLink, _, _) = self.screen else { return self.screen }
+            let again = { (error: String, retryAt: Date?) in
+                AppScreen.confirmApproval(
+                    document: document, request: request, fromLink: fromLink, error: error, retryAt: retryAt)
+            }
+            do {
+                return .pins(document: document, notice: try await send(document, request, fromLink))
+            } catch let error as ApprovalError {
+                if case let .Pattern(met) = error {
+                    switch met {
+                    case let .WrongPattern(_, waitSecs, explanation), let .Wait(waitSecs, explanation):
+                        return again(explanation, self.retryAt(waitSecs))
+                    case let .Wiped(explanation):
+                        return self.homeScreen(.said(explanation))
+                    default:
+                        return again(explanation(of: met), nil)
+                    }
+                }
+                return self.ended(document, error) ?? again(explanation(of: error), nil)
+            } catch {
+                return again(explanation(of: error), nil)
+            }
+        }
+    }
+
+    private func lookUp(_ document: DocumentNumber, _ scanned: String, fromLink: Bool) async -> AppScreen {
+        pendingLink = nil
+        do {
+            let request = try await device.lookUpApproval(document: document, scanned: scanned)
+            return .confirmApproval(document: document, request: request, fromLink: fromLink, error: nil, retryAt: nil)
+        } catch let error as ApprovalError {
+            if case let .Locked(explanation) = error {
+                if fromLink { pendingLink = scanned }
+                return .unlock(document: document, error: explanation, retryAt: nil)
+            }
+            return ended(document, error) ?? .scanApproval(document: document, error: explanation(of: error))
+        } catch {
+            return .scanApproval(document: document, error: explanation(of: error))
+        }
+    }
+
+    /// The screen after an answer that cannot be retried here; `nil` when it can.
+    private func ended(_ document: DocumentNumber, _ error: ApprovalError) -> AppScreen? {
+        switch error {
+        case let .NoSuchSignIn(explanation):
+            return .pins(document: document, notice: .said(explanation))
+        case let .DeviceReplaced(explanation), let .DeviceRemoved(explanation), let .UnknownCitizen(explanation):
+            return homeScreen(.said(explanation))
+        default:
+            return nil
+        }
+    }
+
     /// Stops an activation that waits for its SMS code.
     @discardableResult
     public func cancelActivation(_ document: DocumentNumber) -> Task<Void, Never>? {
@@ -337,7 +471,10 @@ public final class CitizenApp: ObservableObject {
     public func back() -> Task<Void, Never>? {
         act {
             switch self.screen {
-            case let .history(document, _), let .changePattern(document, _):
+            case let .history(document, _), let .changePattern(document, _), let .scanApproval(document, _):
+                return .pins(document: document, notice: nil)
+            case let .confirmApproval(document, _, _, _, _):
+                self.pendingLink = nil
                 return .pins(document: document, notice: nil)
             default:
                 return self.homeScreen()
@@ -362,7 +499,8 @@ public final class CitizenApp: ObservableObject {
 
     private static func locked(_ screen: AppScreen) -> AppScreen {
         switch screen {
-        case let .pins(document, _), let .history(document, _), let .changePattern(document, _):
+        case let .pins(document, _), let .history(document, _), let .changePattern(document, _),
+            let .scanApproval(document, _), let .confirmApproval(document, _, _, _, _):
             return .unlock(document: document, error: nil, retryAt: nil)
         default:
             return screen

@@ -7,6 +7,7 @@ import Foundation
 extension ActivationError: CustomStringConvertible {}
 extension UnlockError: CustomStringConvertible {}
 extension PinsError: CustomStringConvertible {}
+extension ApprovalError: CustomStringConvertible {}
 extension NetworkError: CustomStringConvertible {}
 extension PlatformError: CustomStringConvertible {}
 
@@ -16,6 +17,7 @@ public func explanation(of error: Error) -> String {
     case let error as ActivationError: return error.description
     case let error as UnlockError: return error.description
     case let error as PinsError: return error.description
+    case let error as ApprovalError: return error.description
     case let error as NetworkError: return error.description
     case let error as PlatformError: return error.description
     default: return error.localizedDescription

@@ -26,6 +26,20 @@ public struct RequestId: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "RequestId(\(value))" }
 }
 
+/// An approval's code, as the core read it from the log-in page's QR code (the link it
+/// holds) or from what the citizen typed. Only the core makes them; pass it back to
+/// `approveSignIn` or `refuseSignIn`. It never prints: `description` is `ApprovalCode(***)`.
+public struct ApprovalCode: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    let value: String
+
+    init(value: String) {
+        self.value = value
+    }
+
+    public var description: String { "ApprovalCode(***)" }
+    public var debugDescription: String { description }
+}
+
 /// A text that holds a PIN: the PIN itself, or a notification line showing it. It never
 /// prints (`description` and `debugDescription` are `SecretText(***)`), so a logged
 /// screen model or a crash report carries no PIN. Call `reveal()` only where it is

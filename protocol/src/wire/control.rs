@@ -1,9 +1,10 @@
-//! What puts the citizen in control: the device's name on "My devices", and the
-//! "this wasn't me" report on a PIN the citizen did not ask for.
+//! What puts the citizen in control: the device's name on "My devices", the
+//! "this wasn't me" report on a PIN the citizen did not ask for, and approving a
+//! sign-in in the app.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DocumentNumber, Timestamp};
+use crate::{ApprovalCode, ContrastData, DocumentNumber, Timestamp};
 
 /// The most characters a device's name or model keeps.
 pub const DEVICE_LABEL_MAX_CHARS: usize = 64;
@@ -111,6 +112,89 @@ pub struct NotMeReport {
 pub struct NotMeReports {
     /// Reports with an id above the `after` query parameter, oldest first.
     pub reports: Vec<NotMeReport>,
+}
+
+/// `POST /portal/approvals`: "Approve in the app" instead of "Obtain PIN".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartApproval {
+    pub document: DocumentNumber,
+    /// Checked against the census, as for a PIN.
+    pub contrast: ContrastData,
+}
+
+/// Answer to [`StartApproval`]: what the log-in page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalStarted {
+    /// Names the approval in the status and completion requests.
+    pub approval_id: String,
+    /// The code to show, and to put in the link the QR code holds.
+    pub code: ApprovalCode,
+    /// The link into the app (`…/approve?code=…`) the QR code holds.
+    pub link: String,
+    pub expires_at: Timestamp,
+}
+
+/// `GET /portal/approvals/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalStatus {
+    pub state: ApprovalState,
+}
+
+/// `POST /device/approvals/look-up`: the code the citizen scanned or typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookUpApproval {
+    pub code: ApprovalCode,
+}
+
+/// What the app shows before the citizen decides: who is asking, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    /// The site the citizen is signing in to; `None` for the portal itself.
+    pub site: Option<String>,
+    pub requested_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// The citizen's answer to an approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalDecision {
+    /// Sign in, confirmed with the pattern.
+    Approve,
+    /// Not now: the request ends.
+    Refuse,
+    /// "This wasn't me": the request ends and pushes are held, as for a PIN.
+    NotMe,
+}
+
+/// `POST /device/approvals/decide`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideApproval {
+    pub code: ApprovalCode,
+    pub decision: ApprovalDecision,
+}
+
+/// Answer to `POST /device/approvals/decide`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalDecided {
+    pub decision: ApprovalDecision,
+    /// After "this wasn't me": pushes to the citizen are held until then.
+    pub pushes_held_until: Option<Timestamp>,
+}
+
+/// Where an approval stands, as the log-in page asks (`GET /access/approve/status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalState {
+    /// Waiting for the app.
+    Pending,
+    /// The app approved: the page goes on.
+    Approved,
+    /// Refused in the app, reported as not the citizen's, or replaced by a PIN.
+    Ended,
+    /// Five minutes went by.
+    Expired,
 }
 
 #[cfg(test)]

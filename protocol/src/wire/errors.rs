@@ -72,6 +72,11 @@ pub enum ErrorCode {
     PinRequestDead,
     /// The SMS for this request was already sent as often as allowed.
     SmsLimit,
+    /// No sign-in waits for approval with this code: it is wrong, was answered or
+    /// replaced, or its 5 minutes are over.
+    UnknownApproval,
+    /// (portal API) The approval still waits for the app's answer.
+    ApprovalPending,
     /// (operator API) A census load would change a registered citizen's contrast data
     /// without `change_registered`.
     RegisteredCitizenChanged,

@@ -14,6 +14,7 @@
 
 pub mod activation;
 pub mod activity;
+pub mod approvals;
 pub mod audit;
 pub mod devices;
 mod error;

@@ -7,7 +7,7 @@
 use rusqlite::Connection;
 
 /// The schema this build writes.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 const V1: &str = include_str!("migrations/sqlite/v1.sql");
 const V2: &str = include_str!("migrations/sqlite/v2.sql");
@@ -21,6 +21,7 @@ const V9: &str = include_str!("migrations/sqlite/v9.sql");
 const V10: &str = include_str!("migrations/sqlite/v10.sql");
 const V11: &str = include_str!("migrations/sqlite/v11.sql");
 const V12: &str = include_str!("migrations/sqlite/v12.sql");
+const V13: &str = include_str!("migrations/sqlite/v13.sql");
 
 pub enum Migrated {
     Ok,
@@ -56,6 +57,7 @@ fn upgrade_from(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Resul
         9 => tx.execute_batch(V10),
         10 => tx.execute_batch(V11),
         11 => tx.execute_batch(V12),
+        12 => tx.execute_batch(V13),
         _ => Ok(()),
     }
 }

@@ -9,13 +9,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use clavepin_protocol::wire::{
-    DeviceStatus, NotMeRecorded, PendingPin, PendingPins, PinStates, PinStatesQuery,
-    RegisterPushToken,
+    ApprovalDecided, ApprovalRequest, DecideApproval, DeviceStatus, LookUpApproval, NotMeRecorded,
+    PendingPin, PendingPins, PinStates, PinStatesQuery, RegisterPushToken,
 };
 use futures_util::{Stream, StreamExt, stream};
 
 use super::error::HttpResult;
 use super::extract::{ApiPath, Signed};
+use crate::approvals;
 use crate::devices;
 use crate::pins;
 use crate::state::AppState;
@@ -130,4 +131,34 @@ pub async fn not_me(
     let recorded =
         state.db.write(move |tx| pins::report_not_me(tx, &device_id, &request_id, now)).await?;
     Ok(Json(recorded))
+}
+
+/// `POST /device/approvals/look-up`: what a scanned or typed approval code is for.
+/// A wrong code counts against the approval, so the refusal is committed too.
+pub async fn look_up_approval(
+    State(state): State<AppState>,
+    signed: Signed<LookUpApproval>,
+) -> HttpResult<Json<ApprovalRequest>> {
+    let now = state.now();
+    let app = state.clone();
+    let Signed { device, body } = signed;
+    let request = state
+        .db
+        .write(move |tx| approvals::look_up(tx, &device, &body.code, now, &app.keys))
+        .await?;
+    Ok(Json(request?))
+}
+
+/// `POST /device/approvals/decide`: approve (after the pattern), refuse, or "this
+/// wasn't me".
+pub async fn decide_approval(
+    State(state): State<AppState>,
+    signed: Signed<DecideApproval>,
+) -> HttpResult<Json<ApprovalDecided>> {
+    let now = state.now();
+    let app = state.clone();
+    let Signed { device, body } = signed;
+    let decided =
+        state.db.write(move |tx| approvals::decide(tx, &device, &body, now, &app.keys)).await?;
+    Ok(Json(decided?))
 }

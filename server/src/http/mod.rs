@@ -1,5 +1,6 @@
 //! The HTTP API (docs/PROTOCOL.md): routes, and what every response carries.
 
+pub mod app_links;
 mod device;
 pub(crate) mod error;
 mod extract;
@@ -27,9 +28,9 @@ use crate::serving::admission::PerClient;
 use crate::serving::client::ClientAddress;
 use crate::state::AppState;
 
-/// The public routes (device API, registration, "Obtain PIN", the portal's pages);
-/// the pages mark their cookie `Secure` if `secure_cookies` (the service is reached
-/// over TLS). Every route but the device's event stream, which stays open by design,
+/// The public routes (device API, registration, "Obtain PIN", the portal's pages, the
+/// files that hand `/approve` links to the apps); the pages mark their cookie `Secure`
+/// if `secure_cookies` (the service is reached over TLS). Every route but the device's event stream, which stays open by design,
 /// is bounded in time and in how many requests run at once (`limits`).
 pub fn router(
     state: AppState,
@@ -37,6 +38,7 @@ pub fn router(
     issuer: crate::oidc::Issuer,
     secure_cookies: bool,
     limits: &Limits,
+    app_links: app_links::AppLinks,
 ) -> Router {
     let routes = Router::new()
         .route("/health", get(health))
@@ -45,6 +47,8 @@ pub fn router(
         .route("/portal/pin-requests/{id}/sms", post(portal::send_by_sms))
         .route("/portal/pin-requests/{id}/again", post(portal::request_again))
         .route("/portal/pin-requests/{id}/verify", post(portal::verify))
+        .route("/portal/approvals/{id}", get(portal::approval_status))
+        .route("/portal/approvals/{id}/complete", post(portal::complete_approval))
         .route("/registration/invitation", post(public::request_invitation))
         .route("/registration/complete", post(public::complete_registration))
         .route("/device/activation", post(public::start_activation))
@@ -56,6 +60,23 @@ pub fn router(
         .route("/device/pins/states", post(device::states))
         .route("/device/pins/{id}/ack", post(device::acknowledge))
         .route("/device/pins/{id}/not-me", post(device::not_me))
+        .route("/device/approvals/look-up", post(device::look_up_approval))
+        .route("/device/approvals/decide", post(device::decide_approval))
+        .merge(
+            Router::new()
+                .route("/.well-known/assetlinks.json", get(app_links::assetlinks))
+                .route(
+                    "/.well-known/apple-app-site-association",
+                    get(app_links::apple_app_site_association),
+                )
+                .with_state(app_links),
+        )
+        // Its answer holds the link into the app, on the service's public address.
+        .merge(
+            Router::new()
+                .route("/portal/approvals", post(portal::start_approval))
+                .with_state((state.clone(), issuer.clone())),
+        )
         .merge(crate::oidc::routes(state.clone(), issuer.clone()))
         .merge(crate::portal::routes(state.clone(), sessions, issuer, secure_cookies));
     bounded(routes, limits, &state, Listener::Public)

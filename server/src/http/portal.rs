@@ -1,13 +1,20 @@
-//! The portal's JSON API: "Obtain PIN", the SMS fallback, "Request again", "Access".
+//! The portal's JSON API: "Obtain PIN", the SMS fallback, "Request again", "Access";
+//! approving in the app instead (start, status, completion).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use clavepin_protocol::wire::{AccessGranted, ObtainPin, PinRequestCreated, PinSmsSent, VerifyPin};
+use clavepin_protocol::IdentityClaim;
+use clavepin_protocol::wire::{
+    AccessGranted, ApprovalStarted, ApprovalState, ApprovalStatus, ObtainPin, PinRequestCreated,
+    PinSmsSent, StartApproval, VerifyPin,
+};
 use serde::Deserialize;
 
 use super::error::HttpResult;
 use super::extract::{ApiJson, ApiPath};
+use crate::approvals;
+use crate::error::PinError;
 use crate::pins::{self, Issued};
 use crate::serving::client::ClientAddress;
 use crate::state::AppState;
@@ -75,4 +82,59 @@ pub async fn verify(
     let outcome = outcome.and_then(|inner| inner);
     state.count_verification(&outcome);
     Ok(Json(outcome?))
+}
+
+/// `POST /portal/approvals`: "Approve in the app", the claim checked as for a PIN.
+pub async fn start_approval(
+    State((state, issuer)): State<(AppState, crate::oidc::Issuer)>,
+    client: ClientAddress,
+    ApiJson(req): ApiJson<StartApproval>,
+) -> HttpResult<(StatusCode, Json<ApprovalStarted>)> {
+    let claim = IdentityClaim::new(req.document, req.contrast)
+        .map_err(|e| PinError::Invalid(e.to_string()))?;
+    let now = state.now();
+    let s = state.clone();
+    let started = state
+        .guarded(client, req.document, move |tx| approvals::start(tx, &claim, s.issuer(now)))
+        .await?;
+    let link = approvals::app_link(&issuer, &started.code);
+    Ok((
+        StatusCode::CREATED,
+        Json(ApprovalStarted {
+            approval_id: started.id,
+            code: started.code,
+            link,
+            expires_at: started.expires_at,
+        }),
+    ))
+}
+
+/// `GET /portal/approvals/{id}`: pending, approved, ended or expired.
+pub async fn approval_status(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> HttpResult<Json<ApprovalStatus>> {
+    let now = state.now();
+    let approval = state.db.read(move |c| approvals::state(c, &id, now)).await?;
+    Ok(Json(ApprovalStatus { state: approval }))
+}
+
+/// `POST /portal/approvals/{id}/complete`: an approved approval becomes a sign-in,
+/// once.
+pub async fn complete_approval(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> HttpResult<Json<AccessGranted>> {
+    let now = state.now();
+    let granted = state
+        .db
+        .write(move |tx| match approvals::complete(tx, &id, now)? {
+            Some(granted) => Ok(granted),
+            None if approvals::state(tx, &id, now)? == ApprovalState::Pending => {
+                Err(PinError::ApprovalPending)
+            }
+            None => Err(PinError::UnknownApproval),
+        })
+        .await?;
+    Ok(Json(granted))
 }

@@ -41,6 +41,9 @@ pub enum Method {
     App,
     /// By SMS to the registered mobile (also when the app's PIN was resent by SMS).
     Sms,
+    /// Approved in the app: the log-in page's code carried into it, the device key
+    /// used after the pattern.
+    Approval,
 }
 
 impl Method {
@@ -50,18 +53,20 @@ impl Method {
     /// the document itself.
     pub fn acr(self) -> &'static str {
         match self {
-            Method::App => ACR_SUBSTANTIAL,
+            Method::App | Method::Approval => ACR_SUBSTANTIAL,
             Method::Sms => ACR_LOW,
         }
     }
 
-    /// RFC 8176 values: a one-time password, and how it came.
+    /// RFC 8176 values: a one-time password and how it came, or for an approval a
+    /// software-held key and the pattern that unlocked it.
     pub fn amr(self) -> Vec<String> {
-        let how = match self {
-            Method::App => "swk",
-            Method::Sms => "sms",
+        let values: [&str; 2] = match self {
+            Method::App => ["otp", "swk"],
+            Method::Sms => ["otp", "sms"],
+            Method::Approval => ["swk", "pin"],
         };
-        vec!["otp".to_owned(), how.to_owned()]
+        values.map(str::to_owned).to_vec()
     }
 }
 

@@ -99,6 +99,8 @@ fn issue(
         (None, None) => PinChannel::Sms,
     };
     tx.supersede_live(document)?;
+    // One live way in at a time: a pending approval in the app ends too.
+    tx.supersede_approvals(document.as_str())?;
 
     let request_id = random_id(issuer.rng)?;
     let pin = Pin::random(issuer.rng).map_err(|_| Fault("randomness"))?;

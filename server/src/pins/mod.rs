@@ -18,7 +18,7 @@ use chrono::TimeDelta;
 
 pub use delivery::{acknowledge, fall_back_from_dead_push, pending_for, send_by_sms, states};
 pub use issue::{Issued, Issuer, app_available, obtain, request_again};
-pub use not_me::report_not_me;
+pub use not_me::{PUSH_HOLD, report_not_me};
 pub use request::prune;
 pub use throttle::clear_failures;
 pub use verify::verify;

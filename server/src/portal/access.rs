@@ -4,17 +4,21 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clavepin_protocol::wire::VerifyPin;
+use clavepin_protocol::Timestamp;
+use clavepin_protocol::wire::{AccessGranted, VerifyPin};
 use serde::Deserialize;
 
 use super::pages::{self, PinView};
 use super::session::{Flow, Notice, PinStep};
 use super::visit::{PageForm, Visit};
 use super::{Portal, page, paths, refusal_status, see_other, with_wait};
-use crate::error::PinError;
+use crate::error::{PinError, PinResult};
 use crate::oidc::error::OidcError;
-use crate::oidc::tokens::{self, SignIn};
+use crate::oidc::request::Authorization;
+use crate::oidc::tokens::{self, Method, SignIn};
 use crate::pins;
+use crate::state::AppState;
+use crate::store::Store;
 
 fn render_pin(
     p: &Portal,
@@ -82,8 +86,6 @@ pub async fn submit_pin(
     let authorization = visit.session.authorization.clone();
     let app = p.app.clone();
     let now = app.now();
-    // For a site, the code is issued in the same transaction that uses the PIN: a
-    // PIN is never spent without the citizen getting where they were going.
     let outcome = p
         .app
         .db
@@ -92,23 +94,7 @@ pub async fn submit_pin(
                 Ok(granted) => granted,
                 Err(wrong) => return Ok(Err(wrong)),
             };
-            let code = match &authorization {
-                None => None,
-                Some(auth) => {
-                    let sign_in = SignIn {
-                        document: granted.document,
-                        full_name: granted.full_name.clone(),
-                        method,
-                        at: now,
-                    };
-                    let code = tokens::issue_code(tx, &app.keys, &app.rng, auth, &sign_in, now)
-                        .map_err(|e| match e {
-                            OidcError::Store(e) => PinError::Store(e),
-                            _ => PinError::Fault(crate::error::Fault("issuing the code")),
-                        })?;
-                    Some(code)
-                }
-            };
+            let code = site_code(tx, &app, authorization.as_deref(), &granted, method, now)?;
             Ok(Ok((granted, code)))
         })
         .await;
@@ -117,20 +103,7 @@ pub async fn submit_pin(
     let outcome = outcome.and_then(|inner| inner);
     p.app.count_verification(&outcome);
     match outcome {
-        Ok((granted, code)) => {
-            if visit.rotate(&p).is_err() {
-                return visit.failed(&p);
-            }
-            visit.session.flow =
-                Flow::SignedIn { document: granted.document, full_name: granted.full_name };
-            match (visit.session.authorization.take(), code) {
-                (Some(auth), Some(code)) => {
-                    let location = super::sites::code_location(&p, &auth, &code);
-                    visit.respond(&p, Redirect::to(&location).into_response())
-                }
-                _ => visit.respond(&p, see_other(paths::SIGNED_IN)),
-            }
-        }
+        Ok((granted, code)) => signed_in(&p, visit, granted, code),
         Err(e @ (PinError::WrongPin { .. } | PinError::Invalid(_))) => {
             let message = t.service_error(&e);
             with_wait(&e, render_pin(&p, visit, refusal_status(&e), Some(&message), None))
@@ -139,6 +112,54 @@ pub async fn submit_pin(
             let message = t.service_error(&e);
             with_wait(&e, render_pin(&p, visit, refusal_status(&e), None, Some(&message)))
         }
+    }
+}
+
+/// For a site, its authorization code, issued in the same transaction that spends
+/// the PIN or the approval: a sign-in is never spent without the citizen getting
+/// where they were going.
+pub(super) fn site_code(
+    tx: &dyn Store,
+    app: &AppState,
+    authorization: Option<&Authorization>,
+    granted: &AccessGranted,
+    method: Method,
+    now: Timestamp,
+) -> PinResult<Option<String>> {
+    let Some(auth) = authorization else { return Ok(None) };
+    let sign_in = SignIn {
+        document: granted.document,
+        full_name: granted.full_name.clone(),
+        method,
+        at: now,
+    };
+    tokens::issue_code(tx, &app.keys, &app.rng, auth, &sign_in, now).map(Some).map_err(
+        |e| match e {
+            OidcError::Store(e) => PinError::Store(e),
+            _ => PinError::Fault(crate::error::Fault("issuing the code")),
+        },
+    )
+}
+
+/// Signed in: a new session id, then back to the site with its code, or the
+/// signed-in page.
+pub(super) fn signed_in(
+    p: &Portal,
+    mut visit: Visit,
+    granted: AccessGranted,
+    code: Option<String>,
+) -> Response {
+    if visit.rotate(p).is_err() {
+        return visit.failed(p);
+    }
+    visit.session.flow =
+        Flow::SignedIn { document: granted.document, full_name: granted.full_name };
+    match (visit.session.authorization.take(), code) {
+        (Some(auth), Some(code)) => {
+            let location = super::sites::code_location(p, &auth, &code);
+            visit.respond(p, Redirect::to(&location).into_response())
+        }
+        _ => visit.respond(p, see_other(paths::SIGNED_IN)),
     }
 }
 

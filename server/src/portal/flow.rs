@@ -26,6 +26,8 @@ pub async fn document_page(State(p): State<Portal>, mut visit: Visit) -> Respons
     let notice = visit.session.notice.take().map(|n| match n {
         Notice::SignedOut => t.signed_out,
         Notice::Deactivated => t.my.deactivated,
+        Notice::ApprovalEnded => t.approve.refused,
+        Notice::ApprovalExpired => t.approve.expired,
     });
     let view = DocumentView { value: "", error: None, notice };
     let html = pages::document(&visit.frame(paths::START), &view);
@@ -190,15 +192,23 @@ fn current_claim(visit: &Visit) -> Option<(IdentityClaim, bool)> {
     match &visit.session.flow {
         Flow::Obtain { claim, app_available } => Some((*claim, *app_available)),
         Flow::Pin(step) => Some((step.claim, step.app_available)),
+        Flow::Approve(step) => Some((step.claim, true)),
         _ => None,
     }
 }
 
 /// `GET /access/obtain`.
-pub async fn obtain_page(State(p): State<Portal>, visit: Visit) -> Response {
+pub async fn obtain_page(State(p): State<Portal>, mut visit: Visit) -> Response {
     let Some((claim, app_available)) = current_claim(&visit) else {
         return visit.respond(&p, see_other(paths::START));
     };
+    let t = visit.lang.text();
+    // Back from an approval that did not end in a sign-in.
+    let ended = visit.session.notice.take().and_then(|n| match n {
+        Notice::ApprovalEnded => Some(t.approve.refused),
+        Notice::ApprovalExpired => Some(t.approve.expired),
+        _ => None,
+    });
     let masked = claim.document().masked();
     let view = ObtainView {
         masked: &masked,
@@ -207,7 +217,8 @@ pub async fn obtain_page(State(p): State<Portal>, visit: Visit) -> Response {
         code: "",
         code_error: None,
         channel: PinChannel::App,
-        general: None,
+        approve_chosen: false,
+        general: ended,
     };
     let html = pages::obtain(&visit.frame(paths::OBTAIN), &view);
     visit.respond(&p, page(StatusCode::OK, html))
@@ -254,6 +265,9 @@ pub async fn submit_obtain(
     let channel = match form.channel.as_deref() {
         Some("sms") if app_available => Some(PinChannel::Sms),
         Some("app") if app_available => Some(PinChannel::App),
+        Some("approve") if app_available => {
+            return super::approve::start(&p, client, visit, claim).await;
+        }
         _ => None,
     };
     let masked = claim.document().masked();
@@ -269,6 +283,7 @@ pub async fn submit_obtain(
             code: typed,
             code_error,
             channel: channel.unwrap_or(PinChannel::App),
+            approve_chosen: false,
             general,
         };
         let html = pages::obtain(&visit.frame(paths::OBTAIN), &view);

@@ -11,7 +11,9 @@
 //!    "Request again"), and the form with the code locked and the PIN → "Access";
 //! 5. `/access/signed-in` — who signed in, and "Sign out";
 //! 6. `/access/devices` — "My devices": the active device (deactivate it), moving to
-//!    a new phone, the citizen's recent activity.
+//!    a new phone, the citizen's recent activity;
+//! 7. `/access/approve` — approving in the app instead of a PIN, chosen on step 3:
+//!    the QR code and the short code, the only page with a script (its own).
 //!
 //! The pages call the same domain functions as the JSON API (`pins::obtain`,
 //! `pins::verify`…, claims through [`crate::registry::guard::guarded`]), so the same
@@ -20,6 +22,7 @@
 //! PINs travel only in POST bodies, never in addresses, and are never logged.
 
 mod access;
+mod approve;
 mod csrf;
 mod devices;
 mod flow;
@@ -66,6 +69,14 @@ pub mod paths {
     pub const DEACTIVATE: &str = "/access/devices/deactivate";
     /// The privacy notice.
     pub const PRIVACY: &str = "/privacy";
+    /// Approving in the app: the QR code, the short code, the timer.
+    pub const APPROVE: &str = "/access/approve";
+    /// Where the approval stands, for the page's script.
+    pub const APPROVE_STATUS: &str = "/access/approve/status";
+    /// The page's script.
+    pub const APPROVE_SCRIPT: &str = "/access/approve.js";
+    /// The link into the app (app link, universal link); a page in a browser.
+    pub const APP_LINK: &str = "/approve";
 }
 
 /// The stylesheet, served by the service itself: the policy allows no other origin.
@@ -128,6 +139,10 @@ pub fn routes(
         .route(oidc::CANCEL, get(back_to_start).post(sites::cancel))
         .route(oidc::LOGOUT, get(sites::logout_page).post(sites::logout))
         .route(paths::PRIVACY, get(privacy_page))
+        .route(paths::APPROVE, get(approve::approve_page))
+        .route(paths::APPROVE_STATUS, get(approve::status))
+        .route(paths::APPROVE_SCRIPT, get(approve::script))
+        .route(paths::APP_LINK, get(approve::link_landing))
         .route(STYLESHEET_PATH, get(stylesheet))
         .layer(middleware::from_fn_with_state(portal.clone(), visit::store_sessions))
         .layer(middleware::map_response(page_headers))
@@ -158,15 +173,15 @@ async fn page_headers(mut response: Response) -> Response {
 
 /// The policy of a page whose forms may end at `target` (a site's redirect URI):
 /// `form-action` governs the redirect after a form too, so the site's origin (or an
-/// app's scheme) joins `'self'` there, and nowhere else.
-fn policy_sending_forms_to(target: &str) -> Option<HeaderValue> {
+/// app's scheme) joins `'self'` there, and nowhere else. `base` is the page's own
+/// policy, the portal's unless the page set another.
+fn policy_sending_forms_to(base: &str, target: &str) -> Option<HeaderValue> {
     let url = url::Url::parse(target).ok()?;
     let source = match url.scheme() {
         "https" | "http" => url.origin().ascii_serialization(),
         scheme => format!("{scheme}:"),
     };
-    let policy = CONTENT_SECURITY_POLICY
-        .replace("form-action 'self'", &format!("form-action 'self' {source}"));
+    let policy = base.replace("form-action 'self'", &format!("form-action 'self' {source}"));
     HeaderValue::from_str(&policy).ok()
 }
 
@@ -248,8 +263,10 @@ mod tests {
 
     #[test]
     fn a_sites_sign_in_may_send_forms_to_that_site_only() {
-        let policy =
-            |t: &str| policy_sending_forms_to(t).map(|v| v.to_str().unwrap_or("").to_owned());
+        let policy = |t: &str| {
+            policy_sending_forms_to(CONTENT_SECURITY_POLICY, t)
+                .map(|v| v.to_str().unwrap_or("").to_owned())
+        };
         let https = policy("https://sede.example.es/cb?x=1").unwrap_or_default();
         assert!(https.contains("form-action 'self' https://sede.example.es;"), "{https}");
         assert!(https.starts_with("default-src 'none';") && !https.contains("script-src"));

@@ -6,8 +6,8 @@
 //! decide what a page shows, the handlers when.
 
 use askama::Template;
-use clavepin_protocol::DocumentKind;
 use clavepin_protocol::wire::PinChannel;
+use clavepin_protocol::{DocumentKind, Timestamp};
 
 use super::html::{Frame, Input, Problem, problem, rendered};
 use super::i18n::Text;
@@ -129,6 +129,8 @@ pub struct ObtainView<'a> {
     pub code: &'a str,
     pub code_error: Option<&'a str>,
     pub channel: PinChannel,
+    /// "Approve in the app" was the choice.
+    pub approve_chosen: bool,
     pub general: Option<&'a str>,
 }
 
@@ -144,6 +146,7 @@ struct ObtainPage<'a> {
     code_input: String,
     app_available: bool,
     app_chosen: bool,
+    approve_chosen: bool,
 }
 
 pub fn obtain(frame: &Frame<'_>, v: &ObtainView<'_>) -> String {
@@ -174,7 +177,8 @@ pub fn obtain(frame: &Frame<'_>, v: &ObtainView<'_>) -> String {
         customise: v.customise,
         code_input,
         app_available: v.app_available,
-        app_chosen: v.channel == PinChannel::App,
+        app_chosen: v.channel == PinChannel::App && !v.approve_chosen,
+        approve_chosen: v.approve_chosen,
     })
 }
 
@@ -320,6 +324,74 @@ pub fn devices(frame: &Frame<'_>, v: &DevicesView<'_>) -> String {
         notice: v.notice,
         active: &v.active,
         entries: &v.entries,
+    })
+}
+
+/// Approving in the app: who asks, the code, its QR code and link, the time left.
+pub struct ApproveView<'a> {
+    pub site: &'a str,
+    pub code: String,
+    /// Inline SVG, made by the service from the link alone.
+    pub qr: String,
+    pub link: &'a str,
+    pub expires_at: Timestamp,
+    pub now: Timestamp,
+}
+
+#[derive(Template)]
+#[template(path = "portal/approve.html")]
+struct ApprovePage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    v: &'a ApproveView<'a>,
+    status_path: &'static str,
+    until: String,
+    until_iso: String,
+    left: String,
+    expires_ms: i64,
+    now_ms: i64,
+}
+
+pub fn approve(frame: &Frame<'_>, v: &ApproveView<'_>) -> String {
+    let t = frame.t();
+    let secs = (v.expires_at - v.now).num_seconds().max(0);
+    rendered(&ApprovePage {
+        f: frame,
+        t,
+        title: t.approve.title,
+        problems: Vec::new(),
+        v,
+        status_path: super::paths::APPROVE_STATUS,
+        // UTC, said so: the service does not know the citizen's time zone.
+        until: v.expires_at.format("%H:%M:%S UTC").to_string(),
+        until_iso: v.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        left: format!("{}:{:02}", secs / 60, secs % 60),
+        expires_ms: v.expires_at.timestamp_millis(),
+        now_ms: v.now.timestamp_millis(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/approve_link.html")]
+struct ApproveLinkPage<'a> {
+    f: &'a Frame<'a>,
+    t: &'static Text,
+    title: &'a str,
+    problems: Vec<Problem>,
+    code: Option<&'a str>,
+}
+
+/// Where the link to the app lands in a browser: the code to type in the app.
+pub fn approve_landing(frame: &Frame<'_>, code: Option<&str>) -> String {
+    let t = frame.t();
+    rendered(&ApproveLinkPage {
+        f: frame,
+        t,
+        title: t.approve.landing_title,
+        problems: Vec::new(),
+        code,
     })
 }
 

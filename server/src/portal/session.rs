@@ -22,7 +22,7 @@ use std::sync::{Mutex, PoisonError};
 
 use chrono::TimeDelta;
 use clavepin_protocol::wire::PinChannel;
-use clavepin_protocol::{DocumentNumber, IdentityClaim, Timestamp};
+use clavepin_protocol::{ApprovalCode, DocumentNumber, IdentityClaim, Timestamp};
 use ring::digest::{SHA256, digest};
 
 use super::i18n::Lang;
@@ -67,6 +67,8 @@ pub enum Flow {
     Obtain { claim: IdentityClaim, app_available: bool },
     /// A PIN request is live; the notice and "Access".
     Pin(PinStep),
+    /// An approval in the app is pending: the QR code, the short code, the timer.
+    Approve(ApproveStep),
     /// Signed in.
     SignedIn { document: DocumentNumber, full_name: String },
 }
@@ -87,6 +89,16 @@ pub struct PinStep {
     pub renewed: bool,
 }
 
+/// A pending approval, as its page needs it. The code is shown, never read back
+/// from the browser.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct ApproveStep {
+    pub claim: IdentityClaim,
+    pub approval_id: String,
+    pub code: ApprovalCode,
+    pub expires_at: Timestamp,
+}
+
 /// A one-off message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Notice {
@@ -94,6 +106,10 @@ pub enum Notice {
     SignedOut,
     /// After "Deactivate this device".
     Deactivated,
+    /// The approval was refused (or reported) in the app, or a PIN replaced it.
+    ApprovalEnded,
+    /// The approval's 5 minutes went by.
+    ApprovalExpired,
 }
 
 impl Flow {
@@ -104,6 +120,7 @@ impl Flow {
             Flow::Contrast { document } | Flow::SignedIn { document, .. } => Some(*document),
             Flow::Obtain { claim, .. } => Some(claim.document()),
             Flow::Pin(step) => Some(step.claim.document()),
+            Flow::Approve(step) => Some(step.claim.document()),
         }
     }
 }
@@ -116,6 +133,7 @@ impl fmt::Debug for Session {
             Flow::Contrast { .. } => "contrast",
             Flow::Obtain { .. } => "obtain",
             Flow::Pin(_) => "pin",
+            Flow::Approve(_) => "approve",
             Flow::SignedIn { .. } => "signed-in",
         };
         f.debug_struct("Session").field("lang", &self.lang).field("step", &step).finish()

@@ -149,7 +149,10 @@ pub async fn logout_page(
         Ok(checked) => {
             let site = checked.client.as_ref().map(|c| c.name.as_str());
             let mut response = page(StatusCode::OK, pages::logout(&frame, site, &params));
-            let policy = checked.then.as_deref().and_then(super::policy_sending_forms_to);
+            let policy = checked
+                .then
+                .as_deref()
+                .and_then(|t| super::policy_sending_forms_to(super::CONTENT_SECURITY_POLICY, t));
             if let Some(policy) = policy {
                 response.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
             }

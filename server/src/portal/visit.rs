@@ -150,7 +150,15 @@ impl Visit {
             && self.session.authorization.is_none();
         let lang = self.session.lang;
         let sends_to = self.session.authorization.as_ref().map(|a| a.redirect_uri.clone());
-        if let Some(policy) = sends_to.as_deref().and_then(super::policy_sending_forms_to) {
+        let base = response
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(super::CONTENT_SECURITY_POLICY)
+            .to_owned();
+        if let Some(policy) =
+            sends_to.as_deref().and_then(|t| super::policy_sending_forms_to(&base, t))
+        {
             response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
         }
         let save = (!anonymous).then(|| (id.clone(), self.session));

@@ -9,6 +9,7 @@
 // A panic in a test is a failed test, not a crash in a citizen's hands.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod approve_in_app;
 mod http;
 mod journey;
 mod my_devices;

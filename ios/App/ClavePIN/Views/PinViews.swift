@@ -75,6 +75,7 @@ struct PinScreenView: View {
             Text(L("pins_none"))
         }
         if let said { Text(said).accessibilityAddTraits(.updatesFrequently) }
+        Button(L("pins_approve")) { screens.approveSignIn(document) }
         Button(L("pins_history")) { screens.history(document) }
         Button(L("pins_change_pattern")) { screens.changePattern(document) }
         Button(L("pins_lock")) { screens.lockAll() }

@@ -71,6 +71,10 @@ struct ScreensView: View {
             ChangePatternView(error: error, screens: screens)
         case .newPhone:
             NewPhoneView()
+        case let .scanApproval(_, error):
+            ScanApprovalView(error: error, screens: screens)
+        case let .confirmApproval(_, request, _, error, retryAt):
+            ConfirmApprovalView(request: request, error: error, retryAt: retryAt, screens: screens)
         }
     }
 }

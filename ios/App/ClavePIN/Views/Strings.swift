@@ -44,6 +44,10 @@ func text(_ notice: Notice, device: ClavePinDevice) -> String {
         return L(serviceTold ? "notice_removed_told" : "notice_removed_later", document.normalised)
     case .patternChanged: return L("notice_pattern_changed")
     case let .notMeReported(_, smsUntil): return L("notice_not_me", phoneTime(smsUntil, device: device))
+    case let .approved(site, _): return L("notice_approved", site ?? L("approve_portal"))
+    case let .approvalRefused(smsUntil?, _): return L("notice_approval_not_me", phoneTime(smsUntil, device: device))
+    case .approvalRefused(nil, _): return L("notice_approval_refused")
+    case .chooseWhoApproves: return L("notice_choose_who_approves")
     case let .said(text): return text
     }
 }

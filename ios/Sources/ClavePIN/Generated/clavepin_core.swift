@@ -1494,6 +1494,95 @@ public func FfiConverterTypeScreenModel_lower(_ value: ScreenModel) -> RustBuffe
 
 
 /**
+ * A sign-in waiting for the citizen's answer, as the app shows it.
+ */
+public struct SignInToApprove: Equatable, Hashable {
+    /**
+     * The code it was found by, to answer with.
+     */
+    public let code: ApprovalCode
+    /**
+     * The site the citizen is signing in to; `None` for the Cl@ve portal itself.
+     */
+    public let site: String?
+    /**
+     * When the log-in page asked (the service's clock).
+     */
+    public let requestedAt: Timestamp
+    /**
+     * When the approval ends unanswered.
+     */
+    public let expiresAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The code it was found by, to answer with.
+         */code: ApprovalCode, 
+        /**
+         * The site the citizen is signing in to; `None` for the Cl@ve portal itself.
+         */site: String?, 
+        /**
+         * When the log-in page asked (the service's clock).
+         */requestedAt: Timestamp, 
+        /**
+         * When the approval ends unanswered.
+         */expiresAt: Timestamp) {
+        self.code = code
+        self.site = site
+        self.requestedAt = requestedAt
+        self.expiresAt = expiresAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignInToApprove: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignInToApprove: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignInToApprove {
+        return
+            try SignInToApprove(
+                code: FfiConverterTypeApprovalCode.read(from: &buf), 
+                site: FfiConverterOptionString.read(from: &buf), 
+                requestedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignInToApprove, into buf: inout [UInt8]) {
+        FfiConverterTypeApprovalCode.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.site, into: &buf)
+        FfiConverterTypeTimestamp.write(value.requestedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignInToApprove_lift(_ buf: RustBuffer) throws -> SignInToApprove {
+    return try FfiConverterTypeSignInToApprove.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignInToApprove_lower(_ value: SignInToApprove) -> RustBuffer {
+    return FfiConverterTypeSignInToApprove.lower(value)
+}
+
+
+/**
  * Which activation screen comes next.
  */
 

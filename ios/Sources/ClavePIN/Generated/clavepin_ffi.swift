@@ -958,6 +958,12 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func activationProgressFor(document: DocumentNumber) throws  -> ActivationProgress
     
     /**
+     * Approves the sign-in with the pattern drawn again (checked as an unlock is);
+     * the log-in page goes on by itself.
+     */
+    func approveSignIn(document: DocumentNumber, code: ApprovalCode, dots: Data) async throws 
+    
+    /**
      * Abandons the newest activation waiting for its code.
      */
     func cancelActivation() throws 
@@ -1017,6 +1023,13 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
     func lockAll() 
     
     /**
+     * What a scanned QR code (the link it holds) or a typed code is for: the site
+     * and when it asked. Show both, and the time left, before asking for the
+     * pattern. Needs the citizen unlocked.
+     */
+    func lookUpApproval(document: DocumentNumber, scanned: String) async throws  -> SignInToApprove
+    
+    /**
      * The notification for a stored PIN, by its state now.
      */
     func notification(requestId: RequestId, locale: Locale) throws  -> NotificationContent
@@ -1048,6 +1061,12 @@ public protocol ClavePinDeviceProtocol: AnyObject, Sendable {
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
     func refreshStates(document: DocumentNumber) async throws 
+    
+    /**
+     * Refuses the sign-in; with `not_me`, also "this wasn't me" (PINs then go by
+     * SMS until the instant returned, on the service's clock).
+     */
+    func refuseSignIn(document: DocumentNumber, code: ApprovalCode, notMe: Bool) async throws  -> Timestamp?
     
     /**
      * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
@@ -1228,6 +1247,26 @@ open func activationProgressFor(document: DocumentNumber)throws  -> ActivationPr
 }
     
     /**
+     * Approves the sign-in with the pattern drawn again (checked as an unlock is);
+     * the log-in page goes on by itself.
+     */
+open func approveSignIn(document: DocumentNumber, code: ApprovalCode, dots: Data)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_approve_sign_in(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterTypeApprovalCode_lower(code),FfiConverterData.lower(dots)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_void,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_void,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeApprovalError_lift
+        )
+}
+    
+    /**
      * Abandons the newest activation waiting for its code.
      */
 open func cancelActivation()throws   {try rustCallWithError(FfiConverterTypeActivationError_lift) {
@@ -1386,6 +1425,27 @@ open func lockAll()  {try! rustCall() {
 }
     
     /**
+     * What a scanned QR code (the link it holds) or a typed code is for: the site
+     * and when it asked. Show both, and the time left, before asking for the
+     * pattern. Needs the citizen unlocked.
+     */
+open func lookUpApproval(document: DocumentNumber, scanned: String)async throws  -> SignInToApprove  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_look_up_approval(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterString.lower(scanned)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSignInToApprove_lift,
+            errorHandler: FfiConverterTypeApprovalError_lift
+        )
+}
+    
+    /**
      * The notification for a stored PIN, by its state now.
      */
 open func notification(requestId: RequestId, locale: Locale)throws  -> NotificationContent  {
@@ -1475,6 +1535,26 @@ open func refreshStates(document: DocumentNumber)async throws   {
             freeFunc: ffi_clavepin_ffi_rust_future_free_void,
             liftFunc: { $0 },
             errorHandler: FfiConverterTypePinsError_lift
+        )
+}
+    
+    /**
+     * Refuses the sign-in; with `not_me`, also "this wasn't me" (PINs then go by
+     * SMS until the instant returned, on the service's clock).
+     */
+open func refuseSignIn(document: DocumentNumber, code: ApprovalCode, notMe: Bool)async throws  -> Timestamp?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_clavepin_ffi_fn_method_clavepindevice_refuse_sign_in(
+                        self.uniffiCloneHandle(),FfiConverterTypeDocumentNumber_lower(document),FfiConverterTypeApprovalCode_lower(code),FfiConverterBool.lower(notMe)
+                )
+            },
+            pollFunc: ffi_clavepin_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_clavepin_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_clavepin_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeTimestamp.lift,
+            errorHandler: FfiConverterTypeApprovalError_lift
         )
 }
     
@@ -3147,6 +3227,235 @@ public func FfiConverterTypeActivationError_lower(_ value: ActivationError) -> R
 
 
 /**
+ * Why approving or refusing a sign-in failed.
+ */
+public 
+enum ApprovalError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * What was scanned or typed is not an approval code.
+     */
+    case InvalidCode(
+        /**
+         * The rule broken.
+         */reason: ApprovalCodeError, 
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * No sign-in waits with this code: wrong, answered or replaced, or expired.
+     */
+    case NoSuchSignIn(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The citizen is locked: ask for the pattern.
+     */
+    case Locked(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The pattern drawn to approve: not one, wrong (with the tries left), too soon,
+     * or the tenth wrong one, which wiped the activation. As when unlocking.
+     */
+    case Pattern(
+        /**
+         * What the pattern met.
+         */error: UnlockError
+    )
+    /**
+     * The citizen is not on this device.
+     */
+    case UnknownCitizen(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * Another device was activated for the citizen.
+     */
+    case DeviceReplaced(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * This device was removed for the citizen.
+     */
+    case DeviceRemoved(
+        /**
+         * What to tell the citizen.
+         */explanation: String
+    )
+    /**
+     * The service: offline, refused, or an odd answer.
+     */
+    case Network(
+        /**
+         * What happened.
+         */error: NetworkError
+    )
+    /**
+     * The phone's storage or key store.
+     */
+    case Platform(
+        /**
+         * What happened.
+         */error: PlatformError
+    )
+
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_clavepin_ffi_fn_method_approvalerror_uniffi_trait_display(
+            FfiConverterTypeApprovalError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ApprovalError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalError: FfiConverterRustBuffer {
+    typealias SwiftType = ApprovalError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .InvalidCode(
+            reason: try FfiConverterTypeApprovalCodeError.read(from: &buf), 
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .NoSuchSignIn(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Locked(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .Pattern(
+            error: try FfiConverterTypeUnlockError.read(from: &buf)
+            )
+        case 5: return .UnknownCitizen(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .DeviceReplaced(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .DeviceRemoved(
+            explanation: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Network(
+            error: try FfiConverterTypeNetworkError.read(from: &buf)
+            )
+        case 9: return .Platform(
+            error: try FfiConverterTypePlatformError.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ApprovalError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .InvalidCode(reason,explanation):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeApprovalCodeError.write(reason, into: &buf)
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .NoSuchSignIn(explanation):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Locked(explanation):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Pattern(error):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeUnlockError.write(error, into: &buf)
+            
+        
+        case let .UnknownCitizen(explanation):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .DeviceReplaced(explanation):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .DeviceRemoved(explanation):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(explanation, into: &buf)
+            
+        
+        case let .Network(error):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeNetworkError.write(error, into: &buf)
+            
+        
+        case let .Platform(error):
+            writeInt(&buf, Int32(9))
+            FfiConverterTypePlatformError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalError_lift(_ buf: RustBuffer) throws -> ApprovalError {
+    return try FfiConverterTypeApprovalError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalError_lower(_ value: ApprovalError) -> RustBuffer {
+    return FfiConverterTypeApprovalError.lower(value)
+}
+
+
+/**
  * The state of a document field while the citizen types.
  */
 
@@ -4168,6 +4477,30 @@ fileprivate struct FfiConverterOptionTypeDocumentNumber: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4527,6 +4860,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for() != 52493) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_approve_sign_in() != 47776) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() != 20134) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4560,6 +4896,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all() != 57750) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_look_up_approval() != 42041) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() != 10168) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4576,6 +4915,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() != 31796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_clavepin_ffi_checksum_method_clavepindevice_refuse_sign_in() != 11685) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() != 7593) {

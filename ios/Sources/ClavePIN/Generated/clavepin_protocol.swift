@@ -646,6 +646,86 @@ public func FfiConverterTypeActivationCodeError_lower(_ value: ActivationCodeErr
 
 
 /**
+ * Why a typed or scanned approval code was refused.
+ */
+public 
+enum ApprovalCodeError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    case WrongLength
+    case InvalidCharacter
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ApprovalCodeError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalCodeError: FfiConverterRustBuffer {
+    typealias SwiftType = ApprovalCodeError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalCodeError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .WrongLength
+        case 2: return .InvalidCharacter
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ApprovalCodeError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case .WrongLength:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .InvalidCharacter:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalCodeError_lift(_ buf: RustBuffer) throws -> ApprovalCodeError {
+    return try FfiConverterTypeApprovalCodeError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalCodeError_lower(_ value: ApprovalCodeError) -> RustBuffer {
+    return FfiConverterTypeApprovalCodeError.lower(value)
+}
+
+
+/**
  * Why a typed code was refused.
  */
 public 
@@ -1024,6 +1104,15 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case smsLimit
     /**
+     * No sign-in waits for approval with this code: it is wrong, was answered or
+     * replaced, or its 5 minutes are over.
+     */
+    case unknownApproval
+    /**
+     * (portal API) The approval still waits for the app's answer.
+     */
+    case approvalPending
+    /**
      * (operator API) A census load would change a registered citizen's contrast data
      * without `change_registered`.
      */
@@ -1145,23 +1234,27 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 32: return .smsLimit
         
-        case 33: return .registeredCitizenChanged
+        case 33: return .unknownApproval
         
-        case 34: return .tooManyLetters
+        case 34: return .approvalPending
         
-        case 35: return .notFound
+        case 35: return .registeredCitizenChanged
         
-        case 36: return .methodNotAllowed
+        case 36: return .tooManyLetters
         
-        case 37: return .unsupportedMediaType
+        case 37: return .notFound
         
-        case 38: return .requestTimeout
+        case 38: return .methodNotAllowed
         
-        case 39: return .busy
+        case 39: return .unsupportedMediaType
         
-        case 40: return .`internal`
+        case 40: return .requestTimeout
         
-        case 41: return .unknown
+        case 41: return .busy
+        
+        case 42: return .`internal`
+        
+        case 43: return .unknown
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1299,40 +1392,48 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(32))
         
         
-        case .registeredCitizenChanged:
+        case .unknownApproval:
             writeInt(&buf, Int32(33))
         
         
-        case .tooManyLetters:
+        case .approvalPending:
             writeInt(&buf, Int32(34))
         
         
-        case .notFound:
+        case .registeredCitizenChanged:
             writeInt(&buf, Int32(35))
         
         
-        case .methodNotAllowed:
+        case .tooManyLetters:
             writeInt(&buf, Int32(36))
         
         
-        case .unsupportedMediaType:
+        case .notFound:
             writeInt(&buf, Int32(37))
         
         
-        case .requestTimeout:
+        case .methodNotAllowed:
             writeInt(&buf, Int32(38))
         
         
-        case .busy:
+        case .unsupportedMediaType:
             writeInt(&buf, Int32(39))
         
         
-        case .`internal`:
+        case .requestTimeout:
             writeInt(&buf, Int32(40))
         
         
-        case .unknown:
+        case .busy:
             writeInt(&buf, Int32(41))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(42))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(43))
         
         }
     }
@@ -1884,6 +1985,52 @@ public func FfiConverterTypePushPlatform_lift(_ buf: RustBuffer) throws -> PushP
 #endif
 public func FfiConverterTypePushPlatform_lower(_ value: PushPlatform) -> RustBuffer {
     return FfiConverterTypePushPlatform.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalCode: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalCode {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return ApprovalCode(value: builtinValue)
+    }
+
+    public static func write(_ value: ApprovalCode, into buf: inout [UInt8]) {
+        let builtinValue = value.value
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ApprovalCode {
+        let builtinValue = try FfiConverterString.lift(value)
+        return ApprovalCode(value: builtinValue)
+    }
+
+    public static func lower(_ value: ApprovalCode) -> RustBuffer {
+        let builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalCode_lift(_ value: RustBuffer) throws -> ApprovalCode {
+    return try FfiConverterTypeApprovalCode.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalCode_lower(_ value: ApprovalCode) -> RustBuffer {
+    return FfiConverterTypeApprovalCode.lower(value)
 }
 
 

@@ -15,6 +15,7 @@
 
 mod activation;
 mod activity;
+mod approvals;
 mod audit;
 mod devices;
 mod oidc;

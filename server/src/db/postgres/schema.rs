@@ -20,6 +20,7 @@ const STEPS: [&str; SCHEMA_VERSION as usize] = [
     include_str!("../migrations/postgres/v10.sql"),
     include_str!("../migrations/postgres/v11.sql"),
     include_str!("../migrations/postgres/v12.sql"),
+    include_str!("../migrations/postgres/v13.sql"),
 ];
 
 /// Brings the database to [`SCHEMA_VERSION`], each step in its own transaction; a

@@ -1,7 +1,7 @@
 //! Català. Els noms de botons i camps segueixen l'ajuda oficial de Cl@ve ("Obtenir PIN");
 //! tractament de vós, com a les apps ("Introduïu", "el vostre DNI").
 
-use super::{Errors, MyDevices, Text};
+use super::{Approve, Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Català",
@@ -181,6 +181,27 @@ pub static TEXT: Text = Text {
         channel_approval: "Aprovat a l'aplicació",
         not_me_help: "Si no reconeixeu alguna cosa d'aquesta llista, desactiveu el dispositiu i truqueu al telèfon d'ajuda de Cl@ve: algú pot conèixer les vostres dades de contrast.",
         back: "Tornar",
+    },
+
+    approve: Approve {
+        channel_approve: "Aprovar a l'app amb un codi, sense PIN",
+        title: "Aprovar a l'app",
+        intro: "Obriu l'app Cl@ve PIN, trieu «Aprovar un accés» i escanegeu aquest codi QR, o escriviu el codi de sota. Comproveu que l'app mostra el mateix lloc i confirmeu amb el vostre patró.",
+        site_label: "Qui ho sol·licita",
+        this_portal: "Aquest portal Cl@ve PIN",
+        code_label: "Codi per escriure a l'app",
+        qr_label: "Codi QR amb el codi d'aprovació",
+        valid_until_label: "Vàlid fins a",
+        time_left_label: "Temps restant",
+        this_phone_link: "Sou al mòbil amb l'app? Obriu l'app",
+        waiting: "S'espera la vostra resposta a l'app. Aquesta pàgina continuarà sola quan aproveu.",
+        continue_button: "Ja he aprovat: continuar",
+        use_pin: "Fer servir un PIN",
+        refused: "L'accés s'ha rebutjat a l'app. No s'ha fet res: obteniu un PIN o torneu a aprovar.",
+        expired: "Han passat els 5 minuts per aprovar. No s'ha fet res: obteniu un PIN o torneu a aprovar.",
+        landing_title: "Aprovar a l'app Cl@ve PIN",
+        landing_intro: "Obriu l'app Cl@ve PIN en aquest mòbil, trieu «Aprovar un accés» i escriviu aquest codi:",
+        landing_no_app: "Si l'app no és en aquest mòbil, escanegeu el codi QR amb el mòbil que la té, o torneu enrere i obteniu un PIN.",
     },
 
     site_asks: |site| format!("{site} us demana que us identifiqueu amb Cl@ve PIN."),

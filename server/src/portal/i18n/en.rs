@@ -1,6 +1,6 @@
 //! English. Button and field names follow the official help page (seed 002).
 
-use super::{Errors, MyDevices, Text};
+use super::{Approve, Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "English",
@@ -174,6 +174,27 @@ pub static TEXT: Text = Text {
         channel_approval: "Approved in the app",
         not_me_help: "If you do not recognise something here, deactivate the device and contact Cl@ve's help line: someone may know your contrast data.",
         back: "Back",
+    },
+
+    approve: Approve {
+        channel_approve: "Approve in the app with a code, without a PIN",
+        title: "Approve in the app",
+        intro: "Open the Cl@ve PIN app, choose \"Approve a sign-in\" and scan this QR code, or type the code below. Check that the app names the same site, then confirm with your pattern.",
+        site_label: "Who is asking",
+        this_portal: "This Cl@ve PIN portal",
+        code_label: "Code to type in the app",
+        qr_label: "QR code holding the approval code",
+        valid_until_label: "Valid until",
+        time_left_label: "Time left",
+        this_phone_link: "On the phone with the app? Open the app",
+        waiting: "Waiting for your answer in the app. This page goes on by itself once you approve.",
+        continue_button: "I have approved: continue",
+        use_pin: "Use a PIN instead",
+        refused: "The sign-in was refused in the app. Nothing was done: obtain a PIN, or approve again.",
+        expired: "The 5 minutes to approve are over. Nothing was done: obtain a PIN, or approve again.",
+        landing_title: "Approve in the Cl@ve PIN app",
+        landing_intro: "Open the Cl@ve PIN app on this phone, choose \"Approve a sign-in\" and type this code:",
+        landing_no_app: "Without the app on this phone, scan the QR code with the phone that has it, or go back and obtain a PIN instead.",
     },
 
     site_asks: |site| format!("{site} asks you to identify yourself with Cl@ve PIN."),

@@ -1,7 +1,7 @@
 //! Español. Los nombres de botones y campos siguen la ayuda oficial de Cl@ve
 //! ("Obtener PIN", "Deseo personalizar la generación del PIN", "Solicitar de nuevo").
 
-use super::{Errors, MyDevices, Text};
+use super::{Approve, Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Español",
@@ -176,6 +176,27 @@ pub static TEXT: Text = Text {
         channel_approval: "Aprobado en la aplicación",
         not_me_help: "Si no reconoce algo de esta lista, desactive el dispositivo y llame al teléfono de ayuda de Cl@ve: alguien puede conocer sus datos de contraste.",
         back: "Volver",
+    },
+
+    approve: Approve {
+        channel_approve: "Aprobar en la app con un código, sin PIN",
+        title: "Aprobar en la app",
+        intro: "Abra la app Cl@ve PIN, elija «Aprobar un acceso» y escanee este código QR, o escriba el código de abajo. Compruebe que la app muestra el mismo sitio y confirme con su patrón.",
+        site_label: "Quién lo solicita",
+        this_portal: "Este portal Cl@ve PIN",
+        code_label: "Código para escribir en la app",
+        qr_label: "Código QR con el código de aprobación",
+        valid_until_label: "Válido hasta",
+        time_left_label: "Tiempo restante",
+        this_phone_link: "¿Está en el móvil con la app? Abra la app",
+        waiting: "Esperando su respuesta en la app. Esta página continuará sola cuando apruebe.",
+        continue_button: "Ya he aprobado: continuar",
+        use_pin: "Usar un PIN en su lugar",
+        refused: "El acceso se rechazó en la app. No se ha hecho nada: obtenga un PIN o vuelva a aprobar.",
+        expired: "Han pasado los 5 minutos para aprobar. No se ha hecho nada: obtenga un PIN o vuelva a aprobar.",
+        landing_title: "Aprobar en la app Cl@ve PIN",
+        landing_intro: "Abra la app Cl@ve PIN en este móvil, elija «Aprobar un acceso» y escriba este código:",
+        landing_no_app: "Si la app no está en este móvil, escanee el código QR con el móvil que la tiene, o vuelva atrás y obtenga un PIN.",
     },
 
     site_asks: |site| format!("{site} le pide que se identifique con Cl@ve PIN."),

@@ -1,7 +1,7 @@
 //! Euskara. Botoien eta eremuen izenak Cl@veren laguntza ofizialari jarraitzen diote; NAN eta
 //! AIZ, aplikazioetan bezala («Lortu PINa»).
 
-use super::{Errors, MyDevices, Text};
+use super::{Approve, Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Euskara",
@@ -180,6 +180,27 @@ pub static TEXT: Text = Text {
         channel_approval: "Aplikazioan onartua",
         not_me_help: "Zerrenda honetako zerbait ezagutzen ez baduzu, desaktibatu gailua eta deitu Cl@ve-ren laguntza-telefonora: norbaitek zure egiaztapen-datuak ezagut ditzake.",
         back: "Itzuli",
+    },
+
+    approve: Approve {
+        channel_approve: "Aplikazioan onartu kode batekin, PINik gabe",
+        title: "Aplikazioan onartu",
+        intro: "Ireki Cl@ve PIN aplikazioa, aukeratu «Sarbide bat onartu» eta eskaneatu QR kode hau, edo idatzi beheko kodea. Egiaztatu aplikazioak gune bera erakusten duela, eta berretsi zure ereduarekin.",
+        site_label: "Nork eskatzen du",
+        this_portal: "Cl@ve PIN atari hau",
+        code_label: "Aplikazioan idazteko kodea",
+        qr_label: "Onarpen-kodea duen QR kodea",
+        valid_until_label: "Noiz arte balio du",
+        time_left_label: "Geratzen den denbora",
+        this_phone_link: "Aplikazioa duen mugikorrean zaude? Ireki aplikazioa",
+        waiting: "Aplikazioko zure erantzunaren zain. Orri hau bere kabuz jarraituko du onartzen duzunean.",
+        continue_button: "Onartu dut: jarraitu",
+        use_pin: "Erabili PIN bat horren ordez",
+        refused: "Sarbidea aplikazioan baztertu da. Ez da ezer egin: lortu PIN bat edo onartu berriro.",
+        expired: "Onartzeko 5 minutuak igaro dira. Ez da ezer egin: lortu PIN bat edo onartu berriro.",
+        landing_title: "Cl@ve PIN aplikazioan onartu",
+        landing_intro: "Ireki Cl@ve PIN aplikazioa mugikor honetan, aukeratu «Sarbide bat onartu» eta idatzi kode hau:",
+        landing_no_app: "Aplikazioa mugikor honetan ez badago, eskaneatu QR kodea aplikazioa duen mugikorrarekin, edo itzuli eta lortu PIN bat.",
     },
 
     site_asks: |site| format!("{site} webguneak Cl@ve PINekin identifikatzeko eskatzen dizu."),

@@ -1,6 +1,6 @@
 //! Galego. Os nomes de botóns e campos seguen a axuda oficial de Cl@ve ("Obter PIN").
 
-use super::{Errors, MyDevices, Text};
+use super::{Approve, Errors, MyDevices, Text};
 
 pub static TEXT: Text = Text {
     language_name: "Galego",
@@ -175,6 +175,27 @@ pub static TEXT: Text = Text {
         channel_approval: "Aprobado na aplicación",
         not_me_help: "Se non recoñece algo desta lista, desactive o dispositivo e chame ao teléfono de axuda de Cl@ve: alguén pode coñecer os seus datos de contraste.",
         back: "Volver atrás",
+    },
+
+    approve: Approve {
+        channel_approve: "Aprobar na app cun código, sen PIN",
+        title: "Aprobar na app",
+        intro: "Abra a app Cl@ve PIN, escolla «Aprobar un acceso» e escanee este código QR, ou escriba o código de embaixo. Comprobe que a app mostra o mesmo sitio e confirme co seu patrón.",
+        site_label: "Quen o solicita",
+        this_portal: "Este portal Cl@ve PIN",
+        code_label: "Código para escribir na app",
+        qr_label: "Código QR co código de aprobación",
+        valid_until_label: "Válido ata",
+        time_left_label: "Tempo restante",
+        this_phone_link: "Está no móbil coa app? Abra a app",
+        waiting: "Agardando a súa resposta na app. Esta páxina continuará soa cando aprobe.",
+        continue_button: "Xa aprobei: continuar",
+        use_pin: "Usar un PIN no seu lugar",
+        refused: "O acceso rexeitouse na app. Non se fixo nada: obteña un PIN ou volva aprobar.",
+        expired: "Pasaron os 5 minutos para aprobar. Non se fixo nada: obteña un PIN ou volva aprobar.",
+        landing_title: "Aprobar na app Cl@ve PIN",
+        landing_intro: "Abra a app Cl@ve PIN neste móbil, escolla «Aprobar un acceso» e escriba este código:",
+        landing_no_app: "Se a app non está neste móbil, escanee o código QR co móbil que a ten, ou volva atrás e obteña un PIN.",
     },
 
     site_asks: |site| format!("{site} pídelle que se identifique con Cl@ve PIN."),

@@ -181,6 +181,8 @@ pub struct Text {
     pub sign_out_button: &'static str,
     /// "My devices", after signing in.
     pub my: MyDevices,
+    /// Approving the sign-in in the app.
+    pub approve: Approve,
     // Signing in for a site (OpenID Connect).
     pub site_asks: fn(&str) -> String,
     pub cancel_site: fn(&str) -> String,
@@ -194,6 +196,33 @@ pub struct Text {
     pub bad_logout_link: &'static str,
     // Refusals.
     pub err: Errors,
+}
+
+/// Approving the sign-in in the app: the page with the QR code and the short code,
+/// and the page a link to the app opens in a browser without it.
+#[derive(Debug)]
+pub struct Approve {
+    /// The choice beside "in the app" and "by SMS" on "Obtain PIN".
+    pub channel_approve: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub site_label: &'static str,
+    /// Who asks when no site does.
+    pub this_portal: &'static str,
+    pub code_label: &'static str,
+    pub qr_label: &'static str,
+    pub valid_until_label: &'static str,
+    pub time_left_label: &'static str,
+    /// On the phone that holds the app, the link that opens it.
+    pub this_phone_link: &'static str,
+    pub waiting: &'static str,
+    pub continue_button: &'static str,
+    pub use_pin: &'static str,
+    pub refused: &'static str,
+    pub expired: &'static str,
+    pub landing_title: &'static str,
+    pub landing_intro: &'static str,
+    pub landing_no_app: &'static str,
 }
 
 /// "My devices": the active device, deactivating it, moving to a new phone, and the
@@ -339,7 +368,9 @@ impl Text {
             E::PinUsed => err.pin_used.into(),
             E::PinSuperseded => err.pin_superseded.into(),
             E::PinRequestDead => err.pin_dead.into(),
-            E::UnknownPinRequest => err.unknown_request.into(),
+            E::UnknownPinRequest | E::UnknownApproval | E::ApprovalPending => {
+                err.unknown_request.into()
+            }
             E::SmsLimit => err.sms_limit.into(),
             E::Invalid(_) => err.pin_shape.into(),
             E::Registry(_) | E::Store(_) | E::Fault(_) => err.internal.into(),
@@ -470,6 +501,7 @@ mod tests {
         (Lang::Gl, "Modelo"),
         (Lang::Gl, "Dispositivo activo"),
         (Lang::Ca, "Model"),
+        (Lang::Gl, "Este portal Cl@ve PIN"),
     ];
 
     #[test]

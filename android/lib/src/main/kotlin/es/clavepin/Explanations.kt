@@ -1,6 +1,7 @@
 package es.clavepin
 
 import es.clavepin.ffi.ActivationException
+import es.clavepin.ffi.ApprovalException
 import es.clavepin.ffi.NetworkException
 import es.clavepin.ffi.PinsException
 import es.clavepin.ffi.PlatformException
@@ -69,4 +70,17 @@ val PinsException.explanation: String
         is PinsException.InvalidPushToken -> explanation
         is PinsException.Network -> error.explanation
         is PinsException.Platform -> error.explanation
+    }
+
+val ApprovalException.explanation: String
+    get() = when (this) {
+        is ApprovalException.InvalidCode -> explanation
+        is ApprovalException.NoSuchSignIn -> explanation
+        is ApprovalException.Locked -> explanation
+        is ApprovalException.Pattern -> error.explanation
+        is ApprovalException.UnknownCitizen -> explanation
+        is ApprovalException.DeviceReplaced -> explanation
+        is ApprovalException.DeviceRemoved -> explanation
+        is ApprovalException.Network -> error.explanation
+        is ApprovalException.Platform -> error.explanation
     }

@@ -29,6 +29,17 @@ class RequestId internal constructor(val value: String) {
 }
 
 /**
+ * An approval's code, as the core read it from the log-in page's QR code (the link it
+ * holds) or from what the citizen typed. Only the core makes them; pass it back to
+ * `approveSignIn` or `refuseSignIn`. It never prints: `toString()` is `ApprovalCode(***)`.
+ */
+class ApprovalCode internal constructor(internal val value: String) {
+    override fun equals(other: Any?): Boolean = other is ApprovalCode && other.value == value
+    override fun hashCode(): Int = value.hashCode()
+    override fun toString(): String = "ApprovalCode(***)"
+}
+
+/**
  * A text that holds a PIN: the PIN itself, or a notification line showing it. It never
  * prints — `toString()` is `SecretText(***)` — so a logged screen model or a crash
  * report carries no PIN. Call [reveal] only where it is shown or copied.

@@ -236,4 +236,52 @@ class CitizenAppTest {
         assertEquals(listOf("MOVE"), new.pull(ana).map { it.code })
         assertThrows<PinsException.DeviceReplaced> { runBlocking { old.pull(ana) } }
     }
+
+    @Test
+    fun `approving a sign-in takes the scanned code, shows who asks, and needs the pattern`() = runBlocking<Unit> {
+        val device = Service.openDevice()
+        val app = app(device)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        val (id, link) = Service.startApproval(ana)
+        assertEquals(AppScreen.ScanApproval(ana), app.step { approveSignIn(ana) })
+        // Not a code at all, then a code nobody shows: asked again, in the citizen's language.
+        val junk = app.step { submitApprovalCode("hola") } as AppScreen.ScanApproval
+        assertTrue(junk.error!!.contains("8 letras"), junk.error)
+        val confirm = app.step { submitApprovalCode(link) } as AppScreen.ConfirmApproval
+        assertNull(confirm.request.site, "the Cl@ve portal itself asks")
+        assertEquals(Duration.ofMinutes(5), Duration.between(confirm.request.requestedAt, confirm.request.expiresAt))
+        assertEquals("ApprovalCode(***)", confirm.request.code.toString(), "the code never prints")
+        // A wrong pattern approves nothing and says the tries left.
+        val wrong = app.step { approve(listOf(9, 8, 7, 4)) } as AppScreen.ConfirmApproval
+        assertTrue(wrong.error!!.contains("Patrón incorrecto"), wrong.error)
+        assertEquals("pending", Service.approvalState(id))
+        val done = app.step { approve(listOf(1, 2, 3, 6)) } as AppScreen.Pins
+        assertEquals(Notice.Approved(null, fromLink = false), done.notice)
+        assertEquals("approved", Service.approvalState(id))
+    }
+
+    @Test
+    fun `the log-in page's link opens the approval after the pattern, and this wasn't me holds pushes`() = runBlocking<Unit> {
+        val device = Service.openDevice()
+        val app = app(device)
+        val ana = Service.newCitizen()
+        app.activate(ana)
+        app.lockAll().join()
+        val (id, link) = Service.startApproval(ana)
+        // Locked: the pattern first, then straight to who asks.
+        val unlock = app.step { openApprovalLink(link) } as AppScreen.Unlock
+        assertEquals(ana, unlock.document)
+        val confirm = app.step { unlock(listOf(1, 2, 3, 6)) } as AppScreen.ConfirmApproval
+        assertTrue(confirm.fromLink)
+        val refused = app.step { refuseApproval(notMe = true) } as AppScreen.Pins
+        val notice = refused.notice as Notice.ApprovalRefused
+        assertTrue(notice.fromLink)
+        val held = Duration.between(device.now(), notice.smsUntil)
+        assertTrue(held > Duration.ofMinutes(19) && held <= Duration.ofMinutes(20), "$held")
+        assertEquals("ended", Service.approvalState(id))
+        // The same link again: nothing waits any more.
+        val again = app.step { openApprovalLink(link) } as AppScreen.Pins
+        assertTrue((again.notice as Notice.Said).text.contains("Ningún acceso espera"), "${again.notice}")
+    }
 }

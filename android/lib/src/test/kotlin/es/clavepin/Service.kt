@@ -78,6 +78,18 @@ open class TestService(property: String) {
         return Regex("\"request_id\":\"([^\"]+)\"").find(created)!!.groupValues[1]
     }
 
+    /** "Approve in the app" on the portal; returns the approval's id and the link its QR code holds. */
+    fun startApproval(document: DocumentNumber): Pair<String, String> {
+        val (status, started) = call("POST", "/portal/approvals", """{"document":"$document","contrast":$CONTRAST}""")
+        assertEquals(201, status, started)
+        val id = Regex("\"approval_id\":\"([^\"]+)\"").find(started)!!.groupValues[1]
+        return id to Regex("\"link\":\"([^\"]+)\"").find(started)!!.groupValues[1]
+    }
+
+    /** Where an approval stands: pending, approved, ended or expired. */
+    fun approvalState(id: String): String =
+        Regex("\"state\":\"([a-z]+)\"").find(call("GET", "/portal/approvals/$id").second)!!.groupValues[1]
+
     /** "Access" on the portal. */
     fun verify(requestId: String, code: String, pin: String): Int =
         call("POST", "/portal/pin-requests/$requestId/verify", """{"code":"$code","pin":"$pin"}""").first

@@ -2,6 +2,7 @@ package es.clavepin.app
 
 import android.Manifest
 import android.app.Application
+import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import android.os.Bundle
@@ -43,11 +44,24 @@ class MainActivity : ComponentActivity() {
         ) {
             askNotifications.launch(Manifest.permission.POST_NOTIFICATIONS)
         }
+        if (savedInstanceState == null) openLink(intent)
         setContent {
             ClavePinTheme {
-                ClavePinScreens(model.screens, model.device, keepSecret = ::keepSecret)
+                // Answered from the log-in page's link: back to the browser that opened it.
+                ClavePinScreens(model.screens, model.device, keepSecret = ::keepSecret, answeredFromLink = { moveTaskToBack(true) })
             }
         }
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        openLink(intent)
+    }
+
+    /** The log-in page's link into the app (an app link, verified for the service's host). */
+    private fun openLink(intent: Intent?) {
+        val link = intent?.takeIf { it.action == Intent.ACTION_VIEW }?.data ?: return
+        if (link.scheme == "https" && link.path == "/approve") model.screens.openApprovalLink(link.toString())
     }
 
     /**

@@ -50,6 +50,7 @@ import es.clavepin.ffi.core.FfiConverterTypePushOutcome
 import es.clavepin.ffi.core.FfiConverterTypePushTokenReport
 import es.clavepin.ffi.core.FfiConverterTypeReceivedPin
 import es.clavepin.ffi.core.FfiConverterTypeScreenModel
+import es.clavepin.ffi.core.FfiConverterTypeSignInToApprove
 import es.clavepin.ffi.core.Locale
 import es.clavepin.ffi.core.NotificationContent
 import es.clavepin.ffi.core.PatternException
@@ -58,10 +59,15 @@ import es.clavepin.ffi.core.PushOutcome
 import es.clavepin.ffi.core.PushTokenReport
 import es.clavepin.ffi.core.ReceivedPin
 import es.clavepin.ffi.core.ScreenModel
+import es.clavepin.ffi.core.SignInToApprove
+import es.clavepin.ffi.protocol.ApprovalCode
+import es.clavepin.ffi.protocol.ApprovalCodeException
 import es.clavepin.ffi.protocol.ContrastKind
 import es.clavepin.ffi.protocol.DocumentKind
 import es.clavepin.ffi.protocol.DocumentNumber
 import es.clavepin.ffi.protocol.ErrorCode
+import es.clavepin.ffi.protocol.FfiConverterTypeApprovalCode
+import es.clavepin.ffi.protocol.FfiConverterTypeApprovalCodeError
 import es.clavepin.ffi.protocol.FfiConverterTypeContrastKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentNumber
@@ -98,6 +104,9 @@ import es.clavepin.ffi.core.RustBuffer as RustBufferPushOutcome
 import es.clavepin.ffi.core.RustBuffer as RustBufferPushTokenReport
 import es.clavepin.ffi.core.RustBuffer as RustBufferReceivedPin
 import es.clavepin.ffi.core.RustBuffer as RustBufferScreenModel
+import es.clavepin.ffi.core.RustBuffer as RustBufferSignInToApprove
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferApprovalCode
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferApprovalCodeError
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferContrastKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentNumber
@@ -863,6 +872,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_approve_sign_in(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation_for(
@@ -885,6 +896,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all(
     ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_look_up_approval(
+    ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_notification(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_now(
@@ -896,6 +909,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_pull(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states(
+    ): Int
+    external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_refuse_sign_in(
     ): Int
     external fun uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token(
     ): Int
@@ -978,6 +993,8 @@ internal object UniffiLib {
     ): RustBufferActivationProgress.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_activation_progress_for(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivationProgress.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_approve_sign_in(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`code`: RustBufferApprovalCode.ByValue,`dots`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_cancel_activation_for(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1000,6 +1017,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_lock_all(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_look_up_approval(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`scanned`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_notification(`ptr`: Long,`requestId`: RustBufferRequestId.ByValue,`locale`: RustBufferLocale.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferNotificationContent.ByValue
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_now(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1011,6 +1030,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_pull(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_refresh_states(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,
+    ): Long
+    external fun uniffi_clavepin_ffi_fn_method_clavepindevice_refuse_sign_in(`ptr`: Long,`document`: RustBufferDocumentNumber.ByValue,`code`: RustBufferApprovalCode.ByValue,`notMe`: Byte,
     ): Long
     external fun uniffi_clavepin_ffi_fn_method_clavepindevice_register_push_token(`ptr`: Long,`platform`: RustBufferPushPlatform.ByValue,`token`: RustBuffer.ByValue,
     ): Long
@@ -1079,6 +1100,8 @@ internal object UniffiLib {
     external fun uniffi_clavepin_ffi_fn_method_screenobserver_on_error(`ptr`: Long,`error`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_clavepin_ffi_fn_method_activationerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_clavepin_ffi_fn_method_approvalerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_clavepin_ffi_fn_method_pinserror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1258,6 +1281,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_activation_progress_for() and 0xFFFF) != 52493) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_approve_sign_in() and 0xFFFF) != 47776) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_cancel_activation() and 0xFFFF) != 20134) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1291,6 +1317,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_lock_all() and 0xFFFF) != 57750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_look_up_approval() and 0xFFFF) != 42041) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_notification() and 0xFFFF) != 10168) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1307,6 +1336,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_refresh_states() and 0xFFFF) != 31796) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_refuse_sign_in() and 0xFFFF) != 11685) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_clavepin_ffi_checksum_method_clavepindevice_register_push_token() and 0xFFFF) != 7593) {
@@ -2320,6 +2352,12 @@ public interface ClavePinDeviceInterface {
     fun `activationProgressFor`(`document`: DocumentNumber): ActivationProgress
     
     /**
+     * Approves the sign-in with the pattern drawn again (checked as an unlock is);
+     * the log-in page goes on by itself.
+     */
+    suspend fun `approveSignIn`(`document`: DocumentNumber, `code`: ApprovalCode, `dots`: kotlin.ByteArray)
+    
+    /**
      * Abandons the newest activation waiting for its code.
      */
     fun `cancelActivation`()
@@ -2379,6 +2417,13 @@ public interface ClavePinDeviceInterface {
     fun `lockAll`()
     
     /**
+     * What a scanned QR code (the link it holds) or a typed code is for: the site
+     * and when it asked. Show both, and the time left, before asking for the
+     * pattern. Needs the citizen unlocked.
+     */
+    suspend fun `lookUpApproval`(`document`: DocumentNumber, `scanned`: kotlin.String): SignInToApprove
+    
+    /**
      * The notification for a stored PIN, by its state now.
      */
     fun `notification`(`requestId`: RequestId, `locale`: Locale): NotificationContent
@@ -2410,6 +2455,12 @@ public interface ClavePinDeviceInterface {
      * Refreshes the states of live PINs (a PIN used on the portal shows as used).
      */
     suspend fun `refreshStates`(`document`: DocumentNumber)
+    
+    /**
+     * Refuses the sign-in; with `not_me`, also "this wasn't me" (PINs then go by
+     * SMS until the instant returned, on the service's clock).
+     */
+    suspend fun `refuseSignIn`(`document`: DocumentNumber, `code`: ApprovalCode, `notMe`: kotlin.Boolean): Timestamp?
     
     /**
      * Keeps the push token the platform handed the app (FCM's `onNewToken`, APNs'
@@ -2635,6 +2686,35 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
+     * Approves the sign-in with the pattern drawn again (checked as an unlock is);
+     * the log-in page goes on by itself.
+     */
+    @Throws(ApprovalException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `approveSignIn`(`document`: DocumentNumber, `code`: ApprovalCode, `dots`: kotlin.ByteArray) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_approve_sign_in(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterTypeApprovalCode.lower(`code`),
+        FfiConverterByteArray.lower(`dots`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ApprovalException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Abandons the newest activation waiting for its code.
      */
     @Throws(ActivationException::class)override fun `cancelActivation`()
@@ -2852,6 +2932,34 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
 
     
     /**
+     * What a scanned QR code (the link it holds) or a typed code is for: the site
+     * and when it asked. Show both, and the time left, before asking for the
+     * pattern. Needs the citizen unlocked.
+     */
+    @Throws(ApprovalException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `lookUpApproval`(`document`: DocumentNumber, `scanned`: kotlin.String) : SignInToApprove {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_look_up_approval(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterString.lower(`scanned`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSignInToApprove.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSignInToApprove.lift(it) },
+        // Error FFI converter
+        ApprovalException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * The notification for a stored PIN, by its state now.
      */
     @Throws(PinsException::class)override fun `notification`(`requestId`: RequestId, `locale`: Locale): NotificationContent {
@@ -2972,6 +3080,34 @@ open class ClavePinDevice: Disposable, AutoCloseable, ClavePinDeviceInterface
         
         // Error FFI converter
         PinsException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Refuses the sign-in; with `not_me`, also "this wasn't me" (PINs then go by
+     * SMS until the instant returned, on the service's clock).
+     */
+    @Throws(ApprovalException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refuseSignIn`(`document`: DocumentNumber, `code`: ApprovalCode, `notMe`: kotlin.Boolean) : Timestamp? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_clavepin_ffi_fn_method_clavepindevice_refuse_sign_in(
+                uniffiHandle,
+                
+        FfiConverterTypeDocumentNumber.lower(`document`),
+        FfiConverterTypeApprovalCode.lower(`code`),
+        FfiConverterBoolean.lower(`notMe`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_clavepin_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_clavepin_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeTimestamp.lift(it) },
+        // Error FFI converter
+        ApprovalException.ErrorHandler,
     )
     }
 
@@ -5049,6 +5185,311 @@ public object FfiConverterTypeActivationError : FfiConverterRustBuffer<Activatio
 
 
 
+
+
+/**
+ * Why approving or refusing a sign-in failed.
+ */
+sealed class ApprovalException: kotlin.Exception() {
+    
+    /**
+     * What was scanned or typed is not an approval code.
+     */
+    class InvalidCode(
+        
+        /**
+         * The rule broken.
+         */
+        val `reason`: ApprovalCodeException, 
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "reason=${ `reason` }, explanation=${ `explanation` }"
+    }
+    
+    /**
+     * No sign-in waits with this code: wrong, answered or replaced, or expired.
+     */
+    class NoSuchSignIn(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The citizen is locked: ask for the pattern.
+     */
+    class Locked(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The pattern drawn to approve: not one, wrong (with the tries left), too soon,
+     * or the tenth wrong one, which wiped the activation. As when unlocking.
+     */
+    class Pattern(
+        
+        /**
+         * What the pattern met.
+         */
+        val `error`: UnlockException
+        ) : ApprovalException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+    /**
+     * The citizen is not on this device.
+     */
+    class UnknownCitizen(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * Another device was activated for the citizen.
+     */
+    class DeviceReplaced(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * This device was removed for the citizen.
+     */
+    class DeviceRemoved(
+        
+        /**
+         * What to tell the citizen.
+         */
+        val `explanation`: kotlin.String
+        ) : ApprovalException() {
+        override val message
+            get() = "explanation=${ `explanation` }"
+    }
+    
+    /**
+     * The service: offline, refused, or an odd answer.
+     */
+    class Network(
+        
+        /**
+         * What happened.
+         */
+        val `error`: NetworkException
+        ) : ApprovalException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+    /**
+     * The phone's storage or key store.
+     */
+    class Platform(
+        
+        /**
+         * What happened.
+         */
+        val `error`: PlatformException
+        ) : ApprovalException() {
+        override val message
+            get() = "error=${ `error` }"
+    }
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_clavepin_ffi_fn_method_approvalerror_uniffi_trait_display(FfiConverterTypeApprovalError.lower(this),
+        _status)
+}
+    )
+    }
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ApprovalException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ApprovalException = FfiConverterTypeApprovalError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalError : FfiConverterRustBuffer<ApprovalException> {
+    override fun read(buf: ByteBuffer): ApprovalException {
+        
+
+        return when(buf.getInt()) {
+            1 -> ApprovalException.InvalidCode(
+                FfiConverterTypeApprovalCodeError.read(buf),
+                FfiConverterString.read(buf),
+                )
+            2 -> ApprovalException.NoSuchSignIn(
+                FfiConverterString.read(buf),
+                )
+            3 -> ApprovalException.Locked(
+                FfiConverterString.read(buf),
+                )
+            4 -> ApprovalException.Pattern(
+                FfiConverterTypeUnlockError.read(buf),
+                )
+            5 -> ApprovalException.UnknownCitizen(
+                FfiConverterString.read(buf),
+                )
+            6 -> ApprovalException.DeviceReplaced(
+                FfiConverterString.read(buf),
+                )
+            7 -> ApprovalException.DeviceRemoved(
+                FfiConverterString.read(buf),
+                )
+            8 -> ApprovalException.Network(
+                FfiConverterTypeNetworkError.read(buf),
+                )
+            9 -> ApprovalException.Platform(
+                FfiConverterTypePlatformError.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ApprovalException): ULong {
+        return when(value) {
+            is ApprovalException.InvalidCode -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeApprovalCodeError.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.NoSuchSignIn -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.Locked -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.Pattern -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeUnlockError.allocationSize(value.`error`)
+            )
+            is ApprovalException.UnknownCitizen -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.DeviceReplaced -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.DeviceRemoved -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`explanation`)
+            )
+            is ApprovalException.Network -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypeNetworkError.allocationSize(value.`error`)
+            )
+            is ApprovalException.Platform -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterTypePlatformError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ApprovalException, buf: ByteBuffer) {
+        when(value) {
+            is ApprovalException.InvalidCode -> {
+                buf.putInt(1)
+                FfiConverterTypeApprovalCodeError.write(value.`reason`, buf)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.NoSuchSignIn -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.Locked -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.Pattern -> {
+                buf.putInt(4)
+                FfiConverterTypeUnlockError.write(value.`error`, buf)
+                Unit
+            }
+            is ApprovalException.UnknownCitizen -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.DeviceReplaced -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.DeviceRemoved -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`explanation`, buf)
+                Unit
+            }
+            is ApprovalException.Network -> {
+                buf.putInt(8)
+                FfiConverterTypeNetworkError.write(value.`error`, buf)
+                Unit
+            }
+            is ApprovalException.Platform -> {
+                buf.putInt(9)
+                FfiConverterTypePlatformError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
 /**
  * The state of a document field while the citizen types.
  */
@@ -6363,6 +6804,38 @@ public object FfiConverterOptionalTypeDocumentNumber: FfiConverterRustBuffer<Doc
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeTimestamp: FfiConverterRustBuffer<Timestamp?> {
+    override fun read(buf: ByteBuffer): Timestamp? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: Timestamp?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Timestamp?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTimestamp.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -6551,6 +7024,8 @@ public object FfiConverterSequenceTypeActivationProgress: FfiConverterRustBuffer
 
 
 
+
+
 object PatternExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<PatternException> {
     override fun lift(error_buf: RustBuffer.ByValue): PatternException =
         es.clavepin.ffi.core.PatternException.ErrorHandler.lift(
@@ -6563,6 +7038,19 @@ object PatternExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<P
 }
 
 
+
+
+
+object ApprovalCodeExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<ApprovalCodeException> {
+    override fun lift(error_buf: RustBuffer.ByValue): ApprovalCodeException =
+        es.clavepin.ffi.protocol.ApprovalCodeException.ErrorHandler.lift(
+            RustBufferApprovalCodeError.ByValue().apply {
+                capacity = error_buf.capacity
+                len = error_buf.len
+                data = error_buf.data
+            }
+        )
+}
 
 
 
@@ -6582,6 +7070,8 @@ object IdentityExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<
             }
         )
 }
+
+
 
 
 

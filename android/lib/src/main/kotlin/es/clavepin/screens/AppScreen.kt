@@ -5,6 +5,7 @@ import es.clavepin.RequestId
 import es.clavepin.ffi.core.ActivationProgress
 import es.clavepin.ffi.core.CitizenSummary
 import es.clavepin.ffi.core.PinView
+import es.clavepin.ffi.core.SignInToApprove
 import java.time.Instant
 
 /**
@@ -52,6 +53,27 @@ sealed interface AppScreen {
      * the old one at once; after a reinstall on the same phone, activate the same way.
      */
     data object NewPhone : AppScreen
+
+    /**
+     * "Approve a sign-in": the shell scans the log-in page's QR code (or the citizen
+     * types its code) and passes the text to `submitApprovalCode`; [error] when the last
+     * one found nothing.
+     */
+    data class ScanApproval(val document: DocumentNumber, val error: String? = null) : AppScreen
+
+    /**
+     * Who asks ([SignInToApprove.site], null for the Cl@ve portal itself) and until
+     * when: the pattern drawn again approves; "Refuse" and "This wasn't me" end it.
+     * [fromLink] when the log-in page's link opened the app: once answered, the shell
+     * goes back to the browser. Instants are on the service's clock.
+     */
+    data class ConfirmApproval(
+        val document: DocumentNumber,
+        val request: SignInToApprove,
+        val fromLink: Boolean,
+        val error: String? = null,
+        val retryAt: Instant? = null,
+    ) : AppScreen
 }
 
 /** Which field an identity error is shown beside; null for the form as a whole. */
@@ -73,6 +95,18 @@ sealed interface Notice {
      * on the phone's (less `clockOffsetSecs()`), as the SMS code's expiry is.
      */
     data class NotMeReported(val requestId: RequestId, val smsUntil: Instant) : Notice
+
+    /**
+     * The sign-in at [site] (null: the Cl@ve portal) was approved, and the log-in page
+     * goes on by itself; [fromLink]: the shell goes back to the browser.
+     */
+    data class Approved(val site: String?, val fromLink: Boolean) : Notice
+
+    /** The sign-in was refused; with [smsUntil], "this wasn't me" was taken too. */
+    data class ApprovalRefused(val smsUntil: Instant?, val fromLink: Boolean) : Notice
+
+    /** The log-in page's link opened the app, and several citizens are here: choose whose sign-in it is. */
+    data object ChooseWhoApproves : Notice
 
     /** The core's words. */
     data class Said(val text: String) : Notice

@@ -4,6 +4,7 @@ import es.clavepin.DocumentNumber
 import es.clavepin.RequestId
 import es.clavepin.explanation
 import es.clavepin.ffi.ActivationException
+import es.clavepin.ffi.ApprovalException
 import es.clavepin.ffi.ClavePinDevice
 import es.clavepin.ffi.PinsException
 import es.clavepin.ffi.UnlockException
@@ -47,6 +48,9 @@ class CitizenApp(
     private val working = MutableStateFlow(false)
     private val turn = Mutex()
 
+    /** The log-in page's link that opened the app, until the citizen it is for is unlocked. */
+    private var pendingLink: String? = null
+
     val screen: StateFlow<AppScreen> = current.asStateFlow()
     val busy: StateFlow<Boolean> = working.asStateFlow()
 
@@ -85,6 +89,7 @@ class CitizenApp(
             when {
                 citizen == null -> device.activationProgressFor(document).toScreen()
                 citizen.state == CitizenState.NEEDS_PATTERN -> AppScreen.NewPattern(document)
+                citizen.unlocked && pendingLink != null -> lookUp(document, pendingLink!!, fromLink = true)
                 citizen.unlocked -> AppScreen.Pins(document)
                 else -> AppScreen.Unlock(document)
             }
@@ -144,7 +149,7 @@ class CitizenApp(
         val asked = current.value as? AppScreen.Unlock ?: return@act current.value
         try {
             device.unlock(asked.document, dots.toPattern())
-            AppScreen.Pins(asked.document)
+            pendingLink?.let { link -> lookUp(asked.document, link, fromLink = true) } ?: AppScreen.Pins(asked.document)
         } catch (e: UnlockException.WrongPattern) {
             asked.copy(error = e.explanation, retryAt = retryAt(e.waitSecs))
         } catch (e: UnlockException.Wait) {
@@ -171,6 +176,8 @@ class CitizenApp(
                     is AppScreen.Pins -> AppScreen.Unlock(shown.document)
                     is AppScreen.History -> AppScreen.Unlock(shown.document)
                     is AppScreen.ChangePattern -> AppScreen.Unlock(shown.document)
+                    is AppScreen.ScanApproval -> AppScreen.Unlock(shown.document)
+                    is AppScreen.ConfirmApproval -> AppScreen.Unlock(shown.document)
                     else -> shown
                 }
             }
@@ -236,6 +243,83 @@ class CitizenApp(
     /** "Moving to a new phone": what happens to this one. */
     fun newPhone(): Job? = act { AppScreen.NewPhone }
 
+    /** "Approve a sign-in" on an unlocked citizen's PIN screen: scan or type the log-in page's code. */
+    fun approveSignIn(document: DocumentNumber): Job? = act { AppScreen.ScanApproval(document) }
+
+    /** What the scanner read (the link the QR code holds) or the citizen typed. */
+    fun submitApprovalCode(scanned: String): Job? = act {
+        val asked = current.value as? AppScreen.ScanApproval ?: return@act current.value
+        lookUp(asked.document, scanned, fromLink = false)
+    }
+
+    /**
+     * The log-in page's link opened the app (app link): the sign-in is for the one
+     * citizen here, unlocked first; with several, the home screen asks whose it is and
+     * the link waits for that citizen's pattern.
+     */
+    fun openApprovalLink(link: String): Job? = act {
+        val citizens = try {
+            device.citizens().filter { it.state == CitizenState.ACTIVE }
+        } catch (e: PinsException) {
+            return@act homeScreen(Notice.Said(e.explanation))
+        }
+        pendingLink = link
+        when {
+            citizens.size != 1 -> homeScreen(Notice.ChooseWhoApproves)
+            citizens[0].unlocked -> lookUp(citizens[0].document, link, fromLink = true)
+            else -> AppScreen.Unlock(citizens[0].document)
+        }
+    }
+
+    /** Approves with the pattern drawn again: a tap alone approves nothing. */
+    fun approve(dots: List<Int>): Job? = act {
+        val asked = current.value as? AppScreen.ConfirmApproval ?: return@act current.value
+        try {
+            device.approveSignIn(asked.document, asked.request.code, dots.toPattern())
+            AppScreen.Pins(asked.document, Notice.Approved(asked.request.site, asked.fromLink))
+        } catch (e: ApprovalException.Pattern) {
+            when (val met = e.error) {
+                is UnlockException.WrongPattern -> asked.copy(error = met.explanation, retryAt = retryAt(met.waitSecs))
+                is UnlockException.Wait -> asked.copy(error = met.explanation, retryAt = retryAt(met.waitSecs))
+                is UnlockException.Wiped -> homeScreen(Notice.Said(met.explanation))
+                else -> asked.copy(error = met.explanation)
+            }
+        } catch (e: ApprovalException) {
+            approvalEnded(asked.document, e) ?: asked.copy(error = e.explanation)
+        }
+    }
+
+    /** "Refuse", or with [notMe] "This wasn't me": the log-in page goes back to "Obtain PIN". */
+    fun refuseApproval(notMe: Boolean): Job? = act {
+        val asked = current.value as? AppScreen.ConfirmApproval ?: return@act current.value
+        try {
+            val smsUntil = device.refuseSignIn(asked.document, asked.request.code, notMe)
+            AppScreen.Pins(asked.document, Notice.ApprovalRefused(smsUntil, asked.fromLink))
+        } catch (e: ApprovalException) {
+            approvalEnded(asked.document, e) ?: asked.copy(error = e.explanation)
+        }
+    }
+
+    private suspend fun lookUp(document: DocumentNumber, scanned: String, fromLink: Boolean): AppScreen {
+        pendingLink = null
+        return try {
+            AppScreen.ConfirmApproval(document, device.lookUpApproval(document, scanned), fromLink)
+        } catch (e: ApprovalException.Locked) {
+            if (fromLink) pendingLink = scanned
+            AppScreen.Unlock(document, e.explanation)
+        } catch (e: ApprovalException) {
+            approvalEnded(document, e) ?: AppScreen.ScanApproval(document, e.explanation)
+        }
+    }
+
+    /** The screen after an answer that cannot be retried here; null when it can. */
+    private fun approvalEnded(document: DocumentNumber, e: ApprovalException): AppScreen? = when (e) {
+        is ApprovalException.NoSuchSignIn -> AppScreen.Pins(document, Notice.Said(e.explanation))
+        is ApprovalException.DeviceReplaced, is ApprovalException.DeviceRemoved,
+        is ApprovalException.UnknownCitizen -> homeScreen(Notice.Said(e.explanation))
+        else -> null
+    }
+
     /** Stops an activation that waits for its SMS code. */
     fun cancelActivation(document: DocumentNumber): Job? = act {
         try {
@@ -251,6 +335,11 @@ class CitizenApp(
         when (val shown = current.value) {
             is AppScreen.History -> AppScreen.Pins(shown.document)
             is AppScreen.ChangePattern -> AppScreen.Pins(shown.document)
+            is AppScreen.ScanApproval -> AppScreen.Pins(shown.document)
+            is AppScreen.ConfirmApproval -> {
+                pendingLink = null
+                AppScreen.Pins(shown.document)
+            }
             else -> homeScreen()
         }
     }

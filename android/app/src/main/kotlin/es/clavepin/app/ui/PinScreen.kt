@@ -136,6 +136,9 @@ fun PinScreen(shown: AppScreen.Pins, device: ClavePinDevice, screens: CitizenApp
             }
         }
         said?.let { Text(it, modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }) }
+        OutlinedButton(onClick = { screens.approveSignIn(shown.document) }, modifier = Modifier.fillMaxWidth()) {
+            Text(stringResource(R.string.pins_approve))
+        }
         OutlinedButton(onClick = { screens.history(shown.document) }, modifier = Modifier.fillMaxWidth()) {
             Text(stringResource(R.string.pins_history))
         }

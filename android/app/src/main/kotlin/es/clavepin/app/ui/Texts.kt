@@ -52,6 +52,10 @@ fun text(notice: Notice, device: ClavePinDevice): String = when (notice) {
     )
     Notice.PatternChanged -> stringResource(R.string.notice_pattern_changed)
     is Notice.NotMeReported -> stringResource(R.string.notice_not_me, phoneTime(notice.smsUntil, device))
+    is Notice.Approved -> stringResource(R.string.notice_approved, notice.site ?: stringResource(R.string.approve_portal))
+    is Notice.ApprovalRefused -> notice.smsUntil?.let { stringResource(R.string.notice_approval_not_me, phoneTime(it, device)) }
+        ?: stringResource(R.string.notice_approval_refused)
+    Notice.ChooseWhoApproves -> stringResource(R.string.notice_choose_who_approves)
     is Notice.Said -> notice.text
 }
 

@@ -30,8 +30,10 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import es.clavepin.ffi.protocol.ApprovalCode
 import es.clavepin.ffi.protocol.DocumentKind
 import es.clavepin.ffi.protocol.DocumentNumber
+import es.clavepin.ffi.protocol.FfiConverterTypeApprovalCode
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentKind
 import es.clavepin.ffi.protocol.FfiConverterTypeDocumentNumber
 import es.clavepin.ffi.protocol.FfiConverterTypePinState
@@ -42,6 +44,7 @@ import es.clavepin.ffi.protocol.PinState
 import es.clavepin.ffi.protocol.RequestId
 import es.clavepin.ffi.protocol.SecretText
 import es.clavepin.ffi.protocol.Timestamp
+import es.clavepin.ffi.protocol.RustBuffer as RustBufferApprovalCode
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentKind
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferDocumentNumber
 import es.clavepin.ffi.protocol.RustBuffer as RustBufferPinState
@@ -1713,6 +1716,69 @@ public object FfiConverterTypeScreenModel: FfiConverterRustBuffer<ScreenModel> {
 
 
 /**
+ * A sign-in waiting for the citizen's answer, as the app shows it.
+ */
+data class SignInToApprove (
+    /**
+     * The code it was found by, to answer with.
+     */
+    var `code`: ApprovalCode
+    , 
+    /**
+     * The site the citizen is signing in to; `None` for the Cl@ve portal itself.
+     */
+    var `site`: kotlin.String?
+    , 
+    /**
+     * When the log-in page asked (the service's clock).
+     */
+    var `requestedAt`: Timestamp
+    , 
+    /**
+     * When the approval ends unanswered.
+     */
+    var `expiresAt`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignInToApprove: FfiConverterRustBuffer<SignInToApprove> {
+    override fun read(buf: ByteBuffer): SignInToApprove {
+        return SignInToApprove(
+            FfiConverterTypeApprovalCode.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignInToApprove) = (
+            FfiConverterTypeApprovalCode.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`site`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`requestedAt`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`)
+    )
+
+    override fun write(value: SignInToApprove, buf: ByteBuffer) {
+            FfiConverterTypeApprovalCode.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`site`, buf)
+            FfiConverterTypeTimestamp.write(value.`requestedAt`, buf)
+            FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
+    }
+}
+
+
+
+/**
  * Which activation screen comes next.
  */
 sealed class ActivationProgress {
@@ -2542,6 +2608,8 @@ public object FfiConverterSequenceTypeDocumentNumber: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
 
 
 

@@ -1091,6 +1091,80 @@ public object FfiConverterTypeActivationCodeError : FfiConverterRustBuffer<Activ
 
 
 /**
+ * Why a typed or scanned approval code was refused.
+ */
+sealed class ApprovalCodeException: kotlin.Exception() {
+    
+    class WrongLength(
+        ) : ApprovalCodeException() {
+        override val message
+            get() = ""
+    }
+    
+    class InvalidCharacter(
+        ) : ApprovalCodeException() {
+        override val message
+            get() = ""
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ApprovalCodeException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ApprovalCodeException = FfiConverterTypeApprovalCodeError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalCodeError : FfiConverterRustBuffer<ApprovalCodeException> {
+    override fun read(buf: ByteBuffer): ApprovalCodeException {
+        
+
+        return when(buf.getInt()) {
+            1 -> ApprovalCodeException.WrongLength()
+            2 -> ApprovalCodeException.InvalidCharacter()
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ApprovalCodeException): ULong {
+        return when(value) {
+            is ApprovalCodeException.WrongLength -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is ApprovalCodeException.InvalidCharacter -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: ApprovalCodeException, buf: ByteBuffer) {
+        when(value) {
+            is ApprovalCodeException.WrongLength -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ApprovalCodeException.InvalidCharacter -> {
+                buf.putInt(2)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
+
+/**
  * Why a typed code was refused.
  */
 sealed class CodeException: kotlin.Exception() {
@@ -1398,6 +1472,15 @@ enum class ErrorCode {
      * The SMS for this request was already sent as often as allowed.
      */
     SMS_LIMIT,
+    /**
+     * No sign-in waits for approval with this code: it is wrong, was answered or
+     * replaced, or its 5 minutes are over.
+     */
+    UNKNOWN_APPROVAL,
+    /**
+     * (portal API) The approval still waits for the app's answer.
+     */
+    APPROVAL_PENDING,
     /**
      * (operator API) A census load would change a registered citizen's contrast data
      * without `change_registered`.
@@ -2051,6 +2134,42 @@ public object FfiConverterTypePushPlatform: FfiConverterRustBuffer<PushPlatform>
 }
 
 
+
+
+
+
+
+public typealias ApprovalCode = es.clavepin.ApprovalCode
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalCode: FfiConverter<ApprovalCode, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): ApprovalCode {
+        val builtinValue = FfiConverterString.lift(value)
+        return es.clavepin.ApprovalCode(builtinValue)
+    }
+
+    override fun lower(value: ApprovalCode): RustBuffer.ByValue {
+        val builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): ApprovalCode {
+        val builtinValue = FfiConverterString.read(buf)
+        return es.clavepin.ApprovalCode(builtinValue)
+    }
+
+    override fun allocationSize(value: ApprovalCode): ULong {
+        val builtinValue = value.value
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: ApprovalCode, buf: ByteBuffer) {
+        val builtinValue = value.value
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
 
 
 
