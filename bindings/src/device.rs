@@ -359,7 +359,7 @@ impl ClavePinDevice {
         document: DocumentNumber,
         scanned: String,
     ) -> Result<SignInToApprove, ApprovalError> {
-        let code = ApprovalCode::from_scan(&scanned).map_err(|e| self.approving()(e.into()))?;
+        let code = self.device.read_approval_code(&scanned).map_err(self.approving())?;
         self.device.look_up_approval(document.as_str(), &code).await.map_err(self.approving())
     }
 

@@ -21,6 +21,8 @@ pub enum ApprovalCodeError {
     WrongLength,
     #[error("the approval code has no such character; check it against the log-in page")]
     InvalidCharacter,
+    #[error("this link is not the Cl@ve PIN service's: approve only on the log-in page you opened")]
+    OtherService,
 }
 
 /// An approval's code. Secret until used: zeroised, never printed whole.
@@ -46,11 +48,18 @@ impl ApprovalCode {
         Ok(Self(out))
     }
 
-    /// A code as the app reads it: the link a QR code holds (`https://…/approve?code=…`,
-    /// the same the phone's link opens) or the code typed.
-    pub fn from_scan(text: &str) -> Result<Self, ApprovalCodeError> {
+    /// A code as the app reads it: the code typed, or the link a QR code holds (the
+    /// same the phone's link opens), which must be `{service}/approve?…code=…` for the
+    /// service the app uses: a link to anywhere else is someone else's.
+    pub fn from_scan(text: &str, service: &str) -> Result<Self, ApprovalCodeError> {
         let text = text.trim();
-        let Some((_, query)) = text.split_once('?') else { return Self::parse(text) };
+        if !text.contains("://") {
+            return Self::parse(text);
+        }
+        let prefix = format!("{}/approve?", service.trim_end_matches('/'));
+        let ours = text.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(&prefix));
+        let query =
+            text.get(prefix.len()..).filter(|_| ours).ok_or(ApprovalCodeError::OtherService)?;
         let query = query.split('#').next().unwrap_or_default();
         let code = query.split('&').find_map(|pair| pair.strip_prefix("code="));
         Self::parse(code.ok_or(ApprovalCodeError::WrongLength)?)
@@ -125,17 +134,27 @@ mod tests {
     }
 
     #[test]
-    fn a_scanned_link_gives_its_code() {
+    fn a_scanned_link_gives_its_code_if_it_is_the_services() {
+        let service = "https://pin.example.es/";
         let want = ApprovalCode::parse("ABCDEFGH").ok();
         for scanned in [
             "https://pin.example.es/approve?code=ABCDEFGH",
-            "https://pin.example.es/approve?lang=es&code=abcdefgh#top",
+            "HTTPS://PIN.EXAMPLE.ES/approve?lang=es&code=abcdefgh#top",
             " ABCD-EFGH ",
         ] {
-            assert_eq!(ApprovalCode::from_scan(scanned).ok(), want, "{scanned}");
+            assert_eq!(ApprovalCode::from_scan(scanned, service).ok(), want, "{scanned}");
         }
-        for bad in ["https://pin.example.es/approve?lang=es", "https://x/approve?code=ABC"] {
-            assert_eq!(ApprovalCode::from_scan(bad), Err(ApprovalCodeError::WrongLength), "{bad}");
+        for (bad, why) in [
+            ("https://pin.example.es/approve?lang=es", ApprovalCodeError::WrongLength),
+            ("https://pin.example.es/approve?code=ABC", ApprovalCodeError::WrongLength),
+            (
+                "https://pin.example.es.evil.example/approve?code=ABCDEFGH",
+                ApprovalCodeError::OtherService,
+            ),
+            ("https://evil.example/approve?code=ABCDEFGH", ApprovalCodeError::OtherService),
+            ("https://pin.example.es/other?code=ABCDEFGH", ApprovalCodeError::OtherService),
+        ] {
+            assert_eq!(ApprovalCode::from_scan(bad, service), Err(why), "{bad}");
         }
     }
 

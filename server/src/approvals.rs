@@ -6,8 +6,10 @@
 //! pushed, so there is nothing to tire the citizen into accepting.
 //!
 //! At most one approval is pending per citizen, and it is the only live way in: a
-//! new approval ends the citizen's live PIN, a new PIN ends the pending approval.
-//! Wrong codes are counted on the approval; the fifth ends it.
+//! new approval ends the citizen's live PIN, a new PIN ends the pending approval (or
+//! an approved one not yet used). The PIN's throttling and push cap apply to starting
+//! one. Wrong codes are counted on the approval; the fifth ends it. An approval is
+//! used only while the device that approved it is the citizen's active device.
 
 use chrono::TimeDelta;
 use clavepin_protocol::wire::{
@@ -22,10 +24,10 @@ use crate::db::devices::Device;
 use crate::db::{StoreError, StoreResult};
 use crate::error::{Fault, PinError, PinResult};
 use crate::ids::random_id;
-use crate::pins::{Issuer, PUSH_HOLD};
+use crate::pins::{Issuer, PUSH_HOLD, throttle};
 use crate::registry;
 use crate::store::Store;
-use crate::time::{from_millis, millis};
+use crate::time::{from_millis, millis, retry_after_secs};
 
 /// An approval waits 5 minutes for the app.
 pub const APPROVAL_LIFE: TimeDelta = TimeDelta::minutes(5);
@@ -53,6 +55,19 @@ pub struct Started {
 pub fn start(tx: &dyn Store, claim: &IdentityClaim, issuer: Issuer<'_>) -> PinResult<Started> {
     registry::registered_citizen(tx, claim)?;
     let document = claim.document();
+    let now = issuer.now;
+    // The PIN's limits hold here too: a citizen whose PINs wait or are locked after
+    // wrong ones does not get in this way meanwhile, and approvals are capped as PIN
+    // requests are (each one ends the citizen's live PIN, so a flood would lock them out).
+    throttle::check_not_throttled(tx, &document, now)?;
+    let window = tx.push_window(&document)?;
+    let since = millis(now - throttle::PUSH_CAP_WINDOW).max(window.last_sign_in_at);
+    let (recent, oldest) = tx.approvals_since(document.as_str(), since)?;
+    if recent >= throttle::PUSH_CAP {
+        return Err(PinError::TooManyPins {
+            retry_after_secs: retry_after_secs(oldest, throttle::PUSH_CAP_WINDOW, now),
+        });
+    }
     if tx.active_device(&document)?.is_none() {
         return Err(PinError::AppNotActivated);
     }
@@ -106,6 +121,9 @@ pub fn look_up(
     now: Timestamp,
     keys: &crate::keys::ServiceKeys,
 ) -> PinResult<PinResult<ApprovalRequest>> {
+    if !is_active(tx, device)? {
+        return Ok(Err(PinError::UnknownApproval));
+    }
     let approval = match pending_matching(tx, &device.document, code, now, keys)? {
         Ok(approval) => approval,
         Err(refused) => return Ok(Err(refused)),
@@ -123,7 +141,11 @@ pub fn decide(
     now: Timestamp,
     keys: &crate::keys::ServiceKeys,
 ) -> PinResult<PinResult<ApprovalDecided>> {
-    if let Some(earlier) = tx.latest_approval(device.document.as_str())?
+    if !is_active(tx, device)? {
+        return Ok(Err(PinError::UnknownApproval));
+    }
+    let earlier = tx.latest_approval(device.document.as_str())?;
+    if let Some(earlier) = &earlier
         && earlier.device_id.as_deref() == Some(device.id.as_str())
         && answered_as(&earlier.state, answer.decision)
         && keys.keyed_hash_matches(
@@ -135,9 +157,20 @@ pub fn decide(
     {
         return Ok(Ok(decided(tx, &device.document, answer.decision)?));
     }
-    let approval = match pending_matching(tx, &device.document, &answer.code, now, keys)? {
-        Ok(approval) => approval,
-        Err(refused) => return Ok(Err(refused)),
+    // Approved by mistake and not used yet: "this wasn't me" still withdraws it.
+    let withdrawn = earlier.filter(|e| {
+        e.state == "approved"
+            && answer.decision == ApprovalDecision::NotMe
+            && e.device_id.as_deref() == Some(device.id.as_str())
+            && millis(now) < e.expires_at + COLLECT_GRACE.num_milliseconds()
+            && keys.keyed_hash_matches(CODE_PURPOSE, &e.id, answer.code.expose(), &e.code_hash)
+    });
+    let approval = match withdrawn {
+        Some(approval) => approval,
+        None => match pending_matching(tx, &device.document, &answer.code, now, keys)? {
+            Ok(approval) => approval,
+            Err(refused) => return Ok(Err(refused)),
+        },
     };
     let state = decided_state(answer.decision);
     if !tx.decide_approval(&approval.id, state, &device.id, millis(now))? {
@@ -170,6 +203,11 @@ pub fn complete(tx: &dyn Store, id: &str, now: Timestamp) -> PinResult<Option<Ac
     let Some(approval) = tx.approval(id)? else { return Ok(None) };
     let document =
         DocumentNumber::parse(&approval.document).map_err(|_| StoreError::Corrupt("approval"))?;
+    // Approved by a device that has since been replaced or removed: not any more.
+    let active = tx.active_device(&document)?.map(|d| d.id);
+    if active.is_none() || active != approval.device_id {
+        return Ok(None);
+    }
     if !tx.use_approval(id, document.as_str(), millis(now))? {
         return Ok(None);
     }
@@ -189,19 +227,24 @@ fn pending_matching(
     now: Timestamp,
     keys: &crate::keys::ServiceKeys,
 ) -> PinResult<PinResult<ApprovalRow>> {
-    let Some(approval) = tx.latest_approval(document.as_str())? else {
+    let Some(approval) = tx.pending_approval(document.as_str())? else {
         return Ok(Err(PinError::UnknownApproval));
     };
-    if approval.state != "pending" || millis(now) >= approval.expires_at {
+    if millis(now) >= approval.expires_at {
         return Ok(Err(PinError::UnknownApproval));
     }
     if !keys.keyed_hash_matches(CODE_PURPOSE, &approval.id, code.expose(), &approval.code_hash) {
-        let wrong = approval.wrong_codes + 1;
-        tx.count_wrong_code(&approval.id, wrong >= WRONG_CODES_ALLOWED)?;
-        tracing::info!(document = %document.masked(), wrong, "wrong approval code");
+        tx.count_wrong_code(&approval.id, WRONG_CODES_ALLOWED)?;
+        tracing::info!(document = %document.masked(), "wrong approval code");
         return Ok(Err(PinError::UnknownApproval));
     }
     Ok(Ok(approval))
+}
+
+/// Whether `device` is still its citizen's active device, in this transaction: the
+/// signature was checked before it began.
+fn is_active(tx: &dyn Store, device: &Device) -> PinResult<bool> {
+    Ok(tx.active_device(&device.document)?.is_some_and(|d| d.id == device.id))
 }
 
 fn request_of(approval: &ApprovalRow) -> ApprovalRequest {

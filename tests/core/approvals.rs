@@ -8,14 +8,14 @@ use clavepin_protocol::ApprovalCode;
 use clavepin_protocol::wire::ErrorCode;
 use serde_json::json;
 
-async fn start(h: &Harness) -> (String, ApprovalCode) {
+async fn start(h: &Harness, device: &clavepin_core::Device) -> (String, ApprovalCode) {
     let claim = json!({
         "document": DNI,
         "contrast": { "kind": "dni_validity", "valid_until": "2030-01-31" }
     });
     let (status, started) = h.portal("/portal/approvals", claim).await;
     assert_eq!(status, 201, "{started}");
-    let code = ApprovalCode::from_scan(started["link"].as_str().unwrap()).unwrap();
+    let code = device.read_approval_code(started["link"].as_str().unwrap()).unwrap();
     (started["approval_id"].as_str().unwrap().to_owned(), code)
 }
 
@@ -28,10 +28,14 @@ async fn the_phone_approves_only_with_the_pattern_drawn_again() {
     let h = Harness::start().await;
     let device = h.device("phone");
     h.activate(&device, DNI, DNI_VALIDITY).await;
-    let (id, code) = start(&h).await;
+    let (id, code) = start(&h, &device).await;
 
     let asked = device.look_up_approval(DNI, &code).await.unwrap();
     assert_eq!((asked.site, asked.code.clone()), (None, code.clone()));
+    // A link to another host is someone else's, whatever code it holds.
+    let elsewhere = format!("https://evil.example/approve?code={}", code.expose());
+    let err = device.read_approval_code(&elsewhere).unwrap_err();
+    assert!(matches!(err, CoreError::ApprovalCode(_)), "{err}");
     assert_eq!(asked.expires_at - asked.requested_at, chrono::TimeDelta::minutes(5));
 
     // A wrong pattern approves nothing, and counts as a wrong unlock.
@@ -54,7 +58,7 @@ async fn a_wrong_code_finds_nothing_and_not_me_holds_pushes() {
     let h = Harness::start().await;
     let device = h.device("phone");
     h.activate(&device, DNI, DNI_VALIDITY).await;
-    let (id, code) = start(&h).await;
+    let (id, code) = start(&h, &device).await;
     let other =
         ApprovalCode::parse(if code.expose().starts_with('A') { "BBBBBBBB" } else { "AAAAAAAA" })
             .unwrap();

@@ -4,7 +4,6 @@
 
 use chrono::Local;
 use clavepin_core::{Device, Pattern};
-use clavepin_protocol::ApprovalCode;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -148,7 +147,7 @@ pub async fn approve_in_app(
     let shown = super::browser::scrape(&page.body, "class=\"approval-code\">")
         .map(|s| s.split('<').next().unwrap_or_default().to_owned())?;
     let link = super::browser::scrape(&page.body, "id=\"open-app\" href=\"")?;
-    let code = ApprovalCode::from_scan(&link).map_err(err)?;
+    let code = device.read_approval_code(&link).map_err(err)?;
     if code.grouped() != shown {
         return Err(format!("the QR code's link holds another code than the page shows ({shown})"));
     }

@@ -252,7 +252,7 @@ async fn approve(
         Some(code) => code,
         None => prompt::ask("Code on the log-in page (e.g. ABCD-EFGH): ")?,
     };
-    let code = clavepin_protocol::ApprovalCode::from_scan(&text).map_err(|e| say(e.into()))?;
+    let code = device.read_approval_code(&text).map_err(say)?;
     let (document, pattern) = unlock_with(device, who).await?;
     let asked = device.look_up_approval(&document, &code).await.map_err(say)?;
     let site = asked.site.as_deref().unwrap_or("the Cl@ve PIN portal");

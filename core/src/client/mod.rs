@@ -226,6 +226,11 @@ impl ServiceClient {
             .map_err(|e| ClientError::Unreachable(e.clone()))
     }
 
+    /// The service's address, as configured (no trailing `/`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -29,6 +29,12 @@ pub struct SignInToApprove {
 }
 
 impl Device {
+    /// The code in what the camera read (the link the log-in page's QR code holds,
+    /// which must be this device's service's) or the citizen typed.
+    pub fn read_approval_code(&self, scanned: &str) -> CoreResult<ApprovalCode> {
+        Ok(ApprovalCode::from_scan(scanned, self.client().base())?)
+    }
+
     /// What a scanned or typed code is for. Needs the citizen unlocked; a wrong code
     /// counts against the approval on the service (the fifth ends it).
     pub async fn look_up_approval(

@@ -93,6 +93,8 @@ pub(crate) struct Catalog {
     pub pin_dead: &'static str,
     /// A scanned or typed approval code that is not one.
     pub approval_code_invalid: &'static str,
+    /// A scanned link to another host than this app's service.
+    pub approval_code_other_service: &'static str,
     /// No sign-in waits for approval with this code.
     pub unknown_approval: &'static str,
     /// The store's key cannot be opened.
@@ -173,6 +175,7 @@ pub(crate) const ES: Catalog = Catalog {
     pin_superseded: "Se pidió un PIN más reciente; use ese.",
     pin_dead: "Este PIN se anuló tras tres intentos incorrectos. Pida uno nuevo.",
     approval_code_invalid: "Ese no es un código de aprobación: tiene 8 letras y cifras, como lo muestra la página donde se identifica.",
+    approval_code_other_service: "Ese código QR no es del servicio Cl@ve PIN: apruebe solo en la página donde se está identificando usted.",
     unknown_approval: "Ningún acceso espera aprobación con ese código. Compruébelo en la página donde se identifica; si ya pasaron 5 minutos, vuelva a empezar allí.",
     store_key: "No se pueden abrir los datos de Cl@ve PIN en este teléfono (la clave del sistema ha cambiado). Vuelva a activar el teléfono.",
     store_damaged: "Los datos de Cl@ve PIN de este teléfono están dañados. No se ha borrado nada; vuelva a activar el teléfono si persiste.",
@@ -236,6 +239,7 @@ pub(crate) const EN: Catalog = Catalog {
     pin_superseded: "A newer PIN was asked for; use that one.",
     pin_dead: "This PIN was cancelled after three wrong tries. Ask for a new one.",
     approval_code_invalid: "That is not an approval code: it has 8 letters and digits, as the log-in page shows it.",
+    approval_code_other_service: "That QR code is not the Cl@ve PIN service's: approve only on the page where you yourself are signing in.",
     unknown_approval: "No sign-in is waiting for approval with that code. Check it on the log-in page; if 5 minutes have gone by, start again there.",
     store_key: "Cl@ve PIN's data on this phone cannot be opened (the system key changed). Activate the phone again.",
     store_damaged: "Cl@ve PIN's data on this phone is damaged. Nothing was deleted; activate the phone again if this persists.",
@@ -299,6 +303,7 @@ pub(crate) const CA: Catalog = Catalog {
     pin_superseded: "S'ha demanat un PIN més recent; feu servir aquell.",
     pin_dead: "Aquest PIN s'ha anul·lat després de tres intents incorrectes. Demaneu-ne un de nou.",
     approval_code_invalid: "Aquest no és un codi d'aprovació: té 8 lletres i xifres, tal com el mostra la pàgina on us identifiqueu.",
+    approval_code_other_service: "Aquest codi QR no és del servei Cl@ve PIN: aproveu només a la pàgina on us esteu identificant vosaltres.",
     unknown_approval: "Cap accés espera aprovació amb aquest codi. Comproveu-lo a la pàgina on us identifiqueu; si ja han passat 5 minuts, torneu a començar-hi.",
     store_key: "No es poden obrir les dades de Cl@ve PIN en aquest telèfon (la clau del sistema ha canviat). Torneu a activar el telèfon.",
     store_damaged: "Les dades de Cl@ve PIN d'aquest telèfon estan malmeses. No s'ha esborrat res; torneu a activar el telèfon si persisteix.",
@@ -362,6 +367,7 @@ pub(crate) const GL: Catalog = Catalog {
     pin_superseded: "Pediuse un PIN máis recente; use ese.",
     pin_dead: "Este PIN anulouse tras tres intentos incorrectos. Pida un novo.",
     approval_code_invalid: "Ese non é un código de aprobación: ten 8 letras e cifras, como o mostra a páxina onde se identifica.",
+    approval_code_other_service: "Ese código QR non é do servizo Cl@ve PIN: aprobe só na páxina onde se está a identificar vostede.",
     unknown_approval: "Ningún acceso agarda aprobación con ese código. Compróbeo na páxina onde se identifica; se xa pasaron 5 minutos, volva comezar alí.",
     store_key: "Non se poden abrir os datos de Cl@ve PIN neste teléfono (a clave do sistema cambiou). Volva activar o teléfono.",
     store_damaged: "Os datos de Cl@ve PIN deste teléfono están danados. Non se borrou nada; volva activar o teléfono se persiste.",
@@ -425,6 +431,7 @@ pub(crate) const EU: Catalog = Catalog {
     pin_superseded: "PIN berriago bat eskatu da; erabili hori.",
     pin_dead: "PIN hau baliogabetu da hiru saiakera okerren ondoren. Eskatu beste bat.",
     approval_code_invalid: "Hori ez da onarpen-kode bat: 8 letra eta zifra ditu, identifikatzen zaren orriak erakusten duen bezala.",
+    approval_code_other_service: "QR kode hori ez da Cl@ve PIN zerbitzuarena: onartu bakarrik zu zeu identifikatzen ari zaren orrian.",
     unknown_approval: "Ez dago sarbiderik kode horrekin onartzeko zain. Egiaztatu identifikatzen zaren orrian; 5 minutu igaro badira, hasi berriro han.",
     store_key: "Ezin dira Cl@ve PINen datuak ireki telefono honetan (sistemaren gakoa aldatu da). Aktibatu berriro telefonoa.",
     store_damaged: "Telefono honetako Cl@ve PIN datuak hondatuta daude. Ez da ezer ezabatu; aktibatu berriro telefonoa jarraitzen badu.",

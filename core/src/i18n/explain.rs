@@ -2,8 +2,8 @@
 //! what to do. Used once, where errors leave the core for a screen (the FFI and the
 //! desktop companion).
 
-use clavepin_protocol::IdentityError;
 use clavepin_protocol::wire::{ErrorCode, PinState};
+use clavepin_protocol::{ApprovalCodeError, IdentityError};
 
 use super::{Catalog, Locale, fill};
 use crate::error::CoreError;
@@ -17,6 +17,9 @@ pub fn explain(error: &CoreError, locale: Locale) -> String {
     match error {
         CoreError::Identity(e) => identity(e, t).to_owned(),
         CoreError::ActivationCode(_) => t.invalid_code.to_owned(),
+        CoreError::ApprovalCode(ApprovalCodeError::OtherService) => {
+            t.approval_code_other_service.to_owned()
+        }
         CoreError::ApprovalCode(_) => t.approval_code_invalid.to_owned(),
         CoreError::Pattern(PatternError::TooShort) => t.pattern_too_short.to_owned(),
         CoreError::Pattern(_) => t.pattern_invalid_dot.to_owned(),

@@ -16,7 +16,7 @@ struct ClavePINApp: App {
                 // The log-in page's link (a universal link; the service's host lists
                 // this app in /.well-known/apple-app-site-association).
                 .onOpenURL { url in
-                    guard url.scheme == "https", url.path == "/approve" else { return }
+                    guard url.scheme == "https", url.host == URL(string: Shared.serviceURL)?.host, url.path == "/approve" else { return }
                     model.open()
                     model.screens?.openApprovalLink(url.absoluteString)
                 }

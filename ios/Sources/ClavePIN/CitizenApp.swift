@@ -368,7 +368,8 @@ public final class CitizenApp: ObservableObject {
             } catch {
                 return self.homeScreen(.said(explanation(of: error)))
             }
-            self.pendingLink = link
+            self.pendingLink = citizens.isEmpty ? nil : link
+            if citizens.isEmpty { return self.homeScreen() }
             guard citizens.count == 1, let only = citizens.first else { return self.homeScreen(.chooseWhoApproves) }
             return only.unlocked
                 ? await self.lookUp(only.document, link, fromLink: true)
@@ -466,15 +467,16 @@ public final class CitizenApp: ObservableObject {
         }
     }
 
-    /// Back: from a citizen's inner screens to their PINs, from anything else home.
+    /// Back: from a citizen's inner screens to their PINs, from anything else home; a
+    /// link waiting for a pattern is dropped.
     @discardableResult
     public func back() -> Task<Void, Never>? {
         act {
+            self.pendingLink = nil
             switch self.screen {
             case let .history(document, _), let .changePattern(document, _), let .scanApproval(document, _):
                 return .pins(document: document, notice: nil)
             case let .confirmApproval(document, _, _, _, _):
-                self.pendingLink = nil
                 return .pins(document: document, notice: nil)
             default:
                 return self.homeScreen()

@@ -32,16 +32,22 @@ pub struct NewApproval<'a> {
 }
 
 pub trait ApprovalStore {
-    /// Ends the citizen's pending approvals (a newer one, or a PIN, takes over).
+    /// Ends the citizen's pending approvals and approved ones not yet used (a newer
+    /// approval, a PIN, or another device takes over).
     fn supersede_approvals(&self, document: &str) -> StoreResult<()>;
     fn insert_approval(&self, approval: &NewApproval<'_>) -> StoreResult<()>;
     fn approval(&self, id: &str) -> StoreResult<Option<ApprovalRow>>;
-    /// The citizen's newest approval, if any: the only one that may be pending.
+    /// The citizen's newest approval, if any, whatever its state (for answering again).
     fn latest_approval(&self, document: &str) -> StoreResult<Option<ApprovalRow>>;
-    /// A wrong code: counted, and the approval dead once `dead`.
-    fn count_wrong_code(&self, id: &str, dead: bool) -> StoreResult<()>;
-    /// The citizen's answer: `state` is `approved`, `refused` or `reported`. Only a
-    /// pending approval changes; false when it was not pending any more.
+    /// The citizen's pending approval (the unique index allows one).
+    fn pending_approval(&self, document: &str) -> StoreResult<Option<ApprovalRow>>;
+    /// A wrong code on a pending approval: counted, and the approval dead at `allowed`.
+    fn count_wrong_code(&self, id: &str, allowed: i64) -> StoreResult<()>;
+    /// Approvals started after `since`, and the oldest of them (the cap, as for PINs).
+    fn approvals_since(&self, document: &str, since: i64) -> StoreResult<(i64, Option<i64>)>;
+    /// The citizen's answer: `state` is `approved`, `refused` or `reported`. A pending
+    /// approval changes, and an approved one not yet used may still be reported by the
+    /// device that approved it; false otherwise.
     fn decide_approval(&self, id: &str, state: &str, device_id: &str, at: i64)
     -> StoreResult<bool>;
     /// The portal turns an approved approval into a sign-in, and the citizen's last
@@ -71,7 +77,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApprovalRow> {
 impl ApprovalStore for Connection {
     fn supersede_approvals(&self, document: &str) -> StoreResult<()> {
         self.prepare_cached(
-            "UPDATE approvals SET state = 'superseded' WHERE document = ?1 AND state = 'pending'",
+            "UPDATE approvals SET state = 'superseded'
+             WHERE document = ?1 AND state IN ('pending', 'approved')",
         )?
         .execute([document])?;
         Ok(())
@@ -110,14 +117,23 @@ impl ApprovalStore for Connection {
             .optional()?)
     }
 
-    fn count_wrong_code(&self, id: &str, dead: bool) -> StoreResult<()> {
+    fn count_wrong_code(&self, id: &str, allowed: i64) -> StoreResult<()> {
         self.prepare_cached(
             "UPDATE approvals SET wrong_codes = wrong_codes + 1,
-                    state = CASE WHEN ?2 THEN 'dead' ELSE state END
-             WHERE id = ?1",
+                    state = CASE WHEN wrong_codes + 1 >= ?2 THEN 'dead' ELSE state END
+             WHERE id = ?1 AND state = 'pending'",
         )?
-        .execute(params![id, dead])?;
+        .execute(params![id, allowed])?;
         Ok(())
+    }
+
+    fn pending_approval(&self, document: &str) -> StoreResult<Option<ApprovalRow>> {
+        Ok(self
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM approvals WHERE document = ?1 AND state = 'pending'"
+            ))?
+            .query_row([document], row)
+            .optional()?)
     }
 
     fn decide_approval(
@@ -130,7 +146,8 @@ impl ApprovalStore for Connection {
         let changed = self
             .prepare_cached(
                 "UPDATE approvals SET state = ?2, device_id = ?3, decided_at = ?4
-                 WHERE id = ?1 AND state = 'pending'",
+                 WHERE id = ?1 AND (state = 'pending'
+                                    OR (state = 'approved' AND ?2 = 'reported' AND device_id = ?3))",
             )?
             .execute(params![id, state, device_id, at])?;
         Ok(changed == 1)
@@ -143,10 +160,21 @@ impl ApprovalStore for Connection {
             )?
             .execute([id])?;
         if changed == 1 {
-            self.prepare_cached("UPDATE citizens SET last_sign_in_at = ?2 WHERE document = ?1")?
-                .execute(params![document, at])?;
+            self.prepare_cached(
+                "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, last_sign_in_at = ?2
+                 WHERE document = ?1",
+            )?
+            .execute(params![document, at])?;
         }
         Ok(changed == 1)
+    }
+
+    fn approvals_since(&self, document: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
+        Ok(self
+            .prepare_cached(
+                "SELECT count(*), min(created_at) FROM approvals WHERE document = ?1 AND created_at > ?2",
+            )?
+            .query_row(params![document, since], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
     fn prune_approvals(&self, expired_before: i64) -> StoreResult<usize> {

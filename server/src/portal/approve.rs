@@ -5,12 +5,11 @@
 //! the app lands in a browser on a phone without it.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use clavepin_protocol::IdentityClaim;
 use clavepin_protocol::wire::{ApprovalState, PinChannel};
-use clavepin_protocol::{ApprovalCode, IdentityClaim};
-use serde::Deserialize;
 
 use super::access::{signed_in, site_code};
 use super::pages::{self, ApproveView, ObtainView};
@@ -216,21 +215,10 @@ pub async fn script() -> Response {
         .into_response()
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LinkQuery {
-    code: String,
-}
-
 /// `GET /approve?code=…`: the app link, opened in a browser (the app is not on this
-/// phone, or the platform did not hand the link to it): how to approve by typing
-/// the code, or go back to a PIN.
-pub async fn link_landing(
-    State(p): State<Portal>,
-    visit: Visit,
-    Query(query): Query<LinkQuery>,
-) -> Response {
-    let code = ApprovalCode::parse(&query.code).ok().map(|c| c.grouped());
-    let html = pages::approve_landing(&visit.frame(paths::APP_LINK), code.as_deref());
+/// phone, or the platform did not hand the link to it): how to approve by typing the
+/// code the log-in page shows, or go back to a PIN. The query is not read.
+pub async fn link_landing(State(p): State<Portal>, visit: Visit) -> Response {
+    let html = pages::approve_landing(&visit.frame(paths::APP_LINK));
     visit.respond(&p, page(StatusCode::OK, html))
 }

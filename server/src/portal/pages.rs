@@ -380,19 +380,14 @@ struct ApproveLinkPage<'a> {
     t: &'static Text,
     title: &'a str,
     problems: Vec<Problem>,
-    code: Option<&'a str>,
 }
 
-/// Where the link to the app lands in a browser: the code to type in the app.
-pub fn approve_landing(frame: &Frame<'_>, code: Option<&str>) -> String {
+/// Where the link to the app lands in a browser: approve in the app with the code the
+/// log-in page shows. The link's code is not repeated: a link someone sends must not
+/// read as an invitation to approve.
+pub fn approve_landing(frame: &Frame<'_>) -> String {
     let t = frame.t();
-    rendered(&ApproveLinkPage {
-        f: frame,
-        t,
-        title: t.approve.landing_title,
-        problems: Vec::new(),
-        code,
-    })
+    rendered(&ApproveLinkPage { f: frame, t, title: t.approve.landing_title, problems: Vec::new() })
 }
 
 #[derive(Template)]

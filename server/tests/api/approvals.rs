@@ -234,3 +234,63 @@ async fn the_apps_named_for_the_links_are_published_for_their_platforms() {
         json!([{ "appIDs": ["A1B2C3D4E5.es.clavepin.app"], "components": [{ "/": "/approve" }] }])
     );
 }
+
+#[tokio::test]
+async fn starting_approvals_is_capped_and_throttled_as_pins_are() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let _device = TestDevice::activate(&svc).await;
+    for _ in 0..5 {
+        start(&svc).await;
+    }
+    let answer = svc.post("/portal/approvals", &dni_claim()).await;
+    assert_eq!(refused(&answer), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_pins")));
+    assert!(answer.1["retry_after_secs"].as_i64().unwrap() > 0);
+
+    // A citizen made to wait after wrong PINs does not get in this way meanwhile.
+    svc.clock.advance(TimeDelta::minutes(11));
+    for _ in 0..4 {
+        svc.clock.advance(TimeDelta::seconds(30));
+        let (_, created) = svc.obtain_pin(json!({ "channel": "sms" })).await;
+        let id = created["request_id"].as_str().unwrap().to_owned();
+        let (code, pin) = svc.last_sms_pin().await;
+        let wrong = ["ABC", "XYZ"].into_iter().find(|p| !p.eq_ignore_ascii_case(&pin)).unwrap();
+        for _ in 0..3 {
+            svc.verify(&id, &code, wrong).await;
+        }
+    }
+    let answer = svc.post("/portal/approvals", &dni_claim()).await;
+    assert_eq!(
+        refused(&answer),
+        (StatusCode::TOO_MANY_REQUESTS, Some("throttled")),
+        "{}",
+        answer.1
+    );
+}
+
+#[tokio::test]
+async fn an_approval_not_yet_used_can_still_be_withdrawn() {
+    let svc = TestService::start().await;
+    svc.registered_citizen().await;
+    let device = TestDevice::activate(&svc).await;
+    // Approved by mistake: "this wasn't me" withdraws it while the page has not used it.
+    let (id, code) = start(&svc).await;
+    assert_eq!(decide(&svc, &device, &code, "approve").await.0, StatusCode::OK);
+    let (status, reported) = decide(&svc, &device, &code, "not_me").await;
+    assert_eq!(status, StatusCode::OK, "{reported}");
+    assert!(reported["pushes_held_until"].is_string());
+    assert_eq!(refused(&complete(&svc, &id).await), UNKNOWN);
+
+    // A PIN asked for after approving ends the approval too.
+    svc.clock.advance(TimeDelta::minutes(21));
+    let (id, code) = start(&svc).await;
+    assert_eq!(decide(&svc, &device, &code, "approve").await.0, StatusCode::OK);
+    svc.obtain_pin(json!({})).await;
+    assert_eq!(refused(&complete(&svc, &id).await), UNKNOWN);
+
+    // And so does another phone activated meanwhile: the old one's approval is void.
+    let (id, code) = start(&svc).await;
+    assert_eq!(decide(&svc, &device, &code, "approve").await.0, StatusCode::OK);
+    let _new = TestDevice::activate(&svc).await;
+    assert_eq!(refused(&complete(&svc, &id).await), UNKNOWN);
+}

@@ -26,10 +26,10 @@ async fn choose_approval(citizen: &mut Client) {
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/access/approve"));
 }
 
-/// The code the page's link into the app holds.
-fn code_on(page: &str) -> ApprovalCode {
+/// The code the page's link into the app holds, read as the phone reads it.
+fn code_on(phone: &clavepin_core::Device, page: &str) -> ApprovalCode {
     let link = page.split("id=\"open-app\" href=\"").nth(1).unwrap().split('"').next().unwrap();
-    ApprovalCode::from_scan(link).unwrap()
+    phone.read_approval_code(link).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,7 +50,7 @@ async fn the_page_goes_on_by_itself_once_the_phone_approves() {
     let shown = b.text("#approval-code").await;
     let link = b.attribute("#open-app", "href").await.unwrap();
     assert!(link.starts_with(&format!("{}/approve?code=", svc.url)), "{link}");
-    let code = ApprovalCode::from_scan(&link).unwrap();
+    let code = phone.read_approval_code(&link).unwrap();
     assert_eq!(code.grouped(), shown, "the QR code's link holds the code shown");
     assert_accessible(&b, "en").await;
     b.screenshot("approve-in-app").await;
@@ -94,7 +94,7 @@ async fn without_script_the_page_reloads_and_says_why_it_ended() {
     assert!(!policy(&start).contains("script-src"));
 
     // Refused on the phone: back to "Obtain PIN", saying so.
-    let code = code_on(&page);
+    let code = code_on(&phone, &page);
     phone.refuse_sign_in(ANA, &code, false).await.unwrap();
     assert!(citizen.get("/access/approve/status").await.contains("\"ended\""));
     citizen.get("/access/approve").await;
@@ -112,7 +112,7 @@ async fn without_script_the_page_reloads_and_says_why_it_ended() {
 
     // Approved: the reload signs in, once.
     choose_approval(&mut citizen).await;
-    let code = code_on(&citizen.get("/access/approve").await);
+    let code = code_on(&phone, &citizen.get("/access/approve").await);
     phone.approve_sign_in(ANA, &code, &Pattern::parse("1-2-3-6-9").unwrap()).await.unwrap();
     citizen.get("/access/approve").await;
     assert_eq!(citizen.last, (StatusCode::SEE_OTHER, "/access/signed-in".to_owned()));
@@ -125,9 +125,11 @@ async fn without_script_the_page_reloads_and_says_why_it_ended() {
 async fn the_link_into_the_app_lands_on_a_page_that_says_what_to_do() {
     let svc = TestService::start().await;
     let mut browser = Client::new(&svc, "es");
+    // It does not repeat the code: a link someone else sends must not read as an
+    // invitation to approve; the code belongs on the log-in page the citizen opened.
     let page = browser.get("/approve?code=abcdefgh").await;
     assert_eq!(browser.last.0, StatusCode::OK);
-    assert!(page.contains("ABCD-EFGH") && page.contains("Aprobar un acceso"), "{page}");
+    assert!(page.contains("Aprobar un acceso") && !page.contains("ABCD-EFGH"), "{page}");
     for junk in ["%3Cscript%3E", "ABCDEFG0", ""] {
         let page = browser.get(&format!("/approve?code={junk}")).await;
         assert_eq!(browser.last.0, StatusCode::OK);

@@ -78,6 +78,7 @@ private struct QrScanner: UIViewControllerRepresentable {
 /// "Refuse" and "This wasn't me" end the request without it.
 struct ConfirmApprovalView: View {
     let request: SignInToApprove
+    let fromLink: Bool
     let error: String?
     let retryAt: Date?
     let screens: CitizenApp
@@ -95,6 +96,8 @@ struct ConfirmApprovalView: View {
                         "approve_when", phoneTime(request.requestedAt, device: screens.device),
                         String(format: "%d:%02d", left / 60, left % 60)))
                 Text(L("approve_check")).font(.footnote)
+                // Opened by a link: it may have come from anyone, not the citizen's own log-in page.
+                if fromLink { Text(L("approve_link_warning")).font(.headline) }
                 if let error { ErrorText(error) }
                 if wait > 0 { Text(L("unlock_wait", String(format: "%d:%02d", wait / 60, wait % 60))) }
                 Text(L("approve_draw"))

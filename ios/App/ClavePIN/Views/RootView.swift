@@ -73,8 +73,8 @@ struct ScreensView: View {
             NewPhoneView()
         case let .scanApproval(_, error):
             ScanApprovalView(error: error, screens: screens)
-        case let .confirmApproval(_, request, _, error, retryAt):
-            ConfirmApprovalView(request: request, error: error, retryAt: retryAt, screens: screens)
+        case let .confirmApproval(_, request, fromLink, error, retryAt):
+            ConfirmApprovalView(request: request, fromLink: fromLink, error: error, retryAt: retryAt, screens: screens)
         }
     }
 }

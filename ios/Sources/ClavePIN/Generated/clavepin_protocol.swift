@@ -655,6 +655,7 @@ enum ApprovalCodeError: Swift.Error, Equatable, Hashable, Foundation.LocalizedEr
     
     case WrongLength
     case InvalidCharacter
+    case OtherService
 
     
 
@@ -686,6 +687,7 @@ public struct FfiConverterTypeApprovalCodeError: FfiConverterRustBuffer {
         
         case 1: return .WrongLength
         case 2: return .InvalidCharacter
+        case 3: return .OtherService
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -704,6 +706,10 @@ public struct FfiConverterTypeApprovalCodeError: FfiConverterRustBuffer {
         
         case .InvalidCharacter:
             writeInt(&buf, Int32(2))
+        
+        
+        case .OtherService:
+            writeInt(&buf, Int32(3))
         
         }
     }

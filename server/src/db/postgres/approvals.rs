@@ -24,7 +24,8 @@ fn row(r: &postgres::Row) -> StoreResult<ApprovalRow> {
 impl ApprovalStore for Pg<'_> {
     fn supersede_approvals(&self, document: &str) -> StoreResult<()> {
         self.execute(
-            "UPDATE approvals SET state = 'superseded' WHERE document = $1 AND state = 'pending'",
+            "UPDATE approvals SET state = 'superseded'
+             WHERE document = $1 AND state IN ('pending', 'approved')",
             &[&document],
         )?;
         Ok(())
@@ -59,14 +60,32 @@ impl ApprovalStore for Pg<'_> {
         .transpose()
     }
 
-    fn count_wrong_code(&self, id: &str, dead: bool) -> StoreResult<()> {
+    fn count_wrong_code(&self, id: &str, allowed: i64) -> StoreResult<()> {
         self.execute(
             "UPDATE approvals SET wrong_codes = wrong_codes + 1,
-                    state = CASE WHEN $2 THEN 'dead' ELSE state END
-             WHERE id = $1",
-            &[&id, &dead],
+                    state = CASE WHEN wrong_codes + 1 >= $2::BIGINT THEN 'dead' ELSE state END
+             WHERE id = $1 AND state = 'pending'",
+            &[&id, &allowed],
         )?;
         Ok(())
+    }
+
+    fn pending_approval(&self, document: &str) -> StoreResult<Option<ApprovalRow>> {
+        self.query_opt(
+            &format!("SELECT {COLUMNS} FROM approvals WHERE document = $1 AND state = 'pending'"),
+            &[&document],
+        )?
+        .as_ref()
+        .map(row)
+        .transpose()
+    }
+
+    fn approvals_since(&self, document: &str, since: i64) -> StoreResult<(i64, Option<i64>)> {
+        let r = self.query_one(
+            "SELECT count(*), min(created_at) FROM approvals WHERE document = $1 AND created_at > $2",
+            &[&document, &since],
+        )?;
+        Ok((r.try_get(0)?, r.try_get(1)?))
     }
 
     fn decide_approval(
@@ -78,7 +97,8 @@ impl ApprovalStore for Pg<'_> {
     ) -> StoreResult<bool> {
         let changed = self.execute(
             "UPDATE approvals SET state = $2, device_id = $3, decided_at = $4
-             WHERE id = $1 AND state = 'pending'",
+             WHERE id = $1 AND (state = 'pending'
+                                OR (state = 'approved' AND $2 = 'reported' AND device_id = $3))",
             &[&id, &state, &device_id, &at],
         )?;
         Ok(changed == 1)
@@ -91,7 +111,8 @@ impl ApprovalStore for Pg<'_> {
         )?;
         if changed == 1 {
             self.execute(
-                "UPDATE citizens SET last_sign_in_at = $2 WHERE document = $1",
+                "UPDATE citizens SET pin_failures = 0, pin_blocked_until = 0, last_sign_in_at = $2
+                 WHERE document = $1",
                 &[&document, &at],
             )?;
         }

@@ -200,7 +200,7 @@ pub static TEXT: Text = Text {
         refused: "L'accés s'ha rebutjat a l'app. No s'ha fet res: obteniu un PIN o torneu a aprovar.",
         expired: "Han passat els 5 minuts per aprovar. No s'ha fet res: obteniu un PIN o torneu a aprovar.",
         landing_title: "Aprovar a l'app Cl@ve PIN",
-        landing_intro: "Obriu l'app Cl@ve PIN en aquest mòbil, trieu «Aprovar un accés» i escriviu aquest codi:",
+        landing_intro: "Obriu l'app Cl@ve PIN en aquest mòbil, trieu «Aprovar un accés» i escriviu el codi que mostra la pàgina on us identifiqueu. Aproveu només un accés que hàgiu iniciat vosaltres.",
         landing_no_app: "Si l'app no és en aquest mòbil, escanegeu el codi QR amb el mòbil que la té, o torneu enrere i obteniu un PIN.",
     },
 

@@ -193,7 +193,7 @@ pub static TEXT: Text = Text {
         refused: "The sign-in was refused in the app. Nothing was done: obtain a PIN, or approve again.",
         expired: "The 5 minutes to approve are over. Nothing was done: obtain a PIN, or approve again.",
         landing_title: "Approve in the Cl@ve PIN app",
-        landing_intro: "Open the Cl@ve PIN app on this phone, choose \"Approve a sign-in\" and type this code:",
+        landing_intro: "Open the Cl@ve PIN app on this phone, choose \"Approve a sign-in\" and type the code shown on the page where you are signing in. Approve only a sign-in you started yourself.",
         landing_no_app: "Without the app on this phone, scan the QR code with the phone that has it, or go back and obtain a PIN instead.",
     },
 

@@ -195,7 +195,7 @@ pub static TEXT: Text = Text {
         refused: "El acceso se rechazó en la app. No se ha hecho nada: obtenga un PIN o vuelva a aprobar.",
         expired: "Han pasado los 5 minutos para aprobar. No se ha hecho nada: obtenga un PIN o vuelva a aprobar.",
         landing_title: "Aprobar en la app Cl@ve PIN",
-        landing_intro: "Abra la app Cl@ve PIN en este móvil, elija «Aprobar un acceso» y escriba este código:",
+        landing_intro: "Abra la app Cl@ve PIN en este móvil, elija «Aprobar un acceso» y escriba el código que muestra la página donde se identifica. Apruebe solo un acceso que haya iniciado usted.",
         landing_no_app: "Si la app no está en este móvil, escanee el código QR con el móvil que la tiene, o vuelva atrás y obtenga un PIN.",
     },
 

@@ -199,7 +199,7 @@ pub static TEXT: Text = Text {
         refused: "Sarbidea aplikazioan baztertu da. Ez da ezer egin: lortu PIN bat edo onartu berriro.",
         expired: "Onartzeko 5 minutuak igaro dira. Ez da ezer egin: lortu PIN bat edo onartu berriro.",
         landing_title: "Cl@ve PIN aplikazioan onartu",
-        landing_intro: "Ireki Cl@ve PIN aplikazioa mugikor honetan, aukeratu «Sarbide bat onartu» eta idatzi kode hau:",
+        landing_intro: "Ireki Cl@ve PIN aplikazioa mugikor honetan, aukeratu «Sarbide bat onartu» eta idatzi identifikatzen zaren orriak erakusten duen kodea. Onartu bakarrik zuk zeuk hasitako sarbide bat.",
         landing_no_app: "Aplikazioa mugikor honetan ez badago, eskaneatu QR kodea aplikazioa duen mugikorrarekin, edo itzuli eta lortu PIN bat.",
     },
 

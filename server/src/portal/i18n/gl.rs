@@ -194,7 +194,7 @@ pub static TEXT: Text = Text {
         refused: "O acceso rexeitouse na app. Non se fixo nada: obteña un PIN ou volva aprobar.",
         expired: "Pasaron os 5 minutos para aprobar. Non se fixo nada: obteña un PIN ou volva aprobar.",
         landing_title: "Aprobar na app Cl@ve PIN",
-        landing_intro: "Abra a app Cl@ve PIN neste móbil, escolla «Aprobar un acceso» e escriba este código:",
+        landing_intro: "Abra a app Cl@ve PIN neste móbil, escolla «Aprobar un acceso» e escriba o código que mostra a páxina onde se identifica. Aprobe só un acceso que iniciase vostede.",
         landing_no_app: "Se a app non está neste móbil, escanee o código QR co móbil que a ten, ou volva atrás e obteña un PIN.",
     },
 

@@ -12,5 +12,7 @@ CREATE TABLE approvals (
     device_id   TEXT,
     decided_at  BIGINT
 );
-CREATE INDEX approvals_by_document ON approvals(document, state);
+CREATE INDEX approvals_by_document ON approvals(document, created_at);
+-- At most one pending per citizen, whatever the instances' clocks say.
+CREATE UNIQUE INDEX approvals_one_pending ON approvals(document) WHERE state = 'pending';
 CREATE INDEX approvals_by_expiry ON approvals(expires_at);

@@ -283,5 +283,9 @@ class CitizenAppTest {
         // The same link again: nothing waits any more.
         val again = app.step { openApprovalLink(link) } as AppScreen.Pins
         assertTrue((again.notice as Notice.Said).text.contains("Ningún acceso espera"), "${again.notice}")
+        // A link to another host is someone else's, whatever code it holds.
+        val code = link.substringAfter("code=")
+        val foreign = app.step { openApprovalLink("https://evil.example/approve?code=$code") } as AppScreen.ScanApproval
+        assertTrue(foreign.error!!.contains("no es del servicio Cl@ve PIN"), foreign.error)
     }
 }

@@ -4,6 +4,7 @@ import android.Manifest
 import android.app.Application
 import android.content.Intent
 import android.content.pm.PackageManager
+import android.net.Uri
 import android.os.Build
 import android.os.Bundle
 import android.view.WindowManager
@@ -61,7 +62,10 @@ class MainActivity : ComponentActivity() {
     /** The log-in page's link into the app (an app link, verified for the service's host). */
     private fun openLink(intent: Intent?) {
         val link = intent?.takeIf { it.action == Intent.ACTION_VIEW }?.data ?: return
-        if (link.scheme == "https" && link.path == "/approve") model.screens.openApprovalLink(link.toString())
+        val service = Uri.parse(BuildConfig.SERVICE_URL)
+        if (link.scheme == "https" && link.host == service.host && link.path == "/approve") {
+            model.screens.openApprovalLink(link.toString())
+        }
     }
 
     /**

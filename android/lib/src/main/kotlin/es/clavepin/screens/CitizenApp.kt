@@ -84,12 +84,13 @@ class CitizenApp(
 
     /** A citizen chosen on the home screen: their PINs, the pattern first, or the activation step they stopped at. */
     fun open(document: DocumentNumber): Job? = act {
+        val link = pendingLink
         try {
             val citizen = device.citizens().find { it.document == document }
             when {
                 citizen == null -> device.activationProgressFor(document).toScreen()
                 citizen.state == CitizenState.NEEDS_PATTERN -> AppScreen.NewPattern(document)
-                citizen.unlocked && pendingLink != null -> lookUp(document, pendingLink!!, fromLink = true)
+                citizen.unlocked && link != null -> lookUp(document, link, fromLink = true)
                 citizen.unlocked -> AppScreen.Pins(document)
                 else -> AppScreen.Unlock(document)
             }
@@ -263,9 +264,10 @@ class CitizenApp(
         } catch (e: PinsException) {
             return@act homeScreen(Notice.Said(e.explanation))
         }
-        pendingLink = link
+        pendingLink = link.takeIf { citizens.isNotEmpty() }
         when {
-            citizens.size != 1 -> homeScreen(Notice.ChooseWhoApproves)
+            citizens.isEmpty() -> homeScreen()
+            citizens.size > 1 -> homeScreen(Notice.ChooseWhoApproves)
             citizens[0].unlocked -> lookUp(citizens[0].document, link, fromLink = true)
             else -> AppScreen.Unlock(citizens[0].document)
         }
@@ -330,16 +332,14 @@ class CitizenApp(
         }
     }
 
-    /** Back: from a citizen's inner screens to their PINs, from anything else home. */
+    /** Back: from a citizen's inner screens to their PINs, from anything else home; a link waiting for a pattern is dropped. */
     fun back(): Job? = act {
+        pendingLink = null
         when (val shown = current.value) {
             is AppScreen.History -> AppScreen.Pins(shown.document)
             is AppScreen.ChangePattern -> AppScreen.Pins(shown.document)
             is AppScreen.ScanApproval -> AppScreen.Pins(shown.document)
-            is AppScreen.ConfirmApproval -> {
-                pendingLink = null
-                AppScreen.Pins(shown.document)
-            }
+            is AppScreen.ConfirmApproval -> AppScreen.Pins(shown.document)
             else -> homeScreen()
         }
     }

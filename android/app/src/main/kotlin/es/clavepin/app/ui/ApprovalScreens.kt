@@ -116,6 +116,8 @@ fun ConfirmApprovalScreen(asked: AppScreen.ConfirmApproval, busy: Boolean, devic
             style = MaterialTheme.typography.bodyLarge,
         )
         Text(stringResource(R.string.approve_check), style = MaterialTheme.typography.bodyMedium)
+        // Opened by a link: it may have come from anyone, not from the citizen's own log-in page.
+        if (asked.fromLink) Text(stringResource(R.string.approve_link_warning), style = MaterialTheme.typography.bodyLarge)
         asked.error?.let { ErrorText(it) }
         if (waitLeft > 0) Text(stringResource(R.string.unlock_wait, minutesAndSeconds(waitLeft)), style = MaterialTheme.typography.bodyLarge)
         Text(stringResource(R.string.approve_draw), style = MaterialTheme.typography.bodyLarge)

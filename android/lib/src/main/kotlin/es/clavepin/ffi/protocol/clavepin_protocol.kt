@@ -1107,6 +1107,12 @@ sealed class ApprovalCodeException: kotlin.Exception() {
             get() = ""
     }
     
+    class OtherService(
+        ) : ApprovalCodeException() {
+        override val message
+            get() = ""
+    }
+    
 
     
 
@@ -1128,6 +1134,7 @@ public object FfiConverterTypeApprovalCodeError : FfiConverterRustBuffer<Approva
         return when(buf.getInt()) {
             1 -> ApprovalCodeException.WrongLength()
             2 -> ApprovalCodeException.InvalidCharacter()
+            3 -> ApprovalCodeException.OtherService()
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -1142,6 +1149,10 @@ public object FfiConverterTypeApprovalCodeError : FfiConverterRustBuffer<Approva
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
             )
+            is ApprovalCodeException.OtherService -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
         }
     }
 
@@ -1153,6 +1164,10 @@ public object FfiConverterTypeApprovalCodeError : FfiConverterRustBuffer<Approva
             }
             is ApprovalCodeException.InvalidCharacter -> {
                 buf.putInt(2)
+                Unit
+            }
+            is ApprovalCodeException.OtherService -> {
+                buf.putInt(3)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
