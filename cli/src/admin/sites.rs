@@ -41,6 +41,8 @@ pub enum ClientsCommand {
     /// Removes a site: it can sign nobody in from now, and its tokens stop working.
     Remove {
         /// The site's client_id.
+        // Ids are base64url, so one in 64 begins with '-'.
+        #[arg(allow_hyphen_values = true)]
         client_id: String,
     },
 }

@@ -113,7 +113,8 @@ enum Command {
         #[command(flatten)]
         who: Citizen,
         /// The PIN request's id (`history --json` shows it); the newest PIN when left out.
-        #[arg(long)]
+        // Ids are base64url, so one in 64 begins with '-'.
+        #[arg(long, allow_hyphen_values = true)]
         request: Option<String>,
     },
     /// Approves a sign-in in the app's stead: the code the log-in page shows (or the

@@ -375,6 +375,10 @@ fn this_wasnt_me_from_the_desktop_kills_the_pin_and_reaches_the_operators() {
     ok(device(&["not-me", "--pattern", "1-2-3-6", "--request", id]));
     let bad = device(&["not-me", "--pattern", "1-2-3-6", "--request", "not an id!"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a PIN request's id"));
+    // One base64url id in 64 begins with '-': it is an id, not a flag.
+    let dashed = device(&["not-me", "--pattern", "1-2-3-6", "--request", "-AAAAAAAAAAAAAAAAAAAAA"]);
+    let said = String::from_utf8_lossy(&dashed.stderr);
+    assert!(!dashed.status.success() && !said.contains("unexpected argument"), "{said}");
     let (_, next) = post(format!("{}/portal/pin-requests", served.url), claim);
     assert_eq!(next["channel"], "sms", "pushes are held: {next}");
 

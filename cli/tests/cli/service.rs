@@ -301,6 +301,12 @@ fn admin_clients_registers_lists_and_removes_the_sites_that_sign_citizens_in() {
     ok(served.admin(&["clients", "remove", &client_id]));
     let again = served.admin(&["clients", "remove", &client_id]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("no site has client_id"));
+    // One base64url id in 64 begins with '-': it is an id, not a flag.
+    let dashed = served.admin(&["clients", "remove", "-nosuchsite"]);
+    assert!(
+        String::from_utf8_lossy(&dashed.stderr).contains("no site has client_id"),
+        "{dashed:?}"
+    );
     assert!(ok(served.admin(&["clients", "list"])).contains("no sites registered"));
 }
 
