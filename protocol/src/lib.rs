@@ -11,6 +11,7 @@ pub mod approval_code;
 pub mod code;
 pub mod crypto;
 pub mod identity;
+pub mod password;
 pub mod pin;
 pub mod request_id;
 pub mod secret_text;
@@ -25,6 +26,7 @@ pub use identity::{
     ContrastData, ContrastKind, DocumentInput, DocumentKind, DocumentNumber, IdentityClaim,
     IdentityError, SupportNumber,
 };
+pub use password::PasswordError;
 pub use pin::{Pin, PinError};
 pub use request_id::{RequestId, RequestIdError};
 pub use secret_text::SecretText;
