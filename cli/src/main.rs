@@ -3,6 +3,7 @@
 mod admin;
 mod bench;
 mod check_id;
+mod check_password;
 mod config;
 mod contrast_args;
 mod demo;
@@ -51,6 +52,9 @@ enum Command {
     /// Validates a DNI or NIE: prints the normalised number, its kind and the contrast
     /// datum it needs; exits non-zero with the reason when invalid.
     CheckId(check_id::Args),
+    /// Checks a password against Cl@ve Permanente's rules for a citizen: prints the
+    /// rule it breaks and exits non-zero when it breaks one.
+    CheckPassword(check_password::Args),
     /// Prints the shell completions for bash, zsh or fish (e.g. `clavepin completions
     /// bash > /etc/bash_completion.d/clavepin`).
     Completions {
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Demo(args) => demo::run(args),
         Command::CheckId(args) => check_id::run(args),
+        Command::CheckPassword(args) => check_password::run(args),
         Command::Serve(args) => serve::run(*args),
         Command::Admin(args) => admin::run(args),
         Command::Device(args) => device::run(args),

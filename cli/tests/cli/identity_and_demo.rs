@@ -1,4 +1,4 @@
-//! The commands that need no service: check-id and the demo.
+//! The commands that need no service: check-id, check-password and the demo.
 
 use crate::{clavepin, stdout};
 
@@ -29,6 +29,42 @@ fn check_id_refuses_invalid_numbers_with_the_reason() {
     assert_eq!(out.status.code(), Some(65));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["valid"], false);
+}
+
+#[test]
+fn check_password_prints_the_broken_rule_and_never_the_password() {
+    let check = |password: &str| {
+        clavepin(&["check-password", "--document", "12345678Z", "--name", "Ana Núñez", password])
+    };
+    let out = check("Tr3s-Tigres");
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("follows the rules"));
+    for (password, rule) in [
+        ("Tr3s", "at least 8"),
+        ("solominusculas", "groups"),
+        ("Tr3s-NUNEZ", "\"Núñez\" from the citizen's name"),
+        ("Aa-12345678z", "document number"),
+        ("-Tr3s-Ana", "\"Ana\""),
+    ] {
+        let out = check(password);
+        assert_eq!(out.status.code(), Some(65), "{password}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(rule) && !err.contains(password), "{password}: {err}");
+    }
+
+    // Read from standard input, kept out of the shell's history.
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clavepin"))
+        .args(["check-password", "--json", "--document", "X1234567L", "--name", "Li Wu"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"Aa-1234567!\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["error"], "the password holds the citizen's document number");
 }
 
 #[test]
